@@ -1,0 +1,50 @@
+import { configSchema, type Config } from './schema';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the whole environment and reports every bad value by name, not just the first. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // An empty variable means "not set": `FOO=` in a .env file should select the default.
+  const cleaned: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v.trim() !== '') cleaned[k] = v;
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => {
+      const name = String(i.path[0] ?? 'config');
+      const value = cleaned[name];
+      const shown = value === undefined ? '' : ` (got "${isSecret(name) ? '***' : value}")`;
+      return `${name} ${i.message}${shown}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const config = parsed.data;
+  const problems: string[] = [];
+  if (config.UPSTASH_REDIS_REST_URL && !config.UPSTASH_REDIS_REST_TOKEN) {
+    problems.push('UPSTASH_REDIS_REST_TOKEN must be set when UPSTASH_REDIS_REST_URL is');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
+
+function isSecret(name: string): boolean {
+  return /KEY|TOKEN|DSN|PASSWORD|SECRET/.test(name) || name === 'POSTGRES_URL' || name === 'REDIS_URL';
+}
+
+/** Which implementation serves each job, for the start-up log. */
+export function describeProviders(config: Config): Record<string, string> {
+  const pending = (name: string) => `${name} is configured but its provider is not built yet; using the embedded one`;
+  return {
+    llm: config.OPENAI_API_KEY ? pending('OPENAI_API_KEY') : 'local extractive answerer',
+    embeddings: config.EMBEDDING_MODEL.startsWith('local-') ? `local (${config.EMBEDDING_MODEL})` : pending('EMBEDDING_MODEL'),
+    rerank: config.COHERE_API_KEY ? pending('COHERE_API_KEY') : 'local reranker',
+    vectors: config.QDRANT_URL ? pending('QDRANT_URL') : 'pgvector in PGlite',
+    db: config.POSTGRES_URL ? pending('POSTGRES_URL') : `PGlite in ${config.DATA_DIR}`,
+    sessions: config.REDIS_URL || config.UPSTASH_REDIS_REST_URL ? pending('REDIS_URL') : 'in memory',
+    errors: config.SENTRY_DSN ? pending('SENTRY_DSN') : 'off',
+  };
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the product reads, validated once at start. The runtime hands in its
+ * environment (process.env on Node, bindings on Workers); nothing else reads it.
+ * `.env.example` documents each name with its default.
+ */
+const int = (min: number, max: number, def: number) =>
+  z.coerce
+    .number({ message: 'must be a number' })
+    .int({ message: 'must be a whole number' })
+    .min(min, { message: `must be at least ${min}` })
+    .max(max, { message: `must be at most ${max}` })
+    .default(def);
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+const optionalUrl = (protocols: string[]) =>
+  optionalText.refine((v) => v === undefined || isUrl(v, protocols), {
+    message: `must be a URL starting with ${protocols.map((p) => p + '//').join(' or ')}`,
+  });
+
+function isUrl(v: string, protocols: string[]): boolean {
+  try {
+    return protocols.includes(new URL(v).protocol);
+  } catch {
+    return false;
+  }
+}
+
+export const configSchema = z.object({
+  PORT: int(1, 65535, 8787),
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().trim().min(1).default('.data'),
+  /** Where the server looks for demo data to load into an empty database. */
+  DEMO_DATA_DIR: optionalText,
+  PUBLIC_URL: optionalUrl(['http:', 'https:']),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { message: 'must be debug, info, warn or error' }).default('info'),
+
+  OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: optionalUrl(['http:', 'https:']),
+  COHERE_API_KEY: optionalText,
+  COHERE_BASE_URL: optionalUrl(['http:', 'https:']),
+  QDRANT_URL: optionalUrl(['http:', 'https:']),
+  QDRANT_API_KEY: optionalText,
+  REDIS_URL: optionalUrl(['redis:', 'rediss:']),
+  UPSTASH_REDIS_REST_URL: optionalUrl(['http:', 'https:']),
+  UPSTASH_REDIS_REST_TOKEN: optionalText,
+  POSTGRES_URL: optionalUrl(['postgres:', 'postgresql:']),
+  SENTRY_DSN: optionalUrl(['http:', 'https:']),
+
+  RAG_MAX_CONTEXT_TOKENS: int(64, 200_000, 1500),
+  RAG_TOP_K: int(1, 200, 20),
+  RAG_RERANK_TOP_N: int(1, 50, 4),
+  RAG_CACHE_TTL: int(0, 7 * 24 * 3600, 300),
+  EMBEDDING_MODEL: z.string().trim().min(1).default('local-hash-384'),
+  LLM_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
+  LLM_TEMPERATURE: z.coerce
+    .number({ message: 'must be a number' })
+    .min(0, { message: 'must be at least 0' })
+    .max(2, { message: 'must be at most 2' })
+    .default(0.2),
+  LLM_MAX_TOKENS: int(16, 32_768, 512),
+
+  /** Messages a visitor may send per minute before `rate_limited`. */
+  RATE_LIMIT_PER_MINUTE: int(1, 10_000, 20),
+});
+
+export type Config = z.infer<typeof configSchema>;

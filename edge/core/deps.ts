@@ -1,0 +1,26 @@
+import type { Clock, Db, Embedder, IdGen, Llm, Logger, Reranker, SessionStore, VectorStore } from './ports';
+import type { IntentClassifier } from '../pipeline/intent/classifier';
+
+/** Tunables of the answer pipeline, taken from the validated config by the runtime entry. */
+export interface PipelineSettings {
+  topK: number;
+  rerankTopN: number;
+  maxContextTokens: number;
+  cacheTtlSeconds: number;
+  /** Longest question the pipeline reads, in characters (longer text is capped, not refused). */
+  maxQuestionChars: number;
+}
+
+export interface Deps {
+  settings: PipelineSettings & { rateLimitPerMinute: number };
+  db: Db;
+  vectors: VectorStore;
+  embedder: Embedder;
+  reranker: Reranker;
+  llm: Llm;
+  intents: IntentClassifier;
+  sessions: SessionStore;
+  log: Logger;
+  clock: Clock;
+  newId: IdGen;
+}

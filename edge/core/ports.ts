@@ -1,0 +1,262 @@
+/**
+ * The interfaces the core sees. Each runtime entry builds one implementation of each, once,
+ * and hands them in through `Deps`; the core never reads the environment, the network or the
+ * clock by itself, so the same pipeline runs in Node, in workerd and in tests.
+ */
+import type { Citation, Intent, TicketStatus } from '../../sdk/protocol';
+
+export type DocKind = 'faq' | 'doc' | 'product';
+
+// ---------- providers ----------
+
+export interface Embedder {
+  /** Recorded in the index: a query from another model is refused. */
+  readonly model: string;
+  readonly dimensions: number;
+  embed(texts: string[], purpose: 'query' | 'document'): Promise<Float32Array[]>;
+}
+
+export interface RerankCandidate {
+  id: string;
+  title: string;
+  text: string;
+}
+export interface Reranked {
+  id: string;
+  /** Relevance in 0..1, comparable across queries (confidence is built on it). */
+  score: number;
+}
+export interface Reranker {
+  readonly name: string;
+  rerank(query: string, candidates: RerankCandidate[], topN: number): Promise<Reranked[]>;
+}
+
+export interface Source {
+  /** The number the answer cites, from 1. */
+  n: number;
+  title: string;
+  url?: string;
+  text: string;
+  kind: DocKind;
+}
+export interface AnswerRequest {
+  question: string;
+  intent: Intent;
+  sources: Source[];
+  locale?: string;
+}
+export interface Llm {
+  readonly name: string;
+  /** Yields the answer text piece by piece; cites sources as [n]. */
+  stream(req: AnswerRequest, signal?: AbortSignal): AsyncIterable<string>;
+}
+
+// ---------- stores ----------
+
+export interface VectorItem {
+  chunkId: string;
+  siteId: string;
+  documentId: string;
+  kind: DocKind;
+  vector: Float32Array;
+}
+export interface VectorHit {
+  chunkId: string;
+  /** Cosine similarity in -1..1. */
+  score: number;
+}
+export interface IndexInfo {
+  model: string;
+  dimensions: number;
+}
+export interface VectorStore {
+  readonly name: string;
+  /** Prepares the index for this model; throws `IndexMismatchError` if another model built it. */
+  ensure(info: IndexInfo): Promise<void>;
+  info(): Promise<IndexInfo | null>;
+  upsert(items: VectorItem[]): Promise<void>;
+  deleteByDocuments(documentIds: string[]): Promise<void>;
+  search(siteId: string, vector: Float32Array, k: number): Promise<VectorHit[]>;
+}
+
+export class IndexMismatchError extends Error {
+  constructor(readonly built: IndexInfo, readonly asked: IndexInfo) {
+    super(
+      `the vector index was built with ${built.model} (${built.dimensions} dimensions) but this server embeds with ` +
+        `${asked.model} (${asked.dimensions}); re-embed with \`npm run ingest -- --reembed\` or set EMBEDDING_MODEL=${built.model}`,
+    );
+    this.name = 'IndexMismatchError';
+  }
+}
+
+export interface Site {
+  id: string;
+  name: string;
+  allowedOrigins: string[];
+}
+
+export interface DocumentRow {
+  id: string;
+  siteId: string;
+  /** Where the document came from (a path or URL); unique per site. */
+  source: string;
+  kind: DocKind;
+  title: string;
+  url: string | null;
+  hash: string;
+}
+export interface ChunkRow {
+  id: string;
+  documentId: string;
+  siteId: string;
+  kind: DocKind;
+  ord: number;
+  title: string;
+  url: string | null;
+  content: string;
+  tokens: number;
+}
+export interface TextHit {
+  chunkId: string;
+  /** ts_rank_cd; only the order matters for fusion. */
+  score: number;
+}
+
+export interface ConversationRow {
+  id: string;
+  siteId: string;
+  lastSeq: number;
+  locale: string | null;
+  createdAt: Date;
+}
+export interface MessageRow {
+  id: string;
+  conversationId: string;
+  role: 'user' | 'assistant' | 'agent';
+  /** The client's id for user messages; the answer id for assistant ones. */
+  clientId: string;
+  replyTo: string | null;
+  text: string;
+  intent: Intent | null;
+  citations: Citation[];
+  confidence: number | null;
+  createdAt: Date;
+}
+export interface TicketRow {
+  id: string;
+  siteId: string;
+  conversationId: string;
+  status: TicketStatus;
+  reason: string | null;
+  createdAt: Date;
+}
+export interface ProductRow {
+  siteId: string;
+  sku: string;
+  name: string;
+  description: string;
+  priceCents: number;
+  currency: string;
+  stock: number;
+  url: string | null;
+}
+export interface OrderRow {
+  siteId: string;
+  number: string;
+  email: string;
+  status: string;
+  items: { sku: string; name: string; qty: number }[];
+  totalCents: number;
+  currency: string;
+  carrier: string | null;
+  tracking: string | null;
+  updatedAt: Date;
+}
+
+/** The relational store: one implementation over drizzle serves PGlite, node-postgres and Neon. */
+export interface Db {
+  ping(): Promise<void>;
+  sites: {
+    get(id: string): Promise<Site | null>;
+    upsert(site: Site): Promise<void>;
+  };
+  conversations: {
+    get(id: string): Promise<ConversationRow | null>;
+    create(row: { id: string; siteId: string; locale?: string | null }): Promise<ConversationRow>;
+    setLastSeq(id: string, seq: number): Promise<void>;
+  };
+  messages: {
+    add(row: Omit<MessageRow, 'createdAt'> & { createdAt?: Date }): Promise<void>;
+    list(conversationId: string): Promise<MessageRow[]>;
+    findByClientId(conversationId: string, clientId: string): Promise<MessageRow | null>;
+  };
+  tickets: {
+    open(row: { id: string; siteId: string; conversationId: string; reason: string | null }): Promise<TicketRow>;
+    openFor(conversationId: string): Promise<TicketRow | null>;
+  };
+  feedback: {
+    add(row: { conversationId: string; answerId: string; rating: 'up' | 'down'; comment: string | null }): Promise<void>;
+  };
+  audit: {
+    add(row: { siteId: string | null; actor: string; action: string; detail?: Record<string, unknown> }): Promise<void>;
+  };
+  documents: {
+    list(siteId: string): Promise<DocumentRow[]>;
+    get(siteId: string, source: string): Promise<DocumentRow | null>;
+    /** Replaces the document's chunks in one transaction; returns the new chunk ids. */
+    replace(doc: DocumentRow, chunks: Omit<ChunkRow, 'id' | 'documentId' | 'siteId'>[]): Promise<ChunkRow[]>;
+    delete(ids: string[]): Promise<void>;
+    count(siteId?: string): Promise<number>;
+  };
+  chunks: {
+    get(ids: string[]): Promise<ChunkRow[]>;
+    textSearch(siteId: string, query: string, k: number): Promise<TextHit[]>;
+    count(siteId?: string): Promise<number>;
+  };
+  products: {
+    upsert(rows: ProductRow[]): Promise<void>;
+    get(siteId: string, sku: string): Promise<ProductRow | null>;
+    search(siteId: string, query: string, limit: number): Promise<ProductRow[]>;
+  };
+  orders: {
+    upsert(rows: OrderRow[]): Promise<void>;
+    /** Both must match: an order number alone must not reveal someone's order. */
+    find(siteId: string, number: string, email: string): Promise<OrderRow | null>;
+  };
+  close(): Promise<void>;
+}
+
+/**
+ * Sessions, cache, rate limits and events that cross processes: in memory on one process,
+ * Redis/Upstash when several share the load.
+ */
+export interface SessionStore {
+  /** Recent events of a session for resume, oldest first, with `seq` greater than `after`. */
+  eventsAfter(session: string, after: number): Promise<unknown[] | null>;
+  appendEvent(session: string, seq: number, event: unknown): Promise<void>;
+  /** True the first time a key is claimed within the TTL: makes message ids idempotent. */
+  claim(key: string, ttlSeconds: number): Promise<boolean>;
+  cacheGet<T>(key: string): Promise<T | null>;
+  cacheSet<T>(key: string, value: T, ttlSeconds: number): Promise<void>;
+  /** Fixed-window limit: how many seconds to wait, or 0 when allowed. */
+  rateLimit(key: string, limit: number, windowSeconds: number): Promise<number>;
+  publish(channel: string, message: unknown): Promise<void>;
+  subscribe(channel: string, fn: (message: unknown) => void): () => void;
+}
+
+// ---------- ops ----------
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export interface IdGen {
+  (prefix: string): string;
+}

@@ -1,0 +1,143 @@
+/**
+ * Wire protocol v1 between <support-chat> and the backend: the one place a frame is spelled.
+ *
+ * The zod schemas validate what clients send (the server never trusts a frame); server frames
+ * are plain types because the server builds them. The SDK imports this module with
+ * `import type` only, so zod never reaches the widget bundle.
+ */
+import { z } from 'zod';
+
+export const PROTOCOL_VERSION = 1 as const;
+
+/** Longest user message, in characters, before preprocessing caps it further. */
+export const MAX_MESSAGE_CHARS = 4000;
+/** Longest client frame, in bytes: anything bigger is refused before JSON parsing. */
+export const MAX_FRAME_BYTES = 16_384;
+
+const id = z.string().min(1).max(128);
+
+export const helloFrame = z.object({
+  type: z.literal('hello'),
+  v: z.literal(PROTOCOL_VERSION),
+  session: z.string().min(1).max(128).optional(),
+  after: z.number().int().min(0).optional(),
+  locale: z.string().max(35).optional(),
+});
+
+export const messageFrame = z.object({
+  type: z.literal('message'),
+  id,
+  text: z.string(),
+});
+
+export const feedbackFrame = z.object({
+  type: z.literal('feedback'),
+  answer: id,
+  rating: z.enum(['up', 'down']),
+  comment: z.string().max(2000).optional(),
+});
+
+export const handoffFrame = z.object({
+  type: z.literal('handoff'),
+  reason: z.string().max(2000).optional(),
+});
+
+export const pingFrame = z.object({ type: z.literal('ping') });
+
+export const clientFrame = z.discriminatedUnion('type', [
+  helloFrame,
+  messageFrame,
+  feedbackFrame,
+  handoffFrame,
+  pingFrame,
+]);
+
+export type HelloFrame = z.infer<typeof helloFrame>;
+export type MessageFrame = z.infer<typeof messageFrame>;
+export type FeedbackFrame = z.infer<typeof feedbackFrame>;
+export type HandoffFrame = z.infer<typeof handoffFrame>;
+export type ClientFrame = z.infer<typeof clientFrame>;
+export type ClientFrameType = ClientFrame['type'];
+
+export const INTENTS = [
+  'greeting',
+  'product_question',
+  'policy_question',
+  'order_status',
+  'return_refund',
+  'human',
+  'complaint',
+  'other',
+] as const;
+export type Intent = (typeof INTENTS)[number];
+
+export interface Citation {
+  /** The number the answer text uses, as in "[2]". */
+  n: number;
+  title: string;
+  url?: string;
+  snippet: string;
+}
+
+export type HistoryEntry =
+  | { role: 'user'; id: string; text: string; at: string }
+  | {
+      role: 'assistant';
+      id: string;
+      replyTo: string;
+      text: string;
+      citations: Citation[];
+      confidence: number;
+      at: string;
+    }
+  | { role: 'agent'; text: string; agent: { name: string }; at: string };
+
+export const ERROR_CODES = [
+  'invalid_message',
+  'too_long',
+  'rate_limited',
+  'forbidden_origin',
+  'unknown_site',
+  'unknown_session',
+  'unavailable',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Events carry `seq`: it rises by exactly one per event of a session, so a client sees gaps. */
+export type ServerEvent =
+  | { type: 'ready'; seq: number; session: string; history: HistoryEntry[] }
+  | { type: 'ack'; seq: number; id: string }
+  | { type: 'answer.start'; seq: number; id: string; replyTo: string; intent: Intent }
+  | { type: 'answer.delta'; seq: number; id: string; text: string }
+  | {
+      type: 'answer.end';
+      seq: number;
+      id: string;
+      citations: Citation[];
+      confidence: number;
+      handoff?: boolean;
+    }
+  | { type: 'handoff'; seq: number; ticket: string; status: TicketStatus }
+  | { type: 'agent.message'; seq: number; text: string; agent: { name: string } };
+
+export type TicketStatus = 'open' | 'pending' | 'solved' | 'closed';
+
+/** Out-of-band replies: not part of the session's event log, so they carry no `seq`. */
+export type ServerReply =
+  | { type: 'pong' }
+  | { type: 'error'; code: ErrorCode; message: string; retryAfter?: number; ref?: string };
+
+export type ServerFrame = ServerEvent | ServerReply;
+export type ServerEventType = ServerEvent['type'];
+
+/** A server event before the session log numbers it. */
+export type UnsequencedEvent = ServerEvent extends infer E
+  ? E extends { seq: number }
+    ? Omit<E, 'seq'>
+    : never
+  : never;
+
+/** Close codes the client should not retry on: reconnecting cannot fix them. */
+export const CLOSE_FORBIDDEN = 4403;
+export const CLOSE_UNKNOWN_SITE = 4404;

@@ -1,0 +1,2 @@
+export * from './frames';
+export { parseClientFrame, type ParseResult } from './parse';

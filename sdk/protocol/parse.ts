@@ -1,0 +1,45 @@
+import { clientFrame, MAX_FRAME_BYTES, MAX_MESSAGE_CHARS, type ClientFrame, type ServerReply } from './frames';
+
+export type ParseResult = { ok: true; frame: ClientFrame } | { ok: false; error: Extract<ServerReply, { type: 'error' }> };
+
+const fail = (code: 'invalid_message' | 'too_long', message: string, ref?: string): ParseResult => ({
+  ok: false,
+  error: { type: 'error', code, message, ...(ref ? { ref } : {}) },
+});
+
+/**
+ * Turns one raw client frame into a typed frame or an `error` reply that says what was wrong.
+ * Never throws: a bad frame must not cost the socket.
+ */
+export function parseClientFrame(raw: string): ParseResult {
+  if (raw.length > MAX_FRAME_BYTES) return fail('too_long', `frame exceeds ${MAX_FRAME_BYTES} bytes`);
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return fail('invalid_message', 'frame is not valid JSON');
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return fail('invalid_message', 'frame must be a JSON object');
+  }
+  const type = (data as { type?: unknown }).type;
+  const ref = typeof (data as { id?: unknown }).id === 'string' ? (data as { id: string }).id : undefined;
+  if (typeof type !== 'string') return fail('invalid_message', 'frame has no "type"', ref);
+  const parsed = clientFrame.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    if (issue?.code === 'invalid_union' && issue.path.length === 1 && issue.path[0] === 'type') {
+      return fail('invalid_message', `unknown frame type "${type.slice(0, 40)}"`, ref);
+    }
+    const where = issue?.path.length ? `"${issue.path.join('.')}"` : 'frame';
+    return fail('invalid_message', `${type}: ${where} ${issue?.message ?? 'is invalid'}`, ref);
+  }
+  const frame = parsed.data;
+  if (frame.type === 'message') {
+    if (frame.text.trim().length === 0) return fail('invalid_message', 'message: "text" is empty', frame.id);
+    if (frame.text.length > MAX_MESSAGE_CHARS) {
+      return fail('too_long', `message: "text" exceeds ${MAX_MESSAGE_CHARS} characters`, frame.id);
+    }
+  }
+  return { ok: true, frame };
+}
