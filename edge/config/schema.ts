@@ -33,7 +33,7 @@ function isUrl(v: string, protocols: string[]): boolean {
 }
 
 export const configSchema = z.object({
-  PORT: int(1, 65535, 8787),
+  PORT: int(0, 65535, 8787),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().trim().min(1).default('.data'),
   /** Where the server looks for demo data to load into an empty database. */

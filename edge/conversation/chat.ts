@@ -1,0 +1,148 @@
+import type { ClientFrame, FeedbackFrame, HandoffFrame, HelloFrame, MessageFrame, ServerReply } from '../../sdk/protocol';
+import type { Deps } from '../core/deps';
+import type { Connection, Peer } from './connection';
+import { toHistory } from './history';
+import { SessionLog } from './session-log';
+import { openTicket } from './handoff';
+import { runTurn } from './turn';
+
+type ErrorReply = Extract<ServerReply, { type: 'error' }>;
+
+/** How long a message id stays claimed in the fast store; the database remembers it beyond. */
+const MESSAGE_ID_TTL = 24 * 3600;
+
+/**
+ * Protocol v1 on the server, independent of the transport: the WebSocket route, the SSE and
+ * JSON twins and the Durable Object all hand frames to one of these.
+ */
+export class ChatService {
+  readonly log: SessionLog;
+  /** One turn at a time per session, so answers never interleave in the history. */
+  private readonly queues = new Map<string, Promise<void>>();
+
+  constructor(private readonly deps: Deps) {
+    this.log = new SessionLog(deps.db, deps.sessions);
+  }
+
+  async handle(peer: Peer, frame: ClientFrame): Promise<void> {
+    switch (frame.type) {
+      case 'ping':
+        return peer.conn.send({ type: 'pong' });
+      case 'hello':
+        return this.hello(peer, frame);
+    }
+    if (!peer.session) return peer.conn.send(error('invalid_message', `send "hello" before "${frame.type}"`));
+    switch (frame.type) {
+      case 'message':
+        return this.message(peer, peer.session, frame);
+      case 'feedback':
+        return this.feedback(peer, peer.session, frame);
+      case 'handoff':
+        return this.handoff(peer.siteId, peer.session, frame);
+    }
+  }
+
+  async hello(peer: Peer, frame: HelloFrame): Promise<void> {
+    const { db, newId } = this.deps;
+    let conversation = frame.session ? await db.conversations.get(frame.session) : null;
+    if (conversation && conversation.siteId !== peer.siteId) conversation = null;
+    const resuming = conversation !== null;
+    conversation ??= await db.conversations.create({ id: newId('s'), siteId: peer.siteId, locale: frame.locale ?? null });
+    const session = conversation.id;
+    if (peer.session && peer.session !== session) this.log.detach(peer.session, peer.conn);
+    peer.session = session;
+    peer.locale = frame.locale ?? conversation.locale ?? undefined;
+
+    const after = resuming ? frame.after : undefined;
+    const seq = await this.log.load(session, after ?? 0);
+    const replay = after !== undefined ? await this.log.replay(session, after) : null;
+    // Attach before sending so that no event emitted meanwhile falls between replay and live.
+    this.log.attach(session, peer.conn);
+    if (replay) {
+      peer.conn.send({ type: 'ready', session, seq: after!, history: [] });
+      for (const event of replay) peer.conn.send(event);
+    } else {
+      const history = toHistory(await db.messages.list(session));
+      peer.conn.send({ type: 'ready', session, seq, history });
+    }
+  }
+
+  async message(peer: Peer, session: string, frame: MessageFrame): Promise<void> {
+    const { db, sessions, settings } = this.deps;
+    const wait = await sessions.rateLimit(`rl:msg:${session}`, settings.rateLimitPerMinute, 60);
+    if (wait > 0) {
+      return peer.conn.send(error('rate_limited', `too many messages; try again in ${wait} s`, frame.id, wait));
+    }
+    const fresh = await sessions.claim(`msg:${session}:${frame.id}`, MESSAGE_ID_TTL);
+    if (!fresh || (await db.messages.findByClientId(session, frame.id))) return; // a resend: answered once already
+    await db.messages.add({
+      id: this.deps.newId('m'),
+      conversationId: session,
+      role: 'user',
+      clientId: frame.id,
+      replyTo: null,
+      text: frame.text,
+      intent: null,
+      citations: [],
+      confidence: null,
+    });
+    this.log.hold(session);
+    try {
+      await this.log.emit(session, { type: 'ack', id: frame.id });
+    } catch (err) {
+      this.log.release(session);
+      throw err;
+    }
+    // The turn runs behind the ack: the connection keeps reading frames (pings, more messages).
+    this.background(session, frame.id, () =>
+      runTurn(this.deps, this.log, { siteId: peer.siteId, session, messageId: frame.id, text: frame.text, locale: peer.locale }),
+    );
+  }
+
+  async feedback(peer: Peer, session: string, frame: FeedbackFrame): Promise<void> {
+    const answer = await this.deps.db.messages.findByClientId(session, frame.answer);
+    if (!answer || answer.role !== 'assistant') {
+      return peer.conn.send(error('invalid_message', `feedback: no answer "${frame.answer.slice(0, 64)}" in this conversation`));
+    }
+    await this.deps.db.feedback.add({ conversationId: session, answerId: frame.answer, rating: frame.rating, comment: frame.comment ?? null });
+  }
+
+  async handoff(siteId: string, session: string, frame: HandoffFrame): Promise<void> {
+    this.log.hold(session);
+    this.background(session, undefined, async () => {
+      await openTicket(this.deps, this.log, { siteId, session, reason: frame.reason ?? 'asked for a person' });
+      await this.log.checkpoint(session);
+    });
+  }
+
+  /** Settles when every turn queued so far for the session has finished. */
+  idle(session: string): Promise<void> {
+    return this.queues.get(session) ?? Promise.resolve();
+  }
+
+  detach(peer: Peer): void {
+    if (peer.session) this.log.detach(peer.session, peer.conn);
+  }
+
+  /** Queues work after the session's previous turn; its hold on the session ends with it. */
+  private background(session: string, ref: string | undefined, work: () => Promise<void>): void {
+    const prev = this.queues.get(session) ?? Promise.resolve();
+    const tail = prev
+      .then(work)
+      .catch((err) => {
+        this.deps.log.error('turn failed', { session, error: String(err) });
+        this.log.broadcast(session, error('unavailable', 'the answer could not be completed; please try again', ref));
+      })
+      .finally(() => this.log.release(session));
+    this.queues.set(session, tail);
+    void tail.then(() => {
+      if (this.queues.get(session) === tail) this.queues.delete(session);
+    });
+  }
+}
+
+export function error(code: ErrorReply['code'], message: string, ref?: string, retryAfter?: number): ErrorReply {
+  return { type: 'error', code, message, ...(ref ? { ref } : {}), ...(retryAfter ? { retryAfter } : {}) };
+}
+
+export type { Connection, Peer };

@@ -1,0 +1,82 @@
+import type { Deps } from '../core/deps';
+import { citationsFor, prepareAnswer, type CachedAnswer } from '../pipeline/answer';
+import { openTicket } from './handoff';
+import type { SessionLog } from './session-log';
+
+export interface TurnInput {
+  siteId: string;
+  session: string;
+  messageId: string;
+  text: string;
+  locale?: string;
+}
+
+/** The longest a single answer may take before the visitor is told and the turn ends. */
+const TURN_TIMEOUT_MS = 60_000;
+const INTERRUPTED = '\n\n_The answer was interrupted. Please ask again, or ask to talk to a person._';
+const UNAVAILABLE = 'Sorry, I can’t answer right now. Please try again in a moment, or ask to talk to a person.';
+
+/**
+ * One answer, streamed as events: answer.start, answer.delta…, answer.end, then stored.
+ * Whatever fails, the visitor gets an answer.end (with what streamed so far and an honest
+ * notice) and the history stays consistent.
+ */
+export async function runTurn(deps: Deps, log: SessionLog, t: TurnInput): Promise<void> {
+  const answerId = deps.newId('a');
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new Error('answer timed out')), TURN_TIMEOUT_MS);
+  let text = '';
+  let failed: unknown = null;
+  let prepared: Awaited<ReturnType<typeof prepareAnswer>> | null = null;
+  try {
+    const earlier = (await deps.db.messages.list(t.session))
+      .filter((m) => m.role === 'user' && m.clientId !== t.messageId)
+      .slice(-5)
+      .reverse()
+      .map((m) => m.text);
+    prepared = await prepareAnswer(deps, { siteId: t.siteId, text: t.text, locale: t.locale, earlier }, abort.signal);
+    await log.emit(t.session, { type: 'answer.start', id: answerId, replyTo: t.messageId, intent: prepared.intent });
+    for await (const piece of prepared.text) {
+      if (abort.signal.aborted) throw abort.signal.reason;
+      if (!piece) continue;
+      text += piece;
+      await log.emit(t.session, { type: 'answer.delta', id: answerId, text: piece });
+    }
+  } catch (err) {
+    failed = err;
+    deps.log.error('answer failed', { stage: prepared ? 'answer' : 'pipeline', site: t.siteId, error: String(err) });
+  } finally {
+    clearTimeout(timer);
+  }
+
+  if (!prepared) await log.emit(t.session, { type: 'answer.start', id: answerId, replyTo: t.messageId, intent: 'other' });
+  if (failed) {
+    const notice = text ? INTERRUPTED : UNAVAILABLE;
+    text += notice;
+    await log.emit(t.session, { type: 'answer.delta', id: answerId, text: notice });
+  }
+  const sources = prepared?.sources ?? [];
+  const citations = citationsFor(text, sources);
+  const confidence = failed ? 0 : round(prepared!.confidence);
+  const handoff = failed ? true : prepared!.handoff;
+  await log.emit(t.session, { type: 'answer.end', id: answerId, citations, confidence, ...(handoff ? { handoff } : {}) });
+  await deps.db.messages.add({
+    id: deps.newId('m'),
+    conversationId: t.session,
+    role: 'assistant',
+    clientId: answerId,
+    replyTo: t.messageId,
+    text,
+    intent: prepared?.intent ?? null,
+    citations,
+    confidence,
+  });
+  if (prepared && !failed && prepared.cacheKey) {
+    const cached: CachedAnswer = { intent: prepared.intent, text, sources, confidence: prepared.confidence, handoff: prepared.handoff };
+    await deps.sessions.cacheSet(prepared.cacheKey, cached, deps.settings.cacheTtlSeconds);
+  }
+  if (prepared?.wantsPerson) await openTicket(deps, log, { siteId: t.siteId, session: t.session, reason: t.text });
+  await log.checkpoint(t.session);
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;

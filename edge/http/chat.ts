@@ -1,0 +1,143 @@
+import type { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { z } from 'zod';
+import { parseClientFrame, type ServerFrame } from '../../sdk/protocol';
+import type { Deps } from '../core/deps';
+import type { ChatService, Peer } from '../conversation/chat';
+import { toHistory } from '../conversation/history';
+import { checkSite } from './site-access';
+
+const chatRequest = z.object({
+  site: z.string().min(1).max(128),
+  session: z.string().min(1).max(128).optional(),
+  id: z.string().min(1).max(128),
+  text: z.string(),
+});
+
+const STATUS: Record<string, 400 | 403 | 404 | 413 | 429 | 503> = {
+  invalid_message: 400,
+  too_long: 413,
+  forbidden_origin: 403,
+  unknown_site: 404,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+/** The HTTP twins of the socket, for hosts that cannot keep one open. */
+export function mountChatHttp(app: Hono, deps: Deps, chat: ChatService): void {
+  app.post('/v1/chat', async (c) => {
+    const body = chatRequest.safeParse(await c.req.json().catch(() => null));
+    if (!body.success) {
+      const issue = body.error.issues[0];
+      return c.json({ error: { code: 'invalid_message', message: `"${issue.path.join('.') || 'body'}" ${issue.message}` } }, 400);
+    }
+    const req = body.data;
+    const check = await checkSite(deps.db, req.site, c.req.header('origin'));
+    if (!check.ok) return c.json({ error: { code: check.code, message: check.message } }, check.status);
+    // The same validation as a socket frame, so both paths refuse the same input.
+    const parsed = parseClientFrame(JSON.stringify({ type: 'message', id: req.id, text: req.text }));
+    if (!parsed.ok || parsed.frame.type !== 'message') {
+      const e = parsed.ok ? { code: 'invalid_message', message: 'invalid message' } : parsed.error;
+      return c.json({ error: { code: e.code, message: e.message } }, STATUS[e.code] ?? 400);
+    }
+
+    const queue = new FrameQueue();
+    const peer: Peer = { conn: { id: deps.newId('c'), send: (f) => queue.push(f) }, siteId: check.site.id, session: null };
+    await chat.handle(peer, { type: 'hello', v: 1, session: req.session });
+    const session = peer.session!;
+    queue.clear(); // `ready` is the socket's business; HTTP answers the message only
+    await chat.handle(peer, parsed.frame);
+    const refused = queue.find((f) => f.type === 'error' && f.ref === req.id);
+    if (refused?.type === 'error') {
+      chat.detach(peer);
+      return c.json({ error: { code: refused.code, message: refused.message, retryAfter: refused.retryAfter } }, STATUS[refused.code] ?? 400);
+    }
+    void chat.idle(session).then(() => {
+      chat.detach(peer);
+      queue.close();
+    });
+
+    if (!c.req.header('accept')?.includes('text/event-stream')) {
+      await chat.idle(session);
+      const ticket = queue.find((f) => f.type === 'handoff');
+      return c.json({ session, answer: await storedAnswer(deps, session, req.id), ...(ticket?.type === 'handoff' ? { ticket: ticket.ticket } : {}) });
+    }
+    return streamSSE(c, async (stream) => {
+      let answerId: string | null = null;
+      for await (const f of queue) {
+        // Other tabs' turns share the session; this response carries its own answer only.
+        if (f.type === 'answer.start' && f.replyTo === req.id) answerId = f.id;
+        const ours =
+          (f.type === 'answer.start' && f.replyTo === req.id) ||
+          ((f.type === 'answer.delta' || f.type === 'answer.end') && f.id === answerId) ||
+          f.type === 'handoff' ||
+          (f.type === 'error' && f.ref === req.id);
+        if (!ours) continue;
+        await stream.writeSSE({ event: f.type, data: JSON.stringify({ ...f, session }), ...('seq' in f ? { id: String(f.seq) } : {}) });
+      }
+      // A resent id was answered before: send that answer again rather than nothing.
+      if (answerId === null) {
+        const stored = await storedAnswer(deps, session, req.id);
+        if (!stored) return;
+        const { id, replyTo, intent, text, citations, confidence } = stored;
+        // Not from the session log, so without seq: a retry must not look like new events.
+        for (const [event, data] of [
+          ['answer.start', { id, replyTo, intent }],
+          ['answer.delta', { id, text }],
+          ['answer.end', { id, citations, confidence }],
+        ] as const) {
+          await stream.writeSSE({ event, data: JSON.stringify({ type: event, ...data, session }) });
+        }
+      }
+    });
+  });
+
+  app.get('/v1/sessions/:id', async (c) => {
+    const id = c.req.param('id');
+    const conversation = await deps.db.conversations.get(id);
+    if (!conversation) return c.json({ error: { code: 'unknown_session', message: `no session "${id.slice(0, 64)}"` } }, 404);
+    const history = toHistory(await deps.db.messages.list(id));
+    return c.json({ session: id, site: conversation.siteId, seq: conversation.lastSeq, history });
+  });
+}
+
+/** The stored answer to a message id: also what a retried request gets, answered once. */
+async function storedAnswer(deps: Deps, session: string, messageId: string) {
+  const rows = await deps.db.messages.list(session);
+  const answer = rows.find((m) => m.role === 'assistant' && m.replyTo === messageId);
+  if (!answer) return null;
+  return { id: answer.clientId, replyTo: messageId, text: answer.text, intent: answer.intent, citations: answer.citations, confidence: answer.confidence };
+}
+
+/** Frames pushed by the session log, read once in order by the response. */
+class FrameQueue implements AsyncIterable<ServerFrame> {
+  private items: ServerFrame[] = [];
+  private seen: ServerFrame[] = [];
+  private closed = false;
+  private wake: (() => void) | null = null;
+
+  push(f: ServerFrame): void {
+    this.items.push(f);
+    this.seen.push(f);
+    this.wake?.();
+  }
+  close(): void {
+    this.closed = true;
+    this.wake?.();
+  }
+  clear(): void {
+    this.items = [];
+    this.seen = [];
+  }
+  find(pred: (f: ServerFrame) => boolean): ServerFrame | undefined {
+    return this.seen.find(pred);
+  }
+  async *[Symbol.asyncIterator](): AsyncIterator<ServerFrame> {
+    for (;;) {
+      const next = this.items.shift();
+      if (next) yield next;
+      else if (this.closed) return;
+      else await new Promise<void>((r) => (this.wake = r));
+    }
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Turns reranked chunks into the numbered sources the answer cites, within a token budget
+ * counted with the production tokenizer. The same rendering (`renderSources`) is what an
+ * LLM prompt should embed, so the budget counted here is the budget spent there.
+ */
+import type { ChunkRow, Source } from '../core/ports';
+import { countTokens, truncateToTokens } from '../core/tokens';
+
+/** Tokens reserved per source beyond its header and text: separators, and BPE merges at joins. */
+export const SOURCE_OVERHEAD_TOKENS = 3;
+/** A cut passage shorter than this says too little to be worth a citation. */
+const MIN_PASSAGE_TOKENS = 24;
+const PASSAGE_JOIN = '\n…\n';
+
+export function sourceHeader(s: Pick<Source, 'n' | 'title'>): string {
+  return `[${s.n}] ${s.title}`;
+}
+
+/** Sources as the model reads them: "[n] title" then the passage, blank lines between. */
+export function renderSources(sources: Source[]): string {
+  return sources.map((s) => `${sourceHeader(s)}\n${s.text}`).join('\n\n');
+}
+
+interface Draft {
+  n: number;
+  first: ChunkRow;
+  parts: { ord: number; text: string }[];
+}
+
+/**
+ * Sources numbered 1..n in rank order. The budget is spent in rank order, chunk by chunk; a
+ * chunk of a document already cited joins that source (read in document order) instead of
+ * taking a new number, and the passage that reaches the budget is cut to fit.
+ */
+export function buildContext(ranked: { chunk: ChunkRow; score: number }[], maxTokens: number): Source[] {
+  const drafts = new Map<string, Draft>();
+  const seen = new Set<string>();
+  const joinCost = countTokens(PASSAGE_JOIN) + 1;
+  let used = 0;
+  for (const { chunk } of inRankOrder(ranked)) {
+    const text = chunk.content.trim();
+    const key = `${chunk.documentId}\u0000${squash(text)}`;
+    if (!text || seen.has(key)) continue;
+    seen.add(key);
+
+    const draft = drafts.get(chunk.documentId);
+    const n = draft?.n ?? drafts.size + 1;
+    const overhead = draft ? joinCost : countTokens(sourceHeader({ n, title: chunk.title })) + SOURCE_OVERHEAD_TOKENS;
+    const room = maxTokens - used - overhead;
+    let fitted = text;
+    let cost = countTokens(text);
+    if (cost > room) {
+      if (room < MIN_PASSAGE_TOKENS) break;
+      fitted = cutAtBoundary(truncateToTokens(text, room));
+      cost = countTokens(fitted);
+      if (cost < MIN_PASSAGE_TOKENS || cost > room) break;
+    }
+    if (draft) draft.parts.push({ ord: chunk.ord, text: fitted });
+    else drafts.set(chunk.documentId, { n, first: chunk, parts: [{ ord: chunk.ord, text: fitted }] });
+    used += overhead + cost;
+    if (fitted !== text) break; // the budget is spent
+  }
+  return [...drafts.values()].map((d) => ({
+    n: d.n,
+    title: d.first.title,
+    ...(d.first.url ? { url: d.first.url } : {}),
+    text: d.parts
+      .sort((a, b) => a.ord - b.ord)
+      .map((p) => p.text)
+      .join(PASSAGE_JOIN),
+    kind: d.first.kind,
+  }));
+}
+
+function inRankOrder(ranked: { chunk: ChunkRow; score: number }[]) {
+  return ranked.map((r, i) => ({ ...r, i })).sort((a, b) => b.score - a.score || a.i - b.i);
+}
+
+function squash(text: string): string {
+  return text.replace(/\s+/gu, ' ').toLowerCase();
+}
+
+/** A token cut can end mid-word: back off to the last sentence end, or else the last space. */
+function cutAtBoundary(text: string): string {
+  const sentenceEnd = Math.max(text.lastIndexOf('. '), text.lastIndexOf('.\n'), text.lastIndexOf('? '), text.lastIndexOf('! '));
+  if (sentenceEnd > text.length * 0.6) return text.slice(0, sentenceEnd + 1);
+  const space = text.search(/\s\S*$/u);
+  return (space > 0 ? text.slice(0, space) : text).trimEnd();
+}

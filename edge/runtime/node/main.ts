@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import { ConfigError, loadConfig } from '../../config/load';
+import { consoleLogger } from '../../ops/logger';
+import { startServer } from './server';
+
+// A .env file beside package.json is the usual place for local settings; the environment wins.
+if (existsSync('.env')) process.loadEnvFile('.env');
+
+let config;
+try {
+  config = loadConfig(process.env);
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  throw err;
+}
+
+const log = consoleLogger({ level: config.LOG_LEVEL, json: process.env.LOG_FORMAT === 'json' });
+const started = Date.now();
+const server = await startServer(config, log).catch((err) => {
+  log.error(`could not start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
+log.info(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: open ${server.url} for the demo shop with the assistant`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    log.info('shutting down');
+    await server.close();
+    process.exit(0);
+  });
+}
+process.on('unhandledRejection', (err) => log.error('unhandled rejection', { error: String(err) }));

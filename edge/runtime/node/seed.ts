@@ -1,0 +1,42 @@
+import { existsSync } from 'node:fs';
+import type { Config } from '../../config/schema';
+import type { Deps } from '../../core/deps';
+import { describeProgress, ingest } from '../../../ingest/run';
+
+export const DEMO_SITE = 'demo';
+
+/** The origins a local browser uses to reach this server: the demo site accepts only those. */
+export function localOrigins(config: Config, port: number): string[] {
+  const origins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+  if (config.PUBLIC_URL) origins.push(new URL(config.PUBLIC_URL).origin);
+  return origins;
+}
+
+/** The `demo` site exists whatever else is configured, and follows the port actually bound. */
+export async function ensureDemoSite(deps: Deps, config: Config, port: number): Promise<void> {
+  const existing = await deps.db.sites.get(DEMO_SITE);
+  await deps.db.sites.upsert({ id: DEMO_SITE, name: existing?.name ?? 'Demo shop', allowedOrigins: localOrigins(config, port) });
+}
+
+/** An empty demo site gets the sample shop's data, with progress in the log. */
+export async function loadDemoData(deps: Deps, demoDataDir: string, baseDir: string): Promise<void> {
+  if ((await deps.db.documents.count(DEMO_SITE)) > 0) return;
+  if (!existsSync(demoDataDir)) {
+    deps.log.warn(`no demo data at ${demoDataDir}; the demo site starts empty (load yours with npm run ingest)`);
+    return;
+  }
+  deps.log.info(`empty database: loading the demo data from ${demoDataDir}`);
+  const summary = await ingest(deps, {
+    siteId: DEMO_SITE,
+    paths: [demoDataDir],
+    baseDir,
+    onProgress: (e) => {
+      if (e.type !== 'done' && (e.type !== 'embed' || e.done === e.total)) deps.log.info(`  ${describeProgress(e)}`);
+    },
+  });
+  const d = summary.documents;
+  for (const f of summary.failed) deps.log.warn(`  could not load ${f.file}: ${f.error}`);
+  deps.log.info(
+    `demo data loaded: ${d.added} documents, ${summary.chunks} chunks, ${summary.products} products, ${summary.orders} orders in ${(summary.ms / 1000).toFixed(1)} s`,
+  );
+}

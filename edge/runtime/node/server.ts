@@ -1,0 +1,79 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { createNodeWebSocket } from '@hono/node-ws';
+import { Hono } from 'hono';
+import { fileURLToPath } from 'node:url';
+import { relative, resolve } from 'node:path';
+import { createApp } from '../../app';
+import { describeProviders } from '../../config/load';
+import type { Config } from '../../config/schema';
+import type { Logger } from '../../core/ports';
+import type { Deps } from '../../core/deps';
+import { buildNodeDeps } from './deps';
+import { ensureDemoSite, loadDemoData } from './seed';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** The Node runtime: builds deps, seeds the demo, serves the app, the demo site and the SDK. */
+export async function startServer(config: Config, log: Logger, opts: { inMemory?: boolean; seed?: boolean } = {}): Promise<RunningServer> {
+  for (const [job, impl] of Object.entries(describeProviders(config))) log.info(`${job.padEnd(10)} ${impl}`);
+  const { deps, close: closeDeps } = await buildNodeDeps(config, log, opts);
+
+  try {
+    return await serveApp(config, log, deps, closeDeps, opts);
+  } catch (err) {
+    // The database lock and file handles go with a failed start (a port in use, say).
+    await closeDeps().catch(() => {});
+    throw err;
+  }
+}
+
+async function serveApp(config: Config, log: Logger, deps: Deps, closeDeps: () => Promise<void>, opts: { seed?: boolean }): Promise<RunningServer> {
+  if (opts.seed !== false) {
+    await ensureDemoSite(deps, config, config.PORT);
+    try {
+      await loadDemoData(deps, resolve(ROOT, config.DEMO_DATA_DIR ?? 'demo/data'), ROOT);
+    } catch (err) {
+      log.error('could not load the demo data; the server runs without it', { error: String(err) });
+    }
+  }
+
+  const root = new Hono();
+  const { injectWebSocket, upgradeWebSocket, wss } = createNodeWebSocket({ app: root });
+  const { app } = createApp(deps, { upgradeWebSocket });
+  root.route('/', app);
+  // serveStatic resolves against the working directory; relative paths keep `npm start` anywhere in the repo.
+  const rel = (dir: string) => relative(process.cwd(), resolve(ROOT, dir)) || '.';
+  root.use('/sdk/*', serveStatic({ root: rel('dist'), rewriteRequestPath: (p) => p.replace(/^\/sdk/, '') }));
+  root.use('/*', serveStatic({ root: rel('demo') }));
+
+  const server: ServerType = await new Promise((ok, fail) => {
+    const s = serve({ fetch: root.fetch, port: config.PORT, hostname: config.HOST }, () => ok(s));
+    s.once('error', fail);
+  });
+  injectWebSocket(server);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+
+  await ensureDemoSite(deps, config, port);
+  const url = `http://localhost:${port}`;
+  return {
+    url,
+    port,
+    async close() {
+      await new Promise<void>((ok) => {
+        server.close(() => ok());
+        // Open sockets would keep close() waiting forever; their clients resume elsewhere.
+        for (const ws of wss.clients) ws.close(1001, 'server shutting down');
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      await closeDeps();
+    },
+  };
+}

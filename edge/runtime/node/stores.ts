@@ -1,0 +1,109 @@
+/**
+ * The embedded stores for one Node process: PGlite (file-backed or in memory) holding both the
+ * relational tables and the pgvector index. PGlite is single-process, so a lock file keeps a
+ * second process (an ingest run while the server is up) from opening the same directory.
+ */
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
+import type { Db } from '../../core/ports';
+import { openPglite } from '../../stores/db/pglite';
+import { PgVectorStore, type PgVectorOptions } from '../../stores/vectors/pgvector';
+
+export interface EmbeddedStores {
+  pg: PGlite;
+  db: Db;
+  vectors: PgVectorStore;
+  close(): Promise<void>;
+}
+
+export class DataDirInUseError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly pid: number,
+  ) {
+    super(
+      `the database in ${dir} is in use by process ${pid} (is the server running? stop it, or use its admin API)`,
+    );
+    this.name = 'DataDirInUseError';
+  }
+}
+
+export async function openEmbeddedStores({
+  dataDir,
+  vectorOptions,
+}: {
+  dataDir: string | null;
+  vectorOptions?: PgVectorOptions;
+}): Promise<EmbeddedStores> {
+  const dir = dataDir === null ? null : resolve(dataDir);
+  if (dir !== null) mkdirSync(dir, { recursive: true });
+  const release = dir === null ? () => {} : lockDataDir(dir);
+  try {
+    const { pg, db } = await openPglite(dir);
+    const vectors = new PgVectorStore(pg, vectorOptions);
+    let closing: Promise<void> | null = null;
+    return {
+      pg,
+      db,
+      vectors,
+      close: () => (closing ??= db.close().finally(release)),
+    };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+/** Takes `dir/.lock` for this process; returns its release. A lock left by a dead process is taken over. */
+export function lockDataDir(dir: string): () => void {
+  const file = join(dir, '.lock');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => {
+        // Only remove our own lock: a stale-lock takeover may have replaced it.
+        if (readPid(file) === process.pid) rmSync(file, { force: true });
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const holder = readPid(file);
+    if (holder !== null && isAlive(holder)) throw new DataDirInUseError(dir, holder);
+    if (holder === null && ageMs(file) < 5000) {
+      throw new Error(`the database in ${dir} is being opened by another process; try again`);
+    }
+    // Stale (its process is gone) or unreadable and old (a writer died mid-write): take it over.
+    rmSync(file, { force: true });
+  }
+  throw new Error(`could not take the lock ${file}`);
+}
+
+function readPid(file: string): number | null {
+  try {
+    const pid = Number.parseInt(readFileSync(file, 'utf8').trim(), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+function ageMs(file: string): number {
+  try {
+    return Date.now() - statSync(file).mtimeMs;
+  } catch {
+    return Infinity;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to another user.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

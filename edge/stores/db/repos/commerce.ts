@@ -1,0 +1,123 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Db, OrderRow, ProductRow } from '../../../core/ports';
+import { orders, products } from '../schema';
+import { anyTermsQuery, batches, likeLiteral, type Orm } from './orm';
+
+const productColumns = {
+  siteId: products.siteId,
+  sku: products.sku,
+  name: products.name,
+  description: products.description,
+  priceCents: products.priceCents,
+  currency: products.currency,
+  stock: products.stock,
+  url: products.url,
+};
+
+const orderColumns = {
+  siteId: orders.siteId,
+  number: orders.number,
+  email: orders.email,
+  status: orders.status,
+  items: orders.items,
+  totalCents: orders.totalCents,
+  currency: orders.currency,
+  carrier: orders.carrier,
+  tracking: orders.tracking,
+  updatedAt: orders.updatedAt,
+};
+
+const MAX_PRODUCT_HITS = 50;
+
+/** Emails are compared trimmed and lowercased, on the way in and on the way out. */
+export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
+
+export function productsRepo(db: Orm): Db['products'] {
+  return {
+    async upsert(rows) {
+      for (const batch of batches(rows)) {
+        await db
+          .insert(products)
+          .values(batch.map((p) => ({ ...p, updatedAt: sql`now()` })))
+          .onConflictDoUpdate({
+            target: [products.siteId, products.sku],
+            set: {
+              name: sql`excluded.name`,
+              description: sql`excluded.description`,
+              priceCents: sql`excluded.price_cents`,
+              currency: sql`excluded.currency`,
+              stock: sql`excluded.stock`,
+              url: sql`excluded.url`,
+              updatedAt: sql`now()`,
+            },
+          });
+      }
+    },
+    async get(siteId, sku) {
+      const [row] = await db
+        .select(productColumns)
+        .from(products)
+        .where(and(eq(products.siteId, siteId), eq(products.sku, sku)))
+        .limit(1);
+      return row ?? null;
+    },
+    async search(siteId, query, limit) {
+      const text = query.trim();
+      const n = Math.min(Math.max(Math.floor(limit), 0), MAX_PRODUCT_HITS);
+      if (n === 0 || text === '') return [];
+      // Words for descriptions; a substring for names and SKUs that stemming would mangle.
+      const q = anyTermsQuery(text);
+      const like = `%${likeLiteral(text)}%`;
+      const rank = sql`ts_rank_cd(${products.search}, ${q})`;
+      const rows: ProductRow[] = await db
+        .select(productColumns)
+        .from(products)
+        .where(
+          and(
+            eq(products.siteId, siteId),
+            sql`(${products.search} @@ ${q} or ${products.name} ilike ${like} or ${products.sku} ilike ${like})`,
+          ),
+        )
+        .orderBy(sql`(${products.name} ilike ${like} or ${products.sku} ilike ${like}) desc`, sql`${rank} desc nulls last`, asc(products.name))
+        .limit(n);
+      return rows;
+    },
+  };
+}
+
+export function ordersRepo(db: Orm): Db['orders'] {
+  return {
+    async upsert(rows) {
+      for (const batch of batches(rows)) {
+        await db
+          .insert(orders)
+          .values(batch.map((o) => ({ ...o, number: o.number.trim(), email: normalizeEmail(o.email) })))
+          .onConflictDoUpdate({
+            target: [orders.siteId, orders.number],
+            set: {
+              email: sql`excluded.email`,
+              status: sql`excluded.status`,
+              items: sql`excluded.items`,
+              totalCents: sql`excluded.total_cents`,
+              currency: sql`excluded.currency`,
+              carrier: sql`excluded.carrier`,
+              tracking: sql`excluded.tracking`,
+              updatedAt: sql`excluded.updated_at`,
+            },
+          });
+      }
+    },
+    async find(siteId, number, email) {
+      const num = number.trim();
+      const mail = normalizeEmail(email);
+      if (num === '' || mail === '') return null;
+      const [row] = await db
+        .select(orderColumns)
+        .from(orders)
+        .where(and(eq(orders.siteId, siteId), sql`lower(${orders.number}) = lower(${num})`, eq(orders.email, mail)))
+        .orderBy(asc(orders.number))
+        .limit(1);
+      return (row as OrderRow | undefined) ?? null;
+    },
+  };
+}

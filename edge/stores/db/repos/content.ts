@@ -1,0 +1,116 @@
+import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { ChunkRow, Db, DocumentRow } from '../../../core/ports';
+import { chunks, documents } from '../schema';
+import { anyTermsQuery, batches, type Orm } from './orm';
+
+const documentColumns = {
+  id: documents.id,
+  siteId: documents.siteId,
+  source: documents.source,
+  kind: documents.kind,
+  title: documents.title,
+  url: documents.url,
+  hash: documents.hash,
+};
+
+const chunkColumns = {
+  id: chunks.id,
+  documentId: chunks.documentId,
+  siteId: chunks.siteId,
+  kind: chunks.kind,
+  ord: chunks.ord,
+  title: chunks.title,
+  url: chunks.url,
+  content: chunks.content,
+  tokens: chunks.tokens,
+};
+
+/** Upper bound on text hits per query, whatever the caller asks. */
+const MAX_TEXT_HITS = 200;
+
+export function documentsRepo(db: Orm): Db['documents'] {
+  return {
+    async list(siteId) {
+      return db.select(documentColumns).from(documents).where(eq(documents.siteId, siteId)).orderBy(asc(documents.source));
+    },
+    async get(siteId, source) {
+      const [row] = await db
+        .select(documentColumns)
+        .from(documents)
+        .where(and(eq(documents.siteId, siteId), eq(documents.source, source)))
+        .limit(1);
+      return row ?? null;
+    },
+    async replace(doc, parts) {
+      return db.transaction(async (tx) => {
+        // Keyed by (site, source): re-ingesting a file updates its row and keeps its id.
+        const [saved] = await tx
+          .insert(documents)
+          .values(doc)
+          .onConflictDoUpdate({
+            target: [documents.siteId, documents.source],
+            set: { kind: doc.kind, title: doc.title, url: doc.url, hash: doc.hash, updatedAt: sql`now()` },
+          })
+          .returning({ id: documents.id });
+        // Old chunks go, and with them (by cascade) whatever vectors pointed at them.
+        await tx.delete(chunks).where(eq(chunks.documentId, saved.id));
+        const rows: ChunkRow[] = parts.map((c) => ({
+          id: `ch_${crypto.randomUUID().replaceAll('-', '')}`,
+          documentId: saved.id,
+          siteId: doc.siteId,
+          kind: c.kind,
+          ord: c.ord,
+          title: c.title,
+          url: c.url,
+          content: c.content,
+          tokens: c.tokens,
+        }));
+        for (const batch of batches(rows)) await tx.insert(chunks).values(batch);
+        return rows;
+      });
+    },
+    async delete(ids) {
+      if (ids.length === 0) return;
+      await db.delete(documents).where(inArray(documents.id, ids));
+    },
+    async count(siteId) {
+      const [row] = await db
+        .select({ n: count() })
+        .from(documents)
+        .where(siteId === undefined ? undefined : eq(documents.siteId, siteId));
+      return row.n;
+    },
+  };
+}
+
+export function chunksRepo(db: Orm): Db['chunks'] {
+  return {
+    async get(ids) {
+      if (ids.length === 0) return [];
+      const rows = await db.select(chunkColumns).from(chunks).where(inArray(chunks.id, ids));
+      // In the order asked: callers pass ids already ranked.
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.flatMap((id) => byId.get(id) ?? []);
+    },
+    async textSearch(siteId, query, k) {
+      const limit = Math.min(Math.max(Math.floor(k), 0), MAX_TEXT_HITS);
+      if (limit === 0 || !/[\p{L}\p{N}]/u.test(query)) return [];
+      const q = anyTermsQuery(query);
+      const score = sql<number>`ts_rank_cd(${chunks.search}, ${q})`;
+      const rows = await db
+        .select({ chunkId: chunks.id, score })
+        .from(chunks)
+        .where(and(eq(chunks.siteId, siteId), sql`${chunks.search} @@ ${q}`))
+        .orderBy(desc(score), asc(chunks.id))
+        .limit(limit);
+      return rows.map((r) => ({ chunkId: r.chunkId, score: Number(r.score) }));
+    },
+    async count(siteId) {
+      const [row] = await db
+        .select({ n: count() })
+        .from(chunks)
+        .where(siteId === undefined ? undefined : eq(chunks.siteId, siteId));
+      return row.n;
+    },
+  };
+}

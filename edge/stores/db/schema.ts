@@ -1,0 +1,215 @@
+/**
+ * The relational schema, written once in drizzle's pg-core so the same tables serve PGlite,
+ * node-postgres and Neon. Vectors are deliberately absent: they belong to the VectorStore, so
+ * this schema also runs on a plain Postgres without pgvector (and Qdrant can hold vectors).
+ *
+ * Change it, then `npx drizzle-kit generate` to write the next migration.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import {
+  bigserial,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import type { Citation, Intent, TicketStatus } from '../../../sdk/protocol';
+import type { DocKind } from '../../core/ports';
+
+const tsvector = customType<{ data: string }>({
+  dataType: () => 'tsvector',
+});
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+export const sites = pgTable('sites', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  allowedOrigins: jsonb('allowed_origins').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+  createdAt: createdAt(),
+});
+
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    lastSeq: integer('last_seq').notNull().default(0),
+    locale: text('locale'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('conversations_site_idx').on(t.siteId, t.createdAt)],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: text('id').primaryKey(),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['user', 'assistant', 'agent'] }).notNull(),
+    clientId: text('client_id').notNull(),
+    replyTo: text('reply_to'),
+    text: text('text').notNull(),
+    intent: text('intent').$type<Intent>(),
+    citations: jsonb('citations').$type<Citation[]>().notNull().default(sql`'[]'::jsonb`),
+    confidence: real('confidence'),
+    createdAt: createdAt(),
+    // Insertion order: the tiebreak when two messages carry the same timestamp.
+    n: bigserial('n', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('messages_client_uq').on(t.conversationId, t.role, t.clientId),
+    index('messages_conversation_idx').on(t.conversationId, t.createdAt),
+  ],
+);
+
+export const tickets = pgTable(
+  'tickets',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: ['open', 'pending', 'solved', 'closed'] })
+      .$type<TicketStatus>()
+      .notNull()
+      .default('open'),
+    reason: text('reason'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // At most one live ticket per conversation, even when two handoff requests race.
+    uniqueIndex('tickets_live_uq')
+      .on(t.conversationId)
+      .where(sql`${t.status} in ('open', 'pending')`),
+    index('tickets_site_idx').on(t.siteId, t.status),
+  ],
+);
+
+export const feedback = pgTable(
+  'feedback',
+  {
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    answerId: text('answer_id').notNull(),
+    rating: text('rating', { enum: ['up', 'down'] }).notNull(),
+    comment: text('comment'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.answerId] })],
+);
+
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    // No foreign key: the audit trail outlives what it describes.
+    siteId: text('site_id'),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('audit_log_site_idx').on(t.siteId, t.at)],
+);
+
+export const documents = pgTable(
+  'documents',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id').notNull(),
+    source: text('source').notNull(),
+    kind: text('kind', { enum: ['faq', 'doc', 'product'] }).$type<DocKind>().notNull(),
+    title: text('title').notNull(),
+    url: text('url'),
+    hash: text('hash').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('documents_source_uq').on(t.siteId, t.source)],
+);
+
+export const chunks = pgTable(
+  'chunks',
+  {
+    id: text('id').primaryKey(),
+    documentId: text('document_id')
+      .notNull()
+      .references(() => documents.id, { onDelete: 'cascade' }),
+    siteId: text('site_id').notNull(),
+    kind: text('kind', { enum: ['faq', 'doc', 'product'] }).$type<DocKind>().notNull(),
+    ord: integer('ord').notNull(),
+    title: text('title').notNull(),
+    url: text('url'),
+    content: text('content').notNull(),
+    tokens: integer('tokens').notNull(),
+    search: tsvector('search')
+      .notNull()
+      .generatedAlwaysAs((): SQL => sql`to_tsvector('english', ${chunks.title} || ' ' || ${chunks.content})`),
+  },
+  (t) => [
+    index('chunks_search_idx').using('gin', t.search),
+    index('chunks_site_idx').on(t.siteId),
+    index('chunks_document_idx').on(t.documentId, t.ord),
+  ],
+);
+
+export const products = pgTable(
+  'products',
+  {
+    siteId: text('site_id').notNull(),
+    sku: text('sku').notNull(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    priceCents: integer('price_cents').notNull(),
+    currency: text('currency').notNull(),
+    stock: integer('stock').notNull().default(0),
+    url: text('url'),
+    updatedAt: updatedAt(),
+    search: tsvector('search')
+      .notNull()
+      .generatedAlwaysAs((): SQL => sql`to_tsvector('english', ${products.name} || ' ' || ${products.description})`),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.sku] }), index('products_search_idx').using('gin', t.search)],
+);
+
+export type OrderItem = { sku: string; name: string; qty: number };
+
+export const orders = pgTable(
+  'orders',
+  {
+    siteId: text('site_id').notNull(),
+    number: text('number').notNull(),
+    /** Stored trimmed and lowercased, so lookups compare like with like. */
+    email: text('email').notNull(),
+    status: text('status').notNull(),
+    items: jsonb('items').$type<OrderItem[]>().notNull().default(sql`'[]'::jsonb`),
+    totalCents: integer('total_cents').notNull(),
+    currency: text('currency').notNull(),
+    carrier: text('carrier'),
+    tracking: text('tracking'),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.siteId, t.number] }),
+    // Customers type order numbers in any case: look them up case-insensitively.
+    index('orders_number_ci_idx').on(t.siteId, sql`lower(${t.number})`),
+  ],
+);

@@ -1,0 +1,233 @@
+/**
+ * Vectors in Postgres with pgvector, beside (not inside) the relational schema: the table is
+ * created here, sized for the embedding model, so the relational migrations stay free of
+ * pgvector. Rows reference chunks, so replacing or deleting a document drops its vectors too.
+ */
+import { IndexMismatchError, type IndexInfo, type VectorHit, type VectorItem, type VectorStore } from '../../core/ports';
+
+/** The little of a Postgres client this needs: PGlite fits as is; wrap a pg Pool to match. */
+export interface SqlClient {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
+  exec(sql: string): Promise<unknown>;
+}
+
+export interface PgVectorOptions {
+  /**
+   * HNSW candidate list per query. Measured at 10k × 384 on embedding-like (low-rank) vectors:
+   * pgvector's default 40 gave recall@10 0.96, 100 gave 0.999 for ~0.6 ms more (p50 ~2 ms).
+   * Above ~300 the planner prices the index over an exact scan and picks the scan.
+   */
+  efSearch?: number;
+  /** Build-time HNSW graph quality (pgvector default 64). */
+  efConstruction?: number;
+  /** HNSW links per node (pgvector default 16). */
+  m?: number;
+}
+
+const UPSERT_BATCH = 500;
+const MAX_K = 200;
+/** Rebuild the HNSW graph after the load when at least this many vectors arrive at once… */
+const BULK_MIN = 1000;
+/** …and they are at least this share of what the index already holds. */
+const BULK_SHARE = 0.25;
+const ANALYZE_MIN_CHANGES = 500;
+
+/** Text form pgvector parses; 9 significant digits round-trip a float32 exactly. */
+export function toVectorLiteral(v: Float32Array): string {
+  let out = '[';
+  for (let i = 0; i < v.length; i++) {
+    if (!Number.isFinite(v[i])) throw new Error('vector holds a non-finite number');
+    out += (i ? ',' : '') + (v[i] === 0 ? '0' : v[i].toPrecision(9));
+  }
+  return out + ']';
+}
+
+export class PgVectorStore implements VectorStore {
+  readonly name = 'pgvector';
+  private dims: number | null = null;
+  /** Writes since the planner statistics were refreshed, and the row count then. */
+  private changed = 0;
+  private analyzedRows = 0;
+  private readonly efSearch: number;
+  private readonly efConstruction: number;
+  private readonly m: number;
+
+  constructor(
+    private readonly client: SqlClient,
+    opts: PgVectorOptions = {},
+  ) {
+    this.efSearch = intIn(opts.efSearch ?? 100, 1, 1000, 'efSearch');
+    this.efConstruction = intIn(opts.efConstruction ?? 64, 4, 1000, 'efConstruction');
+    this.m = intIn(opts.m ?? 16, 2, 100, 'm');
+  }
+
+  async ensure(asked: IndexInfo): Promise<void> {
+    intIn(asked.dimensions, 1, 16000, 'dimensions');
+    await this.prepare();
+    const built = await this.info();
+    if (built && (built.model !== asked.model || built.dimensions !== asked.dimensions)) {
+      throw new IndexMismatchError(built, asked);
+    }
+    if (!built) {
+      await this.client.query('INSERT INTO vector_index_info (model, dimensions) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+        asked.model,
+        asked.dimensions,
+      ]);
+    }
+    await this.client.exec(`
+      CREATE TABLE IF NOT EXISTS chunk_vectors (
+        chunk_id text PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
+        site_id text NOT NULL,
+        document_id text NOT NULL,
+        kind text NOT NULL,
+        embedding vector(${asked.dimensions}) NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS chunk_vectors_document_idx ON chunk_vectors (document_id);
+      ${this.hnswDdl()};
+      ANALYZE chunk_vectors;
+    `);
+    this.dims = asked.dimensions;
+    this.analyzedRows = await this.count();
+    this.changed = 0;
+  }
+
+  async info(): Promise<IndexInfo | null> {
+    await this.prepare();
+    const { rows } = await this.client.query<{ model: string; dimensions: number }>(
+      'SELECT model, dimensions FROM vector_index_info LIMIT 1',
+    );
+    return rows[0] ? { model: rows[0].model, dimensions: Number(rows[0].dimensions) } : null;
+  }
+
+  /** Drops every vector and the model record, then prepares the index for `info` (for --reembed). */
+  async reset(info: IndexInfo): Promise<void> {
+    await this.prepare();
+    await this.client.exec('DROP TABLE IF EXISTS chunk_vectors; DELETE FROM vector_index_info;');
+    this.dims = null;
+    await this.ensure(info);
+  }
+
+  /**
+   * Inserts or replaces vectors in multi-row batches. A load that is large next to the index
+   * (an ingest, a re-embed) drops the HNSW graph and builds it once at the end: at 10k × 384
+   * that took ~12 s instead of ~30 s of incremental inserts.
+   */
+  async upsert(items: VectorItem[]): Promise<void> {
+    const dims = this.requireEnsured();
+    for (const item of items) {
+      if (item.vector.length !== dims) {
+        throw new Error(`vector for chunk ${item.chunkId} has ${item.vector.length} dimensions; the index holds ${dims}`);
+      }
+    }
+    if (items.length === 0) return;
+    const bulk = items.length >= BULK_MIN && items.length >= (await this.count()) * BULK_SHARE;
+    if (bulk) await this.client.exec('DROP INDEX IF EXISTS chunk_vectors_hnsw_idx');
+    try {
+      for (let i = 0; i < items.length; i += UPSERT_BATCH) await this.insertBatch(items.slice(i, i + UPSERT_BATCH));
+    } finally {
+      if (bulk) await this.client.exec(this.hnswDdl());
+    }
+    this.changed += items.length;
+    await this.analyzeIfStale();
+  }
+
+  private async insertBatch(batch: VectorItem[]): Promise<void> {
+    const params: unknown[] = [];
+    const tuples = batch.map((it) => {
+      params.push(it.chunkId, it.siteId, it.documentId, it.kind, toVectorLiteral(it.vector));
+      const p = params.length;
+      return `($${p - 4}, $${p - 3}, $${p - 2}, $${p - 1}, $${p}::vector)`;
+    });
+    await this.client.query(
+      `INSERT INTO chunk_vectors (chunk_id, site_id, document_id, kind, embedding) VALUES ${tuples.join(', ')}
+       ON CONFLICT (chunk_id) DO UPDATE SET site_id = excluded.site_id, document_id = excluded.document_id,
+         kind = excluded.kind, embedding = excluded.embedding`,
+      params,
+    );
+  }
+
+  /**
+   * Without statistics the planner guesses a site filter keeps 0.5% of rows and scans the table
+   * instead of the HNSW index (8 ms instead of 1-2 ms at 10k); PGlite runs no autovacuum, so
+   * refresh them here after enough writes (~35 ms at 10k rows).
+   */
+  private async analyzeIfStale(): Promise<void> {
+    if (this.changed < Math.max(ANALYZE_MIN_CHANGES, this.analyzedRows * 0.1)) return;
+    await this.client.exec('ANALYZE chunk_vectors');
+    this.analyzedRows = await this.count();
+    this.changed = 0;
+  }
+
+  async deleteByDocuments(documentIds: string[]): Promise<void> {
+    this.requireEnsured();
+    if (documentIds.length === 0) return;
+    await this.client.query('DELETE FROM chunk_vectors WHERE document_id = ANY($1::text[])', [documentIds]);
+  }
+
+  async search(siteId: string, vector: Float32Array, k: number): Promise<VectorHit[]> {
+    const dims = this.requireEnsured();
+    if (vector.length !== dims) throw new Error(`query vector has ${vector.length} dimensions; the index holds ${dims}`);
+    const limit = Math.min(Math.max(Math.floor(k), 0), MAX_K);
+    if (limit === 0) return [];
+    // Relaxed iterative scanning (see prepare) may return rows slightly out of order: re-sort.
+    const { rows } = await this.client.query<{ chunk_id: string; distance: number }>(
+      `WITH hits AS MATERIALIZED (
+         SELECT chunk_id, embedding <=> $1::vector AS distance FROM chunk_vectors
+         WHERE site_id = $2 ORDER BY embedding <=> $1::vector LIMIT ${limit}
+       ) SELECT chunk_id, distance FROM hits ORDER BY distance`,
+      [toVectorLiteral(vector), siteId],
+    );
+    return rows.map((r) => ({ chunkId: r.chunk_id, score: 1 - Number(r.distance) }));
+  }
+
+  /** Number of stored vectors, for status pages and tests. */
+  async count(siteId?: string): Promise<number> {
+    this.requireEnsured();
+    const { rows } = await this.client.query<{ n: number }>(
+      siteId === undefined
+        ? 'SELECT count(*)::int AS n FROM chunk_vectors'
+        : 'SELECT count(*)::int AS n FROM chunk_vectors WHERE site_id = $1',
+      siteId === undefined ? [] : [siteId],
+    );
+    return Number(rows[0].n);
+  }
+
+  /** Idempotent, so an interrupted bulk load heals on the next ensure(). */
+  private hnswDdl(): string {
+    return `CREATE INDEX IF NOT EXISTS chunk_vectors_hnsw_idx ON chunk_vectors
+      USING hnsw (embedding vector_cosine_ops) WITH (m = ${this.m}, ef_construction = ${this.efConstruction})`;
+  }
+
+  private prepared = false;
+  /**
+   * Extension, model record and session settings. The settings are per connection: PGlite has
+   * exactly one; over a pool, pass them as connection options (`-c hnsw.ef_search=…`) instead.
+   */
+  private async prepare(): Promise<void> {
+    if (this.prepared) return;
+    await this.client.exec(`
+      CREATE EXTENSION IF NOT EXISTS vector;
+      CREATE TABLE IF NOT EXISTS vector_index_info (
+        one boolean PRIMARY KEY DEFAULT true CHECK (one),
+        model text NOT NULL,
+        dimensions integer NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      SET hnsw.ef_search = ${this.efSearch};
+      -- With a site filter the first candidate list can hold fewer than k rows of that site:
+      -- keep scanning. Relaxed order kept recall@10 at 0.98-0.99 where strict order gave 0.93.
+      SET hnsw.iterative_scan = relaxed_order;
+    `);
+    this.prepared = true;
+  }
+
+  private requireEnsured(): number {
+    if (this.dims === null) throw new Error('PgVectorStore: call ensure() before using the index');
+    return this.dims;
+  }
+}
+
+function intIn(n: number, min: number, max: number, what: string): number {
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${what} must be an integer in ${min}..${max}`);
+  return n;
+}

@@ -1,0 +1,120 @@
+/**
+ * npm run ingest -- [options] <file or folder>...
+ * Exit codes: 0 done, 1 a file failed (the others are stored), 2 usage or configuration error.
+ */
+import { existsSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import cliProgress from 'cli-progress';
+import { openEmbeddedStores } from '../edge/runtime/node/stores';
+import { LocalEmbedder } from '../edge/providers/embeddings/local';
+import { IndexMismatchError } from '../edge/core/ports';
+import { describeProgress, formatSummary, ingest, IngestConfigError, type ProgressEvent } from './run';
+
+interface CliOptions {
+  site: string;
+  prune?: boolean;
+  reembed?: boolean;
+  dataDir: string;
+  createSite?: boolean;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = new Command()
+    .name('ingest')
+    .description('Index FAQs, docs, products and orders (.md .markdown .html .htm .txt .json .csv) for a site')
+    .argument('<paths...>', 'files or folders to ingest (folders are read recursively)')
+    .option('--site <id>', 'site to ingest into', 'demo')
+    .option('--prune', 'remove documents whose file under the given paths no longer exists')
+    .option('--reembed', 'reset the vector index for the current embedder and embed everything again')
+    .option('--data-dir <dir>', 'embedded database folder', process.env.DATA_DIR || '.data')
+    .option('--create-site', 'create the site if it does not exist')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  try {
+    program.parse(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    throw e;
+  }
+  const opts = program.opts<CliOptions>();
+  const paths = program.args;
+  // Before opening the database (seconds on a first run): a typo should fail at once.
+  const missing = paths.find((p) => !existsSync(p));
+  if (missing) return configError(`path not found: ${missing}`);
+
+  let stores: Awaited<ReturnType<typeof openEmbeddedStores>>;
+  try {
+    stores = await openEmbeddedStores({ dataDir: opts.dataDir });
+  } catch (e) {
+    return configError(`cannot open the data directory ${opts.dataDir}: ${(e as Error).message}`);
+  }
+  const progress = progressReporter();
+  try {
+    const summary = await ingest(
+      { db: stores.db, vectors: stores.vectors, embedder: new LocalEmbedder() },
+      { siteId: opts.site, paths, prune: opts.prune, reembed: opts.reembed, createSite: opts.createSite, onProgress: progress.on },
+    );
+    progress.stop();
+    process.stdout.write(formatSummary(summary) + '\n');
+    return summary.failed.length ? 1 : 0;
+  } catch (e) {
+    progress.stop();
+    if (e instanceof IngestConfigError || e instanceof IndexMismatchError) return configError(e.message);
+    throw e;
+  } finally {
+    await stores.close();
+  }
+}
+
+function configError(message: string): number {
+  process.stderr.write(`ingest: ${message}\n`);
+  return 2;
+}
+
+/** A bar on an interactive terminal; a line per file (and per embedding phase) otherwise. */
+function progressReporter(): { on: (e: ProgressEvent) => void; stop: () => void } {
+  if (!process.stderr.isTTY) {
+    return {
+      on: (e) => {
+        if (e.type === 'done') return;
+        if (e.type === 'embed' && e.done !== e.total && e.done !== 0) return;
+        if (e.type === 'embed' && e.total === 0) return;
+        process.stderr.write(describeProgress(e) + '\n');
+      },
+      stop: () => {},
+    };
+  }
+  const bar = new cliProgress.SingleBar(
+    { format: '{phase} |{bar}| {value}/{total} {item}', stream: process.stderr, hideCursor: true, clearOnComplete: false },
+    cliProgress.Presets.shades_classic,
+  );
+  let running = false;
+  return {
+    on: (e) => {
+      if (e.type === 'start') {
+        bar.start(e.files, 0, { phase: 'reading  ', item: '' });
+        running = true;
+      } else if (e.type === 'file') {
+        bar.update(e.done, { item: e.ok ? e.file : `${e.file} (failed)` });
+      } else if (e.type === 'embed') {
+        if (e.done === 0) bar.setTotal(Math.max(e.total, 1));
+        bar.update(e.total === 0 ? 1 : e.done, { phase: 'embedding', item: 'chunks' });
+      }
+    },
+    stop: () => {
+      if (running) bar.stop();
+      running = false;
+    },
+  };
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    process.stderr.write(`ingest: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

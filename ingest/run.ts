@@ -1,0 +1,197 @@
+/**
+ * ingest(): files → parse → chunk → embed → store, for one site. Unchanged documents (same
+ * content hash) are skipped; a file that cannot be parsed is reported and leaves what is
+ * stored for it untouched. The CLI and the server's first-start demo load both call this.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Db, DocumentRow, Embedder, IndexInfo, Logger, VectorStore } from '../edge/core/ports';
+import { chunkDocument, DEFAULT_CHUNKING, type ChunkOptions } from './chunk';
+import { IngestConfigError } from './errors';
+import { documentHash } from './hash';
+import { parserFor } from './parse';
+import type { IngestSummary, ProgressEvent } from './progress';
+import { FileFormatError } from './types';
+import { collectFiles, isUnder } from './walk';
+import { embedAndStore, type PendingDocument } from './write';
+
+export type { IngestSummary, ProgressEvent } from './progress';
+export { describeProgress, formatSummary, chunksPerSecond } from './progress';
+export { IngestConfigError } from './errors';
+
+export interface IngestDeps {
+  db: Db;
+  /** `reset` (from the embedded stores) is needed only for `reembed`. */
+  vectors: VectorStore & { reset?(info: IndexInfo): Promise<void> };
+  embedder: Embedder;
+  log?: Logger;
+}
+
+export interface IngestOptions {
+  siteId: string;
+  paths: string[];
+  /** Remove documents whose file, under `paths`, no longer exists. */
+  prune?: boolean;
+  /** Reset the vector index for the current embedder and embed every document again. */
+  reembed?: boolean;
+  /** Create the site when it does not exist (otherwise that is an error). */
+  createSite?: boolean;
+  /** Sources are paths relative to this folder; default the working directory. */
+  baseDir?: string;
+  chunking?: ChunkOptions;
+  /** Texts per embedder call. */
+  batchSize?: number;
+  onProgress?: (e: ProgressEvent) => void;
+}
+
+export async function ingest(deps: IngestDeps, opts: IngestOptions): Promise<IngestSummary> {
+  const started = performance.now();
+  const { db, vectors, embedder, log } = deps;
+  const { siteId } = opts;
+  const baseDir = opts.baseDir ?? process.cwd();
+  const chunking = { ...DEFAULT_CHUNKING, ...opts.chunking };
+  const emit = opts.onProgress ?? (() => {});
+
+  await ensureSite(db, siteId, opts.createSite ?? false);
+  const { files, skipped } = await collectFiles(opts.paths, baseDir);
+  const info: IndexInfo = { model: embedder.model, dimensions: embedder.dimensions };
+  if (opts.reembed) {
+    if (!vectors.reset) throw new IngestConfigError(`the vector store "${vectors.name}" cannot be reset for --reembed`);
+    await vectors.reset(info);
+  } else {
+    await vectors.ensure(info);
+  }
+
+  const summary: IngestSummary = {
+    siteId,
+    files: files.length,
+    skipped,
+    documents: { added: 0, updated: 0, unchanged: 0, removed: 0 },
+    chunks: 0,
+    products: 0,
+    orders: 0,
+    failed: [],
+    warnings: [],
+    ms: 0,
+  };
+  for (const s of skipped) log?.debug('ingest: skipped', { file: s.source, reason: s.reason });
+  emit({ type: 'start', files: files.length, skipped });
+
+  const stored = new Map((await db.documents.list(siteId)).map((d) => [d.source, d]));
+  const produced = new Set<string>();
+  const parsedFiles = new Set<string>();
+  const pending: PendingDocument[] = [];
+
+  for (const [i, file] of files.entries()) {
+    try {
+      const parsed = parserFor(file.path)!(file.source, await readFile(file.path, 'utf8'));
+      let unchanged = 0;
+      const fileDocs: PendingDocument[] = [];
+      for (const doc of parsed.documents) {
+        produced.add(doc.source);
+        const hash = await documentHash(doc, { ...chunking, ...info });
+        const previous = stored.get(doc.source) ?? null;
+        if (previous && previous.hash === hash && !opts.reembed) {
+          unchanged++;
+          continue;
+        }
+        fileDocs.push({ file: file.source, doc, hash, chunks: chunkDocument(doc, chunking), previousId: previous?.id ?? null });
+      }
+      if (parsed.products.length) await db.products.upsert(parsed.products.map((p) => ({ ...p, siteId })));
+      if (parsed.orders.length) await db.orders.upsert(parsed.orders.map((o) => ({ ...o, siteId })));
+      summary.products += parsed.products.length;
+      summary.orders += parsed.orders.length;
+      summary.documents.unchanged += unchanged;
+      pending.push(...fileDocs);
+      parsedFiles.add(file.source);
+      emit({
+        type: 'file',
+        file: file.source,
+        done: i + 1,
+        total: files.length,
+        ok: true,
+        documents: parsed.documents.length,
+        changed: fileDocs.length,
+        products: parsed.products.length,
+        orders: parsed.orders.length,
+      });
+    } catch (e) {
+      const error = e instanceof FileFormatError ? e.problem : e instanceof Error ? e.message : String(e);
+      summary.failed.push({ file: file.source, error });
+      log?.warn('ingest: file failed', { file: file.source, error });
+      const none = { documents: 0, changed: 0, products: 0, orders: 0 };
+      emit({ type: 'file', file: file.source, done: i + 1, total: files.length, ok: false, ...none, error });
+    }
+  }
+
+  const written = await embedAndStore(deps, siteId, pending, opts.batchSize ?? 64, (done, total) =>
+    emit({ type: 'embed', done, total }),
+  );
+  summary.chunks = written.chunks;
+  for (const p of written.written) summary.documents[p.previousId ? 'updated' : 'added']++;
+  for (const f of written.failed) {
+    summary.failed.push(f);
+    parsedFiles.delete(f.file);
+  }
+
+  const gone = staleDocuments(stored, produced, parsedFiles, files.map((f) => f.source), opts, baseDir);
+  if (gone.length) {
+    const ids = gone.map((d) => d.id);
+    await vectors.deleteByDocuments(ids);
+    await db.documents.delete(ids);
+    summary.documents.removed = gone.length;
+  }
+  if (opts.reembed) {
+    const missed = [...stored.values()].filter((d) => !produced.has(d.source) && !gone.includes(d)).length;
+    if (missed) {
+      summary.warnings.push(
+        `${missed} stored document${missed === 1 ? ' was' : 's were'} not re-embedded (file missing, failed or outside the ` +
+          'given paths) and cannot be found by vector search until ingested again',
+      );
+    }
+  }
+
+  summary.ms = Math.round(performance.now() - started);
+  log?.info('ingest: done', { siteId, documents: summary.documents, chunks: summary.chunks, failed: summary.failed.length, ms: summary.ms });
+  emit({ type: 'done', summary });
+  return summary;
+}
+
+async function ensureSite(db: Db, siteId: string, create: boolean): Promise<void> {
+  if (await db.sites.get(siteId)) return;
+  if (!create) throw new IngestConfigError(`site "${siteId}" does not exist; pass --create-site to create it`);
+  await db.sites.upsert({ id: siteId, name: siteId, allowedOrigins: [] });
+}
+
+/**
+ * Documents to remove: rows of a file read this run that the file no longer holds (a deleted
+ * FAQ row), and, with `prune`, documents of files under the given paths that are gone. A
+ * file that failed keeps everything it had.
+ */
+function staleDocuments(
+  stored: Map<string, DocumentRow>,
+  produced: Set<string>,
+  parsedFiles: Set<string>,
+  foundFiles: string[],
+  opts: IngestOptions,
+  baseDir: string,
+): DocumentRow[] {
+  const found = new Set(foundFiles);
+  const out: DocumentRow[] = [];
+  for (const doc of stored.values()) {
+    if (produced.has(doc.source)) continue;
+    const file = fileOf(doc.source, found);
+    if (parsedFiles.has(file)) out.push(doc);
+    else if (opts.prune && !found.has(file) && isUnder(file, opts.paths, baseDir)) out.push(doc);
+  }
+  return out;
+}
+
+/** The file part of a source ("faq.csv#returns" → "faq.csv"), even when a file name holds '#'. */
+function fileOf(source: string, found: Set<string>): string {
+  if (found.has(source)) return source;
+  for (let i = source.indexOf('#'); i >= 0; i = source.indexOf('#', i + 1)) {
+    if (found.has(source.slice(0, i))) return source.slice(0, i);
+  }
+  const hash = source.indexOf('#');
+  return hash >= 0 ? source.slice(0, hash) : source;
+}

@@ -1,0 +1,35 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../edge/config/load';
+import { silentLogger } from '../../edge/ops/logger';
+import { startServer, type RunningServer } from '../../edge/runtime/node/server';
+
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  wsUrl(site?: string): string;
+  restart(): Promise<TestServer>;
+  destroy(): Promise<void>;
+}
+
+/** The real Node server on a free loopback port, with its own file-backed database. */
+export async function startTestServer(env: Record<string, string> = {}, dataDir?: string): Promise<TestServer> {
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'support-chat-test-'));
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: join(dir, 'db'), RATE_LIMIT_PER_MINUTE: '1000', ...env });
+  // Port 0 picks a free port; the demo site's allowed origins follow the real one.
+  const server = await startServer(config, silentLogger);
+  const t: TestServer = {
+    ...server,
+    dataDir: dir,
+    wsUrl: (site = 'demo') => `ws://127.0.0.1:${server.port}/v1/ws?site=${encodeURIComponent(site)}`,
+    restart: async () => {
+      await server.close();
+      return startTestServer(env, dir);
+    },
+    destroy: async () => {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return t;
+}

@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PGlite } from '@electric-sql/pglite';
+import type { Db } from '../../../edge/core/ports';
+import { openPglite } from '../../../edge/stores/db/pglite';
+
+let pg: PGlite;
+let db: Db;
+
+beforeAll(async () => {
+  ({ pg, db } = await openPglite(null));
+  await db.sites.upsert({ id: 'shop', name: 'Shop', allowedOrigins: ['https://shop.example'] });
+  await db.sites.upsert({ id: 'other', name: 'Other', allowedOrigins: [] });
+});
+afterAll(() => db.close());
+
+describe('sites', () => {
+  it('reads back what was upserted, and upsert updates in place', async () => {
+    expect(await db.sites.get('shop')).toEqual({ id: 'shop', name: 'Shop', allowedOrigins: ['https://shop.example'] });
+    await db.sites.upsert({ id: 'tmp', name: 'Before', allowedOrigins: ['a'] });
+    await db.sites.upsert({ id: 'tmp', name: 'After', allowedOrigins: ['b', 'c'] });
+    expect(await db.sites.get('tmp')).toEqual({ id: 'tmp', name: 'After', allowedOrigins: ['b', 'c'] });
+    expect(await db.sites.get('missing')).toBeNull();
+    await db.ping();
+  });
+});
+
+describe('conversations', () => {
+  it('creates with defaults, is idempotent per site, refuses another site', async () => {
+    const c = await db.conversations.create({ id: 'c1', siteId: 'shop', locale: 'de' });
+    expect(c).toMatchObject({ id: 'c1', siteId: 'shop', lastSeq: 0, locale: 'de' });
+    expect(c.createdAt).toBeInstanceOf(Date);
+    expect(await db.conversations.create({ id: 'c1', siteId: 'shop' })).toEqual(c);
+    await expect(db.conversations.create({ id: 'c1', siteId: 'other' })).rejects.toThrow(/another site/);
+    await expect(db.conversations.create({ id: 'cx', siteId: 'no-such-site' })).rejects.toThrow();
+    expect(await db.conversations.get('nope')).toBeNull();
+  });
+
+  it('setLastSeq moves forward only', async () => {
+    await db.conversations.create({ id: 'c2', siteId: 'shop' });
+    await db.conversations.setLastSeq('c2', 7);
+    await db.conversations.setLastSeq('c2', 5);
+    expect((await db.conversations.get('c2'))!.lastSeq).toBe(7);
+  });
+});
+
+describe('messages', () => {
+  it('lists in time order with insertion order breaking ties, and keeps a retried message once', async () => {
+    await db.conversations.create({ id: 'm1', siteId: 'shop' });
+    const at = new Date('2026-01-01T10:00:00Z');
+    await db.messages.add({
+      id: 'u1', conversationId: 'm1', role: 'user', clientId: 'cli-1', replyTo: null, text: 'where is my order',
+      intent: 'order_status', citations: [], confidence: null, createdAt: at,
+    });
+    await db.messages.add({
+      id: 'a1', conversationId: 'm1', role: 'assistant', clientId: 'ans-1', replyTo: 'cli-1', text: 'It shipped [1]',
+      intent: 'order_status', citations: [{ n: 1, title: 'Shipping', url: 'https://x/s', snippet: 'ships in 2 days' }],
+      confidence: 0.75, createdAt: at,
+    });
+    // The same client message again (a resend after reconnect): ignored.
+    await db.messages.add({
+      id: 'u1-dup', conversationId: 'm1', role: 'user', clientId: 'cli-1', replyTo: null, text: 'dup',
+      intent: null, citations: [], confidence: null,
+    });
+    await db.messages.add({
+      id: 'u0', conversationId: 'm1', role: 'user', clientId: 'cli-0', replyTo: null, text: 'hello',
+      intent: 'greeting', citations: [], confidence: null, createdAt: new Date('2026-01-01T09:59:00Z'),
+    });
+    const list = await db.messages.list('m1');
+    expect(list.map((m) => m.id)).toEqual(['u0', 'u1', 'a1']);
+    expect(list[2]).toMatchObject({
+      role: 'assistant', replyTo: 'cli-1', confidence: 0.75,
+      citations: [{ n: 1, title: 'Shipping', url: 'https://x/s', snippet: 'ships in 2 days' }],
+    });
+    expect(list[2].createdAt.toISOString()).toBe(at.toISOString());
+    expect((await db.messages.findByClientId('m1', 'cli-1'))!.text).toBe('where is my order');
+    expect((await db.messages.findByClientId('m1', 'ans-1'))!.id).toBe('a1');
+    expect(await db.messages.findByClientId('m1', 'nope')).toBeNull();
+    expect(await db.messages.list('nope')).toEqual([]);
+  });
+});
+
+describe('tickets, feedback, audit', () => {
+  it('opens one live ticket per conversation', async () => {
+    await db.conversations.create({ id: 't1', siteId: 'shop' });
+    expect(await db.tickets.openFor('t1')).toBeNull();
+    const t = await db.tickets.open({ id: 'tk1', siteId: 'shop', conversationId: 't1', reason: 'wants a human' });
+    expect(t).toMatchObject({ id: 'tk1', status: 'open', reason: 'wants a human', conversationId: 't1' });
+    // A second request while one is open returns the open one.
+    const again = await db.tickets.open({ id: 'tk2', siteId: 'shop', conversationId: 't1', reason: null });
+    expect(again.id).toBe('tk1');
+    expect((await db.tickets.openFor('t1'))!.id).toBe('tk1');
+    // Once solved, a new ticket can be opened.
+    await pg.query(`update tickets set status = 'solved' where id = 'tk1'`);
+    expect(await db.tickets.openFor('t1')).toBeNull();
+    expect((await db.tickets.open({ id: 'tk3', siteId: 'shop', conversationId: 't1', reason: null })).id).toBe('tk3');
+  });
+
+  it('keeps one rating per answer, the latest', async () => {
+    await db.conversations.create({ id: 'f1', siteId: 'shop' });
+    await db.feedback.add({ conversationId: 'f1', answerId: 'ans-9', rating: 'up', comment: null });
+    await db.feedback.add({ conversationId: 'f1', answerId: 'ans-9', rating: 'down', comment: 'wrong size chart' });
+    await db.feedback.add({ conversationId: 'f1', answerId: 'ans-10', rating: 'up', comment: null });
+    const { rows } = await pg.query<{ answer_id: string; rating: string; comment: string | null }>(
+      `select answer_id, rating, comment from feedback where conversation_id = 'f1' order by answer_id`,
+    );
+    expect(rows).toEqual([
+      { answer_id: 'ans-10', rating: 'up', comment: null },
+      { answer_id: 'ans-9', rating: 'down', comment: 'wrong size chart' },
+    ]);
+  });
+
+  it('appends audit rows with detail', async () => {
+    await db.audit.add({ siteId: 'shop', actor: 'cli', action: 'ingest', detail: { files: 3 } });
+    await db.audit.add({ siteId: null, actor: 'system', action: 'boot' });
+    const { rows } = await pg.query<{ site_id: string | null; action: string; detail: unknown }>(
+      'select site_id, action, detail from audit_log order by id',
+    );
+    expect(rows).toEqual([
+      { site_id: 'shop', action: 'ingest', detail: { files: 3 } },
+      { site_id: null, action: 'boot', detail: {} },
+    ]);
+  });
+
+  it('deleting a conversation cascades to its messages, tickets and feedback', async () => {
+    await pg.query(`delete from conversations where id in ('m1', 't1', 'f1')`);
+    for (const table of ['messages', 'tickets', 'feedback']) {
+      const { rows } = await pg.query<{ n: number }>(`select count(*)::int as n from ${table}`);
+      expect(rows[0].n, table).toBe(0);
+    }
+  });
+});
