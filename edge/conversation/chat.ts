@@ -59,7 +59,7 @@ export class ChatService {
     // Attach before sending so that no event emitted meanwhile falls between replay and live.
     this.log.attach(session, peer.conn);
     if (replay) {
-      peer.conn.send({ type: 'ready', session, seq: after!, history: [] });
+      peer.conn.send({ type: 'ready', session, seq: after!, history: [], resumed: true });
       for (const event of replay) peer.conn.send(event);
     } else {
       const history = toHistory(await db.messages.list(session));

@@ -1,4 +1,5 @@
 import type { Deps } from '../core/deps';
+import { abortable, untilAborted } from '../core/stream';
 import { citationsFor, prepareAnswer, type CachedAnswer } from '../pipeline/answer';
 import { openTicket } from './handoff';
 import type { SessionLog } from './session-log';
@@ -11,8 +12,6 @@ export interface TurnInput {
   locale?: string;
 }
 
-/** The longest a single answer may take before the visitor is told and the turn ends. */
-const TURN_TIMEOUT_MS = 60_000;
 const INTERRUPTED = '\n\n_The answer was interrupted. Please ask again, or ask to talk to a person._';
 const UNAVAILABLE = 'Sorry, I can’t answer right now. Please try again in a moment, or ask to talk to a person.';
 
@@ -24,20 +23,21 @@ const UNAVAILABLE = 'Sorry, I can’t answer right now. Please try again in a mo
 export async function runTurn(deps: Deps, log: SessionLog, t: TurnInput): Promise<void> {
   const answerId = deps.newId('a');
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(new Error('answer timed out')), TURN_TIMEOUT_MS);
+  const timer = setTimeout(() => abort.abort(new Error('answer timed out')), deps.settings.answerTimeoutMs);
   let text = '';
+  let started = false;
   let failed: unknown = null;
   let prepared: Awaited<ReturnType<typeof prepareAnswer>> | null = null;
   try {
-    const earlier = (await deps.db.messages.list(t.session))
+    const earlier = (await abortable(deps.db.messages.list(t.session), abort.signal))
       .filter((m) => m.role === 'user' && m.clientId !== t.messageId)
       .slice(-5)
       .reverse()
       .map((m) => m.text);
-    prepared = await prepareAnswer(deps, { siteId: t.siteId, text: t.text, locale: t.locale, earlier }, abort.signal);
+    prepared = await abortable(prepareAnswer(deps, { siteId: t.siteId, text: t.text, locale: t.locale, earlier }, abort.signal), abort.signal);
     await log.emit(t.session, { type: 'answer.start', id: answerId, replyTo: t.messageId, intent: prepared.intent });
-    for await (const piece of prepared.text) {
-      if (abort.signal.aborted) throw abort.signal.reason;
+    started = true;
+    for await (const piece of untilAborted(prepared.text, abort.signal)) {
       if (!piece) continue;
       text += piece;
       await log.emit(t.session, { type: 'answer.delta', id: answerId, text: piece });
@@ -49,7 +49,7 @@ export async function runTurn(deps: Deps, log: SessionLog, t: TurnInput): Promis
     clearTimeout(timer);
   }
 
-  if (!prepared) await log.emit(t.session, { type: 'answer.start', id: answerId, replyTo: t.messageId, intent: 'other' });
+  if (!started) await log.emit(t.session, { type: 'answer.start', id: answerId, replyTo: t.messageId, intent: prepared?.intent ?? 'other' });
   if (failed) {
     const notice = text ? INTERRUPTED : UNAVAILABLE;
     text += notice;

@@ -12,7 +12,11 @@ export interface PipelineSettings {
 }
 
 export interface Deps {
-  settings: PipelineSettings & { rateLimitPerMinute: number };
+  settings: PipelineSettings & {
+    rateLimitPerMinute: number;
+    /** The longest one answer may take before the visitor is told and the turn ends. */
+    answerTimeoutMs: number;
+  };
   db: Db;
   vectors: VectorStore;
   embedder: Embedder;

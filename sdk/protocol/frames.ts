@@ -106,7 +106,12 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** Events carry `seq`: it rises by exactly one per event of a session, so a client sees gaps. */
 export type ServerEvent =
-  | { type: 'ready'; seq: number; session: string; history: HistoryEntry[] }
+  /**
+   * The reply to `hello`. With `resumed`, the events after the client's `after` follow and the
+   * client keeps what it shows; otherwise `history` is the whole conversation and replaces it,
+   * and `seq` is the last event's number. `ready` itself is not a new event.
+   */
+  | { type: 'ready'; seq: number; session: string; history: HistoryEntry[]; resumed?: boolean }
   | { type: 'ack'; seq: number; id: string }
   | { type: 'answer.start'; seq: number; id: string; replyTo: string; intent: Intent }
   | { type: 'answer.delta'; seq: number; id: string; text: string }

@@ -2,16 +2,7 @@
  * A generated help-centre corpus for benchmarks: deterministic (seeded), topical enough that
  * full-text and vector search both have real work, and free of any eval data.
  */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../edge/pipeline/intent/softmax';
 
 const TOPICS = [
   ['shipping', 'delivery', 'courier', 'parcel', 'dispatch', 'tracking', 'postcode', 'express', 'freight', 'warehouse'],

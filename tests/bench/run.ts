@@ -48,7 +48,7 @@ for (const n of sizes) {
 }
 
 const data = mkdtempSync(join(tmpdir(), 'bench-server-'));
-const server = await startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: data, RAG_CACHE_TTL: '0', RATE_LIMIT_PER_MINUTE: '100000' }), silentLogger);
+const server = await startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: data, RAG_CACHE_TTL: '0', RATE_LIMIT_PER_MINUTE: '10000' }), silentLogger);
 rows.push(...(await benchSocket(server.port)));
 await server.close();
 rmSync(data, { recursive: true, force: true });

@@ -75,6 +75,7 @@ describe('protocol v1 over a real WebSocket (Node server, embedded stores)', () 
     const b = await TestSocket.open(server.wsUrl());
     const ready = await b.hello({ session, after: seen });
     expect(ready.session).toBe(session);
+    expect(ready.resumed).toBe(true);
     await b.next('answer.end', (f) => f.id === start.id);
     const replayed = seqs(b);
     expect(replayed[0]).toBe(seen + 1);
@@ -95,6 +96,7 @@ describe('protocol v1 over a real WebSocket (Node server, embedded stores)', () 
     a.close();
     const b = await TestSocket.open(server.wsUrl());
     const ready = await b.hello({ session });
+    expect(ready.resumed).toBeUndefined();
     expect(ready.history.map((h) => h.role)).toEqual(['user', 'assistant']);
     b.close();
   });

@@ -181,7 +181,7 @@ function shuffle(a: Int32Array, rand: () => number): void {
 }
 
 /** Seeded PRNG so a given set of examples always trains the same model. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;

@@ -29,6 +29,7 @@ export async function buildNodeDeps(config: Config, log: Logger, opts: { inMemor
       cacheTtlSeconds: config.RAG_CACHE_TTL,
       maxQuestionChars: Math.min(1000, MAX_MESSAGE_CHARS),
       rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+      answerTimeoutMs: 60_000,
     },
     db: stores.db,
     vectors: stores.vectors,

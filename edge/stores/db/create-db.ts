@@ -10,11 +10,13 @@ import { chunksRepo, documentsRepo } from './repos/content';
 import { conversationsRepo, messagesRepo } from './repos/conversations';
 import type { Orm } from './repos/orm';
 import { sitesRepo } from './repos/sites';
+import { textSearcher } from './repos/text-search';
 import { feedbackRepo, ticketsRepo } from './repos/tickets';
 
 export type { Orm } from './repos/orm';
 
 export function createDb(db: Orm, close: () => Promise<void>): Db {
+  const text = textSearcher(db);
   return {
     async ping() {
       await db.execute(sql`select 1`);
@@ -25,8 +27,8 @@ export function createDb(db: Orm, close: () => Promise<void>): Db {
     tickets: ticketsRepo(db),
     feedback: feedbackRepo(db),
     audit: auditRepo(db),
-    documents: documentsRepo(db),
-    chunks: chunksRepo(db),
+    documents: documentsRepo(db, (siteId) => text.invalidate(siteId)),
+    chunks: chunksRepo(db, text),
     products: productsRepo(db),
     orders: ordersRepo(db),
     close,

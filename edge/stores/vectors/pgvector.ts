@@ -5,7 +5,11 @@
  */
 import { IndexMismatchError, type IndexInfo, type VectorHit, type VectorItem, type VectorStore } from '../../core/ports';
 
-/** The little of a Postgres client this needs: PGlite fits as is; wrap a pg Pool to match. */
+/**
+ * The little of a Postgres client this needs. PGlite fits as is; a pg Pool fits as
+ * `{ query: (q, p) => pool.query(q, p), exec: (q) => pool.query(q) }` (a query without
+ * parameters may hold several statements).
+ */
 export interface SqlClient {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
   exec(sql: string): Promise<unknown>;

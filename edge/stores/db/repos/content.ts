@@ -1,7 +1,8 @@
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { ChunkRow, Db, DocumentRow } from '../../../core/ports';
 import { chunks, documents } from '../schema';
-import { anyTermsQuery, batches, type Orm } from './orm';
+import { batches, type Orm } from './orm';
+import { textSearcher } from './text-search';
 
 const documentColumns = {
   id: documents.id,
@@ -25,10 +26,8 @@ const chunkColumns = {
   tokens: chunks.tokens,
 };
 
-/** Upper bound on text hits per query, whatever the caller asks. */
-const MAX_TEXT_HITS = 200;
-
-export function documentsRepo(db: Orm): Db['documents'] {
+/** `changed(siteId)` hears of every write to a site's chunks; `changed()` of writes to unknown sites. */
+export function documentsRepo(db: Orm, changed: (siteId?: string) => void = () => {}): Db['documents'] {
   return {
     async list(siteId) {
       return db.select(documentColumns).from(documents).where(eq(documents.siteId, siteId)).orderBy(asc(documents.source));
@@ -67,11 +66,11 @@ export function documentsRepo(db: Orm): Db['documents'] {
         }));
         for (const batch of batches(rows)) await tx.insert(chunks).values(batch);
         return rows;
-      });
+      }).finally(() => changed(doc.siteId));
     },
     async delete(ids) {
       if (ids.length === 0) return;
-      await db.delete(documents).where(inArray(documents.id, ids));
+      await db.delete(documents).where(inArray(documents.id, ids)).finally(() => changed());
     },
     async count(siteId) {
       const [row] = await db
@@ -83,7 +82,7 @@ export function documentsRepo(db: Orm): Db['documents'] {
   };
 }
 
-export function chunksRepo(db: Orm): Db['chunks'] {
+export function chunksRepo(db: Orm, text: ReturnType<typeof textSearcher>): Db['chunks'] {
   return {
     async get(ids) {
       if (ids.length === 0) return [];
@@ -92,19 +91,7 @@ export function chunksRepo(db: Orm): Db['chunks'] {
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.flatMap((id) => byId.get(id) ?? []);
     },
-    async textSearch(siteId, query, k) {
-      const limit = Math.min(Math.max(Math.floor(k), 0), MAX_TEXT_HITS);
-      if (limit === 0 || !/[\p{L}\p{N}]/u.test(query)) return [];
-      const q = anyTermsQuery(query);
-      const score = sql<number>`ts_rank_cd(${chunks.search}, ${q})`;
-      const rows = await db
-        .select({ chunkId: chunks.id, score })
-        .from(chunks)
-        .where(and(eq(chunks.siteId, siteId), sql`${chunks.search} @@ ${q}`))
-        .orderBy(desc(score), asc(chunks.id))
-        .limit(limit);
-      return rows.map((r) => ({ chunkId: r.chunkId, score: Number(r.score) }));
-    },
+    textSearch: (siteId, query, k) => text.search(siteId, query, k),
     async count(siteId) {
       const [row] = await db
         .select({ n: count() })

@@ -1,0 +1,99 @@
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import type { TextHit } from '../../../core/ports';
+import { chunks } from '../schema';
+import type { Orm } from './orm';
+
+/** Upper bound on text hits per query, whatever the caller asks. */
+const MAX_TEXT_HITS = 200;
+/**
+ * Rows Postgres may rank per query. Ranking costs a few µs per matching row, so a word found
+ * in most chunks ("order" in a shop's help centre) would make every query scan thousands;
+ * such words carry almost no weight in the ranking anyway (their IDF is near zero).
+ */
+const RANK_BUDGET = 1500;
+/** Document frequencies are refreshed at least this often, for writes from other processes. */
+const STATS_TTL_MS = 60_000;
+
+interface SiteStats {
+  at: number;
+  df: Map<string, number>;
+}
+
+/**
+ * Postgres full text with OR semantics, pruned by document frequency: the rarest of the
+ * question's words are kept while the rows they match fit the ranking budget.
+ */
+export function textSearcher(db: Orm, now: () => number = Date.now) {
+  const stats = new Map<string, Promise<SiteStats>>();
+
+  function statsFor(siteId: string): Promise<SiteStats> {
+    const cached = stats.get(siteId);
+    if (cached) {
+      return cached.then((s) => (now() - s.at < STATS_TTL_MS ? s : refresh(siteId)));
+    }
+    return refresh(siteId);
+  }
+
+  function refresh(siteId: string): Promise<SiteStats> {
+    const p = db
+      .execute(sql`select word, ndoc from ts_stat(format('select search from chunks where site_id = %L', ${siteId}::text))`)
+      .then((res) => ({ at: now(), df: new Map(rowsOf<{ word: string; ndoc: number }>(res).map((r) => [r.word, Number(r.ndoc)])) }));
+    stats.set(siteId, p);
+    p.catch(() => stats.delete(siteId));
+    return p;
+  }
+
+  return {
+    /** Writes to a site's chunks make its frequencies stale. */
+    invalidate(siteId?: string) {
+      if (siteId === undefined) stats.clear();
+      else stats.delete(siteId);
+    },
+
+    async search(siteId: string, query: string, k: number): Promise<TextHit[]> {
+      const limit = Math.min(Math.max(Math.floor(k), 0), MAX_TEXT_HITS);
+      if (limit === 0 || !/[\p{L}\p{N}]/u.test(query)) return [];
+      const [lexemes, site] = await Promise.all([queryLexemes(db, query), statsFor(siteId)]);
+      const kept = keepRarest(lexemes, site.df, RANK_BUDGET);
+      if (kept.length === 0) return [];
+      const q = sql`${kept.map(quoteLexeme).join(' | ')}::tsquery`;
+      const score = sql<number>`ts_rank_cd(${chunks.search}, ${q})`;
+      const rows = await db
+        .select({ chunkId: chunks.id, score })
+        .from(chunks)
+        .where(and(eq(chunks.siteId, siteId), sql`${chunks.search} @@ ${q}`))
+        .orderBy(desc(score), asc(chunks.id))
+        .limit(limit);
+      return rows.map((r) => ({ chunkId: r.chunkId, score: Number(r.score) }));
+    },
+  };
+}
+
+/** The question's lexemes as Postgres' English configuration makes them (stemmed, no stop words). */
+async function queryLexemes(db: Orm, query: string): Promise<string[]> {
+  const res = await db.execute(sql`select unnest(tsvector_to_array(to_tsvector('english', ${query}))) as lexeme`);
+  return rowsOf<{ lexeme: string }>(res).map((r) => r.lexeme);
+}
+
+/** Rarest first, while the rows they match fit the budget; always at least the rarest one. */
+export function keepRarest(lexemes: string[], df: Map<string, number>, budget: number): string[] {
+  const known = lexemes.filter((l) => (df.get(l) ?? 0) > 0).sort((a, b) => df.get(a)! - df.get(b)!);
+  const kept: string[] = [];
+  let rows = 0;
+  for (const l of known) {
+    const n = df.get(l)!;
+    if (kept.length > 0 && rows + n > budget) break;
+    kept.push(l);
+    rows += n;
+  }
+  return kept;
+}
+
+function quoteLexeme(l: string): string {
+  return `'${l.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
+/** drizzle's `execute` returns rows directly on some drivers and `{ rows }` on others. */
+function rowsOf<T>(res: unknown): T[] {
+  return (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];
+}

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerFrame } from '../../sdk/protocol';
+import type { Deps } from '../../edge/core/deps';
+import type { Llm } from '../../edge/core/ports';
+import { ChatService, type Peer } from '../../edge/conversation/chat';
+import { demoDeps } from '../helpers/deps';
+
+let base: Deps;
+let close: () => Promise<void>;
+beforeAll(async () => {
+  ({ deps: base, close } = await demoDeps());
+});
+afterAll(() => close());
+
+/** A visitor on the transport-free chat service, keeping every frame it receives. */
+async function visitor(deps: Deps) {
+  const chat = new ChatService(deps);
+  const frames: ServerFrame[] = [];
+  const peer: Peer = { conn: { id: 'c1', send: (f) => frames.push(f) }, siteId: 'demo', session: null };
+  await chat.handle(peer, { type: 'hello', v: 1 });
+  const ask = async (id: string, text: string) => {
+    await chat.handle(peer, { type: 'message', id, text });
+    await chat.idle(peer.session!);
+    const start = frames.find((f) => f.type === 'answer.start' && f.replyTo === id);
+    const end = frames.find((f) => f.type === 'answer.end' && start?.type === 'answer.start' && f.id === start.id);
+    const text_ = frames.filter((f) => f.type === 'answer.delta' && start?.type === 'answer.start' && f.id === start.id).map((f) => (f as { text: string }).text).join('');
+    return { start, end: end as Extract<ServerFrame, { type: 'answer.end' }> | undefined, text: text_ };
+  };
+  return { chat, peer, frames, ask };
+}
+
+const stored = async (deps: Deps, session: string) => deps.db.messages.list(session);
+
+describe('the conversation when things go wrong (real stores, faulty providers)', () => {
+  it('keeps what streamed and says the answer was cut when the LLM fails mid-answer', async () => {
+    const llm: Llm = {
+      name: 'breaks-half-way',
+      async *stream() {
+        yield 'Standard shipping takes ';
+        yield '3–5 business days [1]';
+        throw new Error('upstream reset');
+      },
+    };
+    const v = await visitor({ ...base, llm });
+    const { end, text } = await v.ask('m1', 'How long does shipping take?');
+    expect(text).toMatch(/^Standard shipping takes 3–5 business days \[1\]/);
+    expect(text).toMatch(/interrupted/i);
+    expect(end?.handoff).toBe(true);
+    expect(end?.confidence).toBe(0);
+    const rows = await stored(base, v.peer.session!);
+    expect(rows.at(-1)?.text).toBe(text);
+  });
+
+  it('ends a hanging answer at the timeout with an honest notice', async () => {
+    const llm: Llm = {
+      name: 'hangs',
+      async *stream() {
+        yield 'Let me check';
+        await new Promise(() => {}); // never resolves, never honours the signal
+      },
+    };
+    const v = await visitor({ ...base, llm, settings: { ...base.settings, answerTimeoutMs: 300, cacheTtlSeconds: 0 } });
+    const t = Date.now();
+    const { end, text } = await v.ask('m1', 'How long does shipping take?');
+    expect(Date.now() - t).toBeLessThan(5000);
+    expect(text).toMatch(/^Let me check/);
+    expect(text).toMatch(/interrupted/i);
+    expect(end).toBeDefined();
+  });
+
+  it('answers "unavailable" in words when the database fails before the answer', async () => {
+    const db = { ...base.db, chunks: { ...base.db.chunks, textSearch: async () => Promise.reject(new Error('connection refused')) } };
+    const v = await visitor({ ...base, db, settings: { ...base.settings, cacheTtlSeconds: 0 } });
+    const { start, end, text } = await v.ask('m1', 'What does the warranty cover?');
+    expect(start).toBeDefined();
+    expect(text).toMatch(/can.t answer right now/i);
+    expect(end?.citations).toEqual([]);
+  });
+
+  it('limits the rate of messages and says when to retry', async () => {
+    const v = await visitor({ ...base, settings: { ...base.settings, rateLimitPerMinute: 2 } });
+    await v.ask('r1', 'hi');
+    await v.ask('r2', 'hello');
+    await v.chat.handle(v.peer, { type: 'message', id: 'r3', text: 'one more' });
+    const err = v.frames.find((f) => f.type === 'error');
+    expect(err).toMatchObject({ type: 'error', code: 'rate_limited', ref: 'r3' });
+    expect(err?.type === 'error' && err.retryAfter).toBeGreaterThan(0);
+    expect(v.frames.some((f) => f.type === 'ack' && f.id === 'r3')).toBe(false);
+  });
+
+  it('answers messages sent together one after another, never interleaved', async () => {
+    const v = await visitor(base);
+    await Promise.all([
+      v.chat.handle(v.peer, { type: 'message', id: 'a', text: 'How much does shipping cost?' }),
+      v.chat.handle(v.peer, { type: 'message', id: 'b', text: 'What does the warranty cover?' }),
+    ]);
+    await v.chat.idle(v.peer.session!);
+    const order = v.frames.filter((f) => f.type.startsWith('answer.')).map((f) => (f as { id: string }).id);
+    const first = order[0];
+    const switchAt = order.findIndex((id) => id !== first);
+    expect(order.slice(switchAt).every((id) => id !== first)).toBe(true);
+    expect((await stored(base, v.peer.session!)).map((m) => m.role)).toEqual(['user', 'user', 'assistant', 'assistant']);
+  });
+
+  it('serves a repeated question from the cache without searching again', async () => {
+    let searches = 0;
+    const vectors = { ...base.vectors, search: (...a: Parameters<Deps['vectors']['search']>) => (searches++, base.vectors.search(...a)) };
+    const v = await visitor({ ...base, vectors, settings: { ...base.settings, cacheTtlSeconds: 60 } });
+    const first = await v.ask('c1', 'Can you ship to a PO box?');
+    const second = await v.ask('c2', 'can you ship to a po box');
+    expect(searches).toBe(1);
+    expect(second.text).toBe(first.text);
+    expect(second.end?.citations).toEqual(first.end?.citations);
+  });
+
+  it('asks for what is missing to look up an order, then answers from the order', async () => {
+    const v = await visitor(base);
+    const a = await v.ask('o1', 'Where is my order JP-10405?');
+    expect(a.text).toMatch(/email/i);
+    expect(a.start?.type === 'answer.start' && a.start.intent).toBe('order_status');
+    const b = await v.ask('o2', 'priya.natarajan@example.com');
+    expect(b.text).toMatch(/JP-10405/);
+    expect(b.end?.citations[0]?.title).toBe('Order JP-10405');
+    const wrong = await v.ask('o3', 'order JP-10405, email someone.else@example.com');
+    expect(wrong.text).toMatch(/couldn.t find/i);
+  });
+});
