@@ -118,7 +118,7 @@ export interface ChunkRow {
 }
 export interface TextHit {
   chunkId: string;
-  /** ts_rank_cd; only the order matters for fusion. */
+  /** ts_rank; only the order matters for fusion. */
   score: number;
 }
 

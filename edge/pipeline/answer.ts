@@ -1,6 +1,7 @@
 import type { Citation, Intent } from '../../sdk/protocol';
 import type { Deps } from '../core/deps';
 import type { Source } from '../core/ports';
+import { withLiveProductFacts } from '../products/catalog';
 import { findOrderClues, lookUpOrder } from '../products/orders';
 import { streamText } from '../core/stream';
 import { confidence as scoreConfidence, LOW_CONFIDENCE } from './confidence';
@@ -109,7 +110,7 @@ export async function prepareAnswer(deps: Deps, q: Question, signal?: AbortSigna
     const c = byId.get(r.id);
     return c ? [{ chunk: c.chunk, score: r.score, inBoth: c.vectorScore !== null && c.textRank !== null }] : [];
   });
-  const sources = buildContext(ranked, deps.settings.maxContextTokens);
+  const sources = await withLiveProductFacts(deps.db, q.siteId, buildContext(ranked, deps.settings.maxContextTokens));
   const conf = scoreConfidence({
     rerankScores: ranked.map((r) => r.score),
     vectorTop: candidates.reduce((m, c) => Math.max(m, c.vectorScore ?? 0), 0),
@@ -122,7 +123,8 @@ export async function prepareAnswer(deps: Deps, q: Question, signal?: AbortSigna
   const usable = conf >= LOW_CONFIDENCE ? sources : [];
   return {
     ...base,
-    cacheKey: deps.settings.cacheTtlSeconds > 0 ? cacheKey : null,
+    // Live stock and prices must not be served from the cache.
+    cacheKey: deps.settings.cacheTtlSeconds > 0 && !usable.some((s) => s.kind === 'product') ? cacheKey : null,
     sources: usable,
     confidence: conf,
     handoff: conf < LOW_CONFIDENCE,

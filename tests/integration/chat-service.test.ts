@@ -124,4 +124,17 @@ describe('the conversation when things go wrong (real stores, faulty providers)'
     const wrong = await v.ask('o3', 'order JP-10405, email someone.else@example.com');
     expect(wrong.text).toMatch(/couldn.t find/i);
   });
+
+  it('quotes live stock and price from the products table, not the indexed text', async () => {
+    const product = (await base.db.products.get('demo', 'JP-TNT-2'))!;
+    await base.db.products.upsert([{ ...product, stock: 3, priceCents: 32900 }]);
+    const v = await visitor(base);
+    const first = await v.ask('p1', 'Is the Switchback 2 tent in stock?');
+    expect(first.text).toMatch(/3 left/);
+    expect(first.text).toMatch(/\$329\.00/);
+    await base.db.products.upsert([{ ...product, stock: 0 }]);
+    const second = await v.ask('p2', 'Is the Switchback 2 tent in stock?');
+    expect(second.text).toMatch(/Switchback 2 Tent is out of stock/);
+    await base.db.products.upsert([product]);
+  });
 });
