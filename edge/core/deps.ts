@@ -1,5 +1,4 @@
-import type { Clock, Db, Embedder, IdGen, Llm, Logger, Reranker, SessionStore, VectorStore } from './ports';
-import type { IntentClassifier } from '../pipeline/intent/classifier';
+import type { Clock, Db, Embedder, IdGen, IntentClassifier, Llm, Logger, Reranker, SessionStore, VectorStore } from './ports';
 
 /** Tunables of the answer pipeline, taken from the validated config by the runtime entry. */
 export interface PipelineSettings {

@@ -51,6 +51,15 @@ export interface Llm {
   stream(req: AnswerRequest, signal?: AbortSignal): AsyncIterable<string>;
 }
 
+export interface IntentResult {
+  intent: Intent;
+  /** Probability of the chosen intent, 0..1. */
+  score: number;
+}
+export interface IntentClassifier {
+  classify(text: string): IntentResult;
+}
+
 // ---------- stores ----------
 
 export interface VectorItem {

@@ -1,7 +1,8 @@
 import type { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
-import { parseClientFrame, type ServerFrame } from '../../sdk/protocol';
+import { MAX_FRAME_BYTES, parseClientFrame, type ServerFrame } from '../../sdk/protocol';
 import type { Deps } from '../core/deps';
 import type { ChatService, Peer } from '../conversation/chat';
 import { toHistory } from '../conversation/history';
@@ -25,7 +26,13 @@ const STATUS: Record<string, 400 | 403 | 404 | 413 | 429 | 503> = {
 
 /** The HTTP twins of the socket, for hosts that cannot keep one open. */
 export function mountChatHttp(app: Hono, deps: Deps, chat: ChatService): void {
-  app.post('/v1/chat', async (c) => {
+  // Read no more than a message can be: a huge body is refused before it is buffered.
+  const limit = bodyLimit({
+    maxSize: MAX_FRAME_BYTES,
+    onError: (c) => c.json({ error: { code: 'too_long', message: `request body exceeds ${MAX_FRAME_BYTES} bytes` } }, 413),
+  });
+
+  app.post('/v1/chat', limit, async (c) => {
     const body = chatRequest.safeParse(await c.req.json().catch(() => null));
     if (!body.success) {
       const issue = body.error.issues[0];
