@@ -18,6 +18,9 @@ interface CliOptions {
   createSite?: boolean;
 }
 
+/** The site that exists with nothing configured; the server sets its origins when it starts. */
+const DEMO_SITE = 'demo';
+
 async function main(argv: string[]): Promise<number> {
   const program = new Command()
     .name('ingest')
@@ -53,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const summary = await ingest(
       { db: stores.db, vectors: stores.vectors, embedder: new LocalEmbedder() },
-      { siteId: opts.site, paths, prune: opts.prune, reembed: opts.reembed, createSite: opts.createSite, onProgress: progress.on },
+      { siteId: opts.site, paths, prune: opts.prune, reembed: opts.reembed, createSite: opts.createSite || opts.site === DEMO_SITE, onProgress: progress.on },
     );
     progress.stop();
     process.stdout.write(formatSummary(summary) + '\n');
