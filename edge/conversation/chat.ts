@@ -1,8 +1,8 @@
 import type { ClientFrame, FeedbackFrame, HandoffFrame, HelloFrame, MessageFrame, ServerReply } from '../../sdk/protocol';
 import type { Deps } from '../core/deps';
-import type { Connection, Peer } from './connection';
+import { holdFrames, type Connection, type Peer } from './connection';
 import { toHistory } from './history';
-import { SessionLog } from './session-log';
+import { SessionLog, type SessionEvents } from './session-log';
 import { openTicket } from './handoff';
 import { runTurn } from './turn';
 
@@ -16,13 +16,13 @@ const MESSAGE_ID_TTL = 24 * 3600;
  * JSON twins and the Durable Object all hand frames to one of these.
  */
 export class ChatService {
-  readonly log: SessionLog;
   /** One turn at a time per session, so answers never interleave in the history. */
   private readonly queues = new Map<string, Promise<void>>();
 
-  constructor(private readonly deps: Deps) {
-    this.log = new SessionLog(deps.db, deps.sessions);
-  }
+  constructor(
+    private readonly deps: Deps,
+    readonly log: SessionEvents = new SessionLog(deps.db, deps.sessions),
+  ) {}
 
   async handle(peer: Peer, frame: ClientFrame): Promise<void> {
     switch (frame.type) {
@@ -46,24 +46,36 @@ export class ChatService {
     const { db, newId } = this.deps;
     let conversation = frame.session ? await db.conversations.get(frame.session) : null;
     if (conversation && conversation.siteId !== peer.siteId) conversation = null;
+    if (conversation && peer.assignedSession && conversation.id !== peer.assignedSession) {
+      return peer.conn.send(error('invalid_message', 'hello: "session" does not match the conversation this socket was opened for'));
+    }
     const resuming = conversation !== null;
-    conversation ??= await db.conversations.create({ id: newId('s'), siteId: peer.siteId, locale: frame.locale ?? null });
+    conversation ??=
+      (peer.assignedSession ? await db.conversations.get(peer.assignedSession) : null) ??
+      (await db.conversations.create({ id: peer.assignedSession ?? newId('s'), siteId: peer.siteId, locale: frame.locale ?? null }));
     const session = conversation.id;
-    if (peer.session && peer.session !== session) this.log.detach(peer.session, peer.conn);
+    if (peer.session && peer.attached) this.log.detach(peer.session, peer.attached);
     peer.session = session;
     peer.locale = frame.locale ?? conversation.locale ?? undefined;
 
+    // Registered before the replay is read, and held until it is sent: nothing falls between.
+    const gate = holdFrames(peer.conn);
+    this.log.attach(session, gate.conn);
+    peer.attached = gate.conn;
     const after = resuming ? frame.after : undefined;
-    const seq = await this.log.load(session, after ?? 0);
+    await this.log.load(session, after ?? 0);
     const replay = after !== undefined ? await this.log.replay(session, after) : null;
-    // Attach before sending so that no event emitted meanwhile falls between replay and live.
-    this.log.attach(session, peer.conn);
     if (replay) {
       peer.conn.send({ type: 'ready', session, seq: after!, history: [], resumed: true });
       for (const event of replay) peer.conn.send(event);
+      gate.release(replay.at(-1)?.seq ?? after!);
     } else {
       const history = toHistory(await db.messages.list(session));
-      peer.conn.send({ type: 'ready', session, seq, history });
+      // Events after ready.seq follow; an answer still streaming is not in the history yet,
+      // so its remaining deltas arrive without their start (clients show them as they come).
+      const now = this.log.current(session);
+      peer.conn.send({ type: 'ready', session, seq: now, history });
+      gate.release(now);
     }
   }
 
@@ -121,7 +133,8 @@ export class ChatService {
   }
 
   detach(peer: Peer): void {
-    if (peer.session) this.log.detach(peer.session, peer.conn);
+    if (peer.session && peer.attached) this.log.detach(peer.session, peer.attached);
+    peer.attached = undefined;
   }
 
   /** Queues work after the session's previous turn; its hold on the session ends with it. */

@@ -1,5 +1,5 @@
 import type { Deps } from '../core/deps';
-import type { SessionLog } from './session-log';
+import type { SessionEvents } from './session-log';
 
 /**
  * Opens a ticket for a person, or points at the one already open, so asking twice does not
@@ -7,7 +7,7 @@ import type { SessionLog } from './session-log';
  */
 export async function openTicket(
   deps: Deps,
-  log: SessionLog,
+  log: SessionEvents,
   t: { siteId: string; session: string; reason: string },
 ): Promise<string> {
   const existing = await deps.db.tickets.openFor(t.session);

@@ -3,10 +3,32 @@ import type { Db, SessionStore } from '../core/ports';
 import type { Connection } from './connection';
 
 /**
+ * A session's event log as the conversation sees it. In one process it lives in memory and the
+ * SessionStore (`SessionLog`); in a Durable Object, in the object's own storage.
+ */
+export interface SessionEvents {
+  /** Loads the session's last seq; `atLeast` lifts it past what a client has seen. */
+  load(session: string, atLeast?: number): Promise<number>;
+  current(session: string): number;
+  emit(session: string, event: UnsequencedEvent): Promise<ServerEvent>;
+  /** Persists the last seq so numbering survives a restart. */
+  checkpoint(session: string): Promise<void>;
+  /** Events after `after`, or null when the log no longer covers them all. */
+  replay(session: string, after: number): Promise<ServerEvent[] | null>;
+  attach(session: string, conn: Connection): void;
+  detach(session: string, conn: Connection): void;
+  /** Replies that are not events (errors) to every connection of the session. */
+  broadcast(session: string, frame: ServerFrame): void;
+  /** A turn in flight keeps the session's state in memory until released. */
+  hold(session: string): void;
+  release(session: string): void;
+}
+
+/**
  * Numbers a session's events (seq rises by one per event), keeps them for resume and delivers
  * them to every connection of that session (several tabs share one conversation).
  */
-export class SessionLog {
+export class SessionLog implements SessionEvents {
   private readonly seqs = new Map<string, number>();
   private readonly listeners = new Map<string, Set<Connection>>();
   /** Turns in flight per session: their seq must stay in memory even with no listener left. */

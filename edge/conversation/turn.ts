@@ -2,7 +2,7 @@ import type { Deps } from '../core/deps';
 import { abortable, untilAborted } from '../core/stream';
 import { citationsFor, prepareAnswer, type CachedAnswer } from '../pipeline/answer';
 import { openTicket } from './handoff';
-import type { SessionLog } from './session-log';
+import type { SessionEvents } from './session-log';
 
 export interface TurnInput {
   siteId: string;
@@ -20,7 +20,7 @@ const UNAVAILABLE = 'Sorry, I can’t answer right now. Please try again in a mo
  * Whatever fails, the visitor gets an answer.end (with what streamed so far and an honest
  * notice) and the history stays consistent.
  */
-export async function runTurn(deps: Deps, log: SessionLog, t: TurnInput): Promise<void> {
+export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput): Promise<void> {
   const answerId = deps.newId('a');
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(new Error('answer timed out')), deps.settings.answerTimeoutMs);
