@@ -1,4 +1,5 @@
 import type { Deps } from '../core/deps';
+import type { Source, Usage } from '../core/ports';
 import { abortable, untilAborted } from '../core/stream';
 import { citationsFor, prepareAnswer, type CachedAnswer } from '../pipeline/answer';
 import { openTicket } from './handoff';
@@ -25,6 +26,9 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput): Pro
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(new Error('answer timed out')), deps.settings.answerTimeoutMs);
   let text = '';
+  /** Sources the model found while answering (tool results): citable like the others. */
+  const found: Source[] = [];
+  const usage: Usage[] = [];
   let started = false;
   let failed: unknown = null;
   let prepared: Awaited<ReturnType<typeof prepareAnswer>> | null = null;
@@ -37,10 +41,13 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput): Pro
     prepared = await abortable(prepareAnswer(deps, { siteId: t.siteId, text: t.text, locale: t.locale, earlier }, abort.signal), abort.signal);
     await log.emit(t.session, { type: 'answer.start', id: answerId, replyTo: t.messageId, intent: prepared.intent });
     started = true;
-    for await (const piece of untilAborted(prepared.text, abort.signal)) {
-      if (!piece) continue;
-      text += piece;
-      await log.emit(t.session, { type: 'answer.delta', id: answerId, text: piece });
+    for await (const part of untilAborted(prepared.text, abort.signal)) {
+      if (part.type === 'source') found.push(part.source);
+      else if (part.type === 'usage') usage.push(part.usage);
+      else if (part.text) {
+        text += part.text;
+        await log.emit(t.session, { type: 'answer.delta', id: answerId, text: part.text });
+      }
     }
   } catch (err) {
     failed = err;
@@ -55,7 +62,7 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput): Pro
     text += notice;
     await log.emit(t.session, { type: 'answer.delta', id: answerId, text: notice });
   }
-  const sources = prepared?.sources ?? [];
+  const sources = [...(prepared?.sources ?? []), ...found];
   const citations = citationsFor(text, sources);
   const confidence = failed ? 0 : round(prepared!.confidence);
   const handoff = failed ? true : prepared!.handoff;

@@ -44,11 +44,34 @@ export interface AnswerRequest {
   intent: Intent;
   sources: Source[];
   locale?: string;
+  /** Live data the model may look up while answering; what it finds is cited like a source. */
+  tools?: AnswerTools;
 }
+
+/** The shop's live data, for models that call tools. */
+export interface AnswerTools {
+  searchProducts(query: string, limit: number): Promise<ProductRow[]>;
+  /** Both must match: an order number alone must not reveal someone's order. */
+  findOrder(number: string, email: string): Promise<OrderRow | null>;
+}
+
+export interface Usage {
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** What an answer stream carries: text as it comes, sources found on the way, token usage. */
+export type AnswerPart =
+  | { type: 'text'; text: string }
+  /** A source found while answering (a tool result), numbered after the request's sources. */
+  | { type: 'source'; source: Source }
+  | { type: 'usage'; usage: Usage };
+
 export interface Llm {
   readonly name: string;
-  /** Yields the answer text piece by piece; cites sources as [n]. */
-  stream(req: AnswerRequest, signal?: AbortSignal): AsyncIterable<string>;
+  /** Streams the answer; the text cites sources as [n]. */
+  stream(req: AnswerRequest, signal?: AbortSignal): AsyncIterable<AnswerPart>;
 }
 
 export interface IntentResult {

@@ -1,3 +1,10 @@
+import type { AnswerPart } from './ports';
+
+/** `text` as answer parts, a few words at a time (see `streamText`). */
+export async function* textParts(text: string, signal?: AbortSignal, wordsPerPiece = 3): AsyncGenerator<AnswerPart> {
+  for await (const piece of streamText(text, signal, wordsPerPiece)) yield { type: 'text', text: piece };
+}
+
 /**
  * Yields `text` a few words at a time, as a model would stream it. Stops with the signal's
  * reason when aborted, like a fetch-based stream, so callers never mistake a cut answer

@@ -1,9 +1,9 @@
 import type { Citation, Intent } from '../../sdk/protocol';
 import type { Deps } from '../core/deps';
-import type { Source } from '../core/ports';
+import type { AnswerPart, AnswerTools, Source } from '../core/ports';
 import { withLiveProductFacts } from '../products/catalog';
 import { findOrderClues, lookUpOrder } from '../products/orders';
-import { streamText } from '../core/stream';
+import { textParts } from '../core/stream';
 import { confidence as scoreConfidence, LOW_CONFIDENCE } from './confidence';
 import { buildContext } from './context';
 import { preprocess } from './preprocess';
@@ -19,7 +19,7 @@ export interface PreparedAnswer {
   handoff: boolean;
   /** The visitor asked for a person: the conversation layer opens a ticket. */
   wantsPerson: boolean;
-  text: AsyncIterable<string>;
+  text: AsyncIterable<AnswerPart>;
   /** Where the answer may be reused for the same normalised question (not live data). */
   cacheKey: string | null;
   timings: Record<string, number>;
@@ -79,7 +79,7 @@ export async function prepareAnswer(deps: Deps, q: Question, signal?: AbortSigna
       confidence: found.kind === 'found' ? 0.95 : 0.8,
       handoff: false,
       wantsPerson: false,
-      text: streamText(found.text, signal),
+      text: textParts(found.text, signal),
     };
   }
 
@@ -88,7 +88,7 @@ export async function prepareAnswer(deps: Deps, q: Question, signal?: AbortSigna
     const cached = await deps.sessions.cacheGet<CachedAnswer>(cacheKey);
     if (cached) {
       timings.cache = 0;
-      return { ...base, ...cached, intent, wantsPerson: false, text: streamText(cached.text, signal) };
+      return { ...base, ...cached, intent, wantsPerson: false, text: textParts(cached.text, signal) };
     }
   }
 
@@ -129,7 +129,15 @@ export async function prepareAnswer(deps: Deps, q: Question, signal?: AbortSigna
     confidence: conf,
     handoff: conf < LOW_CONFIDENCE,
     wantsPerson: false,
-    text: deps.llm.stream({ question: text, intent, sources: usable, locale: q.locale }, signal),
+    text: deps.llm.stream({ question: text, intent, sources: usable, locale: q.locale, tools: liveData(deps, q.siteId) }, signal),
+  };
+}
+
+/** The shop's live data for models that call tools, scoped to the site. */
+function liveData(deps: Deps, siteId: string): AnswerTools {
+  return {
+    searchProducts: (query, limit) => deps.db.products.search(siteId, query, Math.min(limit, 10)),
+    findOrder: (number, email) => deps.db.orders.find(siteId, number, email),
   };
 }
 

@@ -36,8 +36,8 @@ describe('the conversation when things go wrong (real stores, faulty providers)'
     const llm: Llm = {
       name: 'breaks-half-way',
       async *stream() {
-        yield 'Standard shipping takes ';
-        yield '3–5 business days [1]';
+        yield { type: 'text', text: 'Standard shipping takes ' };
+        yield { type: 'text', text: '3–5 business days [1]' };
         throw new Error('upstream reset');
       },
     };
@@ -55,7 +55,7 @@ describe('the conversation when things go wrong (real stores, faulty providers)'
     const llm: Llm = {
       name: 'hangs',
       async *stream() {
-        yield 'Let me check';
+        yield { type: 'text', text: 'Let me check' };
         await new Promise(() => {}); // never resolves, never honours the signal
       },
     };

@@ -3,8 +3,8 @@
  * cited, and says plainly when the content does not cover the question. It never writes a
  * fact of its own, so it cannot invent one.
  */
-import type { AnswerRequest, Llm, Source } from '../../core/ports';
-import { streamText } from '../../core/stream';
+import type { AnswerPart, AnswerRequest, Llm, Source } from '../../core/ports';
+import { streamText, textParts } from '../../core/stream';
 export { streamText };
 import { pickSentences, questionTerms, scoreSentences, type Candidate } from './extract';
 
@@ -32,8 +32,8 @@ export class ExtractiveAnswerer implements Llm {
     this.o = { maxSentences: 3, minScore: 0.3, maxWords: 90, wordsPerPiece: 3, ...options };
   }
 
-  async *stream(req: AnswerRequest, signal?: AbortSignal): AsyncGenerator<string> {
-    yield* streamText(this.answer(req), signal, this.o.wordsPerPiece);
+  async *stream(req: AnswerRequest, signal?: AbortSignal): AsyncGenerator<AnswerPart> {
+    yield* textParts(this.answer(req), signal, this.o.wordsPerPiece);
   }
 
   /** The whole answer at once (what `stream` yields, joined). */

@@ -32,7 +32,7 @@ const cited = (text: string) => [...text.matchAll(/\[(\d+)\]/g)].map((m) => Numb
 
 async function collect(req: AnswerRequest, signal?: AbortSignal): Promise<string[]> {
   const pieces: string[] = [];
-  for await (const p of a.stream(req, signal)) pieces.push(p);
+  for await (const p of a.stream(req, signal)) if (p.type === 'text') pieces.push(p.text);
   return pieces;
 }
 
@@ -108,7 +108,7 @@ describe('ExtractiveAnswerer', () => {
     await expect(
       (async () => {
         for await (const p of a.stream(req, ctl.signal)) {
-          got.push(p);
+          if (p.type === 'text') got.push(p.text);
           if (got.length === 2) ctl.abort();
         }
       })(),
