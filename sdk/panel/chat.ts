@@ -1,0 +1,218 @@
+import { Link, type LinkState } from '../client/connection';
+import { Conversation, type AnswerItem, type Effect } from '../client/conversation';
+import { newId, readSession, storageKey, writeSession } from '../client/storage';
+import type { PanelHost } from '../element/host';
+import type { ClientFrame } from '../protocol/frames';
+import { fill, resolveLocale, type Strings } from './i18n';
+import { plain } from './markdown-view';
+
+export type Notice = { kind: 'limited'; until: number } | { kind: 'error' } | { kind: 'refused' } | { kind: 'full' };
+
+/**
+ * `/v1/ws?site=…`, plus the conversation when there is one: a runtime that keeps each
+ * conversation in its own place (a Durable Object) routes the socket by it.
+ */
+export function socketUrl(endpoint: string, site: string, session?: string): string {
+  const url = new URL('/v1/ws', endpoint);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.searchParams.set('site', site);
+  if (session) url.searchParams.set('session', session);
+  return url.href;
+}
+
+/**
+ * The panel's state and what the visitor can do, between the pure conversation, the socket
+ * and the element's events. Every change calls `changed`; the view reads the fields.
+ */
+export class Chat {
+  conv!: Conversation;
+  linkState: LinkState = 'idle';
+  retryAt = 0;
+  /** `ready` received on the current socket: messages may go out. */
+  ready = false;
+  notice: Notice | undefined;
+  /** What the live region says next: each finished answer, once. */
+  announce = '';
+  private link: Link | undefined;
+  private key = '';
+  private resyncs = 0;
+  private wantHandoff = false;
+  private timers = new Set<ReturnType<typeof setTimeout>>();
+
+  constructor(private readonly host: PanelHost, private readonly changed: () => void) {
+    this.configure();
+  }
+
+  get strings(): Strings {
+    const c = this.host.config();
+    return { ...resolveLocale(c.locale).strings, ...c.strings };
+  }
+
+  get active(): boolean {
+    return this.link !== undefined;
+  }
+
+  /** Follows `site`, `endpoint` and `locale`: another site or server is another conversation. */
+  configure(): void {
+    const c = this.host.config();
+    const key = storageKey(c.endpoint, c.site);
+    if (key === this.key) {
+      this.conv.locale = resolveLocale(c.locale).lang;
+      return;
+    }
+    const wasActive = this.active;
+    this.stop();
+    this.key = key;
+    this.conv = new Conversation({ newId, session: readSession(key), locale: resolveLocale(c.locale).lang });
+    if (wasActive) this.activate();
+  }
+
+  /** A conversation stored from an earlier visit: an inline panel may show it straight away. */
+  get remembered(): boolean {
+    return this.conv.session !== undefined;
+  }
+
+  activate(): void {
+    if (this.link) return;
+    const c = this.host.config();
+    this.link = new Link(() => socketUrl(c.endpoint, c.site, this.conv.session), {
+      open: () => this.out(this.conv.hello()),
+      frame: (f) => this.effects(this.conv.apply(f)),
+      state: (state, retryAt) => {
+        this.linkState = state;
+        this.retryAt = retryAt ?? 0;
+        if (state !== 'open') {
+          this.ready = false;
+          this.conv.disconnected();
+        }
+        if (state === 'refused') this.notice = { kind: 'refused' };
+        this.changed();
+      },
+    });
+    this.link.start();
+  }
+
+  stop(): void {
+    this.link?.stop();
+    this.link = undefined;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  send(text: string): void {
+    text = text.trim();
+    if (!text) return;
+    this.activate();
+    const sent = this.conv.send(text, this.ready);
+    if (!sent) {
+      this.notice = { kind: 'full' };
+    } else {
+      if (sent.frame) this.out(sent.frame);
+      this.host.emit('support-chat-message', { id: sent.item.id, text });
+    }
+    this.changed();
+  }
+
+  rate(answer: string, rating: 'up' | 'down'): void {
+    const frame = this.conv.rate(answer, rating);
+    if (frame) this.out(frame);
+    this.changed();
+  }
+
+  handoff(): void {
+    this.activate();
+    if (this.ready) this.out({ type: 'handoff' });
+    else this.wantHandoff = true;
+  }
+
+  reset(): void {
+    writeSession(this.key, undefined);
+    this.conv.reset();
+    this.notice = undefined;
+    this.announce = '';
+    // A new socket for the new conversation (its URL no longer names the old one).
+    this.link?.retryNow();
+    this.changed();
+  }
+
+  retry(): void {
+    this.link?.retryNow();
+  }
+
+  dismiss(): void {
+    this.notice = undefined;
+    this.changed();
+  }
+
+  private out(frame: ClientFrame): void {
+    this.link?.send(frame);
+  }
+
+  private later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  private effects(effects: Effect[]): void {
+    for (const e of effects) {
+      switch (e.type) {
+        case 'send':
+          this.out(e.frame);
+          break;
+        case 'ready':
+          this.ready = true;
+          if (this.notice?.kind !== 'limited') this.notice = undefined;
+          writeSession(this.key, e.session);
+          if (this.wantHandoff) this.out({ type: 'handoff' });
+          this.wantHandoff = false;
+          break;
+        case 'resync':
+          if (!e.full) this.out(this.conv.hello());
+          // The stored history trails the stream by a moment: ask again a little later each time.
+          else if (this.resyncs < 5) this.later(400 * ++this.resyncs, () => this.out(this.conv.hello(true)));
+          break;
+        case 'wake':
+          this.later(Math.max(0, e.at - Date.now()), () => {
+            if (this.ready) for (const f of this.conv.due()) this.out(f);
+            this.changed();
+          });
+          break;
+        case 'answer':
+          this.resyncs = 0;
+          this.answered(e.item);
+          break;
+        case 'handoff':
+          this.announce = fill(this.strings.ticket, { ticket: e.ticket, status: this.status(e.status) });
+          this.host.emit('support-chat-handoff', { ticket: e.ticket, status: e.status });
+          break;
+        case 'error':
+          this.host.emit('support-chat-error', { code: e.code, message: e.message, retryAfter: e.retryAfter, ref: e.ref });
+          if (e.code === 'rate_limited') this.notice = { kind: 'limited', until: Date.now() + (e.retryAfter ?? 5) * 1000 };
+          else if (e.code === 'forbidden_origin' || e.code === 'unknown_site') this.notice = { kind: 'refused' };
+          else if (e.code === 'unavailable' || e.code === 'internal') this.notice = { kind: 'error' };
+          break;
+      }
+    }
+    this.changed();
+  }
+
+  private answered(item: AnswerItem): void {
+    this.announce = fill(this.strings.answered, { text: plain(item.text) });
+    this.host.emit('support-chat-answer', {
+      id: item.id,
+      replyTo: item.replyTo,
+      text: item.text,
+      citations: item.citations,
+      confidence: item.confidence ?? 0,
+      handoff: item.handoff === true,
+    });
+  }
+
+  status(s: string): string {
+    const i = ['open', 'pending', 'solved', 'closed'].indexOf(s);
+    return this.strings.statuses.split('|')[i] ?? s;
+  }
+}

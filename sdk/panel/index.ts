@@ -1,0 +1,110 @@
+/**
+ * The panel, loaded on first open: the conversation, the socket, Markdown and the view.
+ * It imports nothing at run time from the element's file (see element/host.ts).
+ */
+import { render } from 'lit/html.js';
+import type { MountPanel, PanelApi, PanelHost } from '../element/host';
+import { Chat } from './chat';
+import { panelCss } from './styles';
+import { panelView, type Actions } from './view';
+import { followViewport } from './viewport';
+
+let sheet: CSSStyleSheet | undefined;
+
+export const mount: MountPanel = (host: PanelHost): PanelApi => {
+  if (!sheet) (sheet = new CSSStyleSheet()).replaceSync(panelCss);
+  if (!host.root.adoptedStyleSheets.includes(sheet)) host.root.adoptedStyleSheets = [...host.root.adoptedStyleSheets, sheet];
+  const el = host.container;
+  el.setAttribute('aria-labelledby', 'title');
+
+  let queued = false;
+  let announced = 0;
+  let lastAnnounce = '';
+  let ticker: ReturnType<typeof setInterval> | undefined;
+  let unfollow: (() => void) | undefined;
+
+  const chat = new Chat(host, () => schedule());
+  const input = () => el.querySelector('textarea');
+  const list = () => el.querySelector<HTMLElement>('.list');
+
+  const grow = (ta: HTMLTextAreaElement) => {
+    ta.style.height = 'auto';
+    ta.style.height = `${Math.min(ta.scrollHeight + 2, 160)}px`;
+  };
+  const submit = () => {
+    const ta = input();
+    if (!ta || !ta.value.trim()) return;
+    chat.send(ta.value);
+    ta.value = '';
+    grow(ta);
+  };
+  const actions: Actions = {
+    close: () => host.requestClose(),
+    submit: (e) => {
+      e.preventDefault();
+      submit();
+    },
+    keydown: (e) => {
+      // Enter sends, Shift+Enter is a new line; an IME composing text keeps its Enter.
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        submit();
+      }
+    },
+    input: (e) => grow(e.target as HTMLTextAreaElement),
+  };
+
+  function schedule(): void {
+    if (queued) return;
+    queued = true;
+    queueMicrotask(paint);
+  }
+
+  function paint(): void {
+    queued = false;
+    const c = host.config();
+    const s = chat.strings;
+    if (chat.announce !== lastAnnounce) {
+      lastAnnounce = chat.announce;
+      announced++;
+    }
+    const box = list();
+    // Follow the conversation only if the visitor was already at its end (not reading back).
+    const stick = !box || box.scrollHeight - box.scrollTop - box.clientHeight < 80;
+    render(panelView(chat, c, s, actions, announced), el);
+    if (stick) list()?.scrollTo({ top: list()!.scrollHeight });
+    // Countdowns (reconnect, rate limit) tick once a second while one shows.
+    const counting = chat.linkState === 'reconnecting' || chat.notice?.kind === 'limited';
+    if (counting && !ticker) ticker = setInterval(schedule, 1000);
+    if (!counting && ticker) ticker = void clearInterval(ticker);
+    const phone = host.isOpen && !c.inline && matchMedia('(max-width: 479.98px)').matches;
+    if (phone && !unfollow) unfollow = followViewport(el);
+    if (!phone && unfollow) unfollow = void unfollow();
+  }
+
+  // Inline, the panel shows from the start; the socket waits until the visitor turns to it.
+  el.addEventListener('focusin', () => chat.activate());
+  if (host.config().inline && chat.remembered) chat.activate();
+  paint();
+
+  return {
+    update() {
+      chat.configure();
+      schedule();
+    },
+    activate(focus) {
+      chat.activate();
+      paint();
+      if (focus) input()?.focus();
+    },
+    send: (text) => chat.send(text),
+    reset: () => chat.reset(),
+    destroy() {
+      chat.stop();
+      unfollow?.();
+      unfollow = undefined;
+      clearInterval(ticker);
+      ticker = undefined;
+    },
+  };
+};

@@ -1,0 +1,136 @@
+import { html, nothing, type TemplateResult } from 'lit/html.js';
+import type { AnswerItem, Item } from '../client/conversation';
+import { MAX_MESSAGE_CHARS } from '../client/limits';
+import type { PanelConfig } from '../element/host';
+import type { Chat } from './chat';
+import { fill, type Strings } from './i18n';
+import { link, markdown } from './markdown-view';
+import { safeUrl } from './markdown';
+
+/** Below this an answer says it may be incomplete (the server's own cut-off is lower still). */
+const LOW = 0.5;
+
+export interface Actions {
+  close(): void;
+  submit(e: Event): void;
+  keydown(e: KeyboardEvent): void;
+  input(e: Event): void;
+}
+
+// Feather-style icons, drawn with strokes (see the `svg` rule).
+const svg = (d: string) => html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d=${d} /></svg>`;
+const I = {
+  close: 'M6 6l12 12M18 6L6 18',
+  person: 'M20 21v-2a4 4 0 0 0-4-4H8a4 4 0 0 0-4 4v2M12 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8z',
+  reset: 'M3 12a9 9 0 1 0 3-6.7L3 8M3 3v5h5',
+  send: 'M22 2L11 13M22 2l-7 20-4-9-9-4 20-7z',
+  up: 'M7 22V11M2 13v7a2 2 0 0 0 2 2h13.4a2 2 0 0 0 2-1.7l1.4-9A2 2 0 0 0 18.8 9H14V5a3 3 0 0 0-3-3L7 11',
+  down: 'M17 2v11M22 11V4a2 2 0 0 0-2-2H6.6a2 2 0 0 0-2 1.7l-1.4 9A2 2 0 0 0 5.2 15H10v4a3 3 0 0 0 3 3l4-9',
+};
+
+/** Parsing each answer's Markdown once per text, not once per render. */
+const parsed = new WeakMap<AnswerItem, { text: string; cites: number; out: TemplateResult[] }>();
+function body(item: AnswerItem): TemplateResult[] {
+  const hit = parsed.get(item);
+  if (hit && hit.text === item.text && hit.cites === item.citations.length) return hit.out;
+  const out = markdown(item.text, item.citations);
+  parsed.set(item, { text: item.text, cites: item.citations.length, out });
+  return out;
+}
+
+// The live region gets a new element for each announcement, so the same words twice are spoken twice.
+export function panelView(chat: Chat, c: PanelConfig, s: Strings, a: Actions, announced: number): TemplateResult {
+  const ticket = chat.conv.items.some((i) => i.kind === 'ticket');
+  return html`
+    <div class="head" part="header">
+      <h2 id="title">${c.title || s.title}</h2>
+      <button class="icon" part="handoff" aria-label=${s.person} title=${s.person} @click=${() => chat.handoff()}>${svg(I.person)}</button>
+      <button class="icon" aria-label=${s.newChat} title=${s.newChat} @click=${() => chat.reset()}>${svg(I.reset)}</button>
+      ${c.inline ? nothing : html`<button class="icon" aria-label=${s.close} title=${s.close} @click=${a.close}>${svg(I.close)}</button>`}
+    </div>
+    ${status(chat, s)}
+    <div class="list" part="messages" role="log" aria-live="off" aria-label=${s.messages} tabindex="0">
+      <div class="msg answer" part="message greeting"><p>${c.greeting || s.greeting}</p></div>
+      ${chat.conv.items.map((i) => item(i, chat, s, ticket))}
+    </div>
+    <div class="sr" aria-live="polite" aria-atomic="true">${announced % 2 ? html`<p>${chat.announce}</p>` : html`<div>${chat.announce}</div>`}</div>
+    <form class="form" @submit=${a.submit}>
+      <textarea
+        part="input"
+        rows="1"
+        maxlength=${MAX_MESSAGE_CHARS}
+        aria-label=${c.placeholder || s.placeholder}
+        placeholder=${c.placeholder || s.placeholder}
+        enterkeyhint="send"
+        @keydown=${a.keydown}
+        @input=${a.input}
+      ></textarea>
+      <button class="send" part="send" type="submit" aria-label=${s.send} title=${s.send}>${svg(I.send)}</button>
+    </form>
+  `;
+}
+
+function status(chat: Chat, s: Strings): TemplateResult | typeof nothing {
+  const secs = (t: number) => Math.max(0, Math.ceil((t - Date.now()) / 1000));
+  let kind: string;
+  let text: string;
+  let action: TemplateResult | typeof nothing = nothing;
+  const n = chat.notice;
+  if (n?.kind === 'refused' || chat.linkState === 'refused') [kind, text] = ['refused', s.refused];
+  else if (chat.linkState === 'offline') [kind, text] = ['offline', s.offline];
+  else if (chat.linkState === 'reconnecting') {
+    const left = secs(chat.retryAt);
+    [kind, text] = ['reconnecting', left > 0 ? fill(s.reconnecting, { s: left }) : s.connecting];
+    action = html`<button @click=${() => chat.retry()}>${s.retry}</button>`;
+  } else if (chat.active && !chat.ready) [kind, text] = ['connecting', s.connecting];
+  else if (n?.kind === 'limited' && secs(n.until) > 0) [kind, text] = ['limited', fill(s.limited, { s: secs(n.until) })];
+  else if (n?.kind === 'error' || n?.kind === 'full') {
+    [kind, text] = ['error', n.kind === 'full' ? s.full : s.error];
+    action = html`<button @click=${() => chat.dismiss()}>${s.dismiss}</button>`;
+  } else return nothing;
+  return html`<div class="status" part="status" role="status" data-kind=${kind}><p>${text}</p>${action}</div>`;
+}
+
+function item(i: Item, chat: Chat, s: Strings, ticket: boolean): TemplateResult | typeof nothing {
+  switch (i.kind) {
+    case 'user':
+      if (i.unknown) return nothing;
+      return html`<div class="msg user" part="message user" dir="auto">${i.text}${
+        i.status === 'pending' ? html`<small>${s.waiting}</small>` : i.status === 'failed' ? html`<small>${s.failed}</small>` : nothing
+      }</div>`;
+    case 'agent':
+      return html`<div class="msg agent" part="message agent" dir="auto"><b>${fill(s.agent, { name: i.name })}</b>${markdown(i.text)}</div>`;
+    case 'ticket':
+      return html`<div class="msg ticket" part="message ticket">${fill(s.ticket, { ticket: i.id, status: chat.status(i.status) })}</div>`;
+    case 'answer':
+      return answer(i, chat, s, ticket);
+  }
+}
+
+function answer(i: AnswerItem, chat: Chat, s: Strings, ticket: boolean): TemplateResult {
+  const typing = html`<span class="dots" role="img" aria-label=${s.typing}><i></i><i></i><i></i></span>`;
+  const low = i.done && (i.confidence ?? 1) < LOW;
+  const offer = i.done && i.handoff && !ticket;
+  return html`<article class="msg answer" part="message answer" dir="auto" aria-busy=${String(!i.done)} data-confidence=${i.confidence ?? nothing}>
+    ${i.partial && !i.done ? typing : body(i)} ${!i.done && !i.partial && !i.text ? typing : nothing}
+    ${i.done && i.citations.length
+      ? html`<ol class="refs" aria-label=${s.sources}>
+          ${i.citations.map((c) => {
+            const href = c.url ? safeUrl(c.url) : null;
+            const label = html`[${c.n}] ${c.title}`;
+            return html`<li dir="auto" title=${c.snippet}>${href ? link(href, label, 'citation') : html`<span part="citation">${label}</span>`}</li>`;
+          })}
+        </ol>`
+      : nothing}
+    ${low || offer
+      ? html`<p class="low" dir="auto">${low ? s.low : nothing} ${offer ? html`<button class="link" part="handoff" @click=${() => chat.handoff()}>${s.person}</button>` : nothing}</p>`
+      : nothing}
+    ${i.done && !i.partial
+      ? html`<div class="fb">
+          <button part="feedback" aria-label=${s.helpful} title=${s.helpful} aria-pressed=${String(i.rating === 'up')} @click=${() => chat.rate(i.id, 'up')}>${svg(I.up)}</button>
+          <button part="feedback" aria-label=${s.unhelpful} title=${s.unhelpful} aria-pressed=${String(i.rating === 'down')} @click=${() => chat.rate(i.id, 'down')}>${svg(I.down)}</button>
+          ${i.rating ? html`<span role="status">${s.thanks}</span>` : nothing}
+        </div>`
+      : nothing}
+  </article>`;
+}
