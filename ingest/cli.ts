@@ -6,9 +6,10 @@ import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import cliProgress from 'cli-progress';
 import { openEmbeddedStores } from '../edge/runtime/node/stores';
+import { openPostgresStores, TargetDatabaseError } from '../edge/runtime/node/postgres-stores';
 import { LocalEmbedder } from '../edge/providers/embeddings/local';
-import { IndexMismatchError } from '../edge/core/ports';
-import { describeProgress, formatSummary, ingest, IngestConfigError, type ProgressEvent } from './run';
+import { IndexMismatchError, type Db } from '../edge/core/ports';
+import { describeProgress, formatSummary, ingest, IngestConfigError, type IngestDeps, type ProgressEvent } from './run';
 
 interface CliOptions {
   site: string;
@@ -16,6 +17,7 @@ interface CliOptions {
   reembed?: boolean;
   dataDir: string;
   createSite?: boolean;
+  target?: string;
 }
 
 /** The site that exists with nothing configured; the server sets its origins when it starts. */
@@ -31,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--reembed', 'reset the vector index for the current embedder and embed everything again')
     .option('--data-dir <dir>', 'embedded database folder', process.env.DATA_DIR || '.data')
     .option('--create-site', 'create the site if it does not exist')
+    .option('--target <url>', 'ingest into this PostgreSQL with pgvector (the Workers\' database, e.g. Neon) instead of the embedded one')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -46,11 +49,16 @@ async function main(argv: string[]): Promise<number> {
   const missing = paths.find((p) => !existsSync(p));
   if (missing) return configError(`path not found: ${missing}`);
 
-  let stores: Awaited<ReturnType<typeof openEmbeddedStores>>;
+  if (opts.target !== undefined && !/^postgres(ql)?:\/\//.test(opts.target)) {
+    return configError('--target must be a postgres:// or postgresql:// URL');
+  }
+  let stores: { db: Db; vectors: IngestDeps['vectors']; close(): Promise<void> };
   try {
-    stores = await openEmbeddedStores({ dataDir: opts.dataDir });
+    stores = opts.target ? await openPostgresStores(opts.target) : await openEmbeddedStores({ dataDir: opts.dataDir });
   } catch (e) {
-    return configError(`cannot open the data directory ${opts.dataDir}: ${(e as Error).message}`);
+    if (e instanceof TargetDatabaseError) return configError(e.message);
+    const reason = (e as Error).message || (e as { code?: string }).code || String(e);
+    return configError(opts.target ? `cannot open the target database: ${reason}` : `cannot open the data directory ${opts.dataDir}: ${reason}`);
   }
   const progress = progressReporter();
   try {

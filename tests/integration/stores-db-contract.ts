@@ -1,0 +1,165 @@
+/**
+ * The `Db` port's contract, for any driver and server: a representative set of the assertions
+ * of tests/unit/stores/db-*.test.ts (which run on embedded PGlite), registered as a suite so
+ * the Neon driver can be held to them against real Postgres wire servers. `raw` reaches the
+ * same database behind the port, for what the port does not expose.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ChunkRow, Db, DocKind, DocumentRow, MessageRow, OrderRow } from '../../edge/core/ports';
+import type { SqlClient } from '../../edge/stores/vectors/pgvector';
+
+export interface ContractTarget {
+  db: Db;
+  raw: SqlClient;
+}
+
+const doc = (id: string, source: string, title: string, siteId = 'shop', kind: DocKind = 'faq'): DocumentRow => ({
+  id, siteId, source, kind, title, url: `https://shop.example/${source}`, hash: `h-${id}`,
+});
+const part = (ord: number, title: string, content: string) => ({
+  kind: 'faq' as const, ord, title, url: null, content, tokens: content.split(' ').length,
+});
+const FAQ: [string, string][] = [
+  ['Returns', 'You can return unworn items within 30 days of delivery for a full refund to the original payment method.'],
+  ['Shipping times', 'Standard shipping takes 3-5 business days; express shipping arrives the next business day.'],
+  ['International delivery', 'We deliver to over 40 countries. Customs duties are paid by the recipient.'],
+  ['Gift cards', 'Gift cards never expire and can be used online or in our stores.'],
+  ['Damaged items', 'If your parcel arrived damaged, send us a photo within 7 days and we will replace it free of charge.'],
+];
+
+export function dbContract(label: string, target: () => ContractTarget): void {
+  let db: Db;
+  let raw: SqlClient;
+  const count = async (sql: string) => Number((await raw.query<{ n: number }>(sql)).rows[0].n);
+
+  describe(`Db contract: ${label}`, () => {
+    beforeAll(async () => {
+      ({ db, raw } = target());
+      await db.ping();
+      await db.sites.upsert({ id: 'shop', name: 'Shop', allowedOrigins: ['https://shop.example'] });
+      await db.sites.upsert({ id: 'other', name: 'Other', allowedOrigins: [] });
+    });
+
+    it('sites: reads back what was upserted, updates in place', async () => {
+      expect(await db.sites.get('shop')).toEqual({ id: 'shop', name: 'Shop', allowedOrigins: ['https://shop.example'] });
+      await db.sites.upsert({ id: 'tmp', name: 'After', allowedOrigins: ['b', 'c'] });
+      expect(await db.sites.get('tmp')).toEqual({ id: 'tmp', name: 'After', allowedOrigins: ['b', 'c'] });
+      expect(await db.sites.get('missing')).toBeNull();
+    });
+
+    it('conversations: idempotent per site, refuses another site, seq moves forward only', async () => {
+      const c = await db.conversations.create({ id: 'c1', siteId: 'shop', locale: 'de' });
+      expect(c).toMatchObject({ id: 'c1', siteId: 'shop', lastSeq: 0, locale: 'de' });
+      expect(c.createdAt).toBeInstanceOf(Date);
+      expect(await db.conversations.create({ id: 'c1', siteId: 'shop' })).toEqual(c);
+      await expect(db.conversations.create({ id: 'c1', siteId: 'other' })).rejects.toThrow(/another site/);
+      await expect(db.conversations.create({ id: 'cx', siteId: 'no-such-site' })).rejects.toThrow();
+      await db.conversations.setLastSeq('c1', 7);
+      await db.conversations.setLastSeq('c1', 5);
+      expect((await db.conversations.get('c1'))!.lastSeq).toBe(7);
+      expect(await db.conversations.get('nope')).toBeNull();
+    });
+
+    it('messages: time order, a retried client message kept once, citations and dates round-trip', async () => {
+      await db.conversations.create({ id: 'm1', siteId: 'shop' });
+      const at = new Date('2026-01-01T10:00:00Z');
+      const base: Pick<MessageRow, 'conversationId' | 'replyTo' | 'citations' | 'confidence'> = { conversationId: 'm1', replyTo: null, citations: [], confidence: null };
+      await db.messages.add({ ...base, id: 'u1', role: 'user', clientId: 'cli-1', text: 'where is my order', intent: 'order_status', createdAt: at });
+      await db.messages.add({
+        ...base, id: 'a1', role: 'assistant', clientId: 'ans-1', replyTo: 'cli-1', text: 'It shipped [1]', intent: 'order_status',
+        citations: [{ n: 1, title: 'Shipping', url: 'https://x/s', snippet: 'ships in 2 days' }], confidence: 0.75, createdAt: at,
+      });
+      await db.messages.add({ ...base, id: 'u1-dup', role: 'user', clientId: 'cli-1', text: 'dup', intent: null });
+      await db.messages.add({ ...base, id: 'u0', role: 'user', clientId: 'cli-0', text: 'hello', intent: 'greeting', createdAt: new Date('2026-01-01T09:59:00Z') });
+      const list = await db.messages.list('m1');
+      expect(list.map((m) => m.id)).toEqual(['u0', 'u1', 'a1']);
+      expect(list[2]).toMatchObject({ role: 'assistant', replyTo: 'cli-1', confidence: 0.75, citations: [{ n: 1, title: 'Shipping' }] });
+      expect(list[2].createdAt.toISOString()).toBe(at.toISOString());
+      expect((await db.messages.findByClientId('m1', 'cli-1'))!.text).toBe('where is my order');
+      expect(await db.messages.findByClientId('m1', 'nope')).toBeNull();
+    });
+
+    it('tickets, feedback and audit; deleting a conversation cascades', async () => {
+      await db.conversations.create({ id: 't1', siteId: 'shop' });
+      expect(await db.tickets.openFor('t1')).toBeNull();
+      expect(await db.tickets.open({ id: 'tk1', siteId: 'shop', conversationId: 't1', reason: 'wants a human' })).toMatchObject({ id: 'tk1', status: 'open' });
+      expect((await db.tickets.open({ id: 'tk2', siteId: 'shop', conversationId: 't1', reason: null })).id).toBe('tk1');
+      await raw.query(`update tickets set status = 'solved' where id = 'tk1'`);
+      expect((await db.tickets.open({ id: 'tk3', siteId: 'shop', conversationId: 't1', reason: null })).id).toBe('tk3');
+      await db.feedback.add({ conversationId: 't1', answerId: 'ans-9', rating: 'up', comment: null });
+      await db.feedback.add({ conversationId: 't1', answerId: 'ans-9', rating: 'down', comment: 'wrong size chart' });
+      const fb = await raw.query<{ rating: string; comment: string }>(`select rating, comment from feedback where conversation_id = 't1'`);
+      expect(fb.rows).toEqual([{ rating: 'down', comment: 'wrong size chart' }]);
+      await db.audit.add({ siteId: 'shop', actor: 'cli', action: 'ingest', detail: { files: 3 } });
+      const audit = await raw.query<{ detail: unknown }>(`select detail from audit_log where action = 'ingest'`);
+      expect(audit.rows).toEqual([{ detail: { files: 3 } }]);
+      await raw.query(`delete from conversations where id = 't1'`);
+      expect(await count(`select count(*)::int as n from tickets where conversation_id = 't1'`)).toBe(0);
+      expect(await count(`select count(*)::int as n from feedback where conversation_id = 't1'`)).toBe(0);
+    });
+
+    describe('documents, chunks and full-text search', () => {
+      let faq: ChunkRow[];
+      beforeAll(async () => {
+        faq = await db.documents.replace(doc('d-faq', 'faq.md', 'FAQ'), FAQ.map(([t, c], i) => part(i, t, c)));
+        await db.documents.replace(doc('d-other', 'faq.md', 'FAQ', 'other'), [part(0, 'Returns', 'Returns are refunded in 30 days.')]);
+      });
+
+      it('replace stores chunks with fresh ids; get keeps the asked order', async () => {
+        expect(faq).toHaveLength(FAQ.length);
+        expect(faq[0].id).toMatch(/^ch_[0-9a-f]{32}$/);
+        expect(await db.documents.get('shop', 'faq.md')).toEqual(doc('d-faq', 'faq.md', 'FAQ'));
+        expect(await db.documents.count('shop')).toBe(1);
+        expect(await db.chunks.count('shop')).toBe(FAQ.length);
+        const got = await db.chunks.get([faq[3].id, 'ch_missing', faq[0].id]);
+        expect(got.map((c) => c.id)).toEqual([faq[3].id, faq[0].id]);
+        expect(got[0]).toEqual(faq[3]);
+      });
+
+      it('replace is one transaction: a failing chunk leaves the old ones in place', async () => {
+        await db.documents.replace(doc('d-b', 'b.md', 'B'), [part(0, 'B', 'bravo original')]);
+        const bad = [part(0, 'B', 'bravo new'), { ...part(1, 'B', 'broken'), tokens: null as unknown as number }];
+        await expect(db.documents.replace({ ...doc('d-b', 'b.md', 'B'), hash: 'changed' }, bad)).rejects.toThrow();
+        const rows = await raw.query<{ content: string }>(`select content from chunks where document_id = 'd-b'`);
+        expect(rows.rows.map((r) => r.content)).toEqual(['bravo original']);
+        await db.documents.delete(['d-b']);
+        expect(await count(`select count(*)::int as n from chunks where document_id = 'd-b'`)).toBe(0);
+      });
+
+      it.each([
+        ['Can I get my money back if I return shoes?', 'Returns'],
+        ['how long does shipping take', 'Shipping times'],
+        ['the parcel was damaged, what now?', 'Damaged items'],
+      ])('textSearch ranks the right chunk first for %j, within the site', async (q, title) => {
+        const hits = await db.chunks.textSearch('shop', q, 3);
+        const [first] = await db.chunks.get(hits.slice(0, 1).map((h) => h.chunkId));
+        expect(first?.title).toBe(title);
+        expect(await db.chunks.textSearch('nobody', q, 3)).toEqual([]);
+      });
+    });
+
+    it('products and orders: upsert, search within the site, order found only with its email', async () => {
+      await db.products.upsert([
+        { siteId: 'shop', sku: 'TRAIL-42', name: 'Trail Runner', description: 'Waterproof running shoe for muddy trails', priceCents: 12900, currency: 'EUR', stock: 4, url: null },
+        { siteId: 'shop', sku: 'SOCK-3', name: 'Wool Socks 100%', description: 'Merino socks, pack of three', priceCents: 1900, currency: 'EUR', stock: 50, url: null },
+      ]);
+      expect((await db.products.search('shop', 'shoes for running', 5)).map((p) => p.sku)).toEqual(['TRAIL-42']);
+      expect((await db.products.search('shop', '%', 5)).map((p) => p.sku)).toEqual(['SOCK-3']);
+      expect((await db.products.get('shop', 'TRAIL-42'))!.priceCents).toBe(12900);
+      const order: OrderRow = {
+        siteId: 'shop', number: 'A-1001', email: 'Ann@Example.com ', status: 'shipped', items: [{ sku: 'TRAIL-42', name: 'Trail Runner', qty: 1 }],
+        totalCents: 12900, currency: 'EUR', carrier: 'DHL', tracking: 'JD0001', updatedAt: new Date('2026-02-01T12:00:00Z'),
+      };
+      await db.orders.upsert([order]);
+      expect(await db.orders.find('shop', ' a-1001 ', '  ANN@example.COM')).toEqual({ ...order, email: 'ann@example.com' });
+      expect(await db.orders.find('shop', 'A-1001', 'bob@example.com')).toBeNull();
+    });
+
+    it('serves concurrent calls over the pool without mixing results', async () => {
+      const ids = Array.from({ length: 12 }, (_, i) => `par-${i}`);
+      await Promise.all(ids.map((id) => db.conversations.create({ id, siteId: 'shop', locale: id })));
+      const got = await Promise.all(ids.map((id) => db.conversations.get(id)));
+      expect(got.map((c) => c?.locale)).toEqual(ids);
+    });
+  });
+}

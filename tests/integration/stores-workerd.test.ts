@@ -1,0 +1,96 @@
+/**
+ * The store adapters inside workerd (wrangler dev, no Cloudflare login): @upstash/redis/cloudflare
+ * → upstash-bridge → redis-server; the Neon driver on workerd's WebSocket → ws-proxy →
+ * pglite-socket with pgvector; toucan-js → sentry-receiver. Proves they need no Node API.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipWithout } from '../servers/availability';
+import { freePort, waitFor } from '../servers/free-port';
+import { startPgliteServer, type PgliteServer } from '../servers/pglite-server';
+import { ensureRedisServer, startRedis, type RunningRedis } from '../servers/redis';
+import { startSentryReceiver, type SentryReceiver } from '../servers/sentry-receiver';
+import { startUpstashBridge, type UpstashBridge } from '../servers/upstash-bridge';
+import { startWsProxy, type WsProxy } from '../servers/ws-proxy';
+
+const skip = skipWithout('redis-server', await ensureRedisServer().then(() => null, (e: Error) => e.message));
+
+let pglite: PgliteServer;
+let proxy: WsProxy;
+let redis: RunningRedis;
+let bridge: UpstashBridge;
+let sentry: SentryReceiver;
+let wrangler: ChildProcess;
+let dir: string;
+let base: string;
+let output = '';
+
+describe.skipIf(skip)('store adapters in workerd', () => {
+  beforeAll(async () => {
+    [pglite, proxy, redis, sentry] = await Promise.all([startPgliteServer(), startWsProxy(), startRedis(), startSentryReceiver()]);
+    bridge = await startUpstashBridge(redis.port, 'workerd-token');
+    dir = mkdtempSync(join(tmpdir(), 'workerd-stores-'));
+    const config = join(dir, 'wrangler.toml');
+    writeFileSync(
+      config,
+      [
+        'name = "stores-workerd-test"',
+        `main = ${JSON.stringify(resolve('tests/integration/stores-workerd.worker.ts'))}`,
+        'compatibility_date = "2026-04-01"',
+        '[vars]',
+        `UPSTASH_URL = "${bridge.url}"`,
+        `UPSTASH_TOKEN = "${bridge.token}"`,
+        `PG_URL = "${pglite.url}"`,
+        `WS_PROXY = "${proxy.address}"`,
+        `SENTRY_DSN = "${sentry.dsn}"`,
+      ].join('\n'),
+    );
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    wrangler = spawn(
+      process.execPath,
+      [resolve('node_modules/wrangler/bin/wrangler.js'), 'dev', '--config', config, '--port', String(port), '--ip', '127.0.0.1', '--persist-to', join(dir, 'state'), '--log-level', 'warn'],
+      { env: { ...process.env, CLOUDFLARE_API_TOKEN: '', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    );
+    wrangler.stdout!.on('data', (d) => (output += d));
+    wrangler.stderr!.on('data', (d) => (output += d));
+    await waitFor('wrangler dev', async () => (await fetch(`${base}/ready`)).ok, {
+      ms: 45_000,
+      gone: () => (wrangler.exitCode === null ? null : `exited ${wrangler.exitCode}: ${output.slice(-2000)}`),
+    });
+  });
+  afterAll(async () => {
+    if (wrangler && wrangler.exitCode === null) {
+      const closed = new Promise((r) => wrangler.once('close', r));
+      process.kill(-wrangler.pid!, 'SIGTERM'); // its process group: wrangler, esbuild and workerd
+      await closed;
+    }
+    await Promise.all([bridge?.stop(), proxy?.stop(), sentry?.stop()]);
+    await Promise.all([redis?.stop(), pglite?.stop()]);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sessions on Upstash, Postgres with pgvector over Neon, errors to Sentry', async () => {
+    const res = await fetch(`${base}/v1/sessions/s_Secret1?run=wd1&session=s_Secret1`);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(res.status, output).toBe(200);
+    expect(body.runtime).toBe('Cloudflare-Workers');
+    expect(body.after1).toEqual([{ seq: 2 }, { seq: 3 }]);
+    expect(body.after0).toBeNull();
+    expect(body.claims).toEqual([true, false]);
+    expect(body.waits).toEqual([0, true]);
+    expect(body.site).toEqual({ id: 'wd1', name: 'Workerd', allowedOrigins: ['https://w.example'] });
+    expect(body.hit).toEqual([{ found: true, score: 1 }]);
+
+    const [env] = await sentry.waitFor(1);
+    const event = env.items.find((i) => i.header.type === 'event')!.payload as { tags: Record<string, string>; request: unknown };
+    expect(event.tags).toMatchObject({ stage: 'workerd.stores', site: 'wd1' });
+    // wrangler dev hands the Worker the URL without our port.
+    expect(event.request).toMatchObject({ method: 'GET', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1(:\d+)?\/v1\/sessions\/:id$/) });
+    expect(env.raw).not.toContain('wd1-secret');
+    expect(env.raw).not.toContain('s_Secret1');
+  });
+});

@@ -1,0 +1,56 @@
+/**
+ * A Worker used by stores-workerd.test.ts: runs the store adapters inside workerd (the
+ * Cloudflare entry of @upstash/redis, Neon's driver on workerd's own WebSocket, toucan-js)
+ * and answers with what they returned.
+ */
+import { Redis } from '@upstash/redis/cloudflare';
+import { createSentryReporter } from '../../edge/ops/sentry';
+import { openNeon } from '../../edge/stores/db/neon';
+import { UpstashSessionStore } from '../../edge/stores/upstash/session-store';
+import { PgVectorStore } from '../../edge/stores/vectors/pgvector';
+
+interface Env {
+  UPSTASH_URL: string;
+  UPSTASH_TOKEN: string;
+  PG_URL: string;
+  WS_PROXY: string;
+  SENTRY_DSN: string;
+}
+
+export default {
+  async fetch(req: Request, env: Env, ctx: { waitUntil(p: Promise<unknown>): void }): Promise<Response> {
+    const url = new URL(req.url);
+    if (url.pathname === '/ready') return new Response('ok');
+    const run = url.searchParams.get('run') ?? 'x';
+    const out: Record<string, unknown> = { runtime: typeof navigator === 'undefined' ? null : navigator.userAgent };
+
+    const store = new UpstashSessionStore({ redis: new Redis({ url: env.UPSTASH_URL, token: env.UPSTASH_TOKEN }), prefix: `${run}:`, maxEventsPerSession: 2 });
+    for (let seq = 1; seq <= 3; seq++) await store.appendEvent('s', seq, { seq });
+    out.after1 = await store.eventsAfter('s', 1);
+    out.after0 = await store.eventsAfter('s', 0);
+    out.claims = [await store.claim('m', 60), await store.claim('m', 60)];
+    out.waits = [await store.rateLimit('k', 1, 60), (await store.rateLimit('k', 1, 60)) > 0];
+
+    const neon = openNeon(env.PG_URL, { wsProxy: env.WS_PROXY });
+    try {
+      await neon.db.sites.upsert({ id: run, name: 'Workerd', allowedOrigins: ['https://w.example'] });
+      out.site = await neon.db.sites.get(run);
+      const [chunk] = await neon.db.documents.replace(
+        { id: `d-${run}`, siteId: run, source: 'w.md', kind: 'doc', title: 'W', url: null, hash: 'h' },
+        [{ kind: 'doc', ord: 0, title: 'W', url: null, content: 'workerd', tokens: 1 }],
+      );
+      const vectors = new PgVectorStore(neon.sql);
+      await vectors.ensure({ model: 'workerd-test', dimensions: 2 });
+      await vectors.upsert([{ chunkId: chunk.id, siteId: run, documentId: chunk.documentId, kind: 'doc', vector: Float32Array.of(0, 1) }]);
+      out.hit = (await vectors.search(run, Float32Array.of(0, 1), 1)).map((h) => ({ found: h.chunkId === chunk.id, score: h.score }));
+    } finally {
+      ctx.waitUntil(neon.close());
+    }
+
+    createSentryReporter({ dsn: env.SENTRY_DSN, context: ctx, request: req }).capture(new Error(`visitor wrote ${run}-secret`), {
+      stage: 'workerd.stores',
+      site: run,
+    });
+    return Response.json(out);
+  },
+};
