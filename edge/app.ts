@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { UpgradeWebSocket } from 'hono/ws';
 import type { Deps } from './core/deps';
 import { ChatService } from './conversation/chat';
+import { mountAdmin } from './http/admin';
 import { mountChatHttp } from './http/chat';
 import { mountHealth } from './http/health';
 import { mountWebSocket } from './http/ws';
@@ -32,6 +33,7 @@ export function createApp(deps: Deps, runtime: AppRuntime = {}) {
     return c.body(null, 204);
   });
   mountHealth(app, deps);
+  mountAdmin(app, deps);
   mountChatHttp(app, deps, chat);
   if (runtime.upgradeWebSocket) mountWebSocket(app, deps, chat, runtime.upgradeWebSocket);
   return { app, chat };

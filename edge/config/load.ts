@@ -1,3 +1,4 @@
+import { describeProviderChoices } from '../providers/select';
 import { configSchema, type Config } from './schema';
 
 export class ConfigError extends Error {
@@ -27,6 +28,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (config.UPSTASH_REDIS_REST_URL && !config.UPSTASH_REDIS_REST_TOKEN) {
     problems.push('UPSTASH_REDIS_REST_TOKEN must be set when UPSTASH_REDIS_REST_URL is');
   }
+  if (!config.EMBEDDING_MODEL.startsWith('local-') && !config.OPENAI_API_KEY && !config.OPENAI_BASE_URL) {
+    problems.push(`EMBEDDING_MODEL=${config.EMBEDDING_MODEL} needs OPENAI_API_KEY (or OPENAI_BASE_URL for an OpenAI-compatible server)`);
+  }
   if (problems.length) throw new ConfigError(problems);
   return config;
 }
@@ -39,10 +43,7 @@ function isSecret(name: string): boolean {
 export function describeProviders(config: Config): Record<string, string> {
   const pending = (name: string) => `${name} is configured but its provider is not built yet; using the embedded one`;
   return {
-    llm: config.OPENAI_API_KEY ? pending('OPENAI_API_KEY') : 'local extractive answerer',
-    embeddings: config.EMBEDDING_MODEL.startsWith('local-') ? `local (${config.EMBEDDING_MODEL})` : pending('EMBEDDING_MODEL'),
-    rerank: config.COHERE_API_KEY ? pending('COHERE_API_KEY') : 'local reranker',
-    vectors: config.QDRANT_URL ? pending('QDRANT_URL') : 'pgvector in PGlite',
+    ...describeProviderChoices(config),
     db: config.POSTGRES_URL ? pending('POSTGRES_URL') : `PGlite in ${config.DATA_DIR}`,
     sessions: config.REDIS_URL || config.UPSTASH_REDIS_REST_URL ? pending('REDIS_URL') : 'in memory',
     errors: config.SENTRY_DSN ? pending('SENTRY_DSN') : 'off',

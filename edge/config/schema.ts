@@ -68,6 +68,9 @@ export const configSchema = z.object({
 
   /** Messages a visitor may send per minute before `rate_limited`. */
   RATE_LIMIT_PER_MINUTE: int(1, 10_000, 20),
+
+  /** Bearer token for /v1/admin/*; the admin API is off when unset. */
+  ADMIN_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -2,6 +2,8 @@ import type { Deps } from '../core/deps';
 import type { Source, Usage } from '../core/ports';
 import { abortable, untilAborted } from '../core/stream';
 import { citationsFor, prepareAnswer, type CachedAnswer } from '../pipeline/answer';
+import { answerUsage } from '../providers/openai/pricing';
+import { FALLBACK_NOTE } from '../providers/resilience/fallback';
 import { openTicket } from './handoff';
 import type { SessionEvents } from './session-log';
 
@@ -67,6 +69,8 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput): Pro
   const confidence = failed ? 0 : round(prepared!.confidence);
   const handoff = failed ? true : prepared!.handoff;
   await log.emit(t.session, { type: 'answer.end', id: answerId, citations, confidence, ...(handoff ? { handoff } : {}) });
+  // Tokens are paid for even when the answer failed half-way: record what was reported.
+  const metered = answerUsage(usage, prepared?.embedding ?? null);
   await deps.db.messages.add({
     id: deps.newId('m'),
     conversationId: t.session,
@@ -77,8 +81,16 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput): Pro
     intent: prepared?.intent ?? null,
     citations,
     confidence,
+    usage: metered && {
+      model: metered.model,
+      promptTokens: metered.promptTokens,
+      completionTokens: metered.completionTokens,
+      embeddingTokens: metered.embeddingTokens,
+      costUsd: metered.costUsd,
+    },
   });
-  if (prepared && !failed && prepared.cacheKey) {
+  // A fallback answer is not cached: the better one should be back once the provider is.
+  if (prepared && !failed && prepared.cacheKey && !text.startsWith(FALLBACK_NOTE)) {
     const cached: CachedAnswer = { intent: prepared.intent, text, sources, confidence: prepared.confidence, handoff: prepared.handoff };
     await deps.sessions.cacheSet(prepared.cacheKey, cached, deps.settings.cacheTtlSeconds);
   }

@@ -172,7 +172,32 @@ export interface MessageRow {
   intent: Intent | null;
   citations: Citation[];
   confidence: number | null;
+  /** What an assistant answer consumed; null when nothing metered ran (a cached or direct reply). */
+  usage?: MessageUsage | null;
   createdAt: Date;
+}
+export interface MessageUsage {
+  /** The chat model that answered, as the provider named it. */
+  model: string | null;
+  promptTokens: number;
+  completionTokens: number;
+  embeddingTokens: number;
+  /** USD from the price table; null when a model's price is unknown. */
+  costUsd: number | null;
+}
+/** One site's answering, for the admin stats. */
+export interface SiteStats {
+  siteId: string;
+  answers: number;
+  promptTokens: number;
+  completionTokens: number;
+  embeddingTokens: number;
+  /** Sum of the known costs; null when no answer had one. */
+  costUsd: number | null;
+  avgConfidence: number | null;
+  handoffs: number;
+  feedbackUp: number;
+  feedbackDown: number;
 }
 export interface TicketRow {
   id: string;
@@ -221,6 +246,8 @@ export interface Db {
     add(row: Omit<MessageRow, 'createdAt'> & { createdAt?: Date }): Promise<void>;
     list(conversationId: string): Promise<MessageRow[]>;
     findByClientId(conversationId: string, clientId: string): Promise<MessageRow | null>;
+    /** Answers, tokens, cost, confidence, hand-offs and feedback per site (one site when given). */
+    stats(siteId?: string): Promise<SiteStats[]>;
   };
   tickets: {
     open(row: { id: string; siteId: string; conversationId: string; reason: string | null }): Promise<TicketRow>;

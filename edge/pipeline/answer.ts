@@ -7,7 +7,7 @@ import { textParts } from '../core/stream';
 import { confidence as scoreConfidence, LOW_CONFIDENCE } from './confidence';
 import { buildContext } from './context';
 import { preprocess } from './preprocess';
-import { retrieve } from './retrieve';
+import { retrieve, type RetrieveReport } from './retrieve';
 
 /** Everything the conversation layer needs to stream and then close one answer. */
 export interface PreparedAnswer {
@@ -23,6 +23,8 @@ export interface PreparedAnswer {
   /** Where the answer may be reused for the same normalised question (not live data). */
   cacheKey: string | null;
   timings: Record<string, number>;
+  /** The query embedding's billed tokens, when a metered embedder ran. */
+  embedding?: { model: string; tokens: number };
 }
 
 export interface CachedAnswer {
@@ -93,7 +95,8 @@ export async function prepareAnswer(deps: Deps, q: Question, signal?: AbortSigna
   }
 
   start = deps.clock.now();
-  const candidates = await retrieve(deps, q.siteId, text, deps.settings.topK);
+  const report: RetrieveReport = {};
+  const candidates = await retrieve(deps, q.siteId, text, deps.settings.topK, report);
   t('retrieve', start);
 
   start = deps.clock.now();
@@ -123,8 +126,9 @@ export async function prepareAnswer(deps: Deps, q: Question, signal?: AbortSigna
   const usable = conf >= LOW_CONFIDENCE ? sources : [];
   return {
     ...base,
-    // Live stock and prices must not be served from the cache.
-    cacheKey: deps.settings.cacheTtlSeconds > 0 && !usable.some((s) => s.kind === 'product') ? cacheKey : null,
+    ...(report.embedding ? { embedding: report.embedding } : {}),
+    // Live stock and prices must not be served from the cache, nor an answer found without the vector side.
+    cacheKey: deps.settings.cacheTtlSeconds > 0 && !usable.some((s) => s.kind === 'product') && !report.vectorSkipped ? cacheKey : null,
     sources: usable,
     confidence: conf,
     handoff: conf < LOW_CONFIDENCE,

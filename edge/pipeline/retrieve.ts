@@ -1,4 +1,5 @@
-import type { ChunkRow, Db, Embedder, VectorStore } from '../core/ports';
+import type { ChunkRow, Db, Embedder, Logger, VectorHit, VectorStore } from '../core/ports';
+import { RefusingVectorStore } from '../stores/vectors/refusing';
 
 export interface Candidate {
   chunk: ChunkRow;
@@ -10,6 +11,19 @@ export interface Candidate {
   textRank: number | null;
 }
 
+/** What retrieval noticed on the way, for the answer's usage record and logs. */
+export interface RetrieveReport {
+  /** Tokens the query embedding was billed, when the embedder meters them. */
+  embedding?: { model: string; tokens: number };
+  /** Why the vector side was left out, when it was. */
+  vectorSkipped?: string;
+}
+
+/** Cloud embedders also say what a call was billed (see OpenAiEmbedder). */
+type MeteredEmbedder = Embedder & {
+  embedMetered?(texts: string[], purpose: 'query' | 'document'): Promise<{ vectors: Float32Array[]; tokens: number }>;
+};
+
 /** The constant from Cormack et al. (2009): damps the head of each list so neither dominates. */
 const RRF_K = 60;
 
@@ -18,14 +32,14 @@ const RRF_K = 60;
  * SKUs and rare words; reciprocal-rank fusion needs no score calibration between the two.
  */
 export async function retrieve(
-  deps: { db: Db; vectors: VectorStore; embedder: Embedder },
+  deps: { db: Db; vectors: VectorStore; embedder: Embedder; log?: Logger },
   siteId: string,
   query: string,
   k: number,
+  report: RetrieveReport = {},
 ): Promise<Candidate[]> {
-  const [vector] = await deps.embedder.embed([query], 'query');
   const [vectorHits, textHits] = await Promise.all([
-    deps.vectors.search(siteId, vector, k),
+    searchVectors(deps, siteId, query, k, report),
     deps.db.chunks.textSearch(siteId, query, k),
   ]);
   const fused = fuse(
@@ -45,6 +59,43 @@ export async function retrieve(
     out.push({ chunk, fused: f.score, vectorScore: vectorScore.get(f.id) ?? null, textRank: textRank.get(f.id) ?? null });
   }
   return out;
+}
+
+/**
+ * The vector side, which may fail alone: the embedding service down, or an index another model
+ * built (a query embedded by a different model would find nonsense neighbours). Full text
+ * then answers by itself; the failure is logged with its stage.
+ */
+async function searchVectors(
+  deps: { vectors: VectorStore; embedder: MeteredEmbedder; log?: Logger },
+  siteId: string,
+  query: string,
+  k: number,
+  report: RetrieveReport,
+): Promise<VectorHit[]> {
+  let stage = 'embed';
+  try {
+    // An index that refuses this model: do not pay for an embedding it would refuse.
+    if (deps.vectors instanceof RefusingVectorStore) {
+      stage = 'vectors';
+      throw deps.vectors.reason;
+    }
+    let vector: Float32Array;
+    if (typeof deps.embedder.embedMetered === 'function') {
+      const r = await deps.embedder.embedMetered([query], 'query');
+      vector = r.vectors[0];
+      report.embedding = { model: deps.embedder.model, tokens: r.tokens };
+    } else {
+      [vector] = await deps.embedder.embed([query], 'query');
+    }
+    stage = 'vectors';
+    return await deps.vectors.search(siteId, vector, k);
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    report.vectorSkipped = `${stage}: ${error}`;
+    deps.log?.warn('vector search skipped; answering from full text alone', { stage, site: siteId, error });
+    return [];
+  }
 }
 
 /** Reciprocal-rank fusion of ranked id lists, best first. */

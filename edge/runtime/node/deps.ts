@@ -1,12 +1,11 @@
 import type { Config } from '../../config/schema';
 import type { Deps } from '../../core/deps';
 import { randomId } from '../../core/ids';
-import type { Logger } from '../../core/ports';
+import type { Logger, VectorStore } from '../../core/ports';
 import { trainIntentClassifier } from '../../pipeline/intent/train';
-import { LocalEmbedder } from '../../providers/embeddings/local';
-import { ExtractiveAnswerer } from '../../providers/llm/extractive';
-import { LocalReranker } from '../../providers/rerank/local';
+import { selectProviders, selectVectorStore, type SelectOptions } from '../../providers/select';
 import { MemorySessionStore } from '../../stores/memory/session-store';
+import { RefusingVectorStore } from '../../stores/vectors/refusing';
 import { openEmbeddedStores } from './stores';
 import { MAX_MESSAGE_CHARS } from '../../../sdk/protocol';
 
@@ -15,12 +14,27 @@ export interface NodeDeps {
   close(): Promise<void>;
 }
 
-/** Builds every dependency once, from validated config. Cloud providers arrive in later issues. */
-export async function buildNodeDeps(config: Config, log: Logger, opts: { inMemory?: boolean } = {}): Promise<NodeDeps> {
+export interface NodeDepsOptions {
+  inMemory?: boolean;
+  /** Provider tuning (tests shorten timeouts, inject a clock). */
+  providers?: Omit<SelectOptions, 'log'>;
+}
+
+/** Builds every dependency once, from validated config: cloud providers where configured, embedded ones otherwise. */
+export async function buildNodeDeps(config: Config, log: Logger, opts: NodeDepsOptions = {}): Promise<NodeDeps> {
   const clock = { now: () => performance.timeOrigin + performance.now() };
   const stores = await openEmbeddedStores({ dataDir: opts.inMemory ? null : config.DATA_DIR });
-  const embedder = new LocalEmbedder();
-  await stores.vectors.ensure({ model: embedder.model, dimensions: embedder.dimensions });
+  const providers = selectProviders(config, { clock, ...opts.providers, log });
+  let vectors: VectorStore = selectVectorStore(config, () => stores.vectors, { log, clock: opts.providers?.clock ?? clock, policy: opts.providers?.policies?.vectors });
+  try {
+    await providers.ready();
+    await vectors.ensure({ model: providers.embedder.model, dimensions: providers.embedder.dimensions });
+  } catch (err) {
+    // Another model built the index, or its server is unreachable: answer from full text alone
+    // (retrieval skips the vector side) rather than not at all, and say why.
+    log.error(`vector search is off: ${err instanceof Error ? err.message : String(err)}`, { stage: 'vectors' });
+    vectors = new RefusingVectorStore(vectors, err instanceof Error ? err : new Error(String(err)));
+  }
   const deps: Deps = {
     settings: {
       topK: config.RAG_TOP_K,
@@ -30,12 +44,13 @@ export async function buildNodeDeps(config: Config, log: Logger, opts: { inMemor
       maxQuestionChars: Math.min(1000, MAX_MESSAGE_CHARS),
       rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
       answerTimeoutMs: 60_000,
+      adminToken: config.ADMIN_TOKEN,
     },
     db: stores.db,
-    vectors: stores.vectors,
-    embedder,
-    reranker: new LocalReranker(),
-    llm: new ExtractiveAnswerer(),
+    vectors,
+    embedder: providers.embedder,
+    reranker: providers.reranker,
+    llm: providers.llm,
     intents: trainIntentClassifier(),
     sessions: new MemorySessionStore({ clock }),
     log,

@@ -9,6 +9,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import {
   bigserial,
   customType,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -65,6 +66,12 @@ export const messages = pgTable(
     intent: text('intent').$type<Intent>(),
     citations: jsonb('citations').$type<Citation[]>().notNull().default(sql`'[]'::jsonb`),
     confidence: real('confidence'),
+    // What an assistant answer consumed (null for other messages and unmetered answers).
+    llmModel: text('llm_model'),
+    promptTokens: integer('prompt_tokens'),
+    completionTokens: integer('completion_tokens'),
+    embeddingTokens: integer('embedding_tokens'),
+    costUsd: doublePrecision('cost_usd'),
     createdAt: createdAt(),
     // Insertion order: the tiebreak when two messages carry the same timestamp.
     n: bigserial('n', { mode: 'number' }).notNull(),

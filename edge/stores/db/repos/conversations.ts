@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import type { ConversationRow, Db, MessageRow } from '../../../core/ports';
-import { conversations, messages } from '../schema';
+import type { ConversationRow, Db, MessageRow, MessageUsage, SiteStats } from '../../../core/ports';
+import { conversations, feedback, messages, tickets } from '../schema';
 import type { Orm } from './orm';
 
 const conversationColumns = {
@@ -21,8 +21,29 @@ const messageColumns = {
   intent: messages.intent,
   citations: messages.citations,
   confidence: messages.confidence,
+  llmModel: messages.llmModel,
+  promptTokens: messages.promptTokens,
+  completionTokens: messages.completionTokens,
+  embeddingTokens: messages.embeddingTokens,
+  costUsd: messages.costUsd,
   createdAt: messages.createdAt,
 };
+
+type StoredMessage = Omit<MessageRow, 'usage'> & {
+  llmModel: string | null;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  embeddingTokens: number | null;
+  costUsd: number | null;
+};
+
+function toMessage({ llmModel, promptTokens, completionTokens, embeddingTokens, costUsd, ...row }: StoredMessage): MessageRow {
+  const metered = promptTokens !== null || completionTokens !== null || embeddingTokens !== null;
+  const usage: MessageUsage | null = metered
+    ? { model: llmModel, promptTokens: promptTokens ?? 0, completionTokens: completionTokens ?? 0, embeddingTokens: embeddingTokens ?? 0, costUsd }
+    : null;
+  return { ...row, usage };
+}
 
 export function conversationsRepo(db: Orm): Db['conversations'] {
   const get = async (id: string): Promise<ConversationRow | null> => {
@@ -71,16 +92,26 @@ export function messagesRepo(db: Orm): Db['messages'] {
           intent: row.intent,
           citations: row.citations,
           confidence: row.confidence,
+          ...(row.usage
+            ? {
+                llmModel: row.usage.model,
+                promptTokens: row.usage.promptTokens,
+                completionTokens: row.usage.completionTokens,
+                embeddingTokens: row.usage.embeddingTokens,
+                costUsd: row.usage.costUsd,
+              }
+            : {}),
           ...(row.createdAt ? { createdAt: row.createdAt } : {}),
         })
         .onConflictDoNothing();
     },
     async list(conversationId) {
-      return db
+      const rows = await db
         .select(messageColumns)
         .from(messages)
         .where(eq(messages.conversationId, conversationId))
-        .orderBy(asc(messages.createdAt), asc(messages.n)) as Promise<MessageRow[]>;
+        .orderBy(asc(messages.createdAt), asc(messages.n));
+      return (rows as StoredMessage[]).map(toMessage);
     },
     async findByClientId(conversationId, clientId) {
       const [row] = await db
@@ -89,7 +120,67 @@ export function messagesRepo(db: Orm): Db['messages'] {
         .where(and(eq(messages.conversationId, conversationId), eq(messages.clientId, clientId)))
         .orderBy(asc(messages.n))
         .limit(1);
-      return (row as MessageRow | undefined) ?? null;
+      return row ? toMessage(row as StoredMessage) : null;
     },
+    stats: (siteId) => siteStats(db, siteId),
   };
+}
+
+/** Three grouped reads (answers, tickets, feedback) merged per site; sums come back as float8 so every driver returns numbers. */
+async function siteStats(db: Orm, siteId?: string): Promise<SiteStats[]> {
+  const site = (column: typeof conversations.siteId | typeof tickets.siteId) => (siteId === undefined ? undefined : eq(column, siteId));
+  const [answers, handoffs, ratings] = await Promise.all([
+    db
+      .select({
+        siteId: conversations.siteId,
+        answers: sql<number>`count(*)::int`,
+        promptTokens: sql<number>`coalesce(sum(${messages.promptTokens}), 0)::float8`,
+        completionTokens: sql<number>`coalesce(sum(${messages.completionTokens}), 0)::float8`,
+        embeddingTokens: sql<number>`coalesce(sum(${messages.embeddingTokens}), 0)::float8`,
+        costUsd: sql<number | null>`sum(${messages.costUsd})::float8`,
+        avgConfidence: sql<number | null>`avg(${messages.confidence})::float8`,
+      })
+      .from(messages)
+      .innerJoin(conversations, eq(messages.conversationId, conversations.id))
+      .where(and(eq(messages.role, 'assistant'), site(conversations.siteId)))
+      .groupBy(conversations.siteId),
+    db
+      .select({ siteId: tickets.siteId, n: sql<number>`count(*)::int` })
+      .from(tickets)
+      .where(site(tickets.siteId))
+      .groupBy(tickets.siteId),
+    db
+      .select({
+        siteId: conversations.siteId,
+        up: sql<number>`(count(*) filter (where ${feedback.rating} = 'up'))::int`,
+        down: sql<number>`(count(*) filter (where ${feedback.rating} = 'down'))::int`,
+      })
+      .from(feedback)
+      .innerJoin(conversations, eq(feedback.conversationId, conversations.id))
+      .where(site(conversations.siteId))
+      .groupBy(conversations.siteId),
+  ]);
+  const out = new Map<string, SiteStats>();
+  const of = (id: string) => {
+    let s = out.get(id);
+    if (!s) {
+      s = { siteId: id, answers: 0, promptTokens: 0, completionTokens: 0, embeddingTokens: 0, costUsd: null, avgConfidence: null, handoffs: 0, feedbackUp: 0, feedbackDown: 0 };
+      out.set(id, s);
+    }
+    return s;
+  };
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  for (const a of answers) {
+    Object.assign(of(a.siteId), {
+      answers: Number(a.answers),
+      promptTokens: Number(a.promptTokens),
+      completionTokens: Number(a.completionTokens),
+      embeddingTokens: Number(a.embeddingTokens),
+      costUsd: num(a.costUsd),
+      avgConfidence: num(a.avgConfidence),
+    });
+  }
+  for (const h of handoffs) of(h.siteId).handoffs = Number(h.n);
+  for (const r of ratings) Object.assign(of(r.siteId), { feedbackUp: Number(r.up), feedbackDown: Number(r.down) });
+  return [...out.values()].sort((a, b) => a.siteId.localeCompare(b.siteId));
 }

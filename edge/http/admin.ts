@@ -1,0 +1,57 @@
+/**
+ * The admin API: `GET /v1/admin/stats` per site (answers, tokens, cost, average confidence,
+ * hand-offs, feedback), behind `Authorization: Bearer ADMIN_TOKEN`. Without a token configured
+ * the routes do not exist (404), so an unconfigured server exposes nothing.
+ */
+import type { Hono } from 'hono';
+import type { Deps } from '../core/deps';
+
+declare module '../core/deps' {
+  interface PipelineSettings {
+    /** ADMIN_TOKEN; the admin API is off without it. (Belongs in Deps' settings proper: see the providers report.) */
+    adminToken?: string;
+  }
+}
+
+export function mountAdmin(app: Hono, deps: Deps): void {
+  const token = deps.settings.adminToken;
+  app.use('/v1/admin/*', async (c, next) => {
+    if (!token) return c.json({ error: { code: 'not_found', message: 'the admin API is off; set ADMIN_TOKEN to turn it on' } }, 404);
+    const given = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim();
+    if (!given || !(await sameSecret(given, token))) {
+      c.header('WWW-Authenticate', 'Bearer realm="admin"');
+      return c.json({ error: { code: 'unauthorized', message: 'send Authorization: Bearer <ADMIN_TOKEN>' } }, 401);
+    }
+    await next();
+  });
+
+  app.get('/v1/admin/stats', async (c) => {
+    const site = c.req.query('site') || undefined;
+    const rows = await deps.db.messages.stats(site);
+    return c.json({
+      sites: rows.map((r) => ({
+        site: r.siteId,
+        answers: r.answers,
+        tokens: { prompt: r.promptTokens, completion: r.completionTokens, embedding: r.embeddingTokens },
+        costUsd: r.costUsd === null ? null : round(r.costUsd, 6),
+        avgConfidence: r.avgConfidence === null ? null : round(r.avgConfidence, 3),
+        handoffs: r.handoffs,
+        feedback: { up: r.feedbackUp, down: r.feedbackDown },
+      })),
+    });
+  });
+}
+
+/** Compares digests, so the time taken says nothing about how much of the token was right. */
+async function sameSecret(a: string, b: string): Promise<boolean> {
+  const digest = async (s: string) => new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s)));
+  const [x, y] = await Promise.all([digest(a), digest(b)]);
+  let diff = 0;
+  for (let i = 0; i < x.length; i++) diff |= x[i] ^ y[i];
+  return diff === 0;
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

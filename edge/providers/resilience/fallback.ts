@@ -1,0 +1,74 @@
+/**
+ * Where a cloud provider fails, the embedded one answers, but only where that is honest:
+ * - rerank: the local reranker orders the same candidates (scores stay 0..1);
+ * - LLM: a failure before the first word hands the question to the extractive answerer, which
+ *   says so; a failure after words were streamed is not hidden (the turn keeps what streamed
+ *   and adds a notice), since mixing two answers would be worse than a cut one.
+ * Query embeddings have no fallback here: another model's vectors would not match the index,
+ * so retrieval skips the vector side instead (pipeline/retrieve.ts).
+ */
+import type { AnswerPart, AnswerRequest, Llm, Logger, Reranked, RerankCandidate, Reranker } from '../../core/ports';
+import { describeError, isAbort } from './errors';
+
+/** Said before a fallback answer, so nobody mistakes it for the assistant at its best. */
+export const FALLBACK_NOTE = '_Our AI assistant is unavailable right now, so this answer comes straight from our help content._\n\n';
+
+export class FallbackLlm implements Llm {
+  readonly name: string;
+
+  constructor(
+    private readonly primary: Llm,
+    private readonly fallback: Llm,
+    private readonly log: Logger,
+  ) {
+    this.name = `${primary.name} (falls back to ${fallback.name})`;
+  }
+
+  async *stream(req: AnswerRequest, signal?: AbortSignal): AsyncGenerator<AnswerPart> {
+    let spoke = false;
+    try {
+      for await (const part of this.primary.stream(req, signal)) {
+        if (part.type === 'text' && part.text) spoke = true;
+        yield part;
+      }
+      return;
+    } catch (err) {
+      if (spoke || isAbort(err, signal)) throw err;
+      this.log.warn('llm failed before its first word; answering from the help content', {
+        stage: 'llm',
+        provider: this.primary.name,
+        fallback: this.fallback.name,
+        error: describeError(err),
+      });
+    }
+    // Greetings and hand-offs read the same from either answerer: no note needed.
+    if (req.intent !== 'greeting' && req.intent !== 'human') yield { type: 'text', text: FALLBACK_NOTE };
+    yield* this.fallback.stream(req, signal);
+  }
+}
+
+export class FallbackReranker implements Reranker {
+  readonly name: string;
+
+  constructor(
+    private readonly primary: Reranker,
+    private readonly fallback: Reranker,
+    private readonly log: Logger,
+  ) {
+    this.name = `${primary.name} (falls back to ${fallback.name})`;
+  }
+
+  async rerank(query: string, candidates: RerankCandidate[], topN: number): Promise<Reranked[]> {
+    try {
+      return await this.primary.rerank(query, candidates, topN);
+    } catch (err) {
+      this.log.warn('rerank failed; using the local reranker', {
+        stage: 'rerank',
+        provider: this.primary.name,
+        fallback: this.fallback.name,
+        error: describeError(err),
+      });
+      return this.fallback.rerank(query, candidates, topN);
+    }
+  }
+}
