@@ -7,7 +7,10 @@ import { Command, CommanderError } from 'commander';
 import cliProgress from 'cli-progress';
 import { openEmbeddedStores } from '../edge/runtime/node/stores';
 import { openPostgresStores, TargetDatabaseError } from '../edge/runtime/node/postgres-stores';
-import { LocalEmbedder } from '../edge/providers/embeddings/local';
+import { ConfigError, loadConfig } from '../edge/config/load';
+import type { Config } from '../edge/config/schema';
+import { consoleLogger } from '../edge/ops/logger';
+import { selectProviders, selectVectorStore } from '../edge/providers/select';
 import { IndexMismatchError, type Db } from '../edge/core/ports';
 import { describeProgress, formatSummary, ingest, IngestConfigError, type IngestDeps, type ProgressEvent } from './run';
 
@@ -49,6 +52,14 @@ async function main(argv: string[]): Promise<number> {
   const missing = paths.find((p) => !existsSync(p));
   if (missing) return configError(`path not found: ${missing}`);
 
+  // The same settings as the server: EMBEDDING_MODEL, OPENAI_*, QDRANT_* choose where vectors come from and go.
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) return configError(e.message);
+    throw e;
+  }
   if (opts.target !== undefined && !/^postgres(ql)?:\/\//.test(opts.target)) {
     return configError('--target must be a postgres:// or postgresql:// URL');
   }
@@ -62,8 +73,12 @@ async function main(argv: string[]): Promise<number> {
   }
   const progress = progressReporter();
   try {
+    const log = consoleLogger({ level: 'warn' });
+    const providers = selectProviders(config, { log });
+    await providers.ready();
+    const vectors = selectVectorStore(config, () => stores.vectors, { log });
     const summary = await ingest(
-      { db: stores.db, vectors: stores.vectors, embedder: new LocalEmbedder() },
+      { db: stores.db, vectors, embedder: providers.embedder },
       { siteId: opts.site, paths, prune: opts.prune, reembed: opts.reembed, createSite: opts.createSite || opts.site === DEMO_SITE, onProgress: progress.on },
     );
     progress.stop();
