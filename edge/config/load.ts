@@ -44,7 +44,7 @@ export function describeProviders(config: Config): Record<string, string> {
   const pending = (name: string) => `${name} is configured but its provider is not built yet; using the embedded one`;
   return {
     ...describeProviderChoices(config),
-    db: config.POSTGRES_URL ? pending('POSTGRES_URL') : `PGlite in ${config.DATA_DIR}`,
+    db: config.POSTGRES_URL ? `PostgreSQL at ${new URL(config.POSTGRES_URL).host}` : `PGlite in ${config.DATA_DIR}`,
     sessions: config.REDIS_URL || config.UPSTASH_REDIS_REST_URL ? pending('REDIS_URL') : 'in memory',
     errors: config.SENTRY_DSN ? pending('SENTRY_DSN') : 'off',
   };

@@ -6,6 +6,8 @@ import { trainIntentClassifier } from '../../pipeline/intent/train';
 import { selectProviders, selectVectorStore, type SelectOptions } from '../../providers/select';
 import { MemorySessionStore } from '../../stores/memory/session-store';
 import { RefusingVectorStore } from '../../stores/vectors/refusing';
+import { migratePostgres, openPostgres } from '../../stores/db/postgres';
+import { PgVectorStore } from '../../stores/vectors/pgvector';
 import { openEmbeddedStores } from './stores';
 import { MAX_MESSAGE_CHARS } from '../../../sdk/protocol';
 
@@ -23,7 +25,7 @@ export interface NodeDepsOptions {
 /** Builds every dependency once, from validated config: cloud providers where configured, embedded ones otherwise. */
 export async function buildNodeDeps(config: Config, log: Logger, opts: NodeDepsOptions = {}): Promise<NodeDeps> {
   const clock = { now: () => performance.timeOrigin + performance.now() };
-  const stores = await openEmbeddedStores({ dataDir: opts.inMemory ? null : config.DATA_DIR });
+  const stores = await openStores(config, opts.inMemory === true);
   const providers = selectProviders(config, { clock, ...opts.providers, log });
   let vectors: VectorStore = selectVectorStore(config, () => stores.vectors, { log, clock: opts.providers?.clock ?? clock, policy: opts.providers?.policies?.vectors });
   try {
@@ -58,4 +60,20 @@ export async function buildNodeDeps(config: Config, log: Logger, opts: NodeDepsO
     newId: randomId,
   };
   return { deps, close: () => stores.close() };
+}
+
+/**
+ * PostgreSQL when POSTGRES_URL is set (migrated at start, vectors in its pgvector when it has
+ * it), the embedded PGlite otherwise.
+ */
+async function openStores(config: Config, inMemory: boolean): Promise<{ db: Deps['db']; vectors: VectorStore; close(): Promise<void> }> {
+  if (!config.POSTGRES_URL) return openEmbeddedStores({ dataDir: inMemory ? null : config.DATA_DIR });
+  const pg = openPostgres(config.POSTGRES_URL);
+  try {
+    await migratePostgres(pg.orm);
+  } catch (err) {
+    await pg.close();
+    throw new Error(`could not migrate the database at POSTGRES_URL: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return { db: pg.db, vectors: new PgVectorStore(pg.sql), close: pg.close };
 }

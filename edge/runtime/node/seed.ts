@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import type { Config } from '../../config/schema';
 import type { Deps } from '../../core/deps';
 import { describeProgress, ingest } from '../../../ingest/run';
+import { NoVectorStore } from '../../stores/vectors/none';
+import { RefusingVectorStore } from '../../stores/vectors/refusing';
 
 export const DEMO_SITE = 'demo';
 
@@ -26,7 +28,10 @@ export async function loadDemoData(deps: Deps, demoDataDir: string, baseDir: str
     return;
   }
   deps.log.info(`empty database: loading the demo data from ${demoDataDir}`);
-  const summary = await ingest(deps, {
+  // Without a usable vector index the demo is still served, from full text alone.
+  const textOnly = deps.vectors instanceof RefusingVectorStore;
+  if (textOnly) deps.log.warn('  no vector index: the demo data is stored for full-text search only');
+  const summary = await ingest(textOnly ? { ...deps, vectors: new NoVectorStore() } : deps, {
     siteId: DEMO_SITE,
     paths: [demoDataDir],
     baseDir,

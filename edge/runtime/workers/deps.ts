@@ -1,0 +1,126 @@
+/**
+ * The Workers runtime's dependencies. What holds no connection (config, the local models, the
+ * session store over Upstash's HTTP API) is built once per isolate. Postgres is not: a Neon
+ * connection is a WebSocket, and a WebSocket belongs to the request or Durable Object that
+ * opened it, so each of those connects itself (`connectNeon`) and closes what it opened.
+ */
+import { Redis } from '@upstash/redis/cloudflare';
+import { MAX_MESSAGE_CHARS } from '../../../sdk/protocol';
+import { ConfigError, loadConfig } from '../../config/load';
+import type { Config } from '../../config/schema';
+import type { Deps } from '../../core/deps';
+import { randomId } from '../../core/ids';
+import type { Logger, SessionStore, VectorStore } from '../../core/ports';
+import type { ErrorReporter } from '../../ops/errors';
+import { consoleLogger } from '../../ops/logger';
+import { trainIntentClassifier } from '../../pipeline/intent/train';
+import { LocalEmbedder } from '../../providers/embeddings/local';
+import { ExtractiveAnswerer } from '../../providers/llm/extractive';
+import { LocalReranker } from '../../providers/rerank/local';
+import { openNeon, type NeonOptions, type OpenedNeon } from '../../stores/db/neon';
+import { MemorySessionStore } from '../../stores/memory/session-store';
+import { UpstashSessionStore } from '../../stores/upstash/session-store';
+import { PgVectorStore } from '../../stores/vectors/pgvector';
+import { connectClosing, dbOver, sqlOver } from './connections';
+import type { DurableObjectNamespace } from './platform';
+import { reportingLogger } from './reporting';
+
+/** Bindings and variables (wrangler.toml `[vars]`, secrets, `--var` in development). */
+export interface WorkerEnv {
+  CONVERSATIONS: DurableObjectNamespace;
+  /** Local development only: the WebSocket-to-TCP proxy in front of a plain Postgres. */
+  NEON_WS_PROXY?: string;
+  LOG_FORMAT?: string;
+  [name: string]: unknown;
+}
+
+export type BaseDeps = Omit<Deps, 'db' | 'vectors'>;
+
+export interface IsolateParts {
+  config: Config;
+  postgresUrl: string;
+  neon: NeonOptions;
+  base: BaseDeps;
+}
+
+let cached: { env: WorkerEnv; parts: IsolateParts } | null = null;
+
+/** Validated config and the connection-free dependencies, once per isolate (and per env). */
+export function isolateParts(env: WorkerEnv): IsolateParts {
+  if (cached?.env === env) return cached.parts;
+  const vars: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (typeof v === 'string') vars[k] = v;
+  const config = loadConfig(vars);
+  if (!config.POSTGRES_URL) {
+    throw new ConfigError(['POSTGRES_URL must be set on Workers (your Neon connection string: `wrangler secret put POSTGRES_URL`)']);
+  }
+  const log = consoleLogger({ level: config.LOG_LEVEL, json: env.LOG_FORMAT === 'json' });
+  const clock = { now: () => Date.now() };
+  const sessions: SessionStore =
+    config.UPSTASH_REDIS_REST_URL && config.UPSTASH_REDIS_REST_TOKEN
+      ? new UpstashSessionStore({ redis: new Redis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN }), clock, log })
+      : new MemorySessionStore({ clock, log });
+  log.info(
+    config.UPSTASH_REDIS_REST_URL
+      ? `sessions, answer cache and rate limits: Upstash at ${new URL(config.UPSTASH_REDIS_REST_URL).host}`
+      : 'sessions, answer cache and rate limits: in memory, per isolate (set UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN to share them)',
+  );
+  log.info(`errors: ${config.SENTRY_DSN ? 'Sentry' : 'logged only (set SENTRY_DSN to report them)'}`);
+  const base: BaseDeps = {
+    settings: {
+      topK: config.RAG_TOP_K,
+      rerankTopN: config.RAG_RERANK_TOP_N,
+      maxContextTokens: config.RAG_MAX_CONTEXT_TOKENS,
+      cacheTtlSeconds: config.RAG_CACHE_TTL,
+      maxQuestionChars: Math.min(1000, MAX_MESSAGE_CHARS),
+      rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+      answerTimeoutMs: 60_000,
+    },
+    embedder: new LocalEmbedder(),
+    reranker: new LocalReranker(),
+    llm: new ExtractiveAnswerer(),
+    intents: trainIntentClassifier(),
+    sessions,
+    log,
+    clock,
+    newId: randomId,
+  };
+  const neon: NeonOptions = { ...(env.NEON_WS_PROXY ? { wsProxy: env.NEON_WS_PROXY } : {}), onError: (err) => log.warn('postgres connection dropped', { error: err.message }) };
+  cached = { env, parts: { config, postgresUrl: config.POSTGRES_URL, neon, base } };
+  return cached.parts;
+}
+
+/** This runtime's way to Postgres: Neon's driver, through `NEON_WS_PROXY` when set. */
+export function connectNeon(parts: IsolateParts): OpenedNeon {
+  return connectClosing((webSocketConstructor) => openNeon(parts.postgresUrl, { ...parts.neon, webSocketConstructor }));
+}
+
+/**
+ * Deps over whichever Neon connection `current()` gives, with the isolate's other parts.
+ * The vector index is prepared for this embedder on first use, once for these deps.
+ * `reporter` also receives what the core logs as errors (it has no reporter of its own yet).
+ */
+export function depsOver(parts: IsolateParts, reporter: ErrorReporter, current: () => OpenedNeon, overrides: Partial<BaseDeps> = {}): Deps {
+  const store = new PgVectorStore(sqlOver(() => current().sql));
+  const info = { model: parts.base.embedder.model, dimensions: parts.base.embedder.dimensions };
+  let ensured: Promise<PgVectorStore> | null = null;
+  const ready = () =>
+    (ensured ??= store.ensure(info).then(
+      () => store,
+      (err) => {
+        ensured = null;
+        throw err;
+      },
+    ));
+  // The pipeline searches without preparing the index: the first use here prepares it.
+  const vectors: VectorStore = {
+    name: store.name,
+    ensure: (asked) => store.ensure(asked),
+    info: () => store.info(),
+    upsert: async (items) => (await ready()).upsert(items),
+    deleteByDocuments: async (ids) => (await ready()).deleteByDocuments(ids),
+    search: async (siteId, vector, k) => (await ready()).search(siteId, vector, k),
+  };
+  const log: Logger = reportingLogger(overrides.log ?? parts.base.log, reporter);
+  return { ...parts.base, ...overrides, log, db: dbOver(() => current().db), vectors };
+}

@@ -1,0 +1,167 @@
+/**
+ * The Worker's front door. Static files (the demo, the SDK) never get here: wrangler's
+ * `[assets]` serves them first. A conversation's socket and its POST /v1/chat go to the
+ * conversation's Durable Object, chosen by the conversation id; everything else is the same
+ * Hono app as on Node, over this request's own Postgres connection.
+ */
+import { Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { CLOSE_FORBIDDEN, CLOSE_UNKNOWN_SITE, MAX_FRAME_BYTES } from '../../../sdk/protocol';
+import { createApp } from '../../app';
+import { ConfigError } from '../../config/load';
+import { error } from '../../conversation/chat';
+import type { Deps } from '../../core/deps';
+import { checkSite, type SiteCheck } from '../../http/site-access';
+import type { ErrorReporter } from '../../ops/errors';
+import { SESSION_HEADER, SITE_HEADER } from './conversation-object';
+import type { OpenedNeon } from '../../stores/db/neon';
+import { connectNeon, depsOver, isolateParts, type IsolateParts, type WorkerEnv } from './deps';
+import { upgradeResponse, webSocketPair, type ExecutionContext } from './platform';
+import { reporterFor } from './reporting';
+
+/** A refused body larger than this is cut off rather than read to the end. */
+const DRAIN_LIMIT = 1 << 20;
+
+export async function handleFetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
+  let parts: IsolateParts;
+  try {
+    parts = isolateParts(env);
+  } catch (err) {
+    // Said in the log (every problem by name), not to the visitor.
+    console.error(err instanceof ConfigError ? err.message : `could not start: ${String(err)}`);
+    return Response.json({ error: { code: 'unavailable', message: 'the server is not configured yet' } }, { status: 503 });
+  }
+  const reporter = reporterFor(parts.config.SENTRY_DSN, ctx, request);
+  // Opened lazily on first query: a route that needs no database (health, refusals) opens none.
+  let neon: OpenedNeon | null = null;
+  const deps = depsOver(parts, reporter, () => (neon ??= connectNeon(parts)));
+  try {
+    return await workerApp(deps, env, reporter).fetch(request);
+  } catch (err) {
+    reporter.capture(err, { stage: 'worker.fetch', request: { method: request.method, url: request.url } });
+    parts.base.log.error('request failed', { path: new URL(request.url).pathname, error: String(err) });
+    return Response.json({ error: { code: 'internal', message: 'something went wrong on our side' } }, { status: 500 });
+  } finally {
+    // Responses the Worker streams itself use no database: the socket and the SSE stream are the object's.
+    if (neon) ctx.waitUntil((neon as OpenedNeon).close());
+  }
+}
+
+function workerApp(deps: Deps, env: WorkerEnv, reporter: ErrorReporter): Hono {
+  const root = new Hono();
+  root.use('*', async (c, next) => {
+    await next();
+    // Set when a route's error handler turned an exception into a 500: report the real error.
+    if (c.error) reporter.capture(c.error, { stage: 'worker.http', request: { method: c.req.method, url: c.req.url } });
+  });
+
+  root.get('/v1/ws', async (c) => {
+    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
+      return c.json({ error: { code: 'invalid_message', message: 'this endpoint speaks WebSocket only' } }, 426);
+    }
+    const check = await checkSite(deps.db, c.req.query('site'), foreignOrigin(c.req.raw));
+    if (!check.ok) return refuseSocket(check);
+    const session = await conversationFor(deps, check.site.id, c.req.query('session'));
+    return toConversation(env, session, check.site.id, c.req.raw);
+  });
+
+  root.use('/v1/*', allowAnyOrigin);
+  const limit = bodyLimit({
+    maxSize: MAX_FRAME_BYTES,
+    onError: async (c) => {
+      await drain(c.req.raw.body, DRAIN_LIMIT);
+      return c.json({ error: { code: 'too_long', message: `request body exceeds ${MAX_FRAME_BYTES} bytes` } }, 413);
+    },
+  });
+  root.post('/v1/chat', limit, async (c, next) => {
+    const raw = await c.req.text();
+    const body = parseObject(raw);
+    const check = await checkSite(deps.db, typeof body?.site === 'string' ? body.site : undefined, foreignOrigin(c.req.raw));
+    // Anything refused is refused by the app's own handler below, with its own words.
+    if (!check.ok) return next();
+    const session = await conversationFor(deps, check.site.id, typeof body?.session === 'string' ? body.session : undefined);
+    const res = await toConversation(env, session, check.site.id, new Request(c.req.url, { method: 'POST', headers: c.req.raw.headers, body: raw }));
+    return new Response(res.body, res); // headers of a fetched response are immutable
+  });
+
+  root.route('/', createApp(deps).app);
+  return root;
+}
+
+/**
+ * The conversation a socket or request belongs to: the one asked for when it exists on this
+ * site, else a new id (the Durable Object of that name creates it on hello). A session of
+ * another site must not route there: its object would hand that conversation out.
+ */
+async function conversationFor(deps: Deps, siteId: string, asked: string | undefined): Promise<string> {
+  if (asked && asked.length <= 128) {
+    const conversation = await deps.db.conversations.get(asked);
+    if (conversation?.siteId === siteId) return asked;
+  }
+  return deps.newId('s');
+}
+
+function toConversation(env: WorkerEnv, session: string, siteId: string, request: Request): Promise<Response> {
+  const headers = new Headers(request.headers);
+  // Checked here already; the object's own check must not refuse this Worker's pages.
+  if (!foreignOrigin(request)) headers.delete('origin');
+  headers.set(SESSION_HEADER, session);
+  headers.set(SITE_HEADER, siteId);
+  const stub = env.CONVERSATIONS.get(env.CONVERSATIONS.idFromName(session));
+  return stub.fetch(new Request(request, { headers }));
+}
+
+/**
+ * The Origin a site's allowed origins are checked against: none for this Worker's own pages
+ * (the demo it serves from its assets), which are the operator's, on any hostname it runs on.
+ */
+function foreignOrigin(request: Request): string | undefined {
+  const origin = request.headers.get('origin') ?? undefined;
+  return origin === new URL(request.url).origin ? undefined : origin;
+}
+
+/** As on Node: the socket opens, says why in an error frame, and closes with a code not to retry. */
+function refuseSocket(check: Extract<SiteCheck, { ok: false }>): Response {
+  const { client, server } = webSocketPair();
+  server.accept();
+  server.send(JSON.stringify(error(check.code, check.message)));
+  server.close(check.code === 'forbidden_origin' ? CLOSE_FORBIDDEN : CLOSE_UNKNOWN_SITE, check.code);
+  return upgradeResponse(client);
+}
+
+/** The same headers edge/app.ts sets, for the routes answered before it. */
+const allowAnyOrigin: MiddlewareHandler = async (c, next) => {
+  await next();
+  // The widget runs on other sites' pages; origins are checked per site, not by CORS.
+  c.header('Access-Control-Allow-Origin', c.req.header('origin') ?? '*');
+  c.header('Vary', 'Origin');
+};
+
+/**
+ * Reads and drops a refused body (up to `limit` bytes). Answered with the body unread, the
+ * connection broke under `wrangler dev`: the next request on it got "Your worker restarted
+ * mid-request" (measured; cancelling the stream did not help).
+ */
+async function drain(body: ReadableStream<Uint8Array> | null, limit: number): Promise<void> {
+  if (!body) return;
+  const reader = body.getReader();
+  try {
+    for (let seen = 0; seen <= limit; ) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      seen += value.byteLength;
+    }
+    await reader.cancel();
+  } catch {
+    // A client that went away: nothing to drain.
+  }
+}
+
+function parseObject(raw: string): Record<string, unknown> | null {
+  try {
+    const v: unknown = JSON.parse(raw);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
