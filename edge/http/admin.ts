@@ -6,13 +6,6 @@
 import type { Hono } from 'hono';
 import type { Deps } from '../core/deps';
 
-declare module '../core/deps' {
-  interface PipelineSettings {
-    /** ADMIN_TOKEN; the admin API is off without it. (Belongs in Deps' settings proper: see the providers report.) */
-    adminToken?: string;
-  }
-}
-
 export function mountAdmin(app: Hono, deps: Deps): void {
   const token = deps.settings.adminToken;
   app.use('/v1/admin/*', async (c, next) => {

@@ -34,9 +34,12 @@ describe('configuration', () => {
     expect(msg).not.toContain('secret');
   });
 
-  it('says which provider is configured but not built yet', () => {
-    const d = describeProviders(loadConfig({ OPENAI_API_KEY: 'sk-test' }));
-    expect(d.llm).toMatch(/OPENAI_API_KEY is configured/);
+  it('says which implementation serves each job once a provider is configured', () => {
+    const d = describeProviders(loadConfig({ OPENAI_API_KEY: 'sk-test', COHERE_API_KEY: 'co-test', POSTGRES_URL: 'postgres://u:secret@db.example:5432/app' }));
+    expect(d.llm).toMatch(/^OpenAI gpt-4o-mini.*falls back to the local extractive answerer/);
+    expect(d.rerank).toMatch(/Cohere/);
+    expect(d.db).toBe('PostgreSQL at db.example:5432');
+    expect(JSON.stringify(d)).not.toContain('secret');
   });
 
   it('documents every setting in .env.example, and nothing else', () => {
