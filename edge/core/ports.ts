@@ -269,6 +269,8 @@ export interface Db {
   };
   chunks: {
     get(ids: string[]): Promise<ChunkRow[]>;
+    /** A document's chunks in order. */
+    ofDocument(documentId: string): Promise<ChunkRow[]>;
     textSearch(siteId: string, query: string, k: number): Promise<TextHit[]>;
     count(siteId?: string): Promise<number>;
   };

@@ -10,6 +10,7 @@ import type { Config } from '../../config/schema';
 import type { Logger } from '../../core/ports';
 import type { Deps } from '../../core/deps';
 import { buildNodeDeps } from './deps';
+import { mountDemoPages } from './demo-pages';
 import { ensureDemoSite, loadDemoData } from './seed';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -52,6 +53,7 @@ async function serveApp(config: Config, log: Logger, deps: Deps, closeDeps: () =
   const rel = (dir: string) => relative(process.cwd(), resolve(ROOT, dir)) || '.';
   root.use('/sdk/*', serveStatic({ root: rel('dist'), rewriteRequestPath: (p) => p.replace(/^\/sdk/, '') }));
   root.use('/*', serveStatic({ root: rel('demo') }));
+  mountDemoPages(root, deps.db);
 
   const server: ServerType = await new Promise((ok, fail) => {
     const s = serve({ fetch: root.fetch, port: config.PORT, hostname: config.HOST }, () => ok(s));

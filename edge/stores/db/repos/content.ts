@@ -91,6 +91,9 @@ export function chunksRepo(db: Orm, text: ReturnType<typeof textSearcher>): Db['
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.flatMap((id) => byId.get(id) ?? []);
     },
+    async ofDocument(documentId) {
+      return db.select(chunkColumns).from(chunks).where(eq(chunks.documentId, documentId)).orderBy(asc(chunks.ord));
+    },
     textSearch: (siteId, query, k) => text.search(siteId, query, k),
     async count(siteId) {
       const [row] = await db
