@@ -5,6 +5,7 @@
  * see exactly what a Redis-backed store would give them (and cannot mutate what is stored).
  */
 import type { Clock, Logger, SessionStore } from '../../core/ports';
+import { LocalChannels } from '../local-channels';
 
 export interface MemorySessionStoreOptions {
   clock: Clock;
@@ -67,8 +68,7 @@ export class MemorySessionStore implements SessionStore {
   private readonly cache: Lru<Expiring<string>>;
   private readonly claims: Lru<Expiring<true>>;
   private readonly windows: Lru<Expiring<number>>;
-  private readonly channels = new Map<string, Set<(message: unknown) => void>>();
-  private readonly log?: Pick<Logger, 'warn'>;
+  private readonly channels: LocalChannels;
 
   constructor(opts: MemorySessionStoreOptions) {
     this.clock = opts.clock;
@@ -79,7 +79,7 @@ export class MemorySessionStore implements SessionStore {
     this.cache = new Lru(maxEntries);
     this.claims = new Lru(maxEntries);
     this.windows = new Lru(maxEntries);
-    this.log = opts.log;
+    this.channels = new LocalChannels(opts.log);
   }
 
   async eventsAfter(session: string, after: number): Promise<unknown[] | null> {
@@ -127,28 +127,11 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async publish(channel: string, message: unknown): Promise<void> {
-    const subscribers = this.channels.get(channel);
-    if (!subscribers) return;
-    const payload = copy(message);
-    for (const fn of [...subscribers]) {
-      try {
-        fn(JSON.parse(payload));
-      } catch (err) {
-        this.log?.warn('session store subscriber failed', { channel, error: String(err) });
-      }
-    }
+    this.channels.deliver(channel, copy(message));
   }
 
   subscribe(channel: string, fn: (message: unknown) => void): () => void {
-    let subscribers = this.channels.get(channel);
-    if (!subscribers) this.channels.set(channel, (subscribers = new Set()));
-    // Wrapped so the same function subscribed twice gets two independent subscriptions.
-    const entry = (message: unknown) => fn(message);
-    subscribers.add(entry);
-    return () => {
-      subscribers.delete(entry);
-      if (subscribers.size === 0 && this.channels.get(channel) === subscribers) this.channels.delete(channel);
-    };
+    return this.channels.subscribe(channel, fn);
   }
 
   /** Entry counts, for tests and health pages. */

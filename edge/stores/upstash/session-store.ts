@@ -19,6 +19,7 @@
  */
 import type { Redis } from '@upstash/redis';
 import type { Clock, Logger, SessionStore } from '../../core/ports';
+import { LocalChannels } from '../local-channels';
 
 /** The commands used; structurally the same for `@upstash/redis` and `@upstash/redis/cloudflare`. */
 export type UpstashRedis = Pick<Redis, 'get' | 'set' | 'lrange' | 'multi' | 'publish'>;
@@ -48,8 +49,7 @@ export class UpstashSessionStore implements SessionStore {
   private readonly maxEvents: number;
   private readonly sessionTtl: number;
   private readonly prefix: string;
-  private readonly log?: Pick<Logger, 'warn'>;
-  private readonly channels = new Map<string, Set<(message: unknown) => void>>();
+  private readonly channels: LocalChannels;
 
   constructor(opts: UpstashSessionStoreOptions) {
     this.redis = opts.redis;
@@ -57,7 +57,7 @@ export class UpstashSessionStore implements SessionStore {
     this.maxEvents = positive(opts.maxEventsPerSession ?? 1000, 'maxEventsPerSession');
     this.sessionTtl = positive(opts.sessionTtlSeconds ?? 86_400, 'sessionTtlSeconds');
     this.prefix = opts.prefix ?? 'sc:';
-    this.log = opts.log;
+    this.channels = new LocalChannels(opts.log);
   }
 
   async eventsAfter(session: string, after: number): Promise<unknown[] | null> {
@@ -115,27 +115,12 @@ export class UpstashSessionStore implements SessionStore {
   async publish(channel: string, message: unknown): Promise<void> {
     const payload = JSON.stringify(message ?? null);
     await this.redis.publish(this.key('ch', channel), payload);
-    const subscribers = this.channels.get(channel);
-    if (!subscribers) return;
-    for (const fn of [...subscribers]) {
-      try {
-        fn(JSON.parse(payload));
-      } catch (err) {
-        this.log?.warn('session store subscriber failed', { channel, error: String(err) });
-      }
-    }
+    this.channels.deliver(channel, payload);
   }
 
   /** Local to this store object (see the file header): messages published through it only. */
   subscribe(channel: string, fn: (message: unknown) => void): () => void {
-    let subscribers = this.channels.get(channel);
-    if (!subscribers) this.channels.set(channel, (subscribers = new Set()));
-    const entry = (message: unknown) => fn(message);
-    subscribers.add(entry);
-    return () => {
-      subscribers.delete(entry);
-      if (subscribers.size === 0 && this.channels.get(channel) === subscribers) this.channels.delete(channel);
-    };
+    return this.channels.subscribe(channel, fn);
   }
 
   private key(kind: string, name: string): string {

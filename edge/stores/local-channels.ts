@@ -1,0 +1,39 @@
+import type { Logger } from '../core/ports';
+
+/**
+ * In-process pub/sub shared by the session stores. Each subscriber gets its own copy of the
+ * message (parsed from the JSON sent), and one that throws is logged, never breaking the others.
+ */
+export class LocalChannels {
+  private readonly channels = new Map<string, Set<(message: unknown) => void>>();
+
+  constructor(private readonly log?: Pick<Logger, 'warn'>) {}
+
+  deliver(channel: string, payload: string): void {
+    const subscribers = this.channels.get(channel);
+    if (!subscribers) return;
+    for (const fn of [...subscribers]) {
+      try {
+        fn(JSON.parse(payload));
+      } catch (err) {
+        this.log?.warn('session store subscriber failed', { channel, error: String(err) });
+      }
+    }
+  }
+
+  subscribe(channel: string, fn: (message: unknown) => void): () => void {
+    let subscribers = this.channels.get(channel);
+    if (!subscribers) this.channels.set(channel, (subscribers = new Set()));
+    // Wrapped so the same function subscribed twice gets two independent subscriptions.
+    const entry = (message: unknown) => fn(message);
+    subscribers.add(entry);
+    return () => {
+      subscribers.delete(entry);
+      if (subscribers.size === 0 && this.channels.get(channel) === subscribers) this.channels.delete(channel);
+    };
+  }
+
+  get size(): number {
+    return this.channels.size;
+  }
+}
