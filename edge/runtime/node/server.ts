@@ -11,6 +11,7 @@ import type { Logger } from '../../core/ports';
 import type { Deps } from '../../core/deps';
 import { buildNodeDeps } from './deps';
 import { mountDemoPages } from './demo-pages';
+import { classicScriptEmbed } from './sdk-embed';
 import { ensureDemoSite, loadDemoData } from './seed';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -51,6 +52,7 @@ async function serveApp(config: Config, log: Logger, deps: Deps, closeDeps: () =
   root.route('/', app);
   // serveStatic resolves against the working directory; relative paths keep `npm start` anywhere in the repo.
   const rel = (dir: string) => relative(process.cwd(), resolve(ROOT, dir)) || '.';
+  root.use('/sdk/support-chat.js', classicScriptEmbed(rel('dist')));
   root.use('/sdk/*', serveStatic({ root: rel('dist'), rewriteRequestPath: (p) => p.replace(/^\/sdk/, '') }));
   root.use('/*', serveStatic({ root: rel('demo') }));
   mountDemoPages(root, deps.db);
