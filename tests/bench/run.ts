@@ -11,6 +11,7 @@ import { startServer } from '../../edge/runtime/node/server';
 import { ingest } from '../../ingest/run';
 import { benchPipeline } from './pipeline';
 import { benchSocket } from './socket';
+import { benchWorker } from './worker';
 import { formatTable, type Row } from './table';
 import { generateCorpus, toMarkdown } from './corpus';
 import { openEmbeddedStores } from '../../edge/runtime/node/stores';
@@ -50,6 +51,7 @@ for (const n of sizes) {
 const data = mkdtempSync(join(tmpdir(), 'bench-server-'));
 const server = await startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: data, RAG_CACHE_TTL: '0', RATE_LIMIT_PER_MINUTE: '10000' }), silentLogger);
 rows.push(...(await benchSocket(server.port)));
+rows.push(...(await benchWorker(server.port)));
 await server.close();
 rmSync(data, { recursive: true, force: true });
 

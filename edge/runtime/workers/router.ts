@@ -49,6 +49,10 @@ export async function handleFetch(request: Request, env: WorkerEnv, ctx: Executi
 
 function workerApp(deps: Deps, env: WorkerEnv, reporter: ErrorReporter): Hono {
   const root = new Hono();
+  root.onError((err, c) => {
+    deps.log.error('request failed', { path: c.req.path, error: String(err) });
+    return c.json({ error: { code: 'internal', message: 'something went wrong on our side' } }, 500);
+  });
   root.use('*', async (c, next) => {
     await next();
     // Set when a route's error handler turned an exception into a 500: report the real error.

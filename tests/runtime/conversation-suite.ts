@@ -1,0 +1,270 @@
+/**
+ * Protocol v1 and its HTTP twins, asserted the same way against every runtime: the Node server
+ * (node.test.ts) and the Worker in workerd (workerd.test.ts). A socket that joins an existing
+ * conversation names it in the URL (`&session=`): the Worker routes the socket to the
+ * conversation's Durable Object by it; Node ignores it.
+ */
+import { describe, expect, it } from 'vitest';
+import { MAX_MESSAGE_CHARS, type ServerEvent } from '../../sdk/protocol';
+import { TestSocket } from '../helpers/ws-client';
+
+export interface ConversationTarget {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  port: number;
+}
+
+export function socketUrl(t: ConversationTarget, opts: { site?: string; session?: string } = {}): string {
+  const q = new URLSearchParams({ site: opts.site ?? 'demo', ...(opts.session ? { session: opts.session } : {}) });
+  return `ws://127.0.0.1:${t.port}/v1/ws?${q}`;
+}
+
+export const seqs = (s: TestSocket) => s.frames.filter((f): f is ServerEvent => 'seq' in f && f.type !== 'ready').map((f) => f.seq);
+
+interface ChatJson {
+  session: string;
+  answer: { id: string; replyTo: string; text: string; citations: { n: number; title: string }[]; confidence: number; intent: string };
+}
+
+export function conversationSuite(runtime: string, target: () => ConversationTarget): void {
+  const ws = (opts: { site?: string; session?: string } = {}) => socketUrl(target(), opts);
+  const url = () => target().url;
+  const post = (body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${url()}/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+  describe(`protocol v1 over a real WebSocket (${runtime})`, () => {
+    it('answers a demo FAQ question with streamed deltas, citations and a confidence', async () => {
+      const s = await TestSocket.open(ws());
+      const ready = await s.hello();
+      expect(ready.session).toMatch(/^s_/);
+      expect(ready.history).toEqual([]);
+
+      s.send({ type: 'message', id: 'q1', text: 'How long do I have to return an item?' });
+      const ack = await s.next('ack', (f) => f.id === 'q1');
+      const { start, end, text, deltas } = await s.answerTo('q1');
+      expect(ack.seq).toBeLessThan(start.seq);
+      expect(start.replyTo).toBe('q1');
+      expect(deltas).toBeGreaterThan(1);
+      expect(text).toMatch(/\[\d\]/);
+      expect(end.citations.length).toBeGreaterThan(0);
+      expect(end.citations.map((c) => c.title).join(' ')).toMatch(/return/i);
+      for (const c of end.citations) {
+        expect(c.snippet.length).toBeGreaterThan(0);
+        expect(text).toContain(`[${c.n}]`);
+      }
+      expect(end.confidence).toBeGreaterThan(0);
+      expect(end.confidence).toBeLessThanOrEqual(1);
+      // seq rises by exactly one per event
+      const all = seqs(s);
+      expect(all).toEqual(all.map((_, i) => all[0] + i));
+      s.close();
+    });
+
+    it('says so and offers a person when nothing relevant is found', async () => {
+      const s = await TestSocket.open(ws());
+      await s.hello();
+      const { end, text } = await s.ask('x1', 'What is the airspeed velocity of an unladen swallow on Jupiter?');
+      expect(end.citations).toEqual([]);
+      expect(end.handoff).toBe(true);
+      expect(text).toMatch(/person|human|agent|team/i);
+      s.close();
+    });
+
+    it('does not answer a resent message id twice', async () => {
+      const s = await TestSocket.open(ws());
+      await s.hello();
+      await s.ask('dup', 'Do you ship internationally?');
+      s.send({ type: 'message', id: 'dup', text: 'Do you ship internationally?' });
+      await s.ask('after-dup', 'hello there');
+      expect(s.frames.filter((f) => f.type === 'answer.start' && f.replyTo === 'dup')).toHaveLength(1);
+      expect(s.frames.filter((f) => f.type === 'ack' && f.id === 'dup')).toHaveLength(1);
+      s.close();
+    });
+
+    it('replays exactly the missed events after a dropped socket', async () => {
+      const a = await TestSocket.open(ws());
+      const { session } = await a.hello();
+      await a.ask('r0', 'hi');
+      a.send({ type: 'message', id: 'r1', text: 'What payment methods do you accept?' });
+      const start = await a.next('answer.start', (f) => f.replyTo === 'r1');
+      await a.next('answer.delta', (f) => f.id === start.id);
+      const seen = Math.max(...seqs(a));
+      a.terminate();
+
+      const b = await TestSocket.open(ws({ session }));
+      const ready = await b.hello({ session, after: seen });
+      expect(ready.session).toBe(session);
+      expect(ready.resumed).toBe(true);
+      await b.next('answer.end', (f) => f.id === start.id);
+      const replayed = seqs(b);
+      expect(replayed[0]).toBe(seen + 1);
+      expect(replayed).toEqual(replayed.map((_, i) => seen + 1 + i));
+      // The answer the visitor ends with is the one stored, with nothing lost or doubled.
+      const before = a.frames.filter((f) => f.type === 'answer.delta' && f.id === start.id && f.seq <= seen);
+      const after = b.frames.filter((f) => f.type === 'answer.delta' && f.id === start.id);
+      const text = [...before, ...after].map((f) => (f as { text: string }).text).join('');
+      const history = (await (await fetch(`${url()}/v1/sessions/${session}`)).json()) as { history: { id?: string; text: string }[] };
+      expect(history.history.find((h) => h.id === start.id)?.text).toBe(text);
+      b.close();
+    });
+
+    it('sends the whole history on hello when the replay cannot cover the gap', async () => {
+      const a = await TestSocket.open(ws());
+      const { session } = await a.hello();
+      await a.ask('h1', 'Do you ship internationally?');
+      a.close();
+      const b = await TestSocket.open(ws({ session }));
+      const ready = await b.hello({ session });
+      expect(ready.resumed).toBeUndefined();
+      expect(ready.history.map((h) => h.role)).toEqual(['user', 'assistant']);
+      b.close();
+    });
+
+    it('delivers every event to all tabs of one conversation', async () => {
+      const a = await TestSocket.open(ws());
+      const { session } = await a.hello();
+      const b = await TestSocket.open(ws({ session }));
+      await b.hello({ session });
+      const { end } = await a.ask('tabs', 'How much does shipping cost?');
+      const onB = await b.next('answer.end', (f) => f.id === end.id);
+      expect(onB).toEqual(end);
+      a.close();
+      b.close();
+    });
+
+    it('answers bad frames with an error and keeps the socket and server up', async () => {
+      const s = await TestSocket.open(ws());
+      const cases: [unknown, string][] = [
+        ['{not json', 'invalid_message'],
+        ['[1,2]', 'invalid_message'],
+        [{ type: 'launch-rockets' }, 'invalid_message'],
+        [{ type: 'message', id: 'm' }, 'invalid_message'],
+        [{ type: 'hello', v: 99 }, 'invalid_message'],
+        [{ type: 'message', id: 'early', text: 'before hello' }, 'invalid_message'],
+      ];
+      for (const [frame, code] of cases) {
+        const from = s.frames.length;
+        s.send(frame);
+        const err = await s.next('error', () => true, 5000, from);
+        expect(err.code).toBe(code);
+      }
+      await s.hello();
+      let from = s.frames.length;
+      s.send({ type: 'message', id: 'big', text: 'x'.repeat(MAX_MESSAGE_CHARS + 1) });
+      expect((await s.next('error', () => true, 5000, from)).code).toBe('too_long');
+      from = s.frames.length;
+      s.send('y'.repeat(20_000));
+      expect((await s.next('error', () => true, 5000, from)).code).toBe('too_long');
+      from = s.frames.length;
+      s.ws.send(Buffer.from([1, 2, 3]));
+      expect((await s.next('error', () => true, 5000, from)).code).toBe('invalid_message');
+      from = s.frames.length;
+      s.send({ type: 'ping' });
+      await s.next('pong', () => true, 5000, from);
+      const { end } = await s.ask('ok', 'Do you ship internationally?');
+      expect(end.citations.length).toBeGreaterThan(0);
+      expect(s.closed).toBeNull();
+      s.close();
+    });
+
+    it('refuses an unknown site and a foreign origin with an error frame and a close code', async () => {
+      const unknown = await TestSocket.open(ws({ site: 'no-such-site' }));
+      expect((await unknown.next('error')).code).toBe('unknown_site');
+      await expect(unknown.next('pong', () => true, 3000)).rejects.toThrow(/closed \(4404\)/);
+      const foreign = await TestSocket.open(ws(), { origin: 'https://evil.example' });
+      expect((await foreign.next('error')).code).toBe('forbidden_origin');
+      const own = await TestSocket.open(ws(), { origin: `http://127.0.0.1:${target().port}` });
+      await own.hello();
+      own.close();
+    });
+
+    it('opens a ticket when the visitor asks for a person, once', async () => {
+      const s = await TestSocket.open(ws());
+      await s.hello();
+      const { end } = await s.ask('p1', 'I want to talk to a real person please');
+      expect(end.handoff).toBe(true);
+      const h = await s.next('handoff');
+      expect(h.ticket).toMatch(/^t_/);
+      expect(h.status).toBe('open');
+      const from = s.frames.length;
+      s.send({ type: 'handoff', reason: 'still waiting' });
+      const again = await s.next('handoff', () => true, 5000, from);
+      expect(again.ticket).toBe(h.ticket);
+      s.close();
+    });
+
+    it('stores feedback on an answer and refuses feedback on an unknown one', async () => {
+      const s = await TestSocket.open(ws());
+      await s.hello();
+      const { end } = await s.ask('f1', 'Do you ship internationally?');
+      s.send({ type: 'feedback', answer: end.id, rating: 'up' });
+      let from = s.frames.length;
+      s.send({ type: 'ping' });
+      await s.next('pong', () => true, 5000, from);
+      expect(s.frames.slice(from).some((f) => f.type === 'error')).toBe(false);
+      from = s.frames.length;
+      s.send({ type: 'feedback', answer: 'a_nope', rating: 'down' });
+      expect((await s.next('error', () => true, 5000, from)).code).toBe('invalid_message');
+      s.close();
+    });
+  });
+
+  describe(`HTTP twins of the socket (${runtime})`, () => {
+    it('answers health and readiness', async () => {
+      expect((await fetch(`${url()}/healthz`)).status).toBe(200);
+      const ready = await fetch(`${url()}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(((await ready.json()) as { checks: Record<string, string> }).checks).toEqual({ db: 'ok', vectors: 'ok' });
+    });
+
+    it('POST /v1/chat returns the answer as JSON, and the same id is answered once', async () => {
+      const res = await post({ site: 'demo', id: 'j1', text: 'How long do I have to return an item?' });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as ChatJson;
+      expect(body.session).toMatch(/^s_/);
+      expect(body.answer.replyTo).toBe('j1');
+      expect(body.answer.citations.length).toBeGreaterThan(0);
+      expect(body.answer.text).toMatch(/\[\d\]/);
+      const again = (await (await post({ site: 'demo', session: body.session, id: 'j1', text: 'How long do I have to return an item?' })).json()) as ChatJson;
+      expect(again.answer.id).toBe(body.answer.id);
+      const history = (await (await fetch(`${url()}/v1/sessions/${body.session}`)).json()) as { history: unknown[] };
+      expect(history.history).toHaveLength(2);
+    });
+
+    it('POST /v1/chat streams server-sent events with Accept: text/event-stream', async () => {
+      const res = await post({ site: 'demo', id: 's1', text: 'Do you ship internationally?' }, { accept: 'text/event-stream' });
+      expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+      const raw = await res.text();
+      const events = [...raw.matchAll(/event: (\S+)\ndata: (.*)\n/g)].map((m) => ({ event: m[1], data: JSON.parse(m[2]) }));
+      const names = events.map((e) => e.event);
+      expect(names[0]).toBe('answer.start');
+      expect(names.at(-1)).toBe('answer.end');
+      expect(names.filter((n) => n === 'answer.delta').length).toBeGreaterThan(1);
+      expect(events.at(-1)!.data.citations.length).toBeGreaterThan(0);
+      const text = events.filter((e) => e.event === 'answer.delta').map((e) => e.data.text).join('');
+      const stored = (await (await fetch(`${url()}/v1/sessions/${events[0].data.session}`)).json()) as { history: { role: string; text: string }[] };
+      expect(stored.history.find((h) => h.role === 'assistant')?.text).toBe(text);
+    });
+
+    it('refuses bad requests with a clear error', async () => {
+      expect((await post({ site: 'demo', id: 'e1' })).status).toBe(400);
+      expect((await post({ site: 'demo', id: 'e2', text: '   ' })).status).toBe(400);
+      expect((await post({ site: 'demo', id: 'e3', text: 'x'.repeat(10_000) })).status).toBe(413);
+      const huge = await post({ site: 'demo', id: 'e3b', text: 'x'.repeat(17_000) });
+      expect(huge.status).toBe(413);
+      expect(((await huge.json()) as { error: { message: string } }).error.message).toMatch(/request body/);
+      expect((await post({ site: 'nope', id: 'e4', text: 'hi' })).status).toBe(404);
+      expect((await post({ site: 'demo', id: 'e5', text: 'hi' }, { origin: 'https://evil.example' })).status).toBe(403);
+      const notJson = await fetch(`${url()}/v1/chat`, { method: 'POST', body: '{oops' });
+      expect(notJson.status).toBe(400);
+      expect(((await notJson.json()) as { error: { code: string } }).error.code).toBe('invalid_message');
+      expect((await fetch(`${url()}/v1/sessions/s_missing`)).status).toBe(404);
+    });
+
+    it('serves the demo site', async () => {
+      const res = await fetch(`${url()}/`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toMatch(/<html/i);
+    });
+  });
+}

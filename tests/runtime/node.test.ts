@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { TestSocket } from '../helpers/ws-client';
+import { conversationSuite, socketUrl } from './conversation-suite';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server?.destroy();
+});
+
+conversationSuite('Node server, embedded stores', () => server);
+
+describe('a restart keeps every conversation (Node)', () => {
+  it('history and numbering survive a restart on the same data directory', async () => {
+    const s = await TestSocket.open(socketUrl(server));
+    const { session } = await s.hello();
+    await s.ask('k1', 'Do you ship internationally?');
+    const lastSeq = Math.max(...s.frames.flatMap((f) => ('seq' in f ? [f.seq] : [])));
+    s.close();
+
+    server = await server.restart();
+    const history = (await (await fetch(`${server.url}/v1/sessions/${session}`)).json()) as { history: { role: string }[] };
+    expect(history.history.map((h) => h.role)).toEqual(['user', 'assistant']);
+    const b = await TestSocket.open(socketUrl(server, { session }));
+    const ready = await b.hello({ session, after: lastSeq });
+    expect(ready.session).toBe(session);
+    const { start } = await b.ask('k2', 'and how much does it cost?');
+    expect(start.seq).toBeGreaterThan(lastSeq);
+    b.close();
+  });
+});
