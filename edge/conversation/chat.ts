@@ -50,8 +50,13 @@ export class ChatService {
       return peer.conn.send(error('invalid_message', 'hello: "session" does not match the conversation this socket was opened for'));
     }
     const resuming = conversation !== null;
+    const assigned = peer.assignedSession ? await db.conversations.get(peer.assignedSession) : null;
+    // A conversation belongs to one site: a socket opened for another may not enter it.
+    if (assigned && assigned.siteId !== peer.siteId) {
+      return peer.conn.send(error('forbidden_origin', 'this conversation belongs to another site'));
+    }
     conversation ??=
-      (peer.assignedSession ? await db.conversations.get(peer.assignedSession) : null) ??
+      assigned ??
       (await db.conversations.create({ id: peer.assignedSession ?? newId('s'), siteId: peer.siteId, locale: frame.locale ?? null }));
     const session = conversation.id;
     if (peer.session && peer.attached) this.log.detach(peer.session, peer.attached);

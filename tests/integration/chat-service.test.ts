@@ -137,4 +137,16 @@ describe('the conversation when things go wrong (real stores, faulty providers)'
     expect(second.text).toMatch(/Switchback 2 Tent is out of stock/);
     await base.db.products.upsert([product]);
   });
+
+  it('keeps a router-assigned conversation to its own site', async () => {
+    const chat = new ChatService(base);
+    const frames: ServerFrame[] = [];
+    const owner: Peer = { conn: { id: 'o', send: (f) => frames.push(f) }, siteId: 'demo', session: null };
+    await chat.handle(owner, { type: 'hello', v: 1 });
+    await base.db.sites.upsert({ id: 'elsewhere', name: 'Elsewhere', allowedOrigins: [] });
+    const intruder: Peer = { conn: { id: 'i', send: (f) => frames.push(f) }, siteId: 'elsewhere', session: null, assignedSession: owner.session! };
+    await chat.handle(intruder, { type: 'hello', v: 1 });
+    expect(frames.at(-1)).toMatchObject({ type: 'error', code: 'forbidden_origin' });
+    expect(intruder.session).toBeNull();
+  });
 });
