@@ -1,3 +1,4 @@
+import { settingsFrom } from '../../config/settings';
 import type { Config } from '../../config/schema';
 import type { Deps } from '../../core/deps';
 import { randomId } from '../../core/ids';
@@ -9,7 +10,6 @@ import { RefusingVectorStore } from '../../stores/vectors/refusing';
 import { migratePostgres, openPostgres } from '../../stores/db/postgres';
 import { PgVectorStore } from '../../stores/vectors/pgvector';
 import { openEmbeddedStores } from './stores';
-import { MAX_MESSAGE_CHARS } from '../../../sdk/protocol';
 
 export interface NodeDeps {
   deps: Deps;
@@ -38,16 +38,7 @@ export async function buildNodeDeps(config: Config, log: Logger, opts: NodeDepsO
     vectors = new RefusingVectorStore(vectors, err instanceof Error ? err : new Error(String(err)));
   }
   const deps: Deps = {
-    settings: {
-      topK: config.RAG_TOP_K,
-      rerankTopN: config.RAG_RERANK_TOP_N,
-      maxContextTokens: config.RAG_MAX_CONTEXT_TOKENS,
-      cacheTtlSeconds: config.RAG_CACHE_TTL,
-      maxQuestionChars: Math.min(1000, MAX_MESSAGE_CHARS),
-      rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
-      answerTimeoutMs: 60_000,
-      adminToken: config.ADMIN_TOKEN,
-    },
+    settings: settingsFrom(config),
     db: stores.db,
     vectors,
     embedder: providers.embedder,

@@ -5,18 +5,16 @@
  * opened it, so each of those connects itself (`connectNeon`) and closes what it opened.
  */
 import { Redis } from '@upstash/redis/cloudflare';
-import { MAX_MESSAGE_CHARS } from '../../../sdk/protocol';
 import { ConfigError, loadConfig } from '../../config/load';
 import type { Config } from '../../config/schema';
+import { settingsFrom } from '../../config/settings';
 import type { Deps } from '../../core/deps';
 import { randomId } from '../../core/ids';
 import type { Logger, SessionStore, VectorStore } from '../../core/ports';
 import type { ErrorReporter } from '../../ops/errors';
 import { consoleLogger } from '../../ops/logger';
 import { trainIntentClassifier } from '../../pipeline/intent/train';
-import { LocalEmbedder } from '../../providers/embeddings/local';
-import { ExtractiveAnswerer } from '../../providers/llm/extractive';
-import { LocalReranker } from '../../providers/rerank/local';
+import { selectProviders, selectVectorStore } from '../../providers/select';
 import { openNeon, type NeonOptions, type OpenedNeon } from '../../stores/db/neon';
 import { MemorySessionStore } from '../../stores/memory/session-store';
 import { UpstashSessionStore } from '../../stores/upstash/session-store';
@@ -41,6 +39,17 @@ export interface IsolateParts {
   postgresUrl: string;
   neon: NeonOptions;
   base: BaseDeps;
+  /** What the providers must learn before the index is prepared (an embedding model's dimensions). */
+  providersReady(): Promise<void>;
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let p: Promise<void> | null = null;
+  return () =>
+    (p ??= fn().catch((err) => {
+      p = null;
+      throw err;
+    }));
 }
 
 let cached: { env: WorkerEnv; parts: IsolateParts } | null = null;
@@ -66,19 +75,14 @@ export function isolateParts(env: WorkerEnv): IsolateParts {
       : 'sessions, answer cache and rate limits: in memory, per isolate (set UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN to share them)',
   );
   log.info(`errors: ${config.SENTRY_DSN ? 'Sentry' : 'logged only (set SENTRY_DSN to report them)'}`);
+  // Cloud providers where configured, the embedded ones otherwise: the same choice as on Node.
+  const providers = selectProviders(config, { log, clock });
+  for (const [job, impl] of Object.entries(providers.describe)) log.info(`${job}: ${impl}`);
   const base: BaseDeps = {
-    settings: {
-      topK: config.RAG_TOP_K,
-      rerankTopN: config.RAG_RERANK_TOP_N,
-      maxContextTokens: config.RAG_MAX_CONTEXT_TOKENS,
-      cacheTtlSeconds: config.RAG_CACHE_TTL,
-      maxQuestionChars: Math.min(1000, MAX_MESSAGE_CHARS),
-      rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
-      answerTimeoutMs: 60_000,
-    },
-    embedder: new LocalEmbedder(),
-    reranker: new LocalReranker(),
-    llm: new ExtractiveAnswerer(),
+    settings: settingsFrom(config),
+    embedder: providers.embedder,
+    reranker: providers.reranker,
+    llm: providers.llm,
     intents: trainIntentClassifier(),
     sessions,
     log,
@@ -86,7 +90,7 @@ export function isolateParts(env: WorkerEnv): IsolateParts {
     newId: randomId,
   };
   const neon: NeonOptions = { ...(env.NEON_WS_PROXY ? { wsProxy: env.NEON_WS_PROXY } : {}), onError: (err) => log.warn('postgres connection dropped', { error: err.message }) };
-  cached = { env, parts: { config, postgresUrl: config.POSTGRES_URL, neon, base } };
+  cached = { env, parts: { config, postgresUrl: config.POSTGRES_URL, neon, base, providersReady: once(() => providers.ready()) } };
   return cached.parts;
 }
 
@@ -101,17 +105,20 @@ export function connectNeon(parts: IsolateParts): OpenedNeon {
  * `reporter` also receives what the core logs as errors (it has no reporter of its own yet).
  */
 export function depsOver(parts: IsolateParts, reporter: ErrorReporter, current: () => OpenedNeon, overrides: Partial<BaseDeps> = {}): Deps {
-  const store = new PgVectorStore(sqlOver(() => current().sql));
-  const info = { model: parts.base.embedder.model, dimensions: parts.base.embedder.dimensions };
-  let ensured: Promise<PgVectorStore> | null = null;
+  // Qdrant when QDRANT_URL is set, else pgvector in the same Neon database.
+  const store = selectVectorStore(parts.config, () => new PgVectorStore(sqlOver(() => current().sql)), { log: parts.base.log });
+  let ensured: Promise<VectorStore> | null = null;
   const ready = () =>
-    (ensured ??= store.ensure(info).then(
-      () => store,
-      (err) => {
-        ensured = null;
-        throw err;
-      },
-    ));
+    (ensured ??= parts
+      .providersReady()
+      .then(() => store.ensure({ model: parts.base.embedder.model, dimensions: parts.base.embedder.dimensions }))
+      .then(
+        () => store,
+        (err) => {
+          ensured = null;
+          throw err;
+        },
+      ));
   // The pipeline searches without preparing the index: the first use here prepares it.
   const vectors: VectorStore = {
     name: store.name,

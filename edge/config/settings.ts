@@ -1,0 +1,18 @@
+import { MAX_MESSAGE_CHARS } from '../../sdk/protocol';
+import type { Deps } from '../core/deps';
+import type { Config } from './schema';
+
+/** The core's settings from validated config: the same on every runtime. */
+export function settingsFrom(config: Config): Deps['settings'] {
+  return {
+    topK: config.RAG_TOP_K,
+    rerankTopN: config.RAG_RERANK_TOP_N,
+    maxContextTokens: config.RAG_MAX_CONTEXT_TOKENS,
+    cacheTtlSeconds: config.RAG_CACHE_TTL,
+    // The pipeline reads the head of a long message; the protocol still accepts MAX_MESSAGE_CHARS.
+    maxQuestionChars: Math.min(1000, MAX_MESSAGE_CHARS),
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    answerTimeoutMs: 60_000,
+    adminToken: config.ADMIN_TOKEN,
+  };
+}
