@@ -12,6 +12,7 @@ import type { Config } from '../edge/config/schema';
 import { consoleLogger } from '../edge/ops/logger';
 import { selectProviders, selectVectorStore } from '../edge/providers/select';
 import { IndexMismatchError, type Db } from '../edge/core/ports';
+import { reembedStored } from './reembed';
 import { describeProgress, formatSummary, ingest, IngestConfigError, type IngestDeps, type ProgressEvent } from './run';
 
 interface CliOptions {
@@ -30,10 +31,10 @@ async function main(argv: string[]): Promise<number> {
   const program = new Command()
     .name('ingest')
     .description('Index FAQs, docs, products and orders (.md .markdown .html .htm .txt .json .csv) for a site')
-    .argument('<paths...>', 'files or folders to ingest (folders are read recursively)')
+    .argument('[paths...]', 'files or folders to ingest (folders are read recursively); none with --reembed re-embeds what is stored')
     .option('--site <id>', 'site to ingest into', 'demo')
     .option('--prune', 'remove documents whose file under the given paths no longer exists')
-    .option('--reembed', 'reset the vector index for the current embedder and embed everything again')
+    .option('--reembed', 'reset the vector index for the current embedder and embed again: the given files, or without paths every stored chunk of every site')
     .option('--data-dir <dir>', 'embedded database folder', process.env.DATA_DIR || '.data')
     .option('--create-site', 'create the site if it does not exist')
     .option('--target <url>', 'ingest into this PostgreSQL with pgvector (the Workers\' database, e.g. Neon) instead of the embedded one')
@@ -48,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const opts = program.opts<CliOptions>();
   const paths = program.args;
+  if (paths.length === 0 && !opts.reembed) return configError('give at least one file or folder (or --reembed alone to re-embed what is stored)');
   // Before opening the database (seconds on a first run): a typo should fail at once.
   const missing = paths.find((p) => !existsSync(p));
   if (missing) return configError(`path not found: ${missing}`);
@@ -77,6 +79,12 @@ async function main(argv: string[]): Promise<number> {
     const providers = selectProviders(config, { log });
     await providers.ready();
     const vectors = selectVectorStore(config, () => stores.vectors, { log });
+    if (paths.length === 0) {
+      const done = await reembedStored({ db: stores.db, vectors, embedder: providers.embedder }, { onProgress: (d, t) => progress.on({ type: 'embed', done: d, total: t }) });
+      progress.stop();
+      process.stdout.write(`re-embedded ${done.chunks} chunks of ${done.documents} documents in ${done.sites} sites with ${providers.embedder.model} in ${(done.ms / 1000).toFixed(2)} s\n`);
+      return 0;
+    }
     const summary = await ingest(
       { db: stores.db, vectors, embedder: providers.embedder },
       { siteId: opts.site, paths, prune: opts.prune, reembed: opts.reembed, createSite: opts.createSite || opts.site === DEMO_SITE, onProgress: progress.on },

@@ -115,7 +115,7 @@ export class IndexMismatchError extends Error {
   constructor(readonly built: IndexInfo, readonly asked: IndexInfo) {
     super(
       `the vector index was built with ${built.model} (${built.dimensions} dimensions) but this server embeds with ` +
-        `${asked.model} (${asked.dimensions}); re-embed with \`npm run ingest -- <your content> --reembed\` or set EMBEDDING_MODEL=${built.model}`,
+        `${asked.model} (${asked.dimensions}); re-embed with \`npm run ingest -- --reembed\` or set EMBEDDING_MODEL=${built.model}`,
     );
     this.name = 'IndexMismatchError';
   }
@@ -234,6 +234,7 @@ export interface OrderRow {
 export interface Db {
   ping(): Promise<void>;
   sites: {
+    list(): Promise<Site[]>;
     get(id: string): Promise<Site | null>;
     upsert(site: Site): Promise<void>;
   };

@@ -51,6 +51,6 @@ describe('ingest CLI', () => {
 
     const usage = cli('--data-dir', dataDir);
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toMatch(/missing required argument 'paths'/);
+    expect(usage.stderr).toMatch(/give at least one file or folder/);
   });
 });

@@ -194,7 +194,7 @@ describe('a conversation with OpenAI and Cohere (local protocol servers)', () =>
     const local = selectProviders(loadConfig({ RAG_CACHE_TTL: '0' }), { log });
     const err = await base.vectors.ensure({ model: local.embedder.model, dimensions: local.embedder.dimensions }).catch((e) => e);
     expect(err).toBeInstanceOf(IndexMismatchError);
-    expect(err.message).toMatch(/built with text-embedding-3-small \(1536 dimensions\).*npm run ingest -- <your content> --reembed/);
+    expect(err.message).toMatch(/built with text-embedding-3-small \(1536 dimensions\).*npm run ingest -- --reembed/);
     const v = await visitor({ ...base, embedder: local.embedder, vectors: new RefusingVectorStore(base.vectors, err) });
     const a = await v.ask('How much does shipping cost?');
     expect(a.end.citations.length).toBe(1);

@@ -2,7 +2,7 @@ import type { IndexInfo, VectorHit, VectorItem, VectorStore } from '../../core/p
 
 /**
  * No vector index at all (a PostgreSQL without pgvector and no Qdrant): documents are stored
- * and found by full text alone. Re-embed with `npm run ingest -- <your content> --reembed` once an index exists.
+ * and found by full text alone. Re-embed with `npm run ingest -- --reembed` once an index exists.
  */
 export class NoVectorStore implements VectorStore {
   readonly name = 'none';

@@ -85,7 +85,7 @@ describe('QdrantVectorStore over the Qdrant REST API', () => {
     const other = store('mismatch');
     const err = await other.ensure({ model: 'text-embedding-3-small', dimensions: 1536 }).catch((e) => e);
     expect(err).toBeInstanceOf(IndexMismatchError);
-    expect(err.message).toMatch(/built with local-hash-384 \(3 dimensions\).*npm run ingest -- <your content> --reembed/);
+    expect(err.message).toMatch(/built with local-hash-384 \(3 dimensions\).*npm run ingest -- --reembed/);
     await expect(other.search('demo', new Float32Array(1536), 3)).rejects.toThrow(/ensure\(\)/);
 
     await other.reset({ model: 'text-embedding-3-small', dimensions: 1536 });

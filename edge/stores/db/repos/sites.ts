@@ -1,10 +1,14 @@
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../../core/ports';
 import { sites } from '../schema';
 import type { Orm } from './orm';
 
 export function sitesRepo(db: Orm): Db['sites'] {
+  const columns = { id: sites.id, name: sites.name, allowedOrigins: sites.allowedOrigins };
   return {
+    async list() {
+      return db.select(columns).from(sites).orderBy(asc(sites.id));
+    },
     async get(id) {
       const [row] = await db
         .select({ id: sites.id, name: sites.name, allowedOrigins: sites.allowedOrigins })
