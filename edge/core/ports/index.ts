@@ -1,0 +1,8 @@
+/**
+ * The interfaces the core sees. Each runtime entry builds one implementation of each, once,
+ * and hands them in through `Deps`; the core never reads the environment, the network or the
+ * clock by itself, so the same pipeline runs in Node, in workerd and in tests.
+ */
+export * from './providers';
+export * from './stores';
+export * from './ops';

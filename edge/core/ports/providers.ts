@@ -1,0 +1,77 @@
+/** The providers behind the pipeline: embeddings, reranking, the answering model, intents. */
+import type { Intent } from '../../../sdk/protocol';
+import type { DocKind, OrderRow, ProductRow } from './stores';
+
+export interface Embedder {
+  /** Recorded in the index: a query from another model is refused. */
+  readonly model: string;
+  readonly dimensions: number;
+  embed(texts: string[], purpose: 'query' | 'document'): Promise<Float32Array[]>;
+}
+
+export interface RerankCandidate {
+  id: string;
+  title: string;
+  text: string;
+}
+export interface Reranked {
+  id: string;
+  /** Relevance in 0..1, comparable across queries (confidence is built on it). */
+  score: number;
+}
+export interface Reranker {
+  readonly name: string;
+  rerank(query: string, candidates: RerankCandidate[], topN: number): Promise<Reranked[]>;
+}
+
+export interface Source {
+  /** The number the answer cites, from 1. */
+  n: number;
+  title: string;
+  url?: string;
+  text: string;
+  kind: DocKind;
+}
+export interface AnswerRequest {
+  question: string;
+  intent: Intent;
+  sources: Source[];
+  locale?: string;
+  /** Live data the model may look up while answering; what it finds is cited like a source. */
+  tools?: AnswerTools;
+}
+
+/** The shop's live data, for models that call tools. */
+export interface AnswerTools {
+  searchProducts(query: string, limit: number): Promise<ProductRow[]>;
+  /** Both must match: an order number alone must not reveal someone's order. */
+  findOrder(number: string, email: string): Promise<OrderRow | null>;
+}
+
+export interface Usage {
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** What an answer stream carries: text as it comes, sources found on the way, token usage. */
+export type AnswerPart =
+  | { type: 'text'; text: string }
+  /** A source found while answering (a tool result), numbered after the request's sources. */
+  | { type: 'source'; source: Source }
+  | { type: 'usage'; usage: Usage };
+
+export interface Llm {
+  readonly name: string;
+  /** Streams the answer; the text cites sources as [n]. */
+  stream(req: AnswerRequest, signal?: AbortSignal): AsyncIterable<AnswerPart>;
+}
+
+export interface IntentResult {
+  intent: Intent;
+  /** Probability of the chosen intent, 0..1. */
+  score: number;
+}
+export interface IntentClassifier {
+  classify(text: string): IntentResult;
+}
