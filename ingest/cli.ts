@@ -3,7 +3,7 @@
  * Exit codes: 0 done, 1 a file failed (the others are stored), 2 usage or configuration error.
  */
 import { existsSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { openEmbeddedStores } from '../edge/runtime/node/stores';
 import { openPostgresStores, TargetDatabaseError } from '../edge/runtime/node/postgres-stores';
@@ -14,6 +14,7 @@ import { selectProviders, selectVectorStore } from '../edge/providers/select';
 import { IndexMismatchError, type Db } from '../edge/core/ports';
 import { reembedStored } from './reembed';
 import { describeProgress, formatSummary, ingest, IngestConfigError, type IngestDeps, type ProgressEvent } from './run';
+import { parseCli } from '../edge/runtime/node/cli-parse';
 
 interface CliOptions {
   site: string;
@@ -37,16 +38,10 @@ async function main(argv: string[]): Promise<number> {
     .option('--reembed', 'reset the vector index for the current embedder and embed again: the given files, or without paths every stored chunk of every site')
     .option('--data-dir <dir>', 'embedded database folder', process.env.DATA_DIR || '.data')
     .option('--create-site', 'create the site if it does not exist')
-    .option('--target <url>', 'ingest into this PostgreSQL with pgvector (the Workers\' database, e.g. Neon) instead of the embedded one')
-    .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .option('--target <url>', 'ingest into this PostgreSQL with pgvector (the Workers\' database, e.g. Neon) instead of the embedded one');
 
-  try {
-    program.parse(argv);
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    throw e;
-  }
+  const usage = parseCli(program, argv);
+  if (usage !== null) return usage;
   const opts = program.opts<CliOptions>();
   const paths = program.args;
   if (paths.length === 0 && !opts.reembed) return configError('give at least one file or folder (or --reembed alone to re-embed what is stored)');

@@ -2,7 +2,8 @@ import { WebSocketServer } from 'ws';
 import { TestSocket } from '../helpers/ws-client';
 import { pct, percentiles, type Row } from './table';
 
-const QUESTIONS = [
+/** Demo-shop questions both runtimes' benchmarks ask. */
+export const QUESTIONS = [
   'How long does shipping take?',
   'Can I return a used tent?',
   'How much does shipping to Canada cost?',

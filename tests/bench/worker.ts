@@ -7,16 +7,9 @@
  */
 import { startLocalWorker } from '../../scripts/local-worker';
 import { TestSocket } from '../helpers/ws-client';
+import { QUESTIONS } from './socket';
 import { pct, percentiles, type Row } from './table';
 
-const QUESTIONS = [
-  'How long does shipping take?',
-  'Can I return a used tent?',
-  'How much does shipping to Canada cost?',
-  'What does the warranty cover?',
-  'Do you ship to a PO box?',
-  'How do I clean my rain jacket?',
-];
 const ROUNDS = 200;
 const WARM_UP = 10;
 const PARALLEL = 8;

@@ -5,25 +5,20 @@
  * Exit codes: 0 done (also when the server lacks pgvector: said on stderr), 2 usage or
  * connection error.
  */
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { LOCAL_EMBEDDING_MODEL, LocalEmbedder } from '../../providers/embeddings/local';
 import { IndexMismatchError } from '../../core/ports';
 import { migrateTarget, NO_PGVECTOR } from './postgres-stores';
+import { parseCli } from './cli-parse';
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command()
     .name('db:migrate')
     .description('Apply the database migrations to a PostgreSQL server and prepare its vector index')
     .requiredOption('--target <url>', 'postgres:// URL of the database (e.g. Neon\'s direct connection string)', process.env.POSTGRES_URL)
-    .option('--no-vectors', 'only the relational tables: do not create the pgvector index')
-    .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  try {
-    program.parse(argv);
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    throw e;
-  }
+    .option('--no-vectors', 'only the relational tables: do not create the pgvector index');
+  const usage = parseCli(program, argv);
+  if (usage !== null) return usage;
   const opts = program.opts<{ target: string; vectors: boolean }>();
   if (!/^postgres(ql)?:\/\//.test(opts.target)) return fail('--target must be a postgres:// or postgresql:// URL');
 
