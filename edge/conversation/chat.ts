@@ -1,7 +1,7 @@
 import type { ClientFrame, FeedbackFrame, HandoffFrame, HelloFrame, MessageFrame, ServerReply } from '../../sdk/protocol';
 import type { Deps } from '../core/deps';
 import { holdFrames, type Connection, type Peer } from './connection';
-import { toHistory } from './history';
+import { loadHistory } from './history';
 import { SessionLog, type SessionEvents } from './session-log';
 import { openTicket } from './handoff';
 import { runTurn } from './turn';
@@ -75,7 +75,7 @@ export class ChatService {
       for (const event of replay) peer.conn.send(event);
       gate.release(replay.at(-1)?.seq ?? after!);
     } else {
-      const history = toHistory(await db.messages.list(session));
+      const history = await loadHistory(db, session);
       // Events after ready.seq follow; an answer still streaming is not in the history yet,
       // so its remaining deltas arrive without their start (clients show them as they come).
       const now = this.log.current(session);

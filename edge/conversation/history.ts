@@ -1,19 +1,25 @@
 import type { HistoryEntry } from '../../sdk/protocol';
-import type { MessageRow } from '../core/ports';
+import type { Db, MessageRow, TicketRow } from '../core/ports';
 
-export function toHistory(rows: MessageRow[]): HistoryEntry[] {
-  return rows.map((m): HistoryEntry => {
+/** A conversation as the protocol shows it: its messages and tickets, in the order they came. */
+export async function loadHistory(db: Db, conversationId: string): Promise<HistoryEntry[]> {
+  const [messages, tickets] = await Promise.all([db.messages.list(conversationId), db.tickets.ofConversation(conversationId)]);
+  return toHistory(messages, tickets);
+}
+
+export function toHistory(rows: MessageRow[], tickets: TicketRow[] = []): HistoryEntry[] {
+  const entries = rows.map((m): [number, HistoryEntry] => {
     const at = m.createdAt.toISOString();
-    if (m.role === 'user') return { role: 'user', id: m.clientId, text: m.text, at };
-    if (m.role === 'agent') return { role: 'agent', text: m.text, agent: { name: 'Support' }, at };
-    return {
-      role: 'assistant',
-      id: m.clientId,
-      replyTo: m.replyTo ?? '',
-      text: m.text,
-      citations: m.citations,
-      confidence: m.confidence ?? 0,
-      at,
-    };
+    if (m.role === 'user') return [m.createdAt.getTime(), { role: 'user', id: m.clientId, text: m.text, at }];
+    if (m.role === 'agent') return [m.createdAt.getTime(), { role: 'agent', text: m.text, agent: { name: 'Support' }, at }];
+    return [
+      m.createdAt.getTime(),
+      { role: 'assistant', id: m.clientId, replyTo: m.replyTo ?? '', text: m.text, citations: m.citations, confidence: m.confidence ?? 0, at },
+    ];
   });
+  for (const t of tickets) {
+    entries.push([t.createdAt.getTime(), { role: 'ticket', ticket: t.id, status: t.status, at: t.createdAt.toISOString() }]);
+  }
+  // A stable sort keeps messages of the same instant in their stored order.
+  return entries.sort((a, b) => a[0] - b[0]).map(([, e]) => e);
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { MAX_FRAME_BYTES, parseClientFrame, type ServerFrame } from '../../sdk/protocol';
 import type { Deps } from '../core/deps';
 import type { ChatService, Peer } from '../conversation/chat';
-import { toHistory } from '../conversation/history';
+import { loadHistory } from '../conversation/history';
 import { checkSite } from './site-access';
 
 const chatRequest = z.object({
@@ -103,7 +103,7 @@ export function mountChatHttp(app: Hono, deps: Deps, chat: ChatService): void {
     const id = c.req.param('id');
     const conversation = await deps.db.conversations.get(id);
     if (!conversation) return c.json({ error: { code: 'unknown_session', message: `no session "${id.slice(0, 64)}"` } }, 404);
-    const history = toHistory(await deps.db.messages.list(id));
+    const history = await loadHistory(deps.db, id);
     return c.json({ session: id, site: conversation.siteId, seq: conversation.lastSeq, history });
   });
 }

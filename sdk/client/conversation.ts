@@ -245,6 +245,7 @@ export class Conversation {
         return { kind: 'user', id: h.id, text: h.text, status: 'acked' };
       }
       if (h.role === 'agent') return { kind: 'agent', id: `agent:${h.agent.name}:${h.text}`, text: h.text, name: h.agent.name };
+      if (h.role === 'ticket') return { kind: 'ticket', id: h.ticket, status: h.status };
       const mine = local.get(`answer:${h.id}`) as AnswerItem | undefined;
       return {
         kind: 'answer',

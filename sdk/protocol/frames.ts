@@ -90,7 +90,9 @@ export type HistoryEntry =
       confidence: number;
       at: string;
     }
-  | { role: 'agent'; text: string; agent: { name: string }; at: string };
+  | { role: 'agent'; text: string; agent: { name: string }; at: string }
+  /** A ticket for a person, where it was opened in the conversation. */
+  | { role: 'ticket'; ticket: string; status: TicketStatus; at: string };
 
 export const ERROR_CODES = [
   'invalid_message',

@@ -149,4 +149,15 @@ describe('the conversation when things go wrong (real stores, faulty providers)'
     expect(frames.at(-1)).toMatchObject({ type: 'error', code: 'forbidden_origin' });
     expect(intruder.session).toBeNull();
   });
+
+  it('keeps the ticket in the history a returning visitor gets', async () => {
+    const v = await visitor(base);
+    await v.ask('t1', 'I want to talk to a real person please');
+    const again = await visitor(base);
+    const frames: ServerFrame[] = [];
+    const peer: Peer = { conn: { id: 'r', send: (f) => frames.push(f) }, siteId: 'demo', session: null };
+    await again.chat.handle(peer, { type: 'hello', v: 1, session: v.peer.session! });
+    const ready = frames.find((f) => f.type === 'ready');
+    expect(ready?.type === 'ready' && ready.history.map((h) => h.role)).toEqual(['user', 'assistant', 'ticket']);
+  });
 });

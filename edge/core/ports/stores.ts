@@ -171,6 +171,8 @@ export interface Db {
   tickets: {
     open(row: { id: string; siteId: string; conversationId: string; reason: string | null }): Promise<TicketRow>;
     openFor(conversationId: string): Promise<TicketRow | null>;
+    /** Every ticket of a conversation, oldest first (they belong in its history). */
+    ofConversation(conversationId: string): Promise<TicketRow[]>;
   };
   feedback: {
     add(row: { conversationId: string; answerId: string; rating: 'up' | 'down'; comment: string | null }): Promise<void>;

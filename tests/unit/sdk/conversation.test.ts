@@ -49,6 +49,21 @@ describe('client conversation (protocol v1)', () => {
     expect(conv.seq).toBe(7);
   });
 
+  it('shows the tickets of the stored history after a reload, where they were opened', () => {
+    const { conv } = setup('s_old');
+    conv.hello();
+    const history: HistoryEntry[] = [
+      { role: 'user', id: 'q1', text: 'A person, please', at: '2026-01-01T00:00:00Z' },
+      { role: 'assistant', id: 'a1', replyTo: 'q1', text: 'Connecting you.', citations: [], confidence: 1, at: '2026-01-01T00:00:01Z' },
+      { role: 'ticket', ticket: 't_1', status: 'open', at: '2026-01-01T00:00:02Z' },
+    ];
+    conv.apply({ type: 'ready', session: 's_old', seq: 9, history });
+    expect(conv.items.map((i) => [i.kind, i.id])).toEqual([['user', 'q1'], ['answer', 'a1'], ['ticket', 't_1']]);
+    // The live event for the same ticket updates it rather than adding a second.
+    conv.apply({ type: 'handoff', seq: 10, ticket: 't_1', status: 'pending' });
+    expect(conv.items.filter((i) => i.kind === 'ticket')).toEqual([{ kind: 'ticket', id: 't_1', status: 'pending' }]);
+  });
+
   it('streams an answer and reports it finished once, with citations and confidence', () => {
     const { conv } = setup();
     conv.apply({ type: 'ready', session: 's', seq: 0, history: [] });

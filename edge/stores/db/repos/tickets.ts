@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, TicketRow } from '../../../core/ports';
 import { feedback, tickets } from '../schema';
 import type { Orm } from './orm';
@@ -24,6 +24,9 @@ export function ticketsRepo(db: Orm): Db['tickets'] {
   };
   return {
     openFor,
+    async ofConversation(conversationId) {
+      return db.select(ticketColumns).from(tickets).where(eq(tickets.conversationId, conversationId)).orderBy(asc(tickets.createdAt));
+    },
     async open(row) {
       // The partial unique index allows one live ticket per conversation: a second request
       // (a double click, two tabs) gets the ticket already open instead of a duplicate.
