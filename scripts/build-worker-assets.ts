@@ -28,7 +28,17 @@ export function buildWorkerAssets(opts: { requireSdk?: boolean } = {}): string {
       return rel !== 'data' && !rel.startsWith(`data${sep}`);
     },
   });
-  if (existsSync(sdk)) cpSync(sdk, join(ASSETS_DIR, 'sdk'), { recursive: true });
+  if (existsSync(sdk)) {
+    cpSync(sdk, join(ASSETS_DIR, 'sdk'), { recursive: true });
+    // Static assets cannot tell a classic script from a module (Node does, by Sec-Fetch-Mode):
+    // the one-line embed `<script src="/sdk/support-chat.js">` gets the script-tag build here,
+    // and module scripts the ES module under its own name.
+    const iife = join(sdk, 'support-chat.iife.js');
+    if (existsSync(iife)) {
+      cpSync(join(sdk, 'support-chat.js'), join(ASSETS_DIR, 'sdk', 'support-chat.esm.js'));
+      cpSync(iife, join(ASSETS_DIR, 'sdk', 'support-chat.js'));
+    }
+  }
   // Generated: keep it out of git without touching the project's .gitignore, and off the CDN.
   writeFileSync(join(ASSETS_DIR, '.gitignore'), '*\n');
   writeFileSync(join(ASSETS_DIR, '.assetsignore'), '.gitignore\n');

@@ -32,4 +32,11 @@ describe('cloud providers inside workerd (the Worker against local OpenAI- and C
     expect(JSON.stringify(chat.messages)).toMatch(/How long does shipping take\?/);
     expect(cohere.requests.length).toBeGreaterThan(0);
   });
+
+  it('serves the one-line embed as the script-tag build, and the ES module by its own name', async () => {
+    const classic = await (await fetch(`${worker.url}/sdk/support-chat.js`)).text();
+    expect(classic).not.toMatch(/export\s*\{/);
+    expect(classic).toMatch(/customElements/);
+    expect(await (await fetch(`${worker.url}/sdk/support-chat.esm.js`)).text()).toMatch(/export\s*\{/);
+  });
 });
