@@ -1,22 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ask, chat, cspViolations, events, openChat, startHarness, stopHarness, storedSession, transcript, visit, type Harness } from './harness';
+import { ask, chat, cspViolations, events, openChat, browserSuite, storedSession, transcript, visit, type Harness } from './harness';
 import { cutAfter, inject, spyState } from './spy';
 
-let h: Harness | null = null;
-beforeAll(async () => {
-  h = await startHarness();
-}, 90_000);
-afterAll(async () => {
-  await stopHarness(h);
-});
-
-/** Skips (outside CI) when no browser could start; see browser.ts. */
-const test = (name: string, fn: (h: Harness) => Promise<void>, timeout = 30_000) =>
-  it(name, async (ctx) => {
-    if (!h) return ctx.skip();
-    await fn(h);
-  }, timeout);
+const test = browserSuite();
 
 async function history(h: Harness, session: string): Promise<{ role: string; text: string }[]> {
   const res = await fetch(`${h.origin}/v1/sessions/${session}`);

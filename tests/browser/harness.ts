@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { launchBrowser, requireBrowser } from './browser';
 import { ensureBuilt } from './build';
@@ -21,6 +22,24 @@ export async function startHarness(): Promise<Harness | null> {
     return null;
   }
   return { server, browser: browser!, origin: `http://127.0.0.1:${server.port}`, contexts: [] };
+}
+
+/**
+ * One server and one browser for the test file; returns `test`, whose tests skip (outside CI)
+ * when no browser could start (under CI startHarness fails instead, see browser.ts).
+ */
+export function browserSuite(before: () => void = () => {}) {
+  let h: Harness | null = null;
+  beforeAll(async () => {
+    before();
+    h = await startHarness();
+  }, 120_000);
+  afterAll(() => stopHarness(h));
+  return (name: string, fn: (h: Harness) => Promise<void>, timeout = 30_000) =>
+    it(name, async (ctx) => {
+      if (!h) return ctx.skip();
+      await fn(h);
+    }, timeout);
 }
 
 export async function stopHarness(h: Harness | null): Promise<void> {

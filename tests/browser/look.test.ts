@@ -2,26 +2,13 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { ROOT } from './build';
-import { ask, chat, cspViolations, openChat, startHarness, stopHarness, visit, type Harness } from './harness';
+import { ask, chat, cspViolations, openChat, browserSuite, visit, type Harness } from './harness';
 import { spyState } from './spy';
 
 const ARTIFACTS = join(ROOT, 'tests/artifacts');
-let h: Harness | null = null;
-beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  h = await startHarness();
-}, 90_000);
-afterAll(async () => {
-  await stopHarness(h);
-});
-
-const test = (name: string, fn: (h: Harness) => Promise<void>, timeout = 30_000) =>
-  it(name, async (ctx) => {
-    if (!h) return ctx.skip();
-    await fn(h);
-  }, timeout);
+const test = browserSuite(() => mkdirSync(ARTIFACTS, { recursive: true }));
 
 const css = (l: Locator, prop: string) => l.evaluate((el, p) => getComputedStyle(el).getPropertyValue(p), prop);
 const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
