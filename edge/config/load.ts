@@ -28,6 +28,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (config.UPSTASH_REDIS_REST_URL && !config.UPSTASH_REDIS_REST_TOKEN) {
     problems.push('UPSTASH_REDIS_REST_TOKEN must be set when UPSTASH_REDIS_REST_URL is');
   }
+  if (config.REDIS_URL && /^https?:/.test(config.REDIS_URL) && !config.UPSTASH_REDIS_REST_TOKEN) {
+    problems.push('REDIS_URL is an https:// (Upstash REST) URL, so UPSTASH_REDIS_REST_TOKEN must be set too');
+  }
   if (!config.EMBEDDING_MODEL.startsWith('local-') && !config.OPENAI_API_KEY && !config.OPENAI_BASE_URL) {
     problems.push(`EMBEDDING_MODEL=${config.EMBEDDING_MODEL} needs OPENAI_API_KEY (or OPENAI_BASE_URL for an OpenAI-compatible server)`);
   }

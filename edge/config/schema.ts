@@ -47,7 +47,8 @@ export const configSchema = z.object({
   COHERE_BASE_URL: optionalUrl(['http:', 'https:']),
   QDRANT_URL: optionalUrl(['http:', 'https:']),
   QDRANT_API_KEY: optionalText,
-  REDIS_URL: optionalUrl(['redis:', 'rediss:']),
+  /** redis:// or rediss:// (a Redis server); https:// with UPSTASH_REDIS_REST_TOKEN (Upstash over REST). */
+  REDIS_URL: optionalUrl(['redis:', 'rediss:', 'https:', 'http:']),
   UPSTASH_REDIS_REST_URL: optionalUrl(['http:', 'https:']),
   UPSTASH_REDIS_REST_TOKEN: optionalText,
   POSTGRES_URL: optionalUrl(['postgres:', 'postgresql:']),
@@ -65,6 +66,14 @@ export const configSchema = z.object({
     .max(2, { message: 'must be at most 2' })
     .default(0.2),
   LLM_MAX_TOKENS: int(16, 32_768, 512),
+
+  /** How long answers in flight may finish after SIGTERM before they are cut short. */
+  SHUTDOWN_GRACE_MS: int(0, 600_000, 25_000),
+  /**
+   * How long a process answering a message may go silent (it renews every third of this)
+   * before another process sharing the stores takes the message over.
+   */
+  TURN_LEASE_MS: int(500, 600_000, 10_000),
 
   /** Messages a visitor may send per minute before `rate_limited`. */
   RATE_LIMIT_PER_MINUTE: int(1, 10_000, 20),

@@ -13,6 +13,7 @@ export function settingsFrom(config: Config): Deps['settings'] {
     maxQuestionChars: Math.min(1000, MAX_MESSAGE_CHARS),
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     answerTimeoutMs: 60_000,
+    turnLeaseMs: config.TURN_LEASE_MS,
     adminToken: config.ADMIN_TOKEN,
   };
 }

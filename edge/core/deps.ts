@@ -15,6 +15,8 @@ export interface Deps {
     rateLimitPerMinute: number;
     /** The longest one answer may take before the visitor is told and the turn ends. */
     answerTimeoutMs: number;
+    /** How long a silent answering process keeps a message before another may take it over. */
+    turnLeaseMs: number;
     /** ADMIN_TOKEN: the admin API is off without it. */
     adminToken?: string;
   };
