@@ -22,17 +22,28 @@ export interface Peer {
 }
 
 /**
- * Holds live events while a replay is being sent, then lets through those the replay did not
- * already cover: without it an event emitted mid-replay could be lost or sent twice.
+ * A connection that sends each event once, in order: live events are held while a replay is
+ * sent, then only those past what it covered go through. Events can reach a process twice or
+ * late (a replay read from the store while the same events arrive over pub/sub), so the filter
+ * stays on after the replay too: any event at or below the last seq sent is dropped.
  */
 export function holdFrames(conn: Connection): { conn: Connection; release(afterSeq: number): void } {
   let held: ServerFrame[] | null = [];
+  let last = -1;
+  const pass = (f: ServerFrame) => {
+    if ('seq' in f && typeof f.seq === 'number') {
+      if (f.seq <= last) return;
+      last = f.seq;
+    }
+    conn.send(f);
+  };
   return {
-    conn: { id: conn.id, send: (f) => (held ? held.push(f) : conn.send(f)) },
+    conn: { id: conn.id, send: (f) => (held ? held.push(f) : pass(f)) },
     release(afterSeq) {
       const queue = held ?? [];
       held = null;
-      for (const f of queue) if (!('seq' in f) || f.seq > afterSeq) conn.send(f);
+      last = Math.max(last, afterSeq);
+      for (const f of queue) pass(f);
     },
   };
 }

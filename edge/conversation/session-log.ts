@@ -1,5 +1,5 @@
 import type { ServerEvent, ServerFrame, UnsequencedEvent } from '../../sdk/protocol';
-import type { Db, SessionStore } from '../core/ports';
+import { sessionChannel, type Db, type NumberedEvent, type SessionStore } from '../core/ports';
 import type { Connection } from './connection';
 
 /**
@@ -7,7 +7,7 @@ import type { Connection } from './connection';
  * SessionStore (`SessionLog`); in a Durable Object, in the object's own storage.
  */
 export interface SessionEvents {
-  /** Loads the session's last seq; `atLeast` lifts it past what a client has seen. */
+  /** The session's last seq now; `atLeast` lifts it past what a client has seen. */
   load(session: string, atLeast?: number): Promise<number>;
   current(session: string): number;
   emit(session: string, event: UnsequencedEvent): Promise<ServerEvent>;
@@ -15,33 +15,42 @@ export interface SessionEvents {
   checkpoint(session: string): Promise<void>;
   /** Events after `after`, or null when the log no longer covers them all. */
   replay(session: string, after: number): Promise<ServerEvent[] | null>;
-  attach(session: string, conn: Connection): void;
+  /** Resolves once `conn` receives every later event, from whichever process emits it. */
+  attach(session: string, conn: Connection): Promise<void>;
   detach(session: string, conn: Connection): void;
   /** Replies that are not events (errors) to every connection of the session. */
   broadcast(session: string, frame: ServerFrame): void;
+  /** Whether a connection of the session is attached here (someone to answer for). */
+  watching(session: string): boolean;
   /** A turn in flight keeps the session's state in memory until released. */
   hold(session: string): void;
   release(session: string): void;
 }
 
 /**
- * Numbers a session's events (seq rises by one per event), keeps them for resume and delivers
- * them to every connection of that session (several tabs share one conversation).
+ * The session log over a `SessionStore`: the store numbers and keeps the events and carries
+ * them to every process, so one conversation can have sockets on several processes (tabs,
+ * reconnects landing elsewhere) and each socket gets every event once, in order. With the
+ * in-memory store it is the same log, confined to one process.
  */
 export class SessionLog implements SessionEvents {
+  /** The last seq this process knows per session in use: the floor of the next number. */
   private readonly seqs = new Map<string, number>();
   private readonly listeners = new Map<string, Set<Connection>>();
+  /** One store subscription per session with listeners here. */
+  private readonly subscriptions = new Map<string, Promise<() => void>>();
   /** Turns in flight per session: their seq must stay in memory even with no listener left. */
   private readonly holds = new Map<string, number>();
 
   constructor(private readonly db: Db, private readonly store: SessionStore) {}
 
-  /** Loads the session's last seq; `atLeast` lifts it past what a client has seen. */
   async load(session: string, atLeast = 0): Promise<number> {
-    let seq = this.seqs.get(session);
-    if (seq === undefined) seq = (await this.db.conversations.get(session))?.lastSeq ?? 0;
-    // After a crash the stored seq can lag what a client saw; never reuse a number it holds.
-    if (atLeast > seq) seq = atLeast;
+    // The store's number is authoritative while it holds the session; the database's last
+    // checkpoint takes over when it expired or was lost.
+    const stored = await this.store.lastSeq(session);
+    const base = stored ?? (await this.db.conversations.get(session))?.lastSeq ?? 0;
+    // After a crash both can lag what a client saw; never reuse a number it holds.
+    const seq = Math.max(base, atLeast, this.seqs.get(session) ?? 0);
     this.seqs.set(session, seq);
     return seq;
   }
@@ -51,12 +60,11 @@ export class SessionLog implements SessionEvents {
   }
 
   async emit(session: string, event: UnsequencedEvent): Promise<ServerEvent> {
-    const seq = (this.seqs.get(session) ?? (await this.load(session))) + 1;
-    this.seqs.set(session, seq);
-    const full = { ...event, seq } as ServerEvent;
-    this.deliver(session, full);
-    await this.store.appendEvent(session, seq, full);
-    return full;
+    const floor = this.seqs.get(session) ?? (await this.load(session));
+    // Delivery comes back through the subscription, in the store's order, to every process.
+    const seq = await this.store.appendEvent(session, event, floor);
+    this.seqs.set(session, Math.max(seq, this.seqs.get(session) ?? 0));
+    return { ...event, seq } as ServerEvent;
   }
 
   /** Persists the last seq so a restarted server continues the numbering. */
@@ -65,26 +73,44 @@ export class SessionLog implements SessionEvents {
     if (seq !== undefined) await this.db.conversations.setLastSeq(session, seq);
   }
 
-  /** Events after `after`, or null when the log no longer covers them all (evicted, restarted). */
   async replay(session: string, after: number): Promise<ServerEvent[] | null> {
-    const current = this.current(session);
-    if (after >= current) return [];
-    const events = ((await this.store.eventsAfter(session, after)) ?? []) as ServerEvent[];
-    const complete = events.length > 0 && events[0].seq === after + 1 && events[events.length - 1].seq === current;
-    return complete ? events : null;
+    const events = await this.store.eventsAfter(session, after);
+    // Nothing kept, but nothing missed either (the store was emptied after the client caught up).
+    if (events === null) return after >= this.current(session) ? [] : null;
+    return events.map((n) => ({ ...(n.event as object), seq: n.seq }) as ServerEvent);
   }
 
-  attach(session: string, conn: Connection): void {
+  async attach(session: string, conn: Connection): Promise<void> {
     let set = this.listeners.get(session);
     if (!set) this.listeners.set(session, (set = new Set()));
     set.add(conn);
+    let subscribed = this.subscriptions.get(session);
+    if (!subscribed) {
+      subscribed = this.store.subscribe(sessionChannel(session), (m) => this.onMessage(session, m));
+      this.subscriptions.set(session, subscribed);
+      // A failed subscribe is not kept: the next attach tries again.
+      subscribed.catch(() => {
+        if (this.subscriptions.get(session) === subscribed) this.subscriptions.delete(session);
+      });
+    }
+    try {
+      await subscribed;
+    } catch (err) {
+      this.detach(session, conn);
+      throw err;
+    }
   }
 
   detach(session: string, conn: Connection): void {
     const set = this.listeners.get(session);
     if (!set) return;
     set.delete(conn);
-    if (set.size === 0) this.listeners.delete(session);
+    if (set.size === 0) {
+      this.listeners.delete(session);
+      const subscribed = this.subscriptions.get(session);
+      this.subscriptions.delete(session);
+      subscribed?.then((unsubscribe) => unsubscribe()).catch(() => {});
+    }
     this.forgetIfIdle(session);
   }
 
@@ -99,14 +125,26 @@ export class SessionLog implements SessionEvents {
     this.forgetIfIdle(session);
   }
 
-  private forgetIfIdle(session: string): void {
-    // The seq is in the database after each turn; memory keeps only sessions in use.
-    if (!this.listeners.has(session) && !this.holds.has(session)) this.seqs.delete(session);
+  watching(session: string): boolean {
+    return this.listeners.has(session);
   }
 
-  /** Replies that are not events (errors, pong) go to every connection of the session too. */
+  /** Every socket of the session, in every process; falls back to this process's when the store is down. */
   broadcast(session: string, frame: ServerFrame): void {
-    this.deliver(session, frame);
+    this.store.publish(sessionChannel(session), { frame }).catch(() => this.deliver(session, frame));
+  }
+
+  private onMessage(session: string, message: unknown): void {
+    const m = message as Partial<NumberedEvent> & { frame?: ServerFrame };
+    if (m.frame) return this.deliver(session, m.frame);
+    if (typeof m.seq !== 'number') return;
+    if (m.seq > (this.seqs.get(session) ?? 0)) this.seqs.set(session, m.seq);
+    this.deliver(session, { ...(m.event as object), seq: m.seq } as ServerEvent);
+  }
+
+  private forgetIfIdle(session: string): void {
+    // The seq is in the store and the database; memory keeps only sessions in use.
+    if (!this.listeners.has(session) && !this.holds.has(session)) this.seqs.delete(session);
   }
 
   private deliver(session: string, frame: ServerFrame): void {

@@ -23,10 +23,14 @@ const UNAVAILABLE = 'Sorry, I can’t answer right now. Please try again in a mo
  * Whatever fails, the visitor gets an answer.end (with what streamed so far and an honest
  * notice) and the history stays consistent.
  */
-export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput): Promise<void> {
+export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput, stop?: AbortSignal): Promise<void> {
   const answerId = deps.newId('a');
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(new Error('answer timed out')), deps.settings.answerTimeoutMs);
+  // A graceful stop whose grace ran out ends the answer like a timeout: told, stored, ended.
+  const onStop = () => abort.abort(stop!.reason);
+  if (stop?.aborted) onStop();
+  else stop?.addEventListener('abort', onStop, { once: true });
   let text = '';
   /** Sources the model found while answering (tool results): citable like the others. */
   const found: Source[] = [];
@@ -56,6 +60,7 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput): Pro
     deps.log.error('answer failed', { stage: prepared ? 'answer' : 'pipeline', site: t.siteId, error: String(err) });
   } finally {
     clearTimeout(timer);
+    stop?.removeEventListener('abort', onStop);
   }
 
   if (!started) await log.emit(t.session, { type: 'answer.start', id: answerId, replyTo: t.messageId, intent: prepared?.intent ?? 'other' });

@@ -16,7 +16,7 @@ const QUERIES = 300;
 export async function benchPipeline(stores: { db: Db; vectors: PgVectorStore; pg: { query(sql: string): Promise<{ rows: unknown[] }> } }, embedder: Embedder, docs: BenchDoc[], n: number): Promise<Row[]> {
   const clock = { now: () => performance.now() };
   const deps: Deps = {
-    settings: { topK: 20, rerankTopN: 4, maxContextTokens: 1500, cacheTtlSeconds: 0, maxQuestionChars: 1000, rateLimitPerMinute: 1e9, answerTimeoutMs: 60_000 },
+    settings: { topK: 20, rerankTopN: 4, maxContextTokens: 1500, cacheTtlSeconds: 0, maxQuestionChars: 1000, rateLimitPerMinute: 1e9, answerTimeoutMs: 60_000, turnLeaseMs: 10_000 },
     db: stores.db,
     vectors: stores.vectors,
     embedder,

@@ -77,12 +77,16 @@ export class DurableSessionEvents implements SessionEvents {
     return complete ? events : null;
   }
 
-  attach(_session: string, conn: Connection): void {
+  async attach(_session: string, conn: Connection): Promise<void> {
     this.attached.set(conn.id, conn);
   }
 
   detach(_session: string, conn: Connection): void {
     if (this.attached.get(conn.id) === conn) this.attached.delete(conn.id);
+  }
+
+  watching(): boolean {
+    return this.attached.size > 0 || this.sockets().length > 0;
   }
 
   broadcast(_session: string, frame: ServerFrame): void {
