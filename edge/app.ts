@@ -32,7 +32,7 @@ export function createApp(deps: Deps, runtime: AppRuntime = {}) {
     c.header('Access-Control-Max-Age', '86400');
     return c.body(null, 204);
   });
-  mountHealth(app, deps);
+  mountHealth(app, deps, () => chat.isDraining);
   mountAdmin(app, deps);
   mountChatHttp(app, deps, chat);
   if (runtime.upgradeWebSocket) mountWebSocket(app, deps, chat, runtime.upgradeWebSocket);

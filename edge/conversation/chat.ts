@@ -142,6 +142,10 @@ export class ChatService {
     });
   }
 
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
   /** Settles when every turn queued so far for the session has finished. */
   idle(session: string): Promise<void> {
     return this.queues.get(session) ?? Promise.resolve();

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import type { UpgradeWebSocket, WSContext } from 'hono/ws';
-import { CLOSE_FORBIDDEN, CLOSE_UNKNOWN_SITE, MAX_FRAME_BYTES, parseClientFrame, type ServerFrame } from '../../sdk/protocol';
+import { CLOSE_FORBIDDEN, CLOSE_RESTARTING, CLOSE_UNKNOWN_SITE, MAX_FRAME_BYTES, parseClientFrame, type ServerFrame } from '../../sdk/protocol';
 import type { Deps } from '../core/deps';
 import { error, type ChatService, type Peer } from '../conversation/chat';
 import { checkSite } from './site-access';
@@ -16,6 +16,8 @@ export function mountWebSocket(app: Hono, deps: Deps, chat: ChatService, upgrade
       let chain: Promise<void> = Promise.resolve();
       return {
         onOpen(_event, ws) {
+          // Opened while this process stops: the client retries, and lands on one that stays.
+          if (chat.isDraining) return ws.close(CLOSE_RESTARTING, 'server restarting');
           if (!check.ok) {
             send(ws, error(check.code, check.message));
             ws.close(check.code === 'forbidden_origin' ? CLOSE_FORBIDDEN : CLOSE_UNKNOWN_SITE, check.code);

@@ -148,3 +148,5 @@ export type UnsequencedEvent = ServerEvent extends infer E
 /** Close codes the client should not retry on: reconnecting cannot fix them. */
 export const CLOSE_FORBIDDEN = 4403;
 export const CLOSE_UNKNOWN_SITE = 4404;
+/** The server is restarting (a deploy, a scale-in): reconnect, and another process resumes the session. */
+export const CLOSE_RESTARTING = 1012;

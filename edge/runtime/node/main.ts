@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../../config/load';
 import { consoleLogger } from '../../ops/logger';
 import { startServer } from './server';
+import { StartupError } from './startup-error';
 
 // A .env file beside package.json is the usual place for local settings; the environment wins.
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -20,7 +21,9 @@ try {
 const log = consoleLogger({ level: config.LOG_LEVEL, json: process.env.LOG_FORMAT === 'json' });
 const started = Date.now();
 const server = await startServer(config, log).catch((err) => {
-  log.error(`could not start: ${err instanceof Error ? err.message : String(err)}`);
+  // A server it cannot reach or use: the variable and the reason, on one line.
+  if (err instanceof StartupError) console.error(err.message);
+  else log.error(`could not start: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });
 log.info(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: open ${server.url} for the demo shop with the assistant`);
@@ -28,11 +31,18 @@ log.info(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: open ${serve
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, async () => {
+    // A second signal means "now": the operator gave up on the grace period.
     if (stopping) process.exit(1);
     stopping = true;
-    log.info('shutting down');
-    await server.close();
-    process.exit(0);
+    log.info(`${signal}: draining (answers in flight get up to ${config.SHUTDOWN_GRACE_MS} ms)`);
+    try {
+      await server.close();
+      log.info('stopped');
+      process.exit(0);
+    } catch (err) {
+      log.error('shutdown failed', { error: String(err) });
+      process.exit(1);
+    }
   });
 }
 process.on('unhandledRejection', (err) => log.error('unhandled rejection', { error: String(err) }));

@@ -4,6 +4,7 @@ import { createNodeWebSocket } from '@hono/node-ws';
 import { Hono } from 'hono';
 import { fileURLToPath } from 'node:url';
 import { relative, resolve } from 'node:path';
+import { CLOSE_RESTARTING } from '../../../sdk/protocol';
 import { createApp } from '../../app';
 import { describeProviders } from '../../config/load';
 import type { Config } from '../../config/schema';
@@ -19,7 +20,12 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export interface RunningServer {
   url: string;
   port: number;
-  close(): Promise<void>;
+  /**
+   * A graceful stop: stops accepting, asks every socket to reconnect elsewhere (1012), lets
+   * answers in flight finish within `graceMs` (default SHUTDOWN_GRACE_MS), then closes the
+   * stores, which flushes their writes.
+   */
+  close(opts?: { graceMs?: number }): Promise<void>;
 }
 
 /** The Node runtime: builds deps, seeds the demo, serves the app, the demo site and the SDK. */
@@ -48,7 +54,7 @@ async function serveApp(config: Config, log: Logger, deps: Deps, closeDeps: () =
 
   const root = new Hono();
   const { injectWebSocket, upgradeWebSocket, wss } = createNodeWebSocket({ app: root });
-  const { app } = createApp(deps, { upgradeWebSocket });
+  const { app, chat } = createApp(deps, { upgradeWebSocket });
   root.route('/', app);
   // serveStatic resolves against the working directory; relative paths keep `npm start` anywhere in the repo.
   const rel = (dir: string) => relative(process.cwd(), resolve(ROOT, dir)) || '.';
@@ -67,17 +73,21 @@ async function serveApp(config: Config, log: Logger, deps: Deps, closeDeps: () =
 
   await ensureDemoSite(deps, config, port);
   const url = `http://localhost:${port}`;
+  let closing: Promise<void> | null = null;
   return {
     url,
     port,
-    async close() {
-      await new Promise<void>((ok) => {
-        server.close(() => ok());
-        // Open sockets would keep close() waiting forever; their clients resume elsewhere.
-        for (const ws of wss.clients) ws.close(1001, 'server shutting down');
+    close: (opts = {}) =>
+      (closing ??= (async () => {
+        const drained = chat.drain(opts.graceMs ?? config.SHUTDOWN_GRACE_MS);
+        const closed = new Promise<void>((ok) => server.close(() => ok()));
+        // Their clients reconnect to another process, which resumes the session from the shared
+        // log; the answers still running here keep publishing into it until they end.
+        for (const ws of wss.clients) ws.close(CLOSE_RESTARTING, 'server restarting');
+        await drained;
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-      });
-      await closeDeps();
-    },
+        await closed;
+        await closeDeps();
+      })()),
   };
 }
