@@ -15,7 +15,8 @@ import { listen, record, sendJson, terms, type Recorded } from './http';
 import { groundedModel } from './openai-model';
 
 export type ChatReply =
-  | { type: 'text'; text: string; model?: string; finish?: 'stop' | 'length' | 'content_filter' }
+  /** `pieceDelayMs`: a pause before each streamed piece, for an answer that takes a while. */
+  | { type: 'text'; text: string; model?: string; finish?: 'stop' | 'length' | 'content_filter'; pieceDelayMs?: number }
   | { type: 'tool_calls'; calls: { name: string; arguments: unknown; id?: string }[] }
   | { type: 'error'; status: number; message?: string; errorType?: string; code?: string | null; headers?: Record<string, string> }
   /** Streams `afterPieces` pieces of the text, then drops the connection. */
@@ -180,7 +181,12 @@ async function answerChat(res: ServerResponse, chat: ChatRequest, reply: ChatRep
     delta({ role: 'assistant', content: '', refusal: null });
     const pieces = text.match(/\s*\S+/g) ?? [];
     const stopAt = reply.type === 'cut' ? reply.afterPieces : reply.type === 'stall' ? (reply.afterPieces ?? 0) : pieces.length;
-    for (const p of pieces.slice(0, stopAt)) delta({ content: p });
+    const pause = reply.type === 'text' ? (reply.pieceDelayMs ?? 0) : 0;
+    for (const p of pieces.slice(0, stopAt)) {
+      if (pause > 0) await new Promise((ok) => setTimeout(ok, pause));
+      if (res.destroyed) return; // the client went away (its process was killed)
+      delta({ content: p });
+    }
     if (reply.type === 'cut' || reply.type === 'stall') {
       // Let what was written reach the client first, as a connection dropped mid-answer would.
       await new Promise<void>((ok) => res.write('', () => ok()));
