@@ -14,15 +14,40 @@ export function localOrigins(config: Config, port: number): string[] {
   return origins;
 }
 
-/** The `demo` site exists whatever else is configured, and follows the port actually bound. */
+/**
+ * The `demo` site exists whatever else is configured, and accepts the port actually bound.
+ * Processes sharing one database add their origins rather than replace each other's.
+ */
 export async function ensureDemoSite(deps: Deps, config: Config, port: number): Promise<void> {
   const existing = await deps.db.sites.get(DEMO_SITE);
-  await deps.db.sites.upsert({ id: DEMO_SITE, name: existing?.name ?? 'Demo shop', allowedOrigins: localOrigins(config, port) });
+  const origins = [...new Set([...(existing?.allowedOrigins ?? []), ...localOrigins(config, port)])];
+  await deps.db.sites.upsert({ id: DEMO_SITE, name: existing?.name ?? 'Demo shop', allowedOrigins: origins });
 }
 
-/** An empty demo site gets the sample shop's data, with progress in the log. */
+/** How long a process waits for another one that is loading the demo data into a shared database. */
+const SEED_WAIT_MS = 120_000;
+
+/**
+ * An empty demo site gets the sample shop's data, with progress in the log. Processes that
+ * start together on shared stores load it once: one holds the lease, the others wait for it.
+ */
 export async function loadDemoData(deps: Deps, demoDataDir: string, baseDir: string): Promise<void> {
   if ((await deps.db.documents.count(DEMO_SITE)) > 0) return;
+  const owner = deps.newId('seed');
+  const deadline = deps.clock.now() + SEED_WAIT_MS;
+  while (!(await deps.sessions.lease('seed:demo', owner, SEED_WAIT_MS))) {
+    if (deps.clock.now() > deadline) throw new Error('another process has been loading the demo data for too long');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  try {
+    if ((await deps.db.documents.count(DEMO_SITE)) > 0) return; // loaded by the process we waited for
+    await seed(deps, demoDataDir, baseDir);
+  } finally {
+    await deps.sessions.unlease('seed:demo', owner).catch(() => {});
+  }
+}
+
+async function seed(deps: Deps, demoDataDir: string, baseDir: string): Promise<void> {
   if (!existsSync(demoDataDir)) {
     deps.log.warn(`no demo data at ${demoDataDir}; the demo site starts empty (load yours with npm run ingest)`);
     return;
