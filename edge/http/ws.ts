@@ -37,7 +37,9 @@ export function mountWebSocket(app: Hono, deps: Deps, chat: ChatService, upgrade
             .then(() => chat.handle(p, parsed.frame))
             .catch((err) => {
               deps.log.error('frame failed', { type: parsed.frame.type, error: String(err) });
-              send(ws, error('unavailable', 'the server could not handle that just now; please retry'));
+              // With the message's id the widget keeps it and sends it again shortly.
+              const ref = parsed.frame.type === 'message' ? parsed.frame.id : undefined;
+              send(ws, error('unavailable', 'the server could not handle that just now; please retry', ref));
             });
         },
         onClose() {
