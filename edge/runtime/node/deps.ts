@@ -7,8 +7,7 @@ import { trainIntentClassifier } from '../../pipeline/intent/train';
 import { selectProviders, selectVectorStore, type SelectOptions } from '../../providers/select';
 import { MemorySessionStore } from '../../stores/memory/session-store';
 import { RefusingVectorStore } from '../../stores/vectors/refusing';
-import { migratePostgres, openPostgres } from '../../stores/db/postgres';
-import { PgVectorStore } from '../../stores/vectors/pgvector';
+import { openServerPostgres } from './server-postgres';
 import { openEmbeddedStores } from './stores';
 
 export interface NodeDeps {
@@ -25,7 +24,7 @@ export interface NodeDepsOptions {
 /** Builds every dependency once, from validated config: cloud providers where configured, embedded ones otherwise. */
 export async function buildNodeDeps(config: Config, log: Logger, opts: NodeDepsOptions = {}): Promise<NodeDeps> {
   const clock = { now: () => performance.timeOrigin + performance.now() };
-  const stores = await openStores(config, opts.inMemory === true);
+  const stores = await openStores(config, opts.inMemory === true, log);
   const providers = selectProviders(config, { clock, ...opts.providers, log });
   let vectors: VectorStore = selectVectorStore(config, () => stores.vectors, { log, clock: opts.providers?.clock ?? clock, policy: opts.providers?.policies?.vectors });
   try {
@@ -54,17 +53,11 @@ export async function buildNodeDeps(config: Config, log: Logger, opts: NodeDepsO
 }
 
 /**
- * PostgreSQL when POSTGRES_URL is set (migrated at start, vectors in its pgvector when it has
- * it), the embedded PGlite otherwise.
+ * PostgreSQL when POSTGRES_URL is set (migrated at start; it must hold the vectors in its
+ * pgvector unless QDRANT_URL sends them to Qdrant), the embedded PGlite otherwise.
  */
-async function openStores(config: Config, inMemory: boolean): Promise<{ db: Deps['db']; vectors: VectorStore; close(): Promise<void> }> {
+async function openStores(config: Config, inMemory: boolean, log: Logger): Promise<{ db: Deps['db']; vectors: VectorStore; close(): Promise<void> }> {
   if (!config.POSTGRES_URL) return openEmbeddedStores({ dataDir: inMemory ? null : config.DATA_DIR });
-  const pg = openPostgres(config.POSTGRES_URL);
-  try {
-    await migratePostgres(pg.orm);
-  } catch (err) {
-    await pg.close();
-    throw new Error(`could not migrate the database at POSTGRES_URL: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  return { db: pg.db, vectors: new PgVectorStore(pg.sql), close: pg.close };
+  // selectVectorStore picks Qdrant whenever QDRANT_URL is set: only without it is pgvector required.
+  return openServerPostgres(config.POSTGRES_URL, { vectors: !config.QDRANT_URL, log });
 }

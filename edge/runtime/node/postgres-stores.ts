@@ -6,7 +6,8 @@
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { IndexInfo } from '../../core/ports';
 import { migrationsFolder } from '../../stores/db/migrate';
-import { migratePostgres, openPostgres, type OpenedPostgres } from '../../stores/db/postgres';
+import { applyMigrations, hasPgvector, openPostgres, type OpenedPostgres } from '../../stores/db/postgres';
+import type { SqlClient } from '../../stores/vectors/pgvector';
 import { PgVectorStore, type PgVectorOptions } from '../../stores/vectors/pgvector';
 
 export class TargetDatabaseError extends Error {
@@ -32,19 +33,25 @@ export interface MigrateResult {
 /** Where the vectors live is pgvector here; a server without it gets this explanation. */
 export const NO_PGVECTOR =
   'this PostgreSQL server has no pgvector extension, so it cannot hold the vector index. The relational ' +
-  'tables are fine on it; for vectors use a server with pgvector (Neon has it: it is created for you) ' +
-  'or, once the providers land, Qdrant';
+  'tables are fine on it; for vectors install pgvector on it (e.g. the postgresql-15-pgvector package: ' +
+  'the extension is then created for you; Neon has it) or set QDRANT_URL to keep vectors in Qdrant';
 
+/**
+ * Migrations, then the pgvector index, under the schema lock the server also takes at start:
+ * a deploy that runs this while processes start is safe.
+ */
 export async function migrateTarget(url: string, opts: { vectorIndex?: IndexInfo | null } = {}): Promise<MigrateResult> {
   const pg = openPostgres(url, { max: 2 });
   try {
-    const before = await appliedHashes(pg);
-    await migratePostgres(pg.orm);
-    const applied = (await appliedHashes(pg)).size - before.size;
-    if (opts.vectorIndex === null) return { applied, vectors: 'skipped' };
-    if (!(await hasPgvector(pg))) return { applied, vectors: 'no-pgvector' };
-    if (opts.vectorIndex) await new PgVectorStore(pg.sql).ensure(opts.vectorIndex);
-    return { applied, vectors: 'ready' };
+    return await pg.exclusive(async ({ orm, sql }) => {
+      const before = await appliedHashes(sql);
+      await applyMigrations(orm);
+      const applied = (await appliedHashes(sql)).size - before.size;
+      if (opts.vectorIndex === null) return { applied, vectors: 'skipped' };
+      if (!(await hasPgvector(sql))) return { applied, vectors: 'no-pgvector' };
+      if (opts.vectorIndex) await new PgVectorStore(sql).ensure(opts.vectorIndex);
+      return { applied, vectors: 'ready' };
+    });
   } finally {
     await pg.close();
   }
@@ -54,14 +61,14 @@ export async function migrateTarget(url: string, opts: { vectorIndex?: IndexInfo
 export async function openPostgresStores(url: string, vectorOptions?: PgVectorOptions): Promise<PostgresStores> {
   const pg = openPostgres(url);
   try {
-    const applied = await appliedHashes(pg);
+    const applied = await appliedHashes(pg.sql);
     const pending = readMigrationFiles({ migrationsFolder }).filter((m) => !applied.has(m.hash)).length;
     if (pending > 0) {
       throw new TargetDatabaseError(
         `the database schema is ${applied.size === 0 ? 'not there' : `${pending} migration(s) behind`}; run: npm run db:migrate -- --target <url>`,
       );
     }
-    if (!(await hasPgvector(pg))) throw new TargetDatabaseError(NO_PGVECTOR);
+    if (!(await hasPgvector(pg.sql))) throw new TargetDatabaseError(NO_PGVECTOR);
     return { db: pg.db, vectors: new PgVectorStore(pg.sql, vectorOptions), close: pg.close };
   } catch (err) {
     await pg.close();
@@ -69,14 +76,9 @@ export async function openPostgresStores(url: string, vectorOptions?: PgVectorOp
   }
 }
 
-async function appliedHashes(pg: OpenedPostgres): Promise<Set<string>> {
-  const { rows } = await pg.sql.query<{ t: string | null }>(`SELECT to_regclass('drizzle.__drizzle_migrations')::text AS t`);
+async function appliedHashes(sql: SqlClient): Promise<Set<string>> {
+  const { rows } = await sql.query<{ t: string | null }>(`SELECT to_regclass('drizzle.__drizzle_migrations')::text AS t`);
   if (!rows[0].t) return new Set();
-  const res = await pg.sql.query<{ hash: string }>('SELECT hash FROM drizzle.__drizzle_migrations');
+  const res = await sql.query<{ hash: string }>('SELECT hash FROM drizzle.__drizzle_migrations');
   return new Set(res.rows.map((r) => r.hash));
-}
-
-async function hasPgvector(pg: OpenedPostgres): Promise<boolean> {
-  const { rows } = await pg.sql.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'vector'`);
-  return rows.length > 0;
 }
