@@ -33,6 +33,11 @@ export class LocalChannels {
     };
   }
 
+  /** Whether anyone here still listens: a store drops its server-side subscription when not. */
+  has(channel: string): boolean {
+    return this.channels.has(channel);
+  }
+
   get size(): number {
     return this.channels.size;
   }

@@ -3,16 +3,22 @@
  * expiry is lazy against the injected clock: no timers, so nothing keeps the process alive and
  * tests drive time by hand. Values are copied through JSON on the way in and out, so callers
  * see exactly what a Redis-backed store would give them (and cannot mutate what is stored).
+ * Events follow the Redis stores' rules (edge/stores/redis/scripts.ts): consecutive seqs per
+ * session, a floor above the last starts afresh, subscribers get the same `{seq, event}` text.
  */
-import type { Clock, Logger, SessionStore } from '../../core/ports';
+import { sessionChannel, type Clock, type Logger, type NumberedEvent, type SessionStore } from '../../core/ports';
 import { LocalChannels } from '../local-channels';
+import { positive, toJson, wholeNumber } from '../redis/scripts';
 
 export interface MemorySessionStoreOptions {
   clock: Clock;
   /** Events kept per session for resume; older ones are dropped. */
   maxEventsPerSession?: number;
   maxSessions?: number;
-  /** Bound for the cache, and separately for claims and rate-limit windows. */
+  /**
+   * Bound for the cache, and separately for leases and rate-limit windows. A lease pushed out
+   * by newer ones is free again: leases live seconds, so the bound is only reached under abuse.
+   */
   maxCacheEntries?: number;
   /** A session untouched this long is forgotten (its client can no longer resume). */
   sessionTtlSeconds?: number;
@@ -26,9 +32,8 @@ interface Expiring<T> {
 }
 
 interface SessionLog {
-  events: { seq: number; event: string }[];
-  /** Highest seq dropped for the bound: a resume from before it cannot be served whole. */
-  droppedThrough: number;
+  /** Consecutive seqs, oldest first, each with its `{seq, event}` JSON as stored and published. */
+  events: { seq: number; entry: string }[];
   expiresAt: number;
 }
 
@@ -53,12 +58,14 @@ class Lru<V extends { expiresAt: number }> {
     while (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
   }
 
+  delete(key: string): void {
+    this.map.delete(key);
+  }
+
   get size(): number {
     return this.map.size;
   }
 }
-
-const copy = <T>(value: T): string => JSON.stringify(value ?? null);
 
 export class MemorySessionStore implements SessionStore {
   private readonly clock: Clock;
@@ -66,7 +73,7 @@ export class MemorySessionStore implements SessionStore {
   private readonly sessionTtlMs: number;
   private readonly sessions: Lru<SessionLog>;
   private readonly cache: Lru<Expiring<string>>;
-  private readonly claims: Lru<Expiring<true>>;
+  private readonly leases: Lru<Expiring<string>>;
   private readonly windows: Lru<Expiring<number>>;
   private readonly channels: LocalChannels;
 
@@ -77,33 +84,56 @@ export class MemorySessionStore implements SessionStore {
     const maxEntries = positive(opts.maxCacheEntries ?? 10_000, 'maxCacheEntries');
     this.sessions = new Lru(positive(opts.maxSessions ?? 10_000, 'maxSessions'));
     this.cache = new Lru(maxEntries);
-    this.claims = new Lru(maxEntries);
+    this.leases = new Lru(maxEntries);
     this.windows = new Lru(maxEntries);
     this.channels = new LocalChannels(opts.log);
   }
 
-  async eventsAfter(session: string, after: number): Promise<unknown[] | null> {
-    const log = this.sessions.get(session, this.clock.now());
-    if (!log) return null;
-    // Events the client missed were dropped: resuming would hide a gap, so refuse.
-    if (after < log.droppedThrough) return null;
-    return log.events.filter((e) => e.seq > after).map((e) => JSON.parse(e.event) as unknown);
-  }
-
-  async appendEvent(session: string, seq: number, event: unknown): Promise<void> {
+  /** Delivered to this store's subscribers before it resolves: they are all there is. */
+  async appendEvent(session: string, event: unknown, floor: number): Promise<number> {
+    wholeNumber(floor, 'floor');
     const now = this.clock.now();
-    const log = this.sessions.get(session, now) ?? { events: [], droppedThrough: 0, expiresAt: 0 };
-    log.events.push({ seq, event: copy(event) });
-    while (log.events.length > this.maxEvents) log.droppedThrough = log.events.shift()!.seq;
+    const log = this.sessions.get(session, now) ?? { events: [], expiresAt: 0 };
+    let last = log.events.at(-1)?.seq ?? 0;
+    if (floor > last) {
+      log.events = [];
+      last = floor;
+    }
+    const seq = last + 1;
+    const entry = `{"seq":${seq},"event":${toJson(event)}}`;
+    log.events.push({ seq, entry });
+    if (log.events.length > this.maxEvents) log.events.splice(0, log.events.length - this.maxEvents);
     log.expiresAt = now + this.sessionTtlMs;
     this.sessions.set(session, log);
+    this.channels.deliver(sessionChannel(session), entry);
+    return seq;
   }
 
-  async claim(key: string, ttlSeconds: number): Promise<boolean> {
+  async lastSeq(session: string): Promise<number | null> {
+    return this.sessions.get(session, this.clock.now())?.events.at(-1)?.seq ?? null;
+  }
+
+  async eventsAfter(session: string, after: number): Promise<NumberedEvent[] | null> {
+    wholeNumber(after, 'after');
+    const events = this.sessions.get(session, this.clock.now())?.events;
+    if (!events?.length) return null;
+    const from = after + 1 - events[0].seq;
+    // Before the first kept event the client missed dropped ones; past the last it counts
+    // events this store never gave. Either way a resume from here would hide a gap.
+    if (from < 0 || from > events.length) return null;
+    return events.slice(from).map((e) => JSON.parse(e.entry) as NumberedEvent);
+  }
+
+  async lease(key: string, owner: string, ttlMs: number): Promise<boolean> {
     const now = this.clock.now();
-    if (this.claims.get(key, now)) return false;
-    this.claims.set(key, { value: true, expiresAt: now + ttlSeconds * 1000 });
+    const held = this.leases.get(key, now);
+    if (held && held.value !== owner) return false;
+    this.leases.set(key, { value: owner, expiresAt: now + positive(Math.ceil(ttlMs), 'ttlMs') });
     return true;
+  }
+
+  async unlease(key: string, owner: string): Promise<void> {
+    if (this.leases.get(key, this.clock.now())?.value === owner) this.leases.delete(key);
   }
 
   async cacheGet<T>(key: string): Promise<T | null> {
@@ -113,7 +143,7 @@ export class MemorySessionStore implements SessionStore {
 
   async cacheSet<T>(key: string, value: T, ttlSeconds: number): Promise<void> {
     const now = this.clock.now();
-    this.cache.set(key, { value: copy(value), expiresAt: now + ttlSeconds * 1000 });
+    this.cache.set(key, { value: toJson(value), expiresAt: now + ttlSeconds * 1000 });
   }
 
   async rateLimit(key: string, limit: number, windowSeconds: number): Promise<number> {
@@ -127,26 +157,25 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async publish(channel: string, message: unknown): Promise<void> {
-    this.channels.deliver(channel, copy(message));
+    this.channels.deliver(channel, toJson(message));
   }
 
-  subscribe(channel: string, fn: (message: unknown) => void): () => void {
+  async subscribe(channel: string, fn: (message: unknown) => void): Promise<() => void> {
     return this.channels.subscribe(channel, fn);
   }
 
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {}
+
   /** Entry counts, for tests and health pages. */
-  sizes(): { sessions: number; cache: number; claims: number; windows: number; channels: number } {
+  sizes(): { sessions: number; cache: number; leases: number; windows: number; channels: number } {
     return {
       sessions: this.sessions.size,
       cache: this.cache.size,
-      claims: this.claims.size,
+      leases: this.leases.size,
       windows: this.windows.size,
       channels: this.channels.size,
     };
   }
-}
-
-function positive(n: number, what: string): number {
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${what} must be a positive integer`);
-  return n;
 }
