@@ -47,9 +47,13 @@ export function ensureRedisServer(): Promise<void> {
   return installing;
 }
 
-export async function startRedis(): Promise<RunningRedis> {
+/**
+ * Starts redis-server; with `port`, on that port (a test that stops a server and starts a new
+ * one where clients expect it, to see them reconnect by themselves).
+ */
+export async function startRedis(opts: { port?: number } = {}): Promise<RunningRedis> {
   await ensureRedisServer();
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'],

@@ -1,0 +1,194 @@
+/**
+ * SessionStore on a Redis server through node-redis, shared by every process pointed at it.
+ * The session layout and the scripts are those of the Upstash store (./scripts.ts): numbering,
+ * keeping and publishing an event is one Lua script, so it is atomic across processes and
+ * subscribers see events in seq order. Leases are a compare-and-set script on a PX key; cache
+ * entries are `{"v": value}` JSON with EX; rate limits a fixed-window INCR + EXPIRE.
+ *
+ * Subscriptions share one dedicated connection: the first local listener of a channel
+ * subscribes in Redis, the last to leave unsubscribes; messages are handed to each listener as
+ * its own copy (LocalChannels). The store's own publishes come back through Redis like anyone
+ * else's, so there is exactly one path, whichever process published.
+ */
+import { createHash } from 'node:crypto';
+import { sessionChannel, type Clock, type Logger, type NumberedEvent, type SessionStore } from '../../core/ports';
+import { LocalChannels } from '../local-channels';
+import { errorText, RedisConnections, type RedisConnectionOptions } from './connection';
+import {
+  APPEND_EVENT,
+  EVENTS_AFTER,
+  LEASE,
+  positive,
+  seconds,
+  seqOfEntry,
+  sessionKeys,
+  toJson,
+  UNLEASE,
+  wholeNumber,
+} from './scripts';
+
+export interface RedisSessionStoreOptions extends RedisConnectionOptions {
+  /** Places the rate-limit windows; default `Date.now`. Expiry is Redis' own clock. */
+  clock?: Clock;
+  log?: Pick<Logger, 'warn' | 'info'>;
+  /** Events kept per session for resume; older ones are dropped. */
+  maxEventsPerSession?: number;
+  /** A session untouched this long is forgotten (its client can no longer resume). */
+  sessionTtlSeconds?: number;
+  /** Key and channel prefix, so several sites or environments can share one database. */
+  prefix?: string;
+}
+
+const sha1 = (script: string) => createHash('sha1').update(script).digest('hex');
+const SCRIPTS = { APPEND_EVENT, EVENTS_AFTER, LEASE, UNLEASE };
+type ScriptName = keyof typeof SCRIPTS;
+const SHAS = Object.fromEntries(Object.entries(SCRIPTS).map(([k, v]) => [k, sha1(v)])) as Record<ScriptName, string>;
+
+export class RedisSessionStore implements SessionStore {
+  private readonly conn: RedisConnections;
+  private readonly clock: Clock;
+  private readonly maxEvents: number;
+  private readonly sessionTtl: number;
+  private readonly timeoutMs: number;
+  private readonly keys: ReturnType<typeof sessionKeys>;
+  private readonly local: LocalChannels;
+  /** Channels subscribed (or being subscribed) in Redis, by their Redis name. */
+  private readonly remote = new Map<string, Promise<void>>();
+  private readonly dispatch = (message: string, channel: string) => this.local.deliver(channel, message);
+
+  constructor(opts: RedisSessionStoreOptions) {
+    this.conn = new RedisConnections(opts);
+    this.clock = opts.clock ?? { now: () => Date.now() };
+    this.maxEvents = positive(opts.maxEventsPerSession ?? 1000, 'maxEventsPerSession');
+    this.sessionTtl = positive(opts.sessionTtlSeconds ?? 86_400, 'sessionTtlSeconds');
+    this.timeoutMs = opts.commandTimeoutMs ?? 5000;
+    this.keys = sessionKeys(opts.prefix ?? 'sc:');
+    this.local = new LocalChannels(opts.log);
+  }
+
+  /** Connects both connections; keeps retrying until then, so race it with a deadline. */
+  connect(): Promise<void> {
+    return this.conn.connect();
+  }
+
+  /** Why the last connection attempt failed, for a start-up message. */
+  get lastError(): string | null {
+    return this.conn.lastError;
+  }
+
+  async appendEvent(session: string, event: unknown, floor: number): Promise<number> {
+    const args = [toJson(event), String(wholeNumber(floor, 'floor')), String(this.maxEvents), String(this.sessionTtl)];
+    args.push(this.keys.channel(sessionChannel(session)));
+    return Number(await this.script('APPEND_EVENT', [this.keys.events(session)], args));
+  }
+
+  async lastSeq(session: string): Promise<number | null> {
+    const tail = await this.conn.commands.lIndex(this.keys.events(session), -1);
+    return tail === null ? null : seqOfEntry(String(tail));
+  }
+
+  async eventsAfter(session: string, after: number): Promise<NumberedEvent[] | null> {
+    const entries = await this.script('EVENTS_AFTER', [this.keys.events(session)], [String(wholeNumber(after, 'after'))]);
+    if (entries === null) return null;
+    return (entries as string[]).map((e) => JSON.parse(String(e)) as NumberedEvent);
+  }
+
+  async lease(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    const ms = positive(Math.ceil(ttlMs), 'ttlMs');
+    return Number(await this.script('LEASE', [this.keys.lease(key)], [owner, String(ms)])) === 1;
+  }
+
+  async unlease(key: string, owner: string): Promise<void> {
+    await this.script('UNLEASE', [this.keys.lease(key)], [owner]);
+  }
+
+  async cacheGet<T>(key: string): Promise<T | null> {
+    const raw = await this.conn.commands.get(this.keys.cache(key));
+    return raw === null ? null : ((JSON.parse(String(raw)) as { v: T }).v ?? null);
+  }
+
+  async cacheSet<T>(key: string, value: T, ttlSeconds: number): Promise<void> {
+    await this.conn.commands.set(this.keys.cache(key), `{"v":${toJson(value)}}`, { EX: seconds(ttlSeconds) });
+  }
+
+  /** The window follows the injected clock, so tests can move it; its key expires in Redis time. */
+  async rateLimit(key: string, limit: number, windowSeconds: number): Promise<number> {
+    const now = this.clock.now();
+    const windowMs = seconds(windowSeconds) * 1000;
+    const window = Math.floor(now / windowMs);
+    const windowEnd = (window + 1) * windowMs;
+    const k = this.keys.rate(key, window);
+    const [count] = await this.conn.commands.multi().incr(k).expire(k, seconds(windowSeconds)).exec();
+    return Number(count) <= limit ? 0 : Math.max(1, Math.ceil((windowEnd - now) / 1000));
+  }
+
+  async publish(channel: string, message: unknown): Promise<void> {
+    await this.conn.commands.publish(this.keys.channel(channel), toJson(message));
+  }
+
+  async subscribe(channel: string, fn: (message: unknown) => void): Promise<() => void> {
+    const name = this.keys.channel(channel);
+    const off = this.local.subscribe(name, fn);
+    try {
+      await this.listen(name);
+    } catch (err) {
+      this.leave(name, off);
+      throw err;
+    }
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      this.leave(name, off);
+    };
+  }
+
+  async ping(): Promise<void> {
+    // Without the subscriber, events of other processes would be missed: not ready either.
+    if (!this.conn.subscriber.isReady) throw new Error('redis subscriptions are disconnected');
+    await this.conn.commands.ping();
+  }
+
+  async close(): Promise<void> {
+    this.remote.clear();
+    await this.conn.close();
+  }
+
+  private listen(name: string): Promise<void> {
+    const existing = this.remote.get(name);
+    if (existing) return existing;
+    const sub = this.conn.subscriber;
+    // A SUBSCRIBE written while offline would wait for the reconnect: refuse now instead.
+    if (!sub.isReady) return Promise.reject(new Error(`redis is unreachable (${this.conn.lastError ?? 'disconnected'})`));
+    const subscribed = deadline(sub.subscribe(name, this.dispatch), this.timeoutMs, `SUBSCRIBE ${name}`);
+    this.remote.set(name, subscribed);
+    return subscribed;
+  }
+
+  private leave(name: string, off: () => void): void {
+    off();
+    if (this.local.has(name) || !this.remote.delete(name)) return;
+    const sub = this.conn.subscriber;
+    // Also after a failed SUBSCRIBE: it may still land, and node-redis would then keep it.
+    if (sub.isOpen) sub.unsubscribe(name, this.dispatch).catch(() => {});
+  }
+
+  /** EVALSHA, loading the script with EVAL when the server does not have it (yet, or any more). */
+  private async script(name: ScriptName, keys: string[], args: string[]): Promise<unknown> {
+    const client = this.conn.commands;
+    try {
+      return await client.evalSha(SHAS[name], { keys, arguments: args });
+    } catch (err) {
+      if (!errorText(err).startsWith('NOSCRIPT')) throw err;
+      return await client.eval(SCRIPTS[name], { keys, arguments: args });
+    }
+  }
+}
+
+function deadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`redis did not answer ${what} within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
