@@ -36,6 +36,7 @@ describe.skipIf(skip)('db:migrate and ingest --target against PostgreSQL 15 (no 
     const all = readMigrationFiles({ migrationsFolder }).length;
     expect(first.stdout).toContain(`migrations: ${all} applied (schema updated)`);
     expect(first.stderr).toMatch(/warning: this PostgreSQL server has no pgvector extension/);
+    expect(first.stderr).toMatch(/postgresql-15-pgvector .* or set QDRANT_URL to keep vectors in Qdrant/);
     const again = await migrateCli('--target', pg15.url, '--no-vectors');
     expect(again).toMatchObject({ code: 0, stderr: '' });
     expect(again.stdout).toContain('migrations: 0 applied (already current)');

@@ -16,6 +16,11 @@ export const PG15_INSTALL = 'sudo apt-get install -y postgresql-15';
 export interface RunningPostgres {
   url: string;
   port: number;
+  /** Stops the server (fast shutdown: sessions are cut) and keeps its data, for outage tests. */
+  down(): Promise<void>;
+  /** Starts it again on the same data and port after `down()`. */
+  up(): Promise<void>;
+  /** Stops it and deletes its data. */
   stop(): Promise<void>;
 }
 
@@ -48,10 +53,11 @@ export async function startPostgres15(): Promise<RunningPostgres> {
       ? run('su', ['postgres', '-s', '/bin/sh', '-c', [join(PG15_BIN, bin), ...args].map(shellQuote).join(' ')])
       : run(join(PG15_BIN, bin), args);
   const port = await freePort();
+  const options = `-p ${port} -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+  const start = () => as('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '20', 'start']);
   try {
     await as('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions']);
-    const options = `-p ${port} -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-    await as('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '20', 'start']);
+    await start();
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`PostgreSQL 15 did not start: ${(err as Error).message}`);
@@ -59,6 +65,12 @@ export async function startPostgres15(): Promise<RunningPostgres> {
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
+    down: async () => {
+      await as('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '20', 'stop']);
+    },
+    up: async () => {
+      await start();
+    },
     stop: async () => {
       await as('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => {});
       rmSync(dir, { recursive: true, force: true });

@@ -47,7 +47,7 @@ export interface OpenedPostgres {
 }
 
 /** Every process of this product takes the same key; an arbitrary constant nobody else uses. */
-const SCHEMA_LOCK_KEY = 7_381_946_205;
+export const SCHEMA_LOCK_KEY = 7_381_946_205;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 
 export function openPostgres(url: string, opts: PostgresOptions = {}): OpenedPostgres {
