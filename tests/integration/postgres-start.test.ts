@@ -114,6 +114,28 @@ describe.skipIf(skip)('migrations at start on PostgreSQL 15, several processes a
   });
 });
 
+describe.skipIf(skip)('PostgreSQL 15 that wants a password', () => {
+  let pg15: RunningPostgres;
+  beforeAll(async () => {
+    pg15 = await startPostgres15({ password: 's3cret-right' });
+  });
+  afterAll(async () => {
+    await pg15?.stop();
+  });
+
+  it('a wrong password: StartupError with Postgres\' own reason, the password shown nowhere', async () => {
+    const err = await buildNodeDeps(loadConfig({ POSTGRES_URL: pg15.url.replace('s3cret-right', 'hunter2') }), silentLogger).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StartupError);
+    expect((err as Error).message).toBe(`POSTGRES_URL: cannot connect to 127.0.0.1:${pg15.port} (password authentication failed for user "postgres")`);
+  });
+
+  it('the right one opens it', async () => {
+    const store = await openServerPostgres(pg15.url, { vectors: false, log: silentLogger });
+    await store.db.ping();
+    await store.close();
+  });
+});
+
 describe('POSTGRES_URL unreachable at start', () => {
   let silent: Server;
   const held: Socket[] = [];

@@ -4,7 +4,7 @@
  * Tuned for tests: no fsync, no durability, gone on stop.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -37,7 +37,11 @@ export function postgres15Missing(): string | null {
   return null;
 }
 
-export async function startPostgres15(): Promise<RunningPostgres> {
+/**
+ * `password`: TCP logins then need it (scram-sha-256) and `url` carries it; without one any
+ * login is trusted.
+ */
+export async function startPostgres15(opts: { password?: string } = {}): Promise<RunningPostgres> {
   const missing = postgres15Missing();
   if (missing) throw new Error(inCi() ? `CI=true: ${missing}` : missing);
   const dir = mkdtempSync(join(tmpdir(), 'pg15-'));
@@ -56,14 +60,21 @@ export async function startPostgres15(): Promise<RunningPostgres> {
   const options = `-p ${port} -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
   const start = () => as('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '20', 'start']);
   try {
-    await as('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions']);
+    const auth = ['-A', 'trust'];
+    if (opts.password !== undefined) {
+      const pwfile = join(dir, 'pw');
+      writeFileSync(pwfile, opts.password, { mode: 0o644 });
+      // pg_ctl -w checks readiness over the local socket: keep that one trusted.
+      auth.splice(0, 2, '--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${pwfile}`);
+    }
+    await as('initdb', ['-D', data, ...auth, '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions']);
     await start();
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`PostgreSQL 15 did not start: ${(err as Error).message}`);
   }
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    url: `postgres://postgres${opts.password !== undefined ? ':' + encodeURIComponent(opts.password) : ''}@127.0.0.1:${port}/postgres`,
     port,
     down: async () => {
       await as('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '20', 'stop']);
