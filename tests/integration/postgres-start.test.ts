@@ -106,6 +106,17 @@ describe.skipIf(skip)('migrations at start on PostgreSQL 15, several processes a
     expect(await appliedCounts(url)).toEqual(Array(MIGRATIONS).fill(1));
   });
 
+  it('a migration that fails: one line with Postgres\' reason, not the failed query', async () => {
+    const url = await freshDatabase('clash');
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    await c.query('CREATE TABLE audit_log (something_else int)');
+    await c.end();
+    const err = await openServerPostgres(url, { vectors: false, log: silentLogger }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StartupError);
+    expect((err as Error).message).toBe(`POSTGRES_URL: could not migrate the database at 127.0.0.1:${pg15.port}: relation "audit_log" already exists`);
+  });
+
   it('a database that does not exist: StartupError with Postgres\' own reason', async () => {
     const url = pg15.url.replace(/\/postgres$/, '/nowhere');
     const err = await buildNodeDeps(loadConfig({ POSTGRES_URL: url }), silentLogger).catch((e: unknown) => e);

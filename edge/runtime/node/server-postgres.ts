@@ -98,15 +98,19 @@ export function hostOf(url: string): string {
  * system's code for a network one (ECONNREFUSED, ENOTFOUND), in words for a timeout.
  */
 export function describePgError(e: unknown, url?: string, connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS): string {
-  const err = e as { message?: string; code?: string; severity?: string; errors?: { code?: string; message: string }[]; cause?: unknown };
+  type PgErr = { message?: string; code?: string; severity?: string; errors?: { code?: string; message: string }[]; cause?: unknown };
+  let err = e as PgErr;
+  // drizzle wraps the driver's error in one whose message is the whole failed query.
+  if (err?.cause && (err.cause as PgErr).severity) err = err.cause as PgErr;
   let reason: string;
   if (err?.severity && err.message) reason = err.message;
-  else if (/timeout/i.test(err?.message ?? '')) reason = `no answer within ${connectTimeoutMs / 1000} s`;
+  else if (/connection timeout|timeout expired/i.test(err?.message ?? '')) reason = `no answer within ${connectTimeoutMs / 1000} s`;
   else if (err?.code && /^E[A-Z]+$/.test(err.code)) reason = err.code;
   else if (err?.errors?.length) reason = err.errors.map((x) => x.code ?? x.message).join(', ');
   else reason = err?.message || err?.code || String(e);
   const password = url ? passwordOf(url) : '';
-  return password ? reason.split(password).join('***') : reason;
+  if (password) reason = reason.split(password).join('***');
+  return reason.replace(/\s+/g, ' ').trim();
 }
 
 function passwordOf(url: string): string {
