@@ -1,14 +1,18 @@
 /**
  * `npm run bench`: the figures that matter for speed, each beside a baseline measured in the
  * same run on the same machine. Reports numbers; asserts nothing (tests do that).
+ * `npm run bench -- --only cluster` (or any comma-separated sections) runs part of it.
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../../edge/config/load';
 import { silentLogger } from '../../edge/ops/logger';
 import { startServer } from '../../edge/runtime/node/server';
 import { ingest } from '../../ingest/run';
+import { parseCli } from '../../edge/runtime/node/cli-parse';
+import { benchCluster } from './cluster';
 import { benchPipeline } from './pipeline';
 import { benchSocket } from './socket';
 import { benchWorker } from './worker';
@@ -17,44 +21,72 @@ import { generateCorpus, toMarkdown } from './corpus';
 import { openEmbeddedStores } from '../../edge/runtime/node/stores';
 import { LocalEmbedder } from '../../edge/providers/embeddings/local';
 
+const SECTIONS = ['pipeline', 'server', 'cluster'] as const;
+const program = new Command('bench')
+  .description('figures that matter for speed, each beside a baseline measured in the same run')
+  .addOption(
+    new Option('--only <sections>', `comma-separated: ${SECTIONS.join(', ')} (pipeline: ingest and retrieval; server: one socket, and the Worker beside Node; cluster: Node in production)`)
+      .argParser((v) => {
+        const picked = v.split(',').map((x) => x.trim());
+        const unknown = picked.filter((x) => !(SECTIONS as readonly string[]).includes(x));
+        if (unknown.length) throw new InvalidArgumentError(`unknown section ${unknown.join(', ')}; sections: ${SECTIONS.join(', ')}`);
+        return picked;
+      }),
+  );
+const exit = parseCli(program, process.argv);
+if (exit !== null) process.exit(exit);
+const only = new Set<string>(program.opts<{ only?: string[] }>().only ?? SECTIONS);
+
 const sizes = (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number);
 const rows: Row[] = [];
+const notes: string[] = [];
 let peakRss = 0;
 const sample = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
 
-for (const n of sizes) {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-corpus-'));
-  const docs = generateCorpus(n);
-  mkdirSync(join(dir, 'bench'), { recursive: true });
-  for (const d of docs) writeFileSync(join(dir, d.source), toMarkdown(d));
-  const stores = await openEmbeddedStores({ dataDir: null });
-  const embedder = new LocalEmbedder();
-  await stores.vectors.ensure({ model: embedder.model, dimensions: embedder.dimensions });
-  const summary = await ingest({ ...stores, embedder }, { siteId: 'bench', paths: [join(dir, 'bench')], baseDir: dir, createSite: true });
-  // Baseline: embedding alone, the part of ingest no database can speed up.
-  const texts = docs.flatMap((d) => d.sections.map((s) => `${d.title} ${s.heading}\n${s.text}`));
-  const t0 = performance.now();
-  for (let i = 0; i < texts.length; i += 64) await embedder.embed(texts.slice(i, i + 64), 'document');
-  const embedOnly = texts.length / ((performance.now() - t0) / 1000);
-  rows.push({
-    figure: `ingest throughput, ${n} chunks`,
-    value: `${Math.round((summary.chunks / summary.ms) * 1000)} chunks/s`,
-    baseline: `${Math.round(embedOnly)} chunks/s`,
-    baselineName: 'embedding alone',
-    ratio: (summary.chunks / summary.ms) * 1000 / embedOnly,
-  });
-  rows.push(...(await benchPipeline(stores, embedder, docs, n)));
-  await stores.close();
-  rmSync(dir, { recursive: true, force: true });
+if (only.has('pipeline')) {
+  for (const n of sizes) {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-corpus-'));
+    const docs = generateCorpus(n);
+    mkdirSync(join(dir, 'bench'), { recursive: true });
+    for (const d of docs) writeFileSync(join(dir, d.source), toMarkdown(d));
+    const stores = await openEmbeddedStores({ dataDir: null });
+    const embedder = new LocalEmbedder();
+    await stores.vectors.ensure({ model: embedder.model, dimensions: embedder.dimensions });
+    const summary = await ingest({ ...stores, embedder }, { siteId: 'bench', paths: [join(dir, 'bench')], baseDir: dir, createSite: true });
+    // Baseline: embedding alone, the part of ingest no database can speed up.
+    const texts = docs.flatMap((d) => d.sections.map((s) => `${d.title} ${s.heading}\n${s.text}`));
+    const t0 = performance.now();
+    for (let i = 0; i < texts.length; i += 64) await embedder.embed(texts.slice(i, i + 64), 'document');
+    const embedOnly = texts.length / ((performance.now() - t0) / 1000);
+    rows.push({
+      figure: `ingest throughput, ${n} chunks`,
+      value: `${Math.round((summary.chunks / summary.ms) * 1000)} chunks/s`,
+      baseline: `${Math.round(embedOnly)} chunks/s`,
+      baselineName: 'embedding alone',
+      ratio: (summary.chunks / summary.ms) * 1000 / embedOnly,
+    });
+    rows.push(...(await benchPipeline(stores, embedder, docs, n)));
+    await stores.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
-const data = mkdtempSync(join(tmpdir(), 'bench-server-'));
-const server = await startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: data, RAG_CACHE_TTL: '0', RATE_LIMIT_PER_MINUTE: '10000' }), silentLogger);
-rows.push(...(await benchSocket(server.port)));
-rows.push(...(await benchWorker(server.port)));
-await server.close();
-rmSync(data, { recursive: true, force: true });
+if (only.has('server')) {
+  const data = mkdtempSync(join(tmpdir(), 'bench-server-'));
+  const server = await startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: data, RAG_CACHE_TTL: '0', RATE_LIMIT_PER_MINUTE: '10000' }), silentLogger);
+  rows.push(...(await benchSocket(server.port)));
+  rows.push(...(await benchWorker(server.port)));
+  await server.close();
+  rmSync(data, { recursive: true, force: true });
+}
+
+if (only.has('cluster')) {
+  const cluster = await benchCluster();
+  rows.push(...cluster.rows);
+  notes.push(...cluster.notes);
+}
 
 clearInterval(sample);
 rows.push({ figure: 'peak memory (RSS, whole bench)', value: `${Math.round(peakRss / 2 ** 20)} MB`, baseline: `${Math.round(process.resourceUsage().maxRSS / 1024)} MB`, baselineName: 'kernel maxRSS', ratio: null });
 console.log(formatTable(rows));
+for (const note of notes) console.log(`\n${note}`);

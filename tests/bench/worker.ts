@@ -24,7 +24,8 @@ export interface SocketFigures {
   parallel: number;
 }
 
-async function askTimed(s: TestSocket, id: string, text: string): Promise<{ first: number; whole: number }> {
+/** One message, timed to its first delta and to its answer.end. */
+export async function askTimed(s: TestSocket, id: string, text: string): Promise<{ first: number; whole: number }> {
   const from = s.frames.length;
   const t = performance.now();
   s.send({ type: 'message', id, text });

@@ -1,0 +1,123 @@
+/**
+ * "Node in production": the Node server as real processes, on its embedded stores and on
+ * Redis + PostgreSQL, one process and two, measured with the same load in the same run; then
+ * how many idle sockets one process holds, and its memory. Starts every server it needs.
+ */
+import { startQdrantFake } from '../fakes/qdrant-server';
+import { startNodeProcess, type NodeProcess } from '../helpers/node-process';
+import { startPostgres15 } from '../servers/postgres15';
+import { startRedis } from '../servers/redis';
+import { RespConnection } from '../servers/resp';
+import { fdLimitProblem, holdIdleSockets, type IdleFigures } from './idle-sockets';
+import { CONVERSATIONS, measureLoad, type LoadFigures } from './load';
+import { ms, percentiles, type Row } from './table';
+
+const IDLE_SOCKETS = Number(process.env.BENCH_IDLE_SOCKETS ?? 5000);
+/** Every answer runs the whole pipeline: no answer cache, no rate limit in the way. */
+const LOAD_ENV = { RAG_CACHE_TTL: '0', RATE_LIMIT_PER_MINUTE: '10000' };
+
+export async function benchCluster(): Promise<{ rows: Row[]; notes: string[] }> {
+  const started = performance.now();
+  const [redis, pg, qdrant] = await Promise.all([startRedis(), startPostgres15(), startQdrantFake()]);
+  const processes: NodeProcess[] = [];
+  const start = async (env: Record<string, string>) => {
+    const p = await startNodeProcess({ env: { ...LOAD_ENV, ...env } });
+    processes.push(p);
+    return p;
+  };
+  try {
+    // PostgreSQL 15 here has no pgvector: the vectors go to Qdrant (a local server speaking its protocol).
+    const shared = { REDIS_URL: redis.url, POSTGRES_URL: pg.url, QDRANT_URL: qdrant.url };
+    const [embedded, first] = await Promise.all([start({}), start(shared)]);
+    // The second joins once the first has created the stores and loaded the demo, as in a rolling deploy.
+    const second = await start(shared);
+
+    const a = await measureLoad([embedded.wsUrl()], 'a');
+    const b = await measureLoad([first.wsUrl()], 'b');
+    const c = await measureLoad([first.wsUrl(), second.wsUrl()], 'c');
+    await second.stop();
+    const redisKeys = await dbSize(redis.port);
+
+    const rows = [...loadRows(a, b, c)];
+    const fdProblem = fdLimitProblem(IDLE_SOCKETS);
+    const notes = [
+      `Node in production: each configuration gets ${CONVERSATIONS} conversations at once, each asking one question after another over its own WebSocket; ` +
+        'no answer cache. Redis is Debian\'s redis-server and PostgreSQL is Debian\'s PostgreSQL 15, both on loopback; PostgreSQL 15 has no pgvector, so in ' +
+        'those configurations the vectors live in a local server speaking Qdrant\'s REST protocol (tests/fakes/qdrant-server.ts, exact search, in the bench process). ' +
+        'The bench process, the server processes and the stores share this machine\'s cores.',
+    ];
+    // The servers say which store serves each job only at LOG_LEVEL=info; Redis itself can tell.
+    if (redisKeys === 0) notes.push('WARNING: Redis held no keys after the load: the Redis + PostgreSQL rows did not keep sessions in Redis.');
+    if (fdProblem) {
+      notes.push(`idle sockets not measured: ${fdProblem}`);
+    } else {
+      rows.push(idleRow('1 process, embedded', await holdIdleSockets(embedded.wsUrl(), embedded.pid, IDLE_SOCKETS), notes));
+      rows.push(idleRow('1 process, Redis + PostgreSQL', await holdIdleSockets(first.wsUrl(), first.pid, IDLE_SOCKETS), notes));
+    }
+    notes.push(`Node in production took ${((performance.now() - started) / 1000).toFixed(0)} s, servers included.`);
+    return { rows, notes };
+  } finally {
+    await Promise.all(processes.map((p) => p.stop()));
+    await Promise.all([redis.stop(), pg.stop(), qdrant.close()]);
+  }
+}
+
+async function dbSize(port: number): Promise<number> {
+  const conn = await RespConnection.open(port);
+  try {
+    return Number((await conn.send([['DBSIZE']]))[0]);
+  } finally {
+    conn.close();
+  }
+}
+
+function loadRows(a: LoadFigures, b: LoadFigures, c: LoadFigures): Row[] {
+  const setups: [string, LoadFigures][] = [
+    ['1 process, embedded (PGlite, in-memory sessions)', a],
+    ['1 process, Redis + PostgreSQL', b],
+    ['2 processes, same Redis + PostgreSQL, conversations alternate', c],
+  ];
+  const base = 'the same figure, 1 process, embedded';
+  const p5099 = (xs: number[]) => {
+    const p = percentiles(xs);
+    return { p, text: `${ms(p.p50)} / ${ms(p.p99)}` };
+  };
+  const rows: Row[] = [];
+  for (const [setup, f] of setups) {
+    const first = f === a;
+    rows.push({
+      figure: `messages per second, ${CONVERSATIONS} conversations, ${setup}`,
+      value: f.perSecond.toFixed(1),
+      baseline: first ? '' : a.perSecond.toFixed(1),
+      baselineName: first ? 'baseline of the rows below' : base,
+      ratio: first ? null : f.perSecond / a.perSecond,
+    });
+  }
+  for (const [name, pick] of [['message → answer.end', (f: LoadFigures) => f.whole], ['message → first token', (f: LoadFigures) => f.first]] as const) {
+    const ref = p5099(pick(a));
+    for (const [setup, f] of setups) {
+      const first = f === a;
+      const own = p5099(pick(f));
+      rows.push({
+        figure: `${name} (p50 / p99), ${setup}`,
+        value: own.text,
+        baseline: first ? '' : ref.text,
+        baselineName: first ? 'baseline of the rows below' : `${base} (ratio of p99)`,
+        ratio: first ? null : own.p.p99 / ref.p.p99,
+      });
+    }
+  }
+  return rows;
+}
+
+function idleRow(setup: string, f: IdleFigures, notes: string[]): Row {
+  const perSocketKb = ((f.rssAfterMb - f.rssBeforeMb) * 1024) / Math.max(1, f.held);
+  if (f.failures.length) notes.push(`idle sockets, ${setup}: ${f.asked - f.held} not held (${f.failures.join('; ')})`);
+  return {
+    figure: `idle sockets held, ${setup} (RSS after; per socket)`,
+    value: `${f.held} of ${f.asked}: ${f.rssAfterMb.toFixed(0)} MB; ${perSocketKb.toFixed(1)} KB`,
+    baseline: `${f.rssBeforeMb.toFixed(0)} MB`,
+    baselineName: `RSS of the same process before them (opened in ${f.openSeconds.toFixed(1)} s)`,
+    ratio: f.rssAfterMb / f.rssBeforeMb,
+  };
+}

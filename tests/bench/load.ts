@@ -1,0 +1,47 @@
+/**
+ * A fixed load for comparing server set-ups: CONVERSATIONS visitors at once, each asking
+ * PER_CONVERSATION questions one after another on its own socket, the sockets dealt round-robin
+ * over the given processes (as a load balancer would). Every configuration gets the same load.
+ */
+import { TestSocket } from '../helpers/ws-client';
+import { QUESTIONS } from './socket';
+import { askTimed } from './worker';
+
+export const CONVERSATIONS = 8;
+const PER_CONVERSATION = 40;
+const WARM_UP = 3;
+
+export interface LoadFigures {
+  /** Answers per second over the timed part, all conversations together. */
+  perSecond: number;
+  /** message → first answer.delta, ms. */
+  first: number[];
+  /** message → answer.end, ms. */
+  whole: number[];
+}
+
+export async function measureLoad(wsUrls: string[], label: string): Promise<LoadFigures> {
+  const sockets = await Promise.all(Array.from({ length: CONVERSATIONS }, (_, n) => TestSocket.open(wsUrls[n % wsUrls.length])));
+  try {
+    await Promise.all(sockets.map((s) => s.hello()));
+    // A varying suffix keeps every question out of the answer cache, shared or not.
+    const ask = (s: TestSocket, n: number, i: number, tag: string) =>
+      askTimed(s, `${label}${tag}${n}-${i}`, `${QUESTIONS[(i + n) % QUESTIONS.length]} (${label}${tag}${n}-${i})`);
+    await Promise.all(sockets.map(async (s, n) => {
+      for (let i = 0; i < WARM_UP; i++) await ask(s, n, i, 'w');
+    }));
+    const first: number[] = [];
+    const whole: number[] = [];
+    const started = performance.now();
+    await Promise.all(sockets.map(async (s, n) => {
+      for (let i = 0; i < PER_CONVERSATION; i++) {
+        const r = await ask(s, n, i, 'm');
+        first.push(r.first);
+        whole.push(r.whole);
+      }
+    }));
+    return { perSecond: whole.length / ((performance.now() - started) / 1000), first, whole };
+  } finally {
+    for (const s of sockets) s.close();
+  }
+}
