@@ -139,7 +139,11 @@ export function describeProviderChoices(config: Config): Record<ProviderJob, str
     rerank: config.COHERE_API_KEY
       ? `Cohere ${DEFAULT_RERANK_MODEL}${config.COHERE_BASE_URL ? ` at ${config.COHERE_BASE_URL}` : ''} (falls back to the local reranker)`
       : 'local reranker',
-    vectors: config.QDRANT_URL ? `Qdrant at ${config.QDRANT_URL}` : 'pgvector in PGlite',
+    vectors: config.QDRANT_URL
+      ? `Qdrant at ${config.QDRANT_URL}`
+      : config.POSTGRES_URL
+        ? `pgvector in PostgreSQL at ${new URL(config.POSTGRES_URL).host}`
+        : 'pgvector in PGlite',
   };
 }
 
