@@ -1,14 +1,19 @@
 /**
  * UpstashSessionStore through @upstash/redis → tests/servers/upstash-bridge (the Upstash REST
- * protocol) → a real redis-server; and the bridge's protocol itself, spoken with plain fetch.
+ * protocol, streaming subscribe included) → a real redis-server: the shared contract with two
+ * clients as two processes would hold them, in both deserialization modes; that it shares its
+ * layout with the node-redis store; and the bridge's protocol itself, spoken with plain fetch.
  */
 import { Redis } from '@upstash/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sessionChannel } from '../../edge/core/ports';
+import { RedisSessionStore } from '../../edge/stores/redis/session-store';
 import { UpstashSessionStore, type UpstashSessionStoreOptions } from '../../edge/stores/upstash/session-store';
 import { skipWithout } from '../servers/availability';
 import { ensureRedisServer, startRedis, type RunningRedis } from '../servers/redis';
 import { RespConnection } from '../servers/resp';
 import { startUpstashBridge, type UpstashBridge } from '../servers/upstash-bridge';
+import { eventually, sessionStoreContract } from './session-store-contract';
 
 const problem = await ensureRedisServer().then(
   () => null,
@@ -21,12 +26,13 @@ let bridge: UpstashBridge;
 let direct: RespConnection;
 let n = 0;
 
-function setup(opts: Partial<UpstashSessionStoreOptions> & { raw?: boolean } = {}) {
+type Options = Partial<UpstashSessionStoreOptions> & { raw?: boolean };
+const client = (raw = false) => new Redis({ url: bridge.url, token: bridge.token, enableTelemetry: false, automaticDeserialization: !raw });
+function setup(opts: Options = {}) {
   const clock = { t: 1_000_000, now() { return this.t; } };
-  const redis = new Redis({ url: bridge.url, token: bridge.token, enableTelemetry: false, automaticDeserialization: !opts.raw });
-  const prefix = `t${++n}:`;
-  const store = new UpstashSessionStore({ redis, clock, prefix, ...opts });
-  return { clock, store, prefix, advance: (s: number) => (clock.t += s * 1000) };
+  const prefix = opts.prefix ?? `t${++n}:`;
+  const store = new UpstashSessionStore({ redis: client(opts.raw), clock, prefix, ...opts });
+  return { clock, store, prefix };
 }
 const call = async (...cmd: (string | number)[]) => (await direct.send([cmd]))[0];
 const requestsDuring = async (fn: () => Promise<unknown>) => {
@@ -47,103 +53,80 @@ afterAll(async () => {
   await redisServer?.stop();
 });
 
+for (const raw of [false, true]) {
+  sessionStoreContract(
+    `Upstash (@upstash/redis → Upstash REST bridge → redis-server${raw ? ', automaticDeserialization: false' : ''})`,
+    async (opts) => {
+      const clock = { t: Date.now(), now() { return this.t; } };
+      const prefix = `c${++n}:`;
+      const [a, b] = [0, 1].map(() => new UpstashSessionStore({ redis: client(raw), clock, prefix, ...opts }));
+      return {
+        a,
+        b,
+        clock,
+        elapse: async (ms) => {
+          clock.t += ms;
+          await new Promise((r) => setTimeout(r, ms));
+        },
+        close: async () => void (await Promise.all([a.close(), b.close()])),
+      };
+    },
+    { skip },
+  );
+}
+
 describe.skipIf(skip)('UpstashSessionStore → Upstash REST bridge → redis-server', () => {
-  it('returns events after a seq, oldest first; null for an unknown session; one round trip each', async () => {
+  it('appends, reads and leases in one round trip each once the scripts are loaded', async () => {
     const { store, prefix } = setup();
-    expect(await store.eventsAfter('s', 0)).toBeNull();
-    const writes = await requestsDuring(async () => {
-      for (let seq = 1; seq <= 3; seq++) await store.appendEvent('s', seq, { type: 'x', seq, text: '123' });
+    await store.appendEvent('s', 'warm', 0);
+    await store.eventsAfter('s', 0);
+    await store.lease('k', 'me', 1000);
+    const trips = await requestsDuring(async () => {
+      expect(await store.appendEvent('s', { type: 'x' }, 0)).toBe(2);
+      expect(await store.eventsAfter('s', 1)).toEqual([{ seq: 2, event: { type: 'x' } }]);
+      expect(await store.lease('k', 'me', 1000)).toBe(true);
     });
-    expect(writes.map((r) => r.path)).toEqual(['/multi-exec', '/multi-exec', '/multi-exec']);
-    expect(await store.eventsAfter('s', 1)).toEqual([{ type: 'x', seq: 2, text: '123' }, { type: 'x', seq: 3, text: '123' }]);
-    expect(await store.eventsAfter('s', 3)).toEqual([]);
-    const ttl = (await call('TTL', `${prefix}ev:s`)) as number;
-    expect(ttl).toBeGreaterThan(86_000);
+    // One request a call (the client may send it as a one-command pipeline).
+    expect(trips.map((t) => t.commands)).toEqual([1, 1, 1]);
+    expect(await call('LLEN', `${prefix}ev:s`)).toBe(2);
+    expect(await call('TTL', `${prefix}ev:s`)).toBeGreaterThan(86_000);
   });
 
-  it('keeps the last N events (N + 1 entries in Redis) and refuses a resume that would skip dropped ones', async () => {
-    for (const raw of [false, true]) {
-      const { store, prefix } = setup({ maxEventsPerSession: 3, raw });
-      for (let seq = 1; seq <= 5; seq++) await store.appendEvent('s', seq, { seq });
-      expect(await store.eventsAfter('s', 2)).toEqual([{ seq: 3 }, { seq: 4 }, { seq: 5 }]);
-      expect(await store.eventsAfter('s', 4)).toEqual([{ seq: 5 }]);
-      expect(await store.eventsAfter('s', 1)).toBeNull();
-      expect(await call('LLEN', `${prefix}ev:s`)).toBe(4);
-    }
-  });
-
-  it('claims a key once per TTL', async () => {
-    const { store, prefix } = setup();
-    expect(await store.claim('msg:1', 10)).toBe(true);
-    expect(await store.claim('msg:1', 10)).toBe(false);
-    expect(await store.claim('msg:2', 10)).toBe(true);
-    const pttl = (await call('PTTL', `${prefix}claim:msg:1`)) as number;
-    expect(pttl).toBeGreaterThan(9_000);
-    expect(pttl).toBeLessThanOrEqual(10_000);
-  });
-
-  it('caches any JSON value until the TTL, whatever the client deserialization', async () => {
-    for (const raw of [false, true]) {
-      const { store } = setup({ raw });
-      const value = { answer: 'x', list: [1], n: null };
-      await store.cacheSet('k1', value, 30);
-      value.list.push(2);
-      expect(await store.cacheGet('k1')).toEqual({ answer: 'x', list: [1], n: null });
-      await store.cacheSet('k2', '123', 30);
-      expect(await store.cacheGet('k2')).toBe('123');
-      await store.cacheSet('k3', 42, 30);
-      expect(await store.cacheGet<number>('k3')).toBe(42);
-      expect(await store.cacheGet('missing')).toBeNull();
-    }
-  });
-
-  it('expires claims and cache entries in Redis time', async () => {
-    const { store } = setup();
-    await Promise.all([store.claim('short', 1), store.cacheSet('short', 'v', 1)]);
-    expect(await store.cacheGet('short')).toBe('v');
-    await new Promise((r) => setTimeout(r, 1100));
-    expect(await store.cacheGet('short')).toBeNull();
-    expect(await store.claim('short', 1)).toBe(true);
-  });
-
-  it('allows `limit` hits per fixed window and says how long to wait, in one round trip', async () => {
-    const { store, clock, advance } = setup();
+  it('rate limits in one round trip', async () => {
+    const { store, clock } = setup();
     clock.t = 60_000 * 1000;
-    for (let i = 0; i < 3; i++) expect(await store.rateLimit('ip', 3, 60)).toBe(0);
-    advance(15);
-    const trips = await requestsDuring(async () => expect(await store.rateLimit('ip', 3, 60)).toBe(45));
+    const trips = await requestsDuring(async () => expect(await store.rateLimit('ip', 3, 60)).toBe(0));
     expect(trips).toEqual([{ path: '/multi-exec', commands: 2 }]);
-    expect(await store.rateLimit('other', 3, 60)).toBe(0);
-    clock.t += 44_500;
-    expect(await store.rateLimit('ip', 3, 60)).toBe(1);
-    advance(1);
-    expect(await store.rateLimit('ip', 3, 60)).toBe(0);
   });
 
-  it('publishes through Redis and delivers copies to this store\'s subscribers', async () => {
-    const { store, prefix } = setup();
-    const listener = await RespConnection.open(redisServer.port);
-    const heard: unknown[] = [];
-    listener.onPush = (v) => heard.push(v);
-    await listener.send([['SUBSCRIBE', `${prefix}ch:conv:1`]]);
-    const a: unknown[] = [];
-    const off = store.subscribe('conv:1', (m) => a.push(m));
-    store.subscribe('conv:1', () => {
-      throw new Error('bad subscriber');
-    });
-    const msg = { type: 'agent.message', text: 'hi' };
-    await store.publish('conv:1', msg);
-    expect(a).toEqual([msg]);
-    expect(a[0]).not.toBe(msg);
-    off();
-    await store.publish('conv:1', 'second');
-    expect(a).toHaveLength(1);
-    for (let i = 0; i < 50 && heard.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
-    listener.close();
-    expect(heard).toEqual([
-      ['message', `${prefix}ch:conv:1`, JSON.stringify(msg)],
-      ['message', `${prefix}ch:conv:1`, '"second"'],
-    ]);
+  it('shares its layout with the node-redis store: either reads, numbers and hears what the other wrote', async () => {
+    const { store: upstash, prefix } = setup();
+    const node = new RedisSessionStore({ url: redisServer.url, prefix });
+    await node.connect();
+    try {
+      const heard: unknown[] = [];
+      await node.subscribe(sessionChannel('s'), (m) => heard.push(m));
+      await upstash.appendEvent('s', { from: 'upstash', list: [] }, 0);
+      expect(await node.appendEvent('s', { from: 'node' }, 0)).toBe(2);
+      expect(await upstash.eventsAfter('s', 0)).toEqual(await node.eventsAfter('s', 0));
+      expect(await upstash.lastSeq('s')).toBe(2);
+      expect(await upstash.lease('k', 'node', 5000)).toBe(true);
+      expect(await node.lease('k', 'other', 5000)).toBe(false);
+      await node.cacheSet('c', { v: 1 }, 30);
+      expect(await upstash.cacheGet('c')).toEqual({ v: 1 });
+      await eventually(() => heard.length === 2, 'both events');
+      expect(heard).toEqual([
+        { seq: 1, event: { from: 'upstash', list: [] } },
+        { seq: 2, event: { from: 'node' } },
+      ]);
+    } finally {
+      await node.close();
+    }
+  });
+
+  it('rejects a subscription the server refuses', async () => {
+    const store = new UpstashSessionStore({ redis: new Redis({ url: bridge.url, token: 'wrong', enableTelemetry: false }), prefix: 'w:' });
+    await expect(store.subscribe('room', () => {})).rejects.toThrow(/Unauthorized/);
   });
 });
 
@@ -200,5 +183,32 @@ describe.skipIf(skip)('the Upstash REST bridge protocol', () => {
     expect(aborted.status).toBe(400);
     expect((aborted.body as { error: string }).error).toMatch(/EXECABORT|unknown command/i);
     expect((await post('/', ['GET', 'p:m'])).body).toEqual({ result: '2' });
+  });
+
+  it('streams a subscription as server-sent events: confirmation first, then each message', async () => {
+    const ctrl = new AbortController();
+    const res = await fetch(`${bridge.url}/subscribe/p:chan`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bridge.token}`, accept: 'text/event-stream' },
+      body: '[]',
+      signal: ctrl.signal,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    const reader = res.body!.getReader();
+    let text = '';
+    const readUntil = async (part: string) => {
+      while (!text.includes(part)) text += new TextDecoder().decode((await reader.read()).value);
+    };
+    await readUntil('subscribe');
+    expect(await post('/', ['PUBLISH', 'p:chan', '{"a":[1,2]}'])).toEqual({ status: 200, body: { result: 1 } });
+    await readUntil('message');
+    expect(text).toBe('data: subscribe,p:chan,1\n\ndata: message,p:chan,{"a":[1,2]}\n\n');
+    ctrl.abort();
+    await reader.cancel().catch(() => {});
+    // The client going away ends the Redis subscription behind the stream.
+    const numsub = async () => ((await post('/', ['PUBSUB', 'NUMSUB', 'p:chan'])).body as { result: [string, number] }).result[1];
+    for (let i = 0; i < 100 && (await numsub()) !== 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect((await post('/', ['PUBSUB', 'NUMSUB', 'p:chan'])).body).toEqual({ result: ['p:chan', 0] });
   });
 });

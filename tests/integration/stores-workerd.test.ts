@@ -78,9 +78,10 @@ describe.skipIf(skip)('store adapters in workerd', () => {
     const body = (await res.json()) as Record<string, unknown>;
     expect(res.status, output).toBe(200);
     expect(body.runtime).toBe('Cloudflare-Workers');
-    expect(body.after1).toEqual([{ seq: 2 }, { seq: 3 }]);
+    expect(body.seqs).toEqual([1, 2, 3]);
+    expect(body.after1).toEqual([{ seq: 2, event: { n: 2 } }, { seq: 3, event: { n: 3 } }]);
     expect(body.after0).toBeNull();
-    expect(body.claims).toEqual([true, false]);
+    expect(body.leases).toEqual([true, false]);
     expect(body.waits).toEqual([0, true]);
     expect(body.site).toEqual({ id: 'wd1', name: 'Workerd', allowedOrigins: ['https://w.example'] });
     expect(body.hit).toEqual([{ found: true, score: 1 }]);

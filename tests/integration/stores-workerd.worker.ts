@@ -25,10 +25,10 @@ export default {
     const out: Record<string, unknown> = { runtime: typeof navigator === 'undefined' ? null : navigator.userAgent };
 
     const store = new UpstashSessionStore({ redis: new Redis({ url: env.UPSTASH_URL, token: env.UPSTASH_TOKEN }), prefix: `${run}:`, maxEventsPerSession: 2 });
-    for (let seq = 1; seq <= 3; seq++) await store.appendEvent('s', seq, { seq });
+    out.seqs = [await store.appendEvent('s', { n: 1 }, 0), await store.appendEvent('s', { n: 2 }, 0), await store.appendEvent('s', { n: 3 }, 0)];
     out.after1 = await store.eventsAfter('s', 1);
     out.after0 = await store.eventsAfter('s', 0);
-    out.claims = [await store.claim('m', 60), await store.claim('m', 60)];
+    out.leases = [await store.lease('m', 'one', 60_000), await store.lease('m', 'two', 60_000)];
     out.waits = [await store.rateLimit('k', 1, 60), (await store.rateLimit('k', 1, 60)) > 0];
 
     const neon = openNeon(env.PG_URL, { wsProxy: env.WS_PROXY });

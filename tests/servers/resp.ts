@@ -20,6 +20,8 @@ export class RespConnection {
   private closed: Error | null = null;
   /** Replies nobody asked for: messages pushed to a connection in SUBSCRIBE mode. */
   onPush: ((value: RespValue) => void) | null = null;
+  /** Called once when the connection ends, by either side. */
+  onClose: (() => void) | null = null;
 
   private constructor(private readonly socket: Socket) {
     socket.on('data', (chunk) => this.onData(chunk));
@@ -28,7 +30,10 @@ export class RespConnection {
       for (const w of this.waiters.splice(0)) w.reject(err);
     };
     socket.on('error', fail);
-    socket.on('close', () => fail(new Error('redis connection closed')));
+    socket.on('close', () => {
+      fail(new Error('redis connection closed'));
+      this.onClose?.();
+    });
   }
 
   static open(port: number, host = '127.0.0.1'): Promise<RespConnection> {

@@ -5,6 +5,11 @@
  * and answer an array of `{result}`/`{error}`. `Authorization: Bearer <token>` is required.
  * With `Upstash-Encoding: base64` every string in a result is base64, at any depth; integers
  * and null are left alone. Hashes come back as flat `[field, value, …]` arrays (RESP2 does that).
+ *
+ * `POST /subscribe/<channel>` streams as @upstash/redis's `subscribe` reads it: server-sent
+ * events, `data: subscribe,<channel>,<count>` once Redis confirmed, then one
+ * `data: message,<channel>,<payload>` per message (never base64). Each stream has its own Redis
+ * connection in SUBSCRIBE mode; it ends when the client aborts or Redis goes away.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,6 +29,7 @@ type Reply = { result: unknown } | { error: string };
 export async function startUpstashBridge(redisPort: number, token = 'test-token'): Promise<UpstashBridge> {
   const redis = await RespConnection.open(redisPort);
   const requests: UpstashBridge['requests'] = [];
+  const streams = new Set<RespConnection>();
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: Error) => send(res, 500, { error: `bridge: ${err.message}` }));
@@ -42,6 +48,10 @@ export async function startUpstashBridge(redisPort: number, token = 'test-token'
     const base64 = String(req.headers['upstash-encoding'] ?? '').toLowerCase() === 'base64';
     const encode = (r: Reply): Reply => ('result' in r && base64 ? { result: toBase64(r.result) } : r);
 
+    if (path.startsWith('/subscribe/')) {
+      requests.push({ path: '/subscribe', commands: 1 });
+      return subscribe(decodeURIComponent(path.slice('/subscribe/'.length)), res);
+    }
     if (path === '/') {
       if (!isCommand(body)) return send(res, 400, { error: 'ERR the body must be a command array' });
       requests.push({ path, commands: 1 });
@@ -61,7 +71,36 @@ export async function startUpstashBridge(redisPort: number, token = 'test-token'
       if (queued || !Array.isArray(exec)) return send(res, 400, { error: (queued ?? (exec as RespError)).message });
       return send(res, 200, exec.map((v) => encode(toReply(v))));
     }
-    return send(res, 404, { error: `ERR ${path} is not served by this bridge (subscribe and monitor are not)` });
+    return send(res, 404, { error: `ERR ${path} is not served by this bridge (monitor and psubscribe are not)` });
+  }
+
+  async function subscribe(channel: string, res: ServerResponse): Promise<void> {
+    const conn = await RespConnection.open(redisPort);
+    streams.add(conn);
+    res.on('close', () => conn.close());
+    // A message can come in the same read as the confirmation: hold it until the stream is open.
+    const held: string[] = [];
+    let streaming = false;
+    conn.onPush = (v) => {
+      if (!Array.isArray(v) || v[0] !== 'message') return;
+      const line = `data: message,${String(v[1])},${String(v[2])}\n\n`;
+      if (streaming) res.write(line);
+      else held.push(line);
+    };
+    conn.onClose = () => {
+      streams.delete(conn);
+      res.end();
+    };
+    const [reply] = await conn.send([['SUBSCRIBE', channel]]).catch((err: Error) => [new RespError(err.message)]);
+    if (!Array.isArray(reply)) {
+      conn.onClose = null;
+      conn.close();
+      return send(res, 400, { error: reply instanceof RespError ? reply.message : 'ERR subscribe failed' });
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.write(`data: subscribe,${channel},${String(reply[2])}\n\n`);
+    streaming = true;
+    for (const line of held.splice(0)) res.write(line);
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -73,6 +112,7 @@ export async function startUpstashBridge(redisPort: number, token = 'test-token'
     stop: () =>
       new Promise<void>((resolve) => {
         redis.close();
+        for (const conn of streams) conn.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

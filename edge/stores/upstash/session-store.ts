@@ -1,28 +1,36 @@
 /**
  * SessionStore on Upstash Redis over its REST API (`@upstash/redis`; in Workers import `Redis`
- * from `@upstash/redis/cloudflare`). Same semantics as the in-memory store, shared by every
- * process and isolate. Each operation is one HTTP round trip: writes that need several commands
- * go as one MULTI/EXEC.
+ * from `@upstash/redis/cloudflare`). The same layout and Lua scripts as the node-redis store
+ * (edge/stores/redis/scripts.ts), run with EVALSHA (EVAL when the server lacks the script), so
+ * numbering an event is one atomic round trip whichever process or isolate asks.
  *
- * Layout (all under `prefix`): `ev:<session>` a list of `{s: seq, e: event}`, oldest first,
- * holding at most `maxEventsPerSession + 1` entries: when full, the first entry is not replayed
- * but marks the highest seq dropped, so a resume from before it is refused (null) instead of
- * silently skipping events, with no second key to keep in step. `claim:<key>`, `cache:<key>`
- * (`{v: value}`, so any JSON value survives the client's automatic deserialization) and
- * `rl:<key>:<window>` (a fixed-window counter) expire on their own.
+ * Values are written as JSON text; the client hands them back parsed (its default) or as the
+ * text (`automaticDeserialization: false`). Either way the same object comes out here.
  *
- * Publish/subscribe: the REST API answers requests; it holds no connection to push messages
- * on. `publish` sends a real PUBLISH (Redis-protocol subscribers elsewhere receive it) and hands
- * the message to this store's own subscribers; `subscribe` is therefore local to this store
- * object. In Workers the conversation's Durable Object fans events out to its sockets itself,
- * so nothing there relies on cross-isolate subscribe.
+ * Subscriptions: `redis.subscribe` holds one streaming HTTP response per channel (server-sent
+ * `data: message,<channel>,<payload>` lines); the first local listener of a channel opens it,
+ * the last to leave aborts it. The client gives no signal when such a stream ends, so a
+ * subscription cut by the network stays silent until it is made again. In Workers a
+ * conversation's Durable Object fans its events out itself and never subscribes.
  */
 import type { Redis } from '@upstash/redis';
-import type { Clock, Logger, SessionStore } from '../../core/ports';
+import { sessionChannel, type Clock, type Logger, type NumberedEvent, type SessionStore } from '../../core/ports';
 import { LocalChannels } from '../local-channels';
+import {
+  APPEND_EVENT,
+  EVENTS_AFTER,
+  LEASE,
+  positive,
+  seconds,
+  seqOfEntry,
+  sessionKeys,
+  toJson,
+  UNLEASE,
+  wholeNumber,
+} from '../redis/scripts';
 
 /** The commands used; structurally the same for `@upstash/redis` and `@upstash/redis/cloudflare`. */
-export type UpstashRedis = Pick<Redis, 'get' | 'set' | 'lrange' | 'multi' | 'publish'>;
+export type UpstashRedis = Pick<Redis, 'get' | 'set' | 'lindex' | 'multi' | 'publish' | 'ping' | 'createScript' | 'subscribe'>;
 
 export interface UpstashSessionStoreOptions {
   redis: UpstashRedis;
@@ -32,116 +40,166 @@ export interface UpstashSessionStoreOptions {
   maxEventsPerSession?: number;
   /** A session untouched this long is forgotten (its client can no longer resume). */
   sessionTtlSeconds?: number;
-  /** Key prefix, so several sites or environments can share one database. */
+  /** Key and channel prefix, so several sites or environments can share one database. */
   prefix?: string;
-  /** Where a throwing subscriber is reported; it never breaks publish or other subscribers. */
+  /** How long a subscription may take to be confirmed; default 5000 ms. */
+  subscribeTimeoutMs?: number;
+  /** Where a throwing subscriber or a failed subscription is reported. */
   log?: Pick<Logger, 'warn'>;
 }
 
-interface StoredEvent {
-  s: number;
-  e: unknown;
+/** EVALSHA, falling back to EVAL when the server does not have the script (yet, or any more). */
+interface Script<T> {
+  exec(keys: string[], args: string[]): Promise<T>;
 }
+type Subscription = ReturnType<UpstashRedis['subscribe']>;
 
 export class UpstashSessionStore implements SessionStore {
   private readonly redis: UpstashRedis;
   private readonly clock: Clock;
   private readonly maxEvents: number;
   private readonly sessionTtl: number;
-  private readonly prefix: string;
-  private readonly channels: LocalChannels;
+  private readonly keys: ReturnType<typeof sessionKeys>;
+  private readonly timeoutMs: number;
+  private readonly log?: Pick<Logger, 'warn'>;
+  private readonly local: LocalChannels;
+  private readonly remote = new Map<string, { stream: Subscription; ready: Promise<void> }>();
+  /** Whether the client parses what it receives (its default); messages arrive parsed then. */
+  private readonly parsed: boolean;
+  private readonly scripts: {
+    append: Script<number>;
+    after: Script<unknown[] | null>;
+    lease: Script<number>;
+    unlease: Script<number>;
+  };
 
   constructor(opts: UpstashSessionStoreOptions) {
     this.redis = opts.redis;
     this.clock = opts.clock ?? { now: () => Date.now() };
     this.maxEvents = positive(opts.maxEventsPerSession ?? 1000, 'maxEventsPerSession');
     this.sessionTtl = positive(opts.sessionTtlSeconds ?? 86_400, 'sessionTtlSeconds');
-    this.prefix = opts.prefix ?? 'sc:';
-    this.channels = new LocalChannels(opts.log);
+    this.keys = sessionKeys(opts.prefix ?? 'sc:');
+    this.timeoutMs = opts.subscribeTimeoutMs ?? 5000;
+    this.log = opts.log;
+    this.local = new LocalChannels(opts.log);
+    // The client keeps this setting to itself (a protected field); its default is to parse.
+    this.parsed = (opts.redis as unknown as { opts?: { automaticDeserialization?: boolean } }).opts?.automaticDeserialization !== false;
+    const script = <T>(text: string): Script<T> => this.redis.createScript<T>(text);
+    this.scripts = { append: script(APPEND_EVENT), after: script(EVENTS_AFTER), lease: script(LEASE), unlease: script(UNLEASE) };
   }
 
-  async eventsAfter(session: string, after: number): Promise<unknown[] | null> {
-    const raw = await this.redis.lrange<unknown>(this.key('ev', session), 0, -1);
-    if (raw.length === 0) return null;
-    let entries = raw.map((r) => decode<StoredEvent>(r));
-    if (entries.length > this.maxEvents) {
-      const droppedThrough = entries[0].s;
-      // Events the client missed were dropped: resuming would hide a gap, so refuse.
-      if (after < droppedThrough) return null;
-      entries = entries.slice(1);
-    }
-    return entries.filter((x) => x.s > after).map((x) => x.e);
+  async appendEvent(session: string, event: unknown, floor: number): Promise<number> {
+    const args = [toJson(event), String(wholeNumber(floor, 'floor')), String(this.maxEvents), String(this.sessionTtl)];
+    args.push(this.keys.channel(sessionChannel(session)));
+    return Number(await this.scripts.append.exec([this.keys.events(session)], args));
   }
 
-  async appendEvent(session: string, seq: number, event: unknown): Promise<void> {
-    const key = this.key('ev', session);
-    await this.redis
-      .multi()
-      .rpush(key, JSON.stringify({ s: seq, e: event ?? null }))
-      .ltrim(key, -(this.maxEvents + 1), -1)
-      .expire(key, this.sessionTtl)
-      .exec();
+  async lastSeq(session: string): Promise<number | null> {
+    const tail: unknown = await this.redis.lindex(this.keys.events(session), -1);
+    if (tail === null || tail === undefined) return null;
+    return typeof tail === 'string' ? seqOfEntry(tail) : (tail as NumberedEvent).seq;
   }
 
-  async claim(key: string, ttlSeconds: number): Promise<boolean> {
-    const res = await this.redis.set(this.key('claim', key), '1', { nx: true, ex: seconds(ttlSeconds) });
-    return res === 'OK';
+  async eventsAfter(session: string, after: number): Promise<NumberedEvent[] | null> {
+    const entries = await this.scripts.after.exec([this.keys.events(session)], [String(wholeNumber(after, 'after'))]);
+    return entries === null || entries === undefined ? null : entries.map((e) => decode<NumberedEvent>(e));
+  }
+
+  async lease(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    const ms = positive(Math.ceil(ttlMs), 'ttlMs');
+    return Number(await this.scripts.lease.exec([this.keys.lease(key)], [owner, String(ms)])) === 1;
+  }
+
+  async unlease(key: string, owner: string): Promise<void> {
+    await this.scripts.unlease.exec([this.keys.lease(key)], [owner]);
   }
 
   async cacheGet<T>(key: string): Promise<T | null> {
-    const raw = await this.redis.get<unknown>(this.key('cache', key));
+    const raw = await this.redis.get<unknown>(this.keys.cache(key));
     return raw === null || raw === undefined ? null : (decode<{ v: T }>(raw).v ?? null);
   }
 
   async cacheSet<T>(key: string, value: T, ttlSeconds: number): Promise<void> {
-    await this.redis.set(this.key('cache', key), JSON.stringify({ v: value ?? null }), { ex: seconds(ttlSeconds) });
+    await this.redis.set(this.keys.cache(key), `{"v":${toJson(value)}}`, { ex: seconds(ttlSeconds) });
   }
 
   /**
    * A counter per fixed window, INCR and EXPIRE in one transaction. `@upstash/ratelimit` has a
    * fixed window too, but fixes limit and window per instance and reads `Date.now()`; here both
-   * come per call and the window follows the injected clock, as in the in-memory store.
+   * come per call and the window follows the injected clock, as in the other stores.
    */
   async rateLimit(key: string, limit: number, windowSeconds: number): Promise<number> {
     const now = this.clock.now();
     const windowMs = seconds(windowSeconds) * 1000;
     const window = Math.floor(now / windowMs);
     const windowEnd = (window + 1) * windowMs;
-    const k = this.key('rl', `${key}:${window}`);
+    const k = this.keys.rate(key, window);
     const [count] = await this.redis.multi().incr(k).expire(k, seconds(windowSeconds)).exec<[number, number]>();
     return count <= limit ? 0 : Math.max(1, Math.ceil((windowEnd - now) / 1000));
   }
 
   async publish(channel: string, message: unknown): Promise<void> {
-    const payload = JSON.stringify(message ?? null);
-    await this.redis.publish(this.key('ch', channel), payload);
-    this.channels.deliver(channel, payload);
+    await this.redis.publish(this.keys.channel(channel), toJson(message));
   }
 
-  /** Local to this store object (see the file header): messages published through it only. */
-  subscribe(channel: string, fn: (message: unknown) => void): () => void {
-    return this.channels.subscribe(channel, fn);
+  async subscribe(channel: string, fn: (message: unknown) => void): Promise<() => void> {
+    const name = this.keys.channel(channel);
+    const off = this.local.subscribe(name, fn);
+    try {
+      await this.listen(name);
+    } catch (err) {
+      this.leave(name, off);
+      throw err;
+    }
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      this.leave(name, off);
+    };
   }
 
-  private key(kind: string, name: string): string {
-    return `${this.prefix}${kind}:${name}`;
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
+  async close(): Promise<void> {
+    for (const { stream } of this.remote.values()) void stream.unsubscribe();
+    this.remote.clear();
+  }
+
+  private listen(name: string): Promise<void> {
+    const existing = this.remote.get(name);
+    if (existing) return existing.ready;
+    const stream = this.redis.subscribe<unknown>(name);
+    const ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`Upstash did not confirm SUBSCRIBE ${name} within ${this.timeoutMs} ms`)), this.timeoutMs);
+      stream.on('subscribe', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      stream.on('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+        this.log?.warn('upstash subscription failed', { channel: name, error: err.message });
+      });
+    });
+    // Parsed by the client, a message is re-encoded so every listener gets its own copy.
+    stream.on('message', ({ message }) => this.local.deliver(name, this.parsed ? toJson(message) : String(message)));
+    this.remote.set(name, { stream, ready });
+    return ready;
+  }
+
+  private leave(name: string, off: () => void): void {
+    off();
+    if (this.local.has(name)) return;
+    const entry = this.remote.get(name);
+    if (!entry) return;
+    this.remote.delete(name);
+    void entry.stream.unsubscribe();
   }
 }
 
-/**
- * Values are written as JSON text; the client hands them back parsed (its default) or as the
- * text (with `automaticDeserialization: false`). Either way, the same object comes out.
- */
 function decode<T>(raw: unknown): T {
   return (typeof raw === 'string' ? JSON.parse(raw) : raw) as T;
-}
-
-function positive(n: number, what: string): number {
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${what} must be a positive integer`);
-  return n;
-}
-
-/** Redis expiries are whole seconds, at least one (EX 0 is an error). */
-function seconds(n: number): number {
-  return Math.max(1, Math.ceil(n));
 }
