@@ -1,5 +1,6 @@
 import { describeProviderChoices } from '../providers/select';
 import { configSchema, type Config } from './schema';
+import { describeSessionStore, sessionStoreChoice } from './session-store';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -48,7 +49,7 @@ export function describeProviders(config: Config): Record<string, string> {
   return {
     ...describeProviderChoices(config),
     db: config.POSTGRES_URL ? `PostgreSQL at ${new URL(config.POSTGRES_URL).host}` : `PGlite in ${config.DATA_DIR}`,
-    sessions: config.REDIS_URL || config.UPSTASH_REDIS_REST_URL ? pending('REDIS_URL') : 'in memory',
+    sessions: describeSessionStore(sessionStoreChoice(config)),
     errors: config.SENTRY_DSN ? pending('SENTRY_DSN') : 'off',
   };
 }

@@ -9,7 +9,7 @@ describe('configuration', () => {
     expect(c.PORT).toBe(8787);
     expect(c.DATA_DIR).toBe('.data');
     expect(c.RAG_TOP_K).toBe(20);
-    expect(describeProviders(c)).toMatchObject({ llm: 'local extractive answerer', vectors: 'pgvector in PGlite', sessions: 'in memory' });
+    expect(describeProviders(c)).toMatchObject({ llm: 'local extractive answerer', vectors: 'pgvector in PGlite', sessions: 'in memory (one process only)' });
   });
 
   it('treats empty values as unset and coerces numbers', () => {
@@ -22,7 +22,7 @@ describe('configuration', () => {
   it('reports every bad value by name, hiding secrets', () => {
     let err: unknown;
     try {
-      loadConfig({ PORT: 'eighty', RAG_TOP_K: '0', LLM_TEMPERATURE: '3', QDRANT_URL: 'localhost:6333', REDIS_URL: 'http://x', POSTGRES_URL: 'mysql://u:secret@h/db' });
+      loadConfig({ PORT: 'eighty', RAG_TOP_K: '0', LLM_TEMPERATURE: '3', QDRANT_URL: 'localhost:6333', REDIS_URL: 'localhost:6379', POSTGRES_URL: 'mysql://u:secret@h/db' });
     } catch (e) {
       err = e;
     }
