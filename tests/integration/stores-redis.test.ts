@@ -162,7 +162,7 @@ describe.skipIf(skip)('RedisSessionStore through a Redis outage (redis-server st
       expect(warnings).toHaveLength(1);
       expect(warnings[0].msg).toMatch(/redis unreachable/);
 
-      outage = await startRedis({ port: outage.port });
+      outage = await outage.restart();
       await eventually(() => infos.includes('redis reachable again'), 'the reconnection', 10_000);
       await a.ping();
       // b waits up to its default 2 s between attempts: it comes back by itself too.

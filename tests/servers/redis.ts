@@ -12,6 +12,8 @@ export interface RunningRedis {
   url: string;
   port: number;
   stop(): Promise<void>;
+  /** Stops this server if it still runs and starts an empty one on the same port (an outage and its end). */
+  restart(): Promise<RunningRedis>;
 }
 
 export const REDIS_INSTALL = 'sudo apt-get install -y redis-server';
@@ -76,12 +78,17 @@ export async function startRedis(opts: { port?: number } = {}): Promise<RunningR
     child.kill('SIGKILL');
     throw err;
   }
+  const stop = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+  };
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
+    stop,
+    restart: async () => {
+      await stop();
+      return startRedis({ port });
     },
   };
 }
