@@ -180,6 +180,31 @@ describe.skipIf(skip)('RedisSessionStore through a Redis outage (redis-server st
     }
   });
 
+  it('a server that stops answering: commands and subscriptions reject after the timeout, and work once it answers again', async () => {
+    const hung = await startRedis();
+    const store = await open(hung.url, { prefix: 'h:', commandTimeoutMs: 300 });
+    try {
+      expect(await store.appendEvent('s', 'before', 0)).toBe(1);
+      hung.freeze();
+      const started = Date.now();
+      const results = await Promise.allSettled([store.appendEvent('s', 'lost?', 0), store.lastSeq('s'), store.subscribe('room', () => {})]);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+      expect(String((results[0] as PromiseRejectedResult).reason)).toMatch(/did not answer within 300 ms/);
+      hung.thaw();
+      // The late replies to the timed-out commands must not be taken for the answers to new ones.
+      await pingUntilUp(store);
+      const seq = await store.appendEvent('s', 'after', 0);
+      expect(await store.lastSeq('s')).toBe(seq);
+      expect((await store.eventsAfter('s', seq - 1))![0]).toEqual({ seq, event: 'after' });
+      expect(await store.cacheGet('nothing')).toBeNull();
+    } finally {
+      hung.thaw();
+      await store.close();
+      await hung.stop();
+    }
+  });
+
   it('closes without hanging while the server is down', async () => {
     const down = await startRedis();
     const store = await open(down.url, { prefix: 'x:' });

@@ -14,6 +14,9 @@ export interface RunningRedis {
   stop(): Promise<void>;
   /** Stops this server if it still runs and starts an empty one on the same port (an outage and its end). */
   restart(): Promise<RunningRedis>;
+  /** SIGSTOP / SIGCONT: connections stay open but nothing is answered (a hung server). */
+  freeze(): void;
+  thaw(): void;
 }
 
 export const REDIS_INSTALL = 'sudo apt-get install -y redis-server';
@@ -79,7 +82,10 @@ export async function startRedis(opts: { port?: number } = {}): Promise<RunningR
     throw err;
   }
   const stop = async () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      child.kill('SIGCONT'); // a frozen server only acts on SIGTERM once it runs again
+    }
     await exited;
   };
   return {
@@ -90,5 +96,7 @@ export async function startRedis(opts: { port?: number } = {}): Promise<RunningR
       await stop();
       return startRedis({ port });
     },
+    freeze: () => void child.kill('SIGSTOP'),
+    thaw: () => void child.kill('SIGCONT'),
   };
 }

@@ -4,7 +4,8 @@
  * outage without anyone's help:
  * - `disableOfflineQueue`: while disconnected a command rejects at once instead of waiting in
  *   a queue for a server that may not come back (callers turn that into `unavailable`);
- * - a per-command timeout, for a server that accepts the connection but stops answering;
+ * - no timeout here for a server that accepts the connection but stops answering (node-redis's
+ *   own covers only the wait before a command is written): the store bounds each call itself;
  * - reconnection forever with capped, jittered backoff; node-redis re-sends SUBSCRIBE for every
  *   channel it holds before it reports the connection ready again (`resubscribe` in its socket
  *   initiator), so subscriptions come back by themselves;
@@ -20,7 +21,7 @@ export interface RedisConnectionOptions {
   /** redis:// or rediss:// */
   url: string;
   log?: Pick<Logger, 'warn' | 'info'>;
-  /** How long one command may go unanswered before it rejects; default 5000. */
+  /** How long one call may go unanswered before it rejects (the store applies it); default 5000. */
   commandTimeoutMs?: number;
   /** How long one connection attempt may take; default 3000. */
   connectTimeoutMs?: number;
@@ -60,11 +61,9 @@ export class RedisConnections {
     this.commands = createClient({
       url: opts.url,
       disableOfflineQueue: true,
-      commandOptions: { timeout: opts.commandTimeoutMs ?? 5000 },
       socket: { connectTimeout: opts.connectTimeoutMs ?? 3000, reconnectStrategy: (retries) => reconnectDelay(retries, max) },
     });
-    // Commands time out, pub/sub commands do not take one: the store bounds those itself.
-    this.subscriber = this.commands.duplicate({ commandOptions: {} });
+    this.subscriber = this.commands.duplicate();
     for (const [client, role] of [[this.commands, 'commands'], [this.subscriber, 'subscriptions']] as const) {
       client.on('error', (err: unknown) => this.onError(err, role));
       client.on('ready', () => this.onReady());

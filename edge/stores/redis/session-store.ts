@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { sessionChannel, type Clock, type Logger, type NumberedEvent, type SessionStore } from '../../core/ports';
 import { LocalChannels } from '../local-channels';
-import { errorText, RedisConnections, type RedisConnectionOptions } from './connection';
+import { errorText, RedisConnections, type RedisClient, type RedisConnectionOptions } from './connection';
 import {
   APPEND_EVENT,
   EVENTS_AFTER,
@@ -83,7 +83,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async lastSeq(session: string): Promise<number | null> {
-    const tail = await this.conn.commands.lIndex(this.keys.events(session), -1);
+    const tail = await this.run((c) => c.lIndex(this.keys.events(session), -1));
     return tail === null ? null : seqOfEntry(String(tail));
   }
 
@@ -103,12 +103,12 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async cacheGet<T>(key: string): Promise<T | null> {
-    const raw = await this.conn.commands.get(this.keys.cache(key));
+    const raw = await this.run((c) => c.get(this.keys.cache(key)));
     return raw === null ? null : ((JSON.parse(String(raw)) as { v: T }).v ?? null);
   }
 
   async cacheSet<T>(key: string, value: T, ttlSeconds: number): Promise<void> {
-    await this.conn.commands.set(this.keys.cache(key), `{"v":${toJson(value)}}`, { EX: seconds(ttlSeconds) });
+    await this.run((c) => c.set(this.keys.cache(key), `{"v":${toJson(value)}}`, { EX: seconds(ttlSeconds) }));
   }
 
   /** The window follows the injected clock, so tests can move it; its key expires in Redis time. */
@@ -118,12 +118,12 @@ export class RedisSessionStore implements SessionStore {
     const window = Math.floor(now / windowMs);
     const windowEnd = (window + 1) * windowMs;
     const k = this.keys.rate(key, window);
-    const [count] = await this.conn.commands.multi().incr(k).expire(k, seconds(windowSeconds)).exec();
+    const [count] = await this.run((c) => c.multi().incr(k).expire(k, seconds(windowSeconds)).exec());
     return Number(count) <= limit ? 0 : Math.max(1, Math.ceil((windowEnd - now) / 1000));
   }
 
   async publish(channel: string, message: unknown): Promise<void> {
-    await this.conn.commands.publish(this.keys.channel(channel), toJson(message));
+    await this.run((c) => c.publish(this.keys.channel(channel), toJson(message)));
   }
 
   async subscribe(channel: string, fn: (message: unknown) => void): Promise<() => void> {
@@ -146,7 +146,7 @@ export class RedisSessionStore implements SessionStore {
   async ping(): Promise<void> {
     // Without the subscriber, events of other processes would be missed: not ready either.
     if (!this.conn.subscriber.isReady) throw new Error('redis subscriptions are disconnected');
-    await this.conn.commands.ping();
+    await this.run((c) => c.ping());
   }
 
   async close(): Promise<void> {
@@ -174,21 +174,31 @@ export class RedisSessionStore implements SessionStore {
   }
 
   /** EVALSHA, loading the script with EVAL when the server does not have it (yet, or any more). */
-  private async script(name: ScriptName, keys: string[], args: string[]): Promise<unknown> {
-    const client = this.conn.commands;
-    try {
-      return await client.evalSha(SHAS[name], { keys, arguments: args });
-    } catch (err) {
-      if (!errorText(err).startsWith('NOSCRIPT')) throw err;
-      return await client.eval(SCRIPTS[name], { keys, arguments: args });
-    }
+  private script(name: ScriptName, keys: string[], args: string[]): Promise<unknown> {
+    return this.run(async (client) => {
+      try {
+        return await client.evalSha(SHAS[name], { keys, arguments: args });
+      } catch (err) {
+        if (!errorText(err).startsWith('NOSCRIPT')) throw err;
+        return await client.eval(SCRIPTS[name], { keys, arguments: args });
+      }
+    });
+  }
+
+  /**
+   * Every call gets a deadline: node-redis times out only the wait before a command is written,
+   * so a server that accepts but never answers would hang it. The abandoned command stays in
+   * node-redis' queue, so a late reply still pairs with it and not with a newer command.
+   */
+  private run<T>(fn: (client: RedisClient) => Promise<T>): Promise<T> {
+    return deadline(fn(this.conn.commands), this.timeoutMs);
   }
 }
 
-function deadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+function deadline<T>(p: Promise<T>, ms: number, what?: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`redis did not answer ${what} within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new Error(`redis did not answer${what ? ` ${what}` : ''} within ${ms} ms`)), ms);
   });
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
