@@ -91,6 +91,20 @@ describe.skipIf(skip)('openSessionStore (redis-server and the Upstash REST bridg
     await opened.close();
   });
 
+  it("Upstash's request deadline does not cut a subscription's stream short", async () => {
+    const opened = await openSessionStore(loadConfig({ REDIS_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: bridge.token }), log, clock, { commandTimeoutMs: 300 });
+    try {
+      const heard: unknown[] = [];
+      await opened.store.subscribe(sessionChannel('long'), (m) => heard.push(m));
+      await new Promise((r) => setTimeout(r, 600));
+      await opened.store.appendEvent('long', 'still here', 0);
+      await eventually(() => heard.length === 1, 'the append');
+      expect(heard).toEqual([{ seq: 1, event: 'still here' }]);
+    } finally {
+      await opened.close();
+    }
+  });
+
   it('a wrong Upstash token stops the start, saying so without showing the token', async () => {
     const { error } = await startupError(open({ REDIS_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: 'not-the-token' }));
     expect(error.variable).toBe('REDIS_URL');
