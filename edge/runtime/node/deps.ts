@@ -5,9 +5,9 @@ import { randomId } from '../../core/ids';
 import type { Logger, VectorStore } from '../../core/ports';
 import { trainIntentClassifier } from '../../pipeline/intent/train';
 import { selectProviders, selectVectorStore, type SelectOptions } from '../../providers/select';
-import { MemorySessionStore } from '../../stores/memory/session-store';
 import { RefusingVectorStore } from '../../stores/vectors/refusing';
 import { openServerPostgres } from './server-postgres';
+import { openSessionStore } from './sessions';
 import { openEmbeddedStores } from './stores';
 
 export interface NodeDeps {
@@ -24,7 +24,11 @@ export interface NodeDepsOptions {
 /** Builds every dependency once, from validated config: cloud providers where configured, embedded ones otherwise. */
 export async function buildNodeDeps(config: Config, log: Logger, opts: NodeDepsOptions = {}): Promise<NodeDeps> {
   const clock = { now: () => performance.timeOrigin + performance.now() };
-  const stores = await openStores(config, opts.inMemory === true, log);
+  const sessions = await openSessionStore(config, log, clock);
+  const stores = await openStores(config, opts.inMemory === true, log).catch(async (err) => {
+    await sessions.close().catch(() => {});
+    throw err;
+  });
   const providers = selectProviders(config, { clock, ...opts.providers, log });
   let vectors: VectorStore = selectVectorStore(config, () => stores.vectors, { log, clock: opts.providers?.clock ?? clock, policy: opts.providers?.policies?.vectors });
   try {
@@ -44,12 +48,13 @@ export async function buildNodeDeps(config: Config, log: Logger, opts: NodeDepsO
     reranker: providers.reranker,
     llm: providers.llm,
     intents: trainIntentClassifier(),
-    sessions: new MemorySessionStore({ clock }),
+    sessions: sessions.store,
     log,
     clock,
     newId: randomId,
   };
-  return { deps, close: () => stores.close() };
+  // Both are closed whatever the other does: their writes are flushed on the way out.
+  return { deps, close: async () => void (await Promise.allSettled([stores.close(), sessions.close()])) };
 }
 
 /**
