@@ -185,7 +185,10 @@ export class ChatService {
     let lease: HeldLease | null = null;
     try {
       lease = await takeLease(this.deps.sessions, key, this.owner, this.deps.settings.turnLeaseMs, this.deps.log);
-      if (!lease) return false;
+      if (!lease) {
+        this.inFlight.delete(key);
+        return false;
+      }
       await store();
       if (await isAnswered(this.deps, session, messageId)) {
         this.inFlight.delete(key);

@@ -214,7 +214,7 @@ export function conversationSuite(runtime: string, target: () => ConversationTar
       expect((await fetch(`${url()}/healthz`)).status).toBe(200);
       const ready = await fetch(`${url()}/readyz`);
       expect(ready.status).toBe(200);
-      expect(((await ready.json()) as { checks: Record<string, string> }).checks).toEqual({ db: 'ok', vectors: 'ok' });
+      expect(((await ready.json()) as { checks: Record<string, string> }).checks).toEqual({ db: 'ok', vectors: 'ok', sessions: 'ok' });
     });
 
     it('POST /v1/chat returns the answer as JSON, and the same id is answered once', async () => {
