@@ -61,6 +61,17 @@ export class QdrantVectorStore implements VectorStore {
     if (!Number.isInteger(asked.dimensions) || asked.dimensions < 1 || asked.dimensions > 65_536) {
       throw new Error('dimensions must be an integer in 1..65536');
     }
+    try {
+      await this.ensureOnce(asked);
+    } catch (err) {
+      if (err instanceof IndexMismatchError) throw err;
+      // Processes starting together race between "does it exist" and "create": the loser's
+      // create fails because the winner's collection or alias is there now. Look again.
+      await this.ensureOnce(asked);
+    }
+  }
+
+  private async ensureOnce(asked: IndexInfo): Promise<void> {
     const target = await this.aliasTarget();
     if (target) {
       const built = await this.describe(target);

@@ -45,6 +45,15 @@ describe('QdrantVectorStore over the Qdrant REST API', () => {
     expect(fake.collections.size).toBe(1);
   });
 
+  it('two processes ensuring the same new index at once both end up using it', async () => {
+    const info = { model: 'm', dimensions: 4 };
+    const [a, b, c] = [store('race'), store('race'), store('race')];
+    await Promise.all([a.ensure(info), b.ensure(info), c.ensure(info)]);
+    for (const s of [a, b, c]) expect(await s.info()).toEqual(info);
+    expect(fake.aliases.get('race')).toBe('race__m__4');
+    expect([...fake.collections.keys()].filter((k) => k.startsWith('race'))).toEqual(['race__m__4']);
+  });
+
   it('upserts in batches, searches by cosine within one site, and deletes by document', async () => {
     const s = store('search');
     await s.ensure({ model: 'm', dimensions: 3 });
