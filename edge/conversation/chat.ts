@@ -4,7 +4,7 @@ import { holdFrames, type Connection, type Peer } from './connection';
 import { loadHistory } from './history';
 import { SessionLog, type SessionEvents } from './session-log';
 import { openTicket } from './handoff';
-import { runTurn } from './turn';
+import { runTurn, TurnFailed } from './turn';
 import { takeLease, turnKey, type HeldLease } from './lease';
 import { endInterrupted, isAnswered, unanswered } from './recovery';
 
@@ -29,6 +29,8 @@ export class ChatService {
   /** Aborted when a drain's grace period ends: answers still running are cut short. */
   private readonly stopping = new AbortController();
   private readonly retries = new Set<ReturnType<typeof setTimeout>>();
+  /** Answers that began but whose turn failed with the stores: ended by whoever retries. */
+  private readonly interrupted = new Map<string, string>();
   private draining = false;
 
   constructor(
@@ -214,8 +216,16 @@ export class ChatService {
       session,
       messageId,
       async () => {
-        await endInterrupted(this.deps, this.log, session, messageId);
-        await runTurn(this.deps, this.log, { siteId, session, messageId, text, locale }, this.stopping.signal);
+        try {
+          await endInterrupted(this.deps, this.log, session, messageId, this.interrupted.get(key));
+          this.interrupted.delete(key);
+          await runTurn(this.deps, this.log, { siteId, session, messageId, text, locale }, this.stopping.signal);
+        } catch (err) {
+          // The stores failed mid-turn: the message stays unanswered until they are back.
+          if (err instanceof TurnFailed && err.answerId) this.interrupted.set(key, err.answerId);
+          this.retryOrphans(siteId, session, locale, 1);
+          throw err;
+        }
       },
       async () => {
         this.inFlight.delete(key);
@@ -227,30 +237,35 @@ export class ChatService {
 
   /**
    * Answers what a dead process left unanswered. Its lease lapses within the lease TTL, so a
-   * message still held is looked at again while someone here is in the conversation.
+   * message still held is looked at again while someone here is in the conversation; so is
+   * one that failed because the stores were down.
    */
   private async adoptOrphans(siteId: string, session: string, locale: string | undefined, attempt = 0): Promise<void> {
+    let again = false;
     try {
       const orphans = (await unanswered(this.deps, session)).filter((m) => !this.inFlight.has(turnKey(session, m.clientId)));
-      let waiting = false;
       for (const m of orphans) {
         const taken = await this.take(siteId, session, m.clientId, locale, async () => {});
         if (taken) this.deps.log.info('took over a message left unanswered', { session, message: m.clientId });
-        else waiting = true;
-      }
-      const interval = Math.max(250, Math.floor(this.deps.settings.turnLeaseMs / 2));
-      const maxAttempts = Math.ceil((this.deps.settings.answerTimeoutMs + 2 * this.deps.settings.turnLeaseMs) / interval);
-      if (waiting && !this.draining && attempt < maxAttempts && this.log.watching(session)) {
-        const t = setTimeout(() => {
-          this.retries.delete(t);
-          void this.adoptOrphans(siteId, session, locale, attempt + 1);
-        }, interval);
-        (t as { unref?: () => void }).unref?.();
-        this.retries.add(t);
+        else again = true;
       }
     } catch (err) {
+      again = true;
       this.deps.log.warn('could not look for unanswered messages', { session, error: String(err) });
     }
+    if (again) this.retryOrphans(siteId, session, locale, attempt + 1);
+  }
+
+  private retryOrphans(siteId: string, session: string, locale: string | undefined, attempt: number): void {
+    const interval = Math.max(250, Math.floor(this.deps.settings.turnLeaseMs / 2));
+    const maxAttempts = Math.ceil((this.deps.settings.answerTimeoutMs + 2 * this.deps.settings.turnLeaseMs) / interval);
+    if (this.draining || attempt > maxAttempts || !this.log.watching(session)) return;
+    const t = setTimeout(() => {
+      this.retries.delete(t);
+      void this.adoptOrphans(siteId, session, locale, attempt);
+    }, interval);
+    (t as { unref?: () => void }).unref?.();
+    this.retries.add(t);
   }
 
   /** Queues work after the session's previous turn; its hold on the session ends with it. */

@@ -30,13 +30,17 @@ export async function isAnswered(deps: Deps, session: string, messageId: string)
  * it; the new answer follows under its own id. What it streamed is still in the log (the
  * events after the last checkpoint), unless the log itself was lost.
  */
-export async function endInterrupted(deps: Deps, log: SessionEvents, session: string, messageId: string): Promise<void> {
+export async function endInterrupted(deps: Deps, log: SessionEvents, session: string, messageId: string, known?: string): Promise<void> {
   const since = (await deps.db.conversations.get(session))?.lastSeq ?? 0;
   const events: ServerEvent[] = (await log.replay(session, since)) ?? [];
   const ended = new Set(events.filter((e) => e.type === 'answer.end').map((e) => e.id));
-  for (const e of events) {
-    if (e.type !== 'answer.start' || e.replyTo !== messageId || ended.has(e.id)) continue;
-    await log.emit(session, { type: 'answer.delta', id: e.id, text: RESTARTED });
-    await log.emit(session, { type: 'answer.end', id: e.id, citations: [], confidence: 0 });
+  const open = new Set<string>();
+  for (const e of events) if (e.type === 'answer.start' && e.replyTo === messageId) open.add(e.id);
+  // This process's own failed attempt, though the log lost it (a session store that restarted empty).
+  if (known) open.add(known);
+  for (const id of open) {
+    if (ended.has(id)) continue;
+    await log.emit(session, { type: 'answer.delta', id, text: RESTARTED });
+    await log.emit(session, { type: 'answer.end', id, citations: [], confidence: 0 });
   }
 }

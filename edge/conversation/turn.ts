@@ -63,44 +63,72 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput, stop
     stop?.removeEventListener('abort', onStop);
   }
 
-  if (!started) await log.emit(t.session, { type: 'answer.start', id: answerId, replyTo: t.messageId, intent: prepared?.intent ?? 'other' });
-  if (failed) {
-    const notice = text ? INTERRUPTED : UNAVAILABLE;
-    text += notice;
-    await log.emit(t.session, { type: 'answer.delta', id: answerId, text: notice });
+  try {
+    await finish();
+  } catch (err) {
+    // The stores failed too, so the visitor could not even be told: whoever answers this
+    // message later ends the answer the visitor saw begin.
+    throw new TurnFailed(started ? answerId : null, err);
   }
-  const sources = [...(prepared?.sources ?? []), ...found];
-  const citations = citationsFor(text, sources);
-  const confidence = failed ? 0 : round(prepared!.confidence);
-  const handoff = failed ? true : prepared!.handoff;
-  await log.emit(t.session, { type: 'answer.end', id: answerId, citations, confidence, ...(handoff ? { handoff } : {}) });
-  // Tokens are paid for even when the answer failed half-way: record what was reported.
-  const metered = answerUsage(usage, prepared?.embedding ?? null);
-  await deps.db.messages.add({
-    id: deps.newId('m'),
-    conversationId: t.session,
-    role: 'assistant',
-    clientId: answerId,
-    replyTo: t.messageId,
-    text,
-    intent: prepared?.intent ?? null,
-    citations,
-    confidence,
-    usage: metered && {
-      model: metered.model,
-      promptTokens: metered.promptTokens,
-      completionTokens: metered.completionTokens,
-      embeddingTokens: metered.embeddingTokens,
-      costUsd: metered.costUsd,
-    },
-  });
-  // A fallback answer is not cached: the better one should be back once the provider is.
-  if (prepared && !failed && prepared.cacheKey && !text.startsWith(FALLBACK_NOTE)) {
-    const cached: CachedAnswer = { intent: prepared.intent, text, sources, confidence: prepared.confidence, handoff: prepared.handoff };
-    await deps.sessions.cacheSet(prepared.cacheKey, cached, deps.settings.cacheTtlSeconds);
+
+  async function finish(): Promise<void> {
+    if (!started) {
+      await log.emit(t.session, { type: 'answer.start', id: answerId, replyTo: t.messageId, intent: prepared?.intent ?? 'other' });
+      started = true;
+    }
+    if (failed) {
+      const notice = text ? INTERRUPTED : UNAVAILABLE;
+      text += notice;
+      await log.emit(t.session, { type: 'answer.delta', id: answerId, text: notice });
+    }
+    const sources = [...(prepared?.sources ?? []), ...found];
+    const citations = citationsFor(text, sources);
+    const confidence = failed ? 0 : round(prepared!.confidence);
+    const handoff = failed ? true : prepared!.handoff;
+    await log.emit(t.session, { type: 'answer.end', id: answerId, citations, confidence, ...(handoff ? { handoff } : {}) });
+    // Tokens are paid for even when the answer failed half-way: record what was reported.
+    const metered = answerUsage(usage, prepared?.embedding ?? null);
+    await deps.db.messages.add({
+      id: deps.newId('m'),
+      conversationId: t.session,
+      role: 'assistant',
+      clientId: answerId,
+      replyTo: t.messageId,
+      text,
+      intent: prepared?.intent ?? null,
+      citations,
+      confidence,
+      usage: metered && {
+        model: metered.model,
+        promptTokens: metered.promptTokens,
+        completionTokens: metered.completionTokens,
+        embeddingTokens: metered.embeddingTokens,
+        costUsd: metered.costUsd,
+      },
+    });
+    // A fallback answer is not cached: the better one should be back once the provider is.
+    if (prepared && !failed && prepared.cacheKey && !text.startsWith(FALLBACK_NOTE)) {
+      const cached: CachedAnswer = { intent: prepared.intent, text, sources, confidence: prepared.confidence, handoff: prepared.handoff };
+      // The answer is stored and sent: a cache that cannot take it only costs the next asker time.
+      await deps.sessions.cacheSet(prepared.cacheKey, cached, deps.settings.cacheTtlSeconds).catch((err) => {
+        deps.log.warn('answer not cached', { error: String(err) });
+      });
+    }
+    if (prepared?.wantsPerson) await openTicket(deps, log, { siteId: t.siteId, session: t.session, reason: t.text });
+    await log.checkpoint(t.session);
   }
-  if (prepared?.wantsPerson) await openTicket(deps, log, { siteId: t.siteId, session: t.session, reason: t.text });
-  await log.checkpoint(t.session);
+}
+
+/** A turn that could neither answer nor say so (the session store or the database failed). */
+export class TurnFailed extends Error {
+  constructor(
+    /** The answer the visitor saw start, if any: it is still open on their screen. */
+    readonly answerId: string | null,
+    cause: unknown,
+  ) {
+    super(`the turn failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'TurnFailed';
+  }
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;

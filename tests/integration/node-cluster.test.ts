@@ -49,6 +49,12 @@ const textOf = (s: TestSocket, id: string) =>
     .join('');
 const answersStored = async (session: string, replyTo: string) =>
   (await db.query(`SELECT text FROM messages WHERE conversation_id = $1 AND role = 'assistant' AND reply_to = $2`, [session, replyTo])).rows as { text: string }[];
+/** The answer is written just after its answer.end is sent: give the write a moment, then count. */
+const storedOnce = async (session: string, replyTo: string) => {
+  await until(async () => (await answersStored(session, replyTo)).length > 0, `the answer to ${replyTo} to be stored`);
+  await new Promise((r) => setTimeout(r, 300)); // a second one, if any, would be written by now
+  return answersStored(session, replyTo);
+};
 /** Seqs rise by one, with no number twice. */
 const contiguous = (seqs: number[]) => seqs.every((s, i) => i === 0 || s === seqs[i - 1] + 1);
 const readyz = async (p: NodeProcess) => {
@@ -73,6 +79,7 @@ beforeAll(async () => {
     return reply.type === 'text' ? { ...reply, pieceDelayMs: paceMs } : reply;
   });
   db = new pg.Pool({ connectionString: postgres.url, max: 2 });
+  db.on('error', () => {}); // its idle connections die in the PostgreSQL outage test
   env = {
     HOST: '127.0.0.1',
     REDIS_URL: redis.url,
@@ -141,7 +148,7 @@ describe.skipIf(skip)('two Node processes on one Redis and one PostgreSQL', () =
     await new Promise((r) => setTimeout(r, 500)); // a second answer, if any, would have started by now
     expect(starts(b, 'r1')).toHaveLength(1);
     expect(answer.text.length).toBeGreaterThan(10);
-    expect(await answersStored(ready.session, 'r1')).toHaveLength(1);
+    expect(await storedOnce(ready.session, 'r1')).toHaveLength(1);
     expect(contiguous(events(b).map((f) => f.seq))).toBe(true);
     b.close();
     paceMs = 0;
@@ -188,7 +195,7 @@ describe.skipIf(skip)('two Node processes on one Redis and one PostgreSQL', () =
     const seqs = events(b).map((f) => f.seq);
     expect(seqs[0]).toBe(seen + 1);
     expect(contiguous(seqs)).toBe(true);
-    expect((await answersStored(ready.session, 'k1')).length).toBe(1);
+    expect(await storedOnce(ready.session, 'k1')).toHaveLength(1);
     b.close();
     await start(); // back to two
   }, 60_000);
@@ -213,7 +220,7 @@ describe.skipIf(skip)('two Node processes on one Redis and one PostgreSQL', () =
     expect(starts(b, 't1').filter((s) => s.id !== inFlight.id)).toEqual([]);
     expect(await p1.exited).toMatchObject({ code: 0 });
     expect(contiguous([...events(a), ...events(b)].map((f) => f.seq))).toBe(true);
-    const stored = await answersStored(ready.session, 't1');
+    const stored = await storedOnce(ready.session, 't1');
     expect(stored).toHaveLength(1);
     expect(stored[0].text).toBe(textOf(a, inFlight.id) + textOf(b, inFlight.id));
     b.close();
@@ -221,29 +228,62 @@ describe.skipIf(skip)('two Node processes on one Redis and one PostgreSQL', () =
     await start();
   }, 60_000);
 
-  it('Redis stops: /readyz says so and messages get "unavailable"; Redis back: service resumes by itself', async () => {
+  it('Redis stops mid-answer: the visitor is told, /readyz says so; Redis back: the answer comes, by itself', async () => {
     const [p1] = live();
+    paceMs = 150;
     const a = await ws(p1);
-    await a.hello();
-    await a.ask('u0', 'How long does standard shipping take?');
+    const ready = await a.hello();
+    a.send({ type: 'message', id: 'u1', text: 'How do I pitch the Switchback 2 tent?' });
+    await a.next('answer.delta', () => true, 15_000);
+    const first = starts(a, 'u1')[0];
     await redis.stop();
+    // In flight: the answer cannot go on, and the visitor hears so at once.
+    expect((await a.next('error', (f) => f.ref === 'u1', 15_000)).code).toBe('unavailable');
     const down = await until(async () => {
       const r = await readyz(p1);
       return r.status === 503 && r;
     }, '/readyz to fail');
     expect(down.body.checks.sessions).not.toBe('ok');
     expect(down.body.checks.db).toBe('ok');
+    // A new message is refused with its id, so the widget keeps it and sends it again.
     const from = a.frames.length;
-    a.send({ type: 'message', id: 'u1', text: 'Is the Switchback 2 tent waterproof?' });
-    const err = await a.next('error', (f) => f.ref === 'u1', 10_000, from);
-    expect(err.code).toBe('unavailable');
+    a.send({ type: 'message', id: 'u2', text: 'Is the Switchback 2 tent waterproof?' });
+    expect((await a.next('error', (f) => f.ref === 'u2', 10_000, from)).code).toBe('unavailable');
     expect(p1.alive()).toBe(true);
-    redis = await redis.restart();
+
+    paceMs = 0;
+    redis = await redis.restart(); // empty: the outage lost what Redis held
     await until(async () => (await readyz(p1)).status === 200, '/readyz to recover', 30_000);
-    // The widget resends a message refused as unavailable; it is answered now.
-    a.send({ type: 'message', id: 'u1', text: 'Is the Switchback 2 tent waterproof?' });
-    const answer = await a.answerTo('u1');
-    expect(answer.text.length).toBeGreaterThan(10);
+    // Without a new hello: the interrupted answer is closed and the question answered again.
+    await a.next('answer.end', (f) => f.id === first.id, 30_000);
+    const again = await a.next('answer.start', (f) => f.replyTo === 'u1' && f.id !== first.id, 30_000);
+    await a.next('answer.end', (f) => f.id === again.id, 15_000);
+    expect(await storedOnce(ready.session, 'u1')).toHaveLength(1);
+    a.send({ type: 'message', id: 'u2', text: 'Is the Switchback 2 tent waterproof?' });
+    expect((await a.answerTo('u2')).text.length).toBeGreaterThan(10);
+    expect(contiguous(events(a).map((f) => f.seq))).toBe(true);
+    a.close();
+  }, 120_000);
+
+  it('PostgreSQL stops: /readyz says so and messages are refused with their id; back: service resumes by itself', async () => {
+    const [, p2] = live();
+    const a = await ws(p2);
+    const ready = await a.hello();
+    await postgres.down();
+    const down = await until(async () => {
+      const r = await readyz(p2);
+      return r.status === 503 && r;
+    }, '/readyz to fail');
+    expect(down.body.checks.db).not.toBe('ok');
+    expect(down.body.checks.sessions).toBe('ok');
+    a.send({ type: 'message', id: 'g1', text: 'Do you offer gift cards?' });
+    expect((await a.next('error', (f) => f.ref === 'g1', 15_000)).code).toBe('unavailable');
+    expect(p2.alive()).toBe(true);
+    await postgres.up();
+    await until(async () => (await readyz(p2)).status === 200, '/readyz to recover', 30_000);
+    a.send({ type: 'message', id: 'g1', text: 'Do you offer gift cards?' });
+    expect((await a.answerTo('g1')).text.length).toBeGreaterThan(10);
+    expect(await storedOnce(ready.session, 'g1')).toHaveLength(1);
     a.close();
   }, 90_000);
 });
