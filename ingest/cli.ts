@@ -29,6 +29,8 @@ interface CliOptions {
 const DEMO_SITE = 'demo';
 
 async function main(argv: string[]): Promise<number> {
+  // The server's settings (a .env beside package.json, the environment winning) say where to write.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   const program = new Command()
     .name('ingest')
     .description('Index FAQs, docs, products and orders (.md .markdown .html .htm .txt .json .csv) for a site')
@@ -38,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--reembed', 'reset the vector index for the current embedder and embed again: the given files, or without paths every stored chunk of every site')
     .option('--data-dir <dir>', 'embedded database folder', process.env.DATA_DIR || '.data')
     .option('--create-site', 'create the site if it does not exist')
-    .option('--target <url>', 'ingest into this PostgreSQL with pgvector (the Workers\' database, e.g. Neon) instead of the embedded one');
+    .option('--target <url>', 'ingest into this PostgreSQL (the servers\' shared database, e.g. Neon) instead of the embedded one; default POSTGRES_URL', process.env.POSTGRES_URL || undefined);
 
   const usage = parseCli(program, argv);
   if (usage !== null) return usage;
@@ -62,7 +64,9 @@ async function main(argv: string[]): Promise<number> {
   }
   let stores: { db: Db; vectors: IngestDeps['vectors']; close(): Promise<void> };
   try {
-    stores = opts.target ? await openPostgresStores(opts.target) : await openEmbeddedStores({ dataDir: opts.dataDir });
+    stores = opts.target
+      ? await openPostgresStores(opts.target, undefined, { needPgvector: !config.QDRANT_URL })
+      : await openEmbeddedStores({ dataDir: opts.dataDir });
   } catch (e) {
     if (e instanceof TargetDatabaseError) return configError(e.message);
     const reason = (e as Error).message || (e as { code?: string }).code || String(e);

@@ -10,7 +10,7 @@ let dataDir: string;
 let shop: string;
 
 function cli(...args: string[]) {
-  const r = spawnSync('npx', ['tsx', 'ingest/cli.ts', ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, DATA_DIR: '' } });
+  const r = spawnSync('npx', ['tsx', 'ingest/cli.ts', ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, DATA_DIR: '', POSTGRES_URL: '' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

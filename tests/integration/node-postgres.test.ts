@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { runCli, smallKnowledgeBase } from '../servers/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StartupError } from '../../edge/runtime/node/startup-error';
 import { startQdrantFake, type QdrantFake } from '../fakes/qdrant-server';
@@ -94,6 +95,18 @@ describe.skipIf(skipWithout('PostgreSQL 15', postgres15Missing()))('the Node ser
       expect(vectorsHere.rows[0].t).toBeNull();
     } finally {
       await c.end();
+    }
+
+    // Content loaded later goes the same way: POSTGRES_URL (the default target) and Qdrant.
+    const kb = smallKnowledgeBase();
+    try {
+      const r = await runCli('node', ['--import', 'tsx', 'ingest/cli.ts', '--site', 'kb', '--create-site', kb.dir], 60_000, { POSTGRES_URL: url, QDRANT_URL: qdrant.url });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).not.toMatch(/pgvector/);
+      const after = [...qdrant.collections.values()].reduce((n, c) => n + c.points.size, 0);
+      expect(after).toBeGreaterThan(points);
+    } finally {
+      kb.remove();
     }
   });
 });

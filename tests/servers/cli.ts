@@ -14,9 +14,9 @@ export interface CliResult {
  * Async on purpose: a server in the test's own process (pglite-socket) must stay free to answer
  * the child. The environment's database settings are cleared so only the arguments count.
  */
-export function runCli(cmd: string, args: string[], timeoutMs = 60_000): Promise<CliResult> {
+export function runCli(cmd: string, args: string[], timeoutMs = 60_000, env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: { ...process.env, DATA_DIR: '', POSTGRES_URL: '' } });
+    const child = spawn(cmd, args, { env: { ...process.env, DATA_DIR: '', POSTGRES_URL: '', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

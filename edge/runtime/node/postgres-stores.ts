@@ -58,7 +58,7 @@ export async function migrateTarget(url: string, opts: { vectorIndex?: IndexInfo
 }
 
 /** The stores of an ingest into `url`: its schema must be current and it must have pgvector. */
-export async function openPostgresStores(url: string, vectorOptions?: PgVectorOptions): Promise<PostgresStores> {
+export async function openPostgresStores(url: string, vectorOptions?: PgVectorOptions, opts: { needPgvector?: boolean } = {}): Promise<PostgresStores> {
   const pg = openPostgres(url);
   try {
     const applied = await appliedHashes(pg.sql);
@@ -68,7 +68,8 @@ export async function openPostgresStores(url: string, vectorOptions?: PgVectorOp
         `the database schema is ${applied.size === 0 ? 'not there' : `${pending} migration(s) behind`}; run: npm run db:migrate -- --target <url>`,
       );
     }
-    if (!(await hasPgvector(pg.sql))) throw new TargetDatabaseError(NO_PGVECTOR);
+    // With Qdrant holding the vectors, a server without pgvector is fine for the rest.
+    if (opts.needPgvector !== false && !(await hasPgvector(pg.sql))) throw new TargetDatabaseError(NO_PGVECTOR);
     return { db: pg.db, vectors: new PgVectorStore(pg.sql, vectorOptions), close: pg.close };
   } catch (err) {
     await pg.close();
