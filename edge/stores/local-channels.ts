@@ -42,3 +42,30 @@ export class LocalChannels {
     return this.channels.size;
   }
 }
+
+/**
+ * A subscriber on a channel that another server carries (Redis, Upstash): registered here at
+ * once, and resolved once `listen` has the server's confirmation, so nothing published after
+ * it resolves is missed. `leave` runs on unsubscribe and on a failed listen.
+ */
+export async function subscribeRemote(
+  local: LocalChannels,
+  name: string,
+  fn: (message: unknown) => void,
+  listen: (name: string) => Promise<void>,
+  leave: (name: string, off: () => void) => void,
+): Promise<() => void> {
+  const off = local.subscribe(name, fn);
+  try {
+    await listen(name);
+  } catch (err) {
+    leave(name, off);
+    throw err;
+  }
+  let left = false;
+  return () => {
+    if (left) return;
+    left = true;
+    leave(name, off);
+  };
+}

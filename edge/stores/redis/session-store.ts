@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { sessionChannel, type Clock, type Logger, type NumberedEvent, type SessionStore } from '../../core/ports';
-import { LocalChannels } from '../local-channels';
+import { LocalChannels, subscribeRemote } from '../local-channels';
 import { errorText, RedisConnections, type RedisClient, type RedisConnectionOptions } from './connection';
 import {
   APPEND_EVENT,
@@ -126,21 +126,8 @@ export class RedisSessionStore implements SessionStore {
     await this.run((c) => c.publish(this.keys.channel(channel), toJson(message)));
   }
 
-  async subscribe(channel: string, fn: (message: unknown) => void): Promise<() => void> {
-    const name = this.keys.channel(channel);
-    const off = this.local.subscribe(name, fn);
-    try {
-      await this.listen(name);
-    } catch (err) {
-      this.leave(name, off);
-      throw err;
-    }
-    let left = false;
-    return () => {
-      if (left) return;
-      left = true;
-      this.leave(name, off);
-    };
+  subscribe(channel: string, fn: (message: unknown) => void): Promise<() => void> {
+    return subscribeRemote(this.local, this.keys.channel(channel), fn, (n) => this.listen(n), (n, off) => this.leave(n, off));
   }
 
   async ping(): Promise<void> {

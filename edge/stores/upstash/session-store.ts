@@ -15,7 +15,7 @@
  */
 import type { Redis } from '@upstash/redis';
 import { sessionChannel, type Clock, type Logger, type NumberedEvent, type SessionStore } from '../../core/ports';
-import { LocalChannels } from '../local-channels';
+import { LocalChannels, subscribeRemote } from '../local-channels';
 import {
   APPEND_EVENT,
   EVENTS_AFTER,
@@ -142,21 +142,8 @@ export class UpstashSessionStore implements SessionStore {
     await this.redis.publish(this.keys.channel(channel), toJson(message));
   }
 
-  async subscribe(channel: string, fn: (message: unknown) => void): Promise<() => void> {
-    const name = this.keys.channel(channel);
-    const off = this.local.subscribe(name, fn);
-    try {
-      await this.listen(name);
-    } catch (err) {
-      this.leave(name, off);
-      throw err;
-    }
-    let left = false;
-    return () => {
-      if (left) return;
-      left = true;
-      this.leave(name, off);
-    };
+  subscribe(channel: string, fn: (message: unknown) => void): Promise<() => void> {
+    return subscribeRemote(this.local, this.keys.channel(channel), fn, (n) => this.listen(n), (n, off) => this.leave(n, off));
   }
 
   async ping(): Promise<void> {
