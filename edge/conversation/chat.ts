@@ -1,43 +1,25 @@
-import type { ClientFrame, FeedbackFrame, HandoffFrame, HelloFrame, MessageFrame, ServerReply } from '../../sdk/protocol';
+import type { ClientFrame, FeedbackFrame, HandoffFrame, HelloFrame, MessageFrame } from '../../sdk/protocol';
 import type { Deps } from '../core/deps';
 import { holdFrames, type Connection, type Peer } from './connection';
 import { loadHistory } from './history';
 import { SessionLog, type SessionEvents } from './session-log';
 import { openTicket } from './handoff';
-import { runTurn, TurnFailed } from './turn';
-import { takeLease, turnKey, type HeldLease } from './lease';
-import { endInterrupted, isAnswered, unanswered } from './recovery';
-
-type ErrorReply = Extract<ServerReply, { type: 'error' }>;
+import { Answering } from './answering';
+import { error } from './errors';
 
 /**
  * Protocol v1 on the server, independent of the transport: the WebSocket route, the SSE and
- * JSON twins and the Durable Object all hand frames to one of these.
- *
- * Several processes may serve one conversation. A message is answered once wherever it
- * arrives: whoever holds its lease (in the shared SessionStore) stores and answers it, and the
- * database remembers that it was. A process that dies mid-answer stops renewing its lease, and
- * the next process to serve the conversation takes the message over.
+ * JSON twins and the Durable Object all hand frames to one of these. Which process answers
+ * a message, and when, is `Answering`'s part.
  */
 export class ChatService {
-  /** One turn at a time per session, so answers never interleave in the history. */
-  private readonly queues = new Map<string, Promise<void>>();
-  /** Messages this process is storing or answering: a resend to it must not start another turn. */
-  private readonly inFlight = new Set<string>();
-  /** Names this process's leases. */
-  private readonly owner: string;
-  /** Aborted when a drain's grace period ends: answers still running are cut short. */
-  private readonly stopping = new AbortController();
-  private readonly retries = new Set<ReturnType<typeof setTimeout>>();
-  /** Answers that began but whose turn failed with the stores: ended by whoever retries. */
-  private readonly interrupted = new Map<string, string>();
-  private draining = false;
+  private readonly answering: Answering;
 
   constructor(
     private readonly deps: Deps,
     readonly log: SessionEvents = new SessionLog(deps.db, deps.sessions),
   ) {
-    this.owner = deps.newId('p');
+    this.answering = new Answering(deps, log);
   }
 
   async handle(peer: Peer, frame: ClientFrame): Promise<void> {
@@ -97,7 +79,7 @@ export class ChatService {
       peer.conn.send({ type: 'ready', session, seq: now, history });
       gate.release(now);
     }
-    if (resuming) void this.adoptOrphans(peer.siteId, session, peer.locale);
+    if (resuming) void this.answering.adoptOrphans(peer.siteId, session, peer.locale);
   }
 
   async message(peer: Peer, session: string, frame: MessageFrame): Promise<void> {
@@ -107,7 +89,7 @@ export class ChatService {
       return peer.conn.send(error('rate_limited', `too many messages; try again in ${wait} s`, frame.id, wait));
     }
     try {
-      await this.take(peer.siteId, session, frame.id, peer.locale, async () => {
+      await this.answering.take(peer.siteId, session, frame.id, peer.locale, async () => {
         if (await db.messages.findByClientId(session, frame.id)) return;
         await db.messages.add({
           id: this.deps.newId('m'),
@@ -138,35 +120,27 @@ export class ChatService {
 
   async handoff(siteId: string, session: string, frame: HandoffFrame): Promise<void> {
     this.log.hold(session);
-    this.background(session, undefined, async () => {
+    this.answering.queue(session, undefined, async () => {
       await openTicket(this.deps, this.log, { siteId, session, reason: frame.reason ?? 'asked for a person' });
       await this.log.checkpoint(session);
     });
   }
 
   get isDraining(): boolean {
-    return this.draining;
+    return this.answering.isDraining;
   }
 
   /** Settles when every turn queued so far for the session has finished. */
   idle(session: string): Promise<void> {
-    return this.queues.get(session) ?? Promise.resolve();
+    return this.answering.idle(session);
   }
 
   /**
    * For a graceful stop: takes no more messages, lets the answers in flight finish for up to
    * `graceMs`, then cuts the rest short (each still ends, stored, with a notice).
    */
-  async drain(graceMs: number): Promise<void> {
-    this.draining = true;
-    for (const t of this.retries) clearTimeout(t);
-    this.retries.clear();
-    const timer = setTimeout(() => this.stopping.abort(new Error('the server is restarting')), graceMs);
-    try {
-      while (this.queues.size > 0) await Promise.allSettled([...this.queues.values()]);
-    } finally {
-      clearTimeout(timer);
-    }
+  drain(graceMs: number): Promise<void> {
+    return this.answering.drain(graceMs);
   }
 
   detach(peer: Peer): void {
@@ -174,122 +148,9 @@ export class ChatService {
     peer.attached = undefined;
   }
 
-  /**
-   * Takes a message under its lease: `store` makes sure it is in the database, then it is
-   * acknowledged and answered, unless it already was. Returns quietly when another process
-   * (or a turn here) holds it: that one's events reach every socket of the session.
-   */
-  private async take(siteId: string, session: string, messageId: string, locale: string | undefined, store: () => Promise<void>): Promise<boolean> {
-    if (this.draining) throw new Error('the server is shutting down');
-    const key = turnKey(session, messageId);
-    if (this.inFlight.has(key)) return true;
-    this.inFlight.add(key);
-    let lease: HeldLease | null = null;
-    try {
-      lease = await takeLease(this.deps.sessions, key, this.owner, this.deps.settings.turnLeaseMs, this.deps.log);
-      if (!lease) {
-        this.inFlight.delete(key);
-        return false;
-      }
-      await store();
-      if (await isAnswered(this.deps, session, messageId)) {
-        this.inFlight.delete(key);
-        await lease.stop();
-        return true;
-      }
-      this.log.hold(session);
-      try {
-        await this.log.emit(session, { type: 'ack', id: messageId });
-      } catch (err) {
-        this.log.release(session);
-        throw err;
-      }
-    } catch (err) {
-      this.inFlight.delete(key);
-      await lease?.stop();
-      throw err;
-    }
-    const held = lease;
-    const text = (await this.deps.db.messages.findByClientId(session, messageId))?.text ?? '';
-    // The turn runs behind the ack: the connection keeps reading frames (pings, more messages).
-    this.background(
-      session,
-      messageId,
-      async () => {
-        try {
-          await endInterrupted(this.deps, this.log, session, messageId, this.interrupted.get(key));
-          this.interrupted.delete(key);
-          await runTurn(this.deps, this.log, { siteId, session, messageId, text, locale }, this.stopping.signal);
-        } catch (err) {
-          // The stores failed mid-turn: the message stays unanswered until they are back.
-          if (err instanceof TurnFailed && err.answerId) this.interrupted.set(key, err.answerId);
-          this.retryOrphans(siteId, session, locale, 1);
-          throw err;
-        }
-      },
-      async () => {
-        this.inFlight.delete(key);
-        await held.stop();
-      },
-    );
-    return true;
-  }
-
-  /**
-   * Answers what a dead process left unanswered. Its lease lapses within the lease TTL, so a
-   * message still held is looked at again while someone here is in the conversation; so is
-   * one that failed because the stores were down.
-   */
-  private async adoptOrphans(siteId: string, session: string, locale: string | undefined, attempt = 0): Promise<void> {
-    let again = false;
-    try {
-      const orphans = (await unanswered(this.deps, session)).filter((m) => !this.inFlight.has(turnKey(session, m.clientId)));
-      for (const m of orphans) {
-        const taken = await this.take(siteId, session, m.clientId, locale, async () => {});
-        if (taken) this.deps.log.info('took over a message left unanswered', { session, message: m.clientId });
-        else again = true;
-      }
-    } catch (err) {
-      again = true;
-      this.deps.log.warn('could not look for unanswered messages', { session, error: String(err) });
-    }
-    if (again) this.retryOrphans(siteId, session, locale, attempt + 1);
-  }
-
-  private retryOrphans(siteId: string, session: string, locale: string | undefined, attempt: number): void {
-    const interval = Math.max(250, Math.floor(this.deps.settings.turnLeaseMs / 2));
-    const maxAttempts = Math.ceil((this.deps.settings.answerTimeoutMs + 2 * this.deps.settings.turnLeaseMs) / interval);
-    if (this.draining || attempt > maxAttempts || !this.log.watching(session)) return;
-    const t = setTimeout(() => {
-      this.retries.delete(t);
-      void this.adoptOrphans(siteId, session, locale, attempt);
-    }, interval);
-    (t as { unref?: () => void }).unref?.();
-    this.retries.add(t);
-  }
-
-  /** Queues work after the session's previous turn; its hold on the session ends with it. */
-  private background(session: string, ref: string | undefined, work: () => Promise<void>, done?: () => Promise<void>): void {
-    const prev = this.queues.get(session) ?? Promise.resolve();
-    const tail = prev
-      .then(work)
-      .catch((err) => {
-        this.deps.log.error('turn failed', { session, error: String(err) });
-        this.log.broadcast(session, error('unavailable', 'the answer could not be completed; please try again', ref));
-      })
-      .finally(async () => {
-        this.log.release(session);
-        await done?.();
-      });
-    this.queues.set(session, tail);
-    void tail.then(() => {
-      if (this.queues.get(session) === tail) this.queues.delete(session);
-    });
-  }
 }
 
-export function error(code: ErrorReply['code'], message: string, ref?: string, retryAfter?: number): ErrorReply {
-  return { type: 'error', code, message, ...(ref ? { ref } : {}), ...(retryAfter ? { retryAfter } : {}) };
-}
 
 export type { Connection, Peer };
+
+export { error };
