@@ -14,6 +14,7 @@ import { ingest } from '../../ingest/run';
 import { parseCli } from '../../edge/runtime/node/cli-parse';
 import { benchCluster } from './cluster';
 import { benchPipeline } from './pipeline';
+import { benchStages } from './stages';
 import { benchSocket } from './socket';
 import { benchWorker } from './worker';
 import { formatTable, type Row } from './table';
@@ -44,6 +45,7 @@ let peakRss = 0;
 const sample = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
 
 if (only.has('pipeline')) {
+  rows.push(...(await benchStages()));
   for (const n of sizes) {
     const dir = mkdtempSync(join(tmpdir(), 'bench-corpus-'));
     const docs = generateCorpus(n);

@@ -74,18 +74,11 @@ describe('buildContext', () => {
     expect(buildContext([{ chunk: chunk('a', 'A', 0, 10), score: 1 }], 10)).toEqual([]);
   });
 
-  it('takes well under a millisecond for 20 candidates', () => {
+  it('fits 20 candidates into the budget (its speed: npm run bench)', () => {
     const ranked = Array.from({ length: 20 }, (_, i) => ({ chunk: chunk(`c${i}`, `D${i}`, i, 5), score: 1 - i / 40 }));
-    for (let i = 0; i < 50; i++) buildContext(ranked, 1500);
-    const times: number[] = [];
-    for (let i = 0; i < 200; i++) {
-      const t0 = performance.now();
-      buildContext(ranked, 1500);
-      times.push(performance.now() - t0);
-    }
-    times.sort((a, b) => a - b);
-    const p50 = times[100];
-    console.log(`buildContext, 20 candidates, 1500 tokens: p50 ${(p50 * 1000).toFixed(0)} µs, p99 ${(times[198] * 1000).toFixed(0)} µs`);
-    expect(p50).toBeLessThan(1);
+    const sources = buildContext(ranked, 300);
+    expect(sources.length).toBeGreaterThan(0);
+    expect(sources.length).toBeLessThan(20);
+    expect(countTokens(renderSources(sources))).toBeLessThanOrEqual(300);
   });
 });

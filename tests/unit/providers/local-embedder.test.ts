@@ -58,7 +58,7 @@ describe('LocalEmbedder', () => {
     expect(best.i).toBe(4);
   });
 
-  it('embeds 10,000 chunks of ~80 words in well under 10 s', async () => {
+  it('embeds 10,000 chunks of ~80 words into unit vectors (its speed: npm run bench, ingest)', async () => {
     const vocab = (
       'the order shipping return refund days business customer product size color we you our your can will within ' +
       'item items policy delivery package tracking email account payment card store warranty support contact please ' +
@@ -70,11 +70,8 @@ describe('LocalEmbedder', () => {
     const texts = Array.from({ length: 10_000 }, () =>
       Array.from({ length: 80 }, (_, j) => vocab[Math.floor(rand() * vocab.length)] + (j % 12 === 11 ? '.' : '')).join(' '),
     );
-    const t0 = performance.now();
     const vectors = await e.embed(texts, 'document');
-    const ms = performance.now() - t0;
-    console.log(`local-hash-384: embedded 10,000 chunks of 80 words in ${ms.toFixed(0)} ms`);
     expect(vectors).toHaveLength(10_000);
-    expect(ms).toBeLessThan(5000);
+    for (const v of [vectors[0], vectors[4_999], vectors[9_999]]) expect(Math.hypot(...v)).toBeCloseTo(1, 5);
   });
 });

@@ -61,23 +61,16 @@ describe('LocalReranker', () => {
     expect(withinOneEdit('cart', 'cards')).toBe(false);
   });
 
-  it('reranks 20 candidates of ~80 words well under a millisecond', async () => {
+  it('reranks 20 candidates of ~80 words into the top n, best first (its speed: npm run bench)', async () => {
     const words = 'order shipping return refund days business customer product size color within item policy delivery package tracking email'.split(' ');
     const many: RerankCandidate[] = Array.from({ length: 20 }, (_, i) => ({
       id: `c${i}`,
       title: `Help article ${i}`,
       text: Array.from({ length: 80 }, (_, j) => words[(i * 7 + j * 5) % words.length]).join(' '),
     }));
-    for (let i = 0; i < 100; i++) await r.rerank(`where is my package tracking ${i}`, many, 4);
-    const times: number[] = [];
-    for (let i = 0; i < 300; i++) {
-      const t0 = performance.now();
-      await r.rerank(`how long does delivery of my order take ${i % 7}`, many, 4);
-      times.push(performance.now() - t0);
-    }
-    times.sort((a, b) => a - b);
-    const p50 = times[150];
-    console.log(`local rerank, 20 × 80 words: p50 ${(p50 * 1000).toFixed(0)} µs, p99 ${(times[297] * 1000).toFixed(0)} µs`);
-    expect(p50).toBeLessThan(1);
+    const top = await r.rerank('how long does delivery of my order take', many, 4);
+    expect(top).toHaveLength(4);
+    expect(new Set(top.map((x) => x.id)).size).toBe(4);
+    for (let i = 1; i < top.length; i++) expect(top[i - 1].score).toBeGreaterThanOrEqual(top[i].score);
   });
 });
