@@ -15,6 +15,7 @@ import { TestSocket } from '../helpers/ws-client';
 import { skipWithout } from '../servers/availability';
 import { postgres15Missing, startPostgres15, type RunningPostgres } from '../servers/postgres15';
 import { ensureRedisServer, startRedis, type RunningRedis } from '../servers/redis';
+import { startUpstashBridge, type UpstashBridge } from '../servers/upstash-bridge';
 
 const redisProblem = await ensureRedisServer().then(
   () => null,
@@ -98,6 +99,43 @@ afterAll(async () => {
   await Promise.all(procs.map((p) => p.stop()));
   await db?.end();
   await Promise.all([openai?.close(), qdrant?.close(), postgres?.stop(), redis?.stop()]);
+});
+
+describe.skipIf(skip)('two Node processes on Upstash (REDIS_URL=https://…: the local bridge speaking its REST protocol to the same redis-server)', () => {
+  let bridge: UpstashBridge;
+  const upstash: NodeProcess[] = [];
+  beforeAll(async () => {
+    bridge = await startUpstashBridge(redis.port, 'cluster-token');
+    await db.query('CREATE DATABASE upstash');
+    const url = new URL(postgres.url);
+    url.pathname = '/upstash';
+    const upstashEnv = { ...env, REDIS_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: bridge.token, POSTGRES_URL: url.toString() };
+    upstash.push(...(await Promise.all([startNodeProcess({ env: upstashEnv }), startNodeProcess({ env: upstashEnv })])));
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all(upstash.map((p) => p.stop()));
+    await bridge?.stop();
+  });
+
+  it('gives one socket on each process every event, once and in order, and answers a message sent to both once', async () => {
+    const [u1, u2] = upstash;
+    const a = await ws(u1);
+    const ready = await a.hello();
+    const b = await ws(u2);
+    await b.hello({ session: ready.session, after: ready.seq });
+    const frame = { type: 'message', id: 'up1', text: 'How long does standard shipping take?' };
+    a.send(frame);
+    b.send(frame);
+    await a.answerTo('up1');
+    await b.answerTo('up1');
+    await new Promise((r) => setTimeout(r, 300)); // a second answer, if any, would have started
+    expect(starts(a, 'up1')).toHaveLength(1);
+    const [ea, eb] = [events(a).map((f) => f.seq), events(b).map((f) => f.seq)];
+    expect(ea).toEqual(eb);
+    expect(contiguous(ea)).toBe(true);
+    a.close();
+    b.close();
+  });
 });
 
 describe.skipIf(skip)('two Node processes on one Redis and one PostgreSQL', () => {
