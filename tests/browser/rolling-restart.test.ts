@@ -1,0 +1,102 @@
+/**
+ * A deploy as the visitor lives it: the widget in Chromium is talking to a Node process on
+ * Redis and PostgreSQL 15 when that process gets SIGTERM mid-answer, exits, and a new process
+ * takes its port. The widget reconnects by itself and shows the whole answer, once, and the
+ * conversation goes on. The LLM is a local server speaking OpenAI's protocol (slow on purpose);
+ * the vectors live in a local server speaking Qdrant's (PostgreSQL 15 has no pgvector).
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { groundedModel } from '../fakes/openai-model';
+import { startOpenAiFake, type OpenAiFake } from '../fakes/openai-server';
+import { startQdrantFake, type QdrantFake } from '../fakes/qdrant-server';
+import { startNodeProcess, type NodeProcess } from '../helpers/node-process';
+import { skipWithout } from '../servers/availability';
+import { freePort } from '../servers/free-port';
+import { postgres15Missing, startPostgres15, type RunningPostgres } from '../servers/postgres15';
+import { ensureRedisServer, startRedis, type RunningRedis } from '../servers/redis';
+import { launchBrowser, requireBrowser } from './browser';
+import { ensureBuilt } from './build';
+import { chat, openChat, transcript, visit, type Harness } from './harness';
+
+const redisProblem = await ensureRedisServer().then(
+  () => null,
+  (e: Error) => e.message,
+);
+const skip = skipWithout('redis-server and PostgreSQL 15', redisProblem ?? postgres15Missing());
+
+let redis: RunningRedis;
+let postgres: RunningPostgres;
+let qdrant: QdrantFake;
+let openai: OpenAiFake;
+let browser: Browser | null = null;
+let env: Record<string, string>;
+const procs: NodeProcess[] = [];
+let paceMs = 0;
+
+beforeAll(async () => {
+  if (skip) return;
+  await ensureBuilt();
+  const launched = await launchBrowser();
+  if (!requireBrowser(launched.browser, launched.why)) return;
+  browser = launched.browser;
+  [redis, postgres, qdrant, openai] = await Promise.all([startRedis(), startPostgres15(), startQdrantFake(), startOpenAiFake()]);
+  openai.onChat((c) => {
+    const reply = groundedModel(c);
+    return reply.type === 'text' ? { ...reply, pieceDelayMs: paceMs } : reply;
+  });
+  env = {
+    PORT: String(await freePort()),
+    REDIS_URL: redis.url,
+    POSTGRES_URL: postgres.url,
+    QDRANT_URL: qdrant.url,
+    OPENAI_BASE_URL: openai.url,
+    RATE_LIMIT_PER_MINUTE: '1000',
+  };
+  procs.push(await startNodeProcess({ env }));
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close().catch(() => {});
+  await Promise.all(procs.map((p) => p.stop()));
+  await Promise.all([openai?.close(), qdrant?.close(), postgres?.stop(), redis?.stop()]);
+});
+
+describe.skipIf(skip)('the widget through a rolling restart (real processes, Redis, PostgreSQL 15, Chromium)', () => {
+  it('keeps the conversation: the answer in flight arrives whole, once, and the next question is answered by the new process', async (ctx) => {
+    if (!browser) return ctx.skip();
+    const [first] = procs;
+    const h = { browser, origin: `http://127.0.0.1:${first.port}`, contexts: [] } as unknown as Harness;
+    const page = await visit(h, '/');
+    await openChat(page);
+    const answers = chat(page).locator('article.answer[aria-busy=false]');
+
+    paceMs = 120;
+    await chat(page).locator('textarea').fill('How long does standard shipping take?');
+    await chat(page).locator('textarea').press('Enter');
+    await chat(page).locator('article.answer[aria-busy=true]').waitFor({ timeout: 15_000 });
+    first.signal('SIGTERM');
+    expect(await first.exited).toMatchObject({ code: 0 });
+    paceMs = 0;
+    // The new process takes the same port, as a restart in place does.
+    procs.push(await startNodeProcess({ env }));
+
+    await answers.first().waitFor({ timeout: 30_000 });
+    const whole = openai.chats().length;
+    expect(whole).toBe(1); // answered once: the new process did not ask again
+
+    await chat(page).locator('textarea').fill('What does the warranty cover?');
+    await chat(page).locator('textarea').press('Enter');
+    await answers.nth(1).waitFor({ timeout: 15_000 });
+    const seen = await transcript(page);
+    expect(seen.map(([kind]) => kind)).toEqual(['user', 'answer', 'user', 'answer']);
+    expect(seen[1][1].length).toBeGreaterThan(10);
+    expect(seen[1][1]).not.toMatch(/interrupted/i);
+
+    // What the widget shows is what the server stored, after a reload too.
+    await page.reload();
+    await openChat(page);
+    await answers.nth(1).waitFor({ timeout: 15_000 });
+    expect(await transcript(page)).toEqual(seen);
+  }, 120_000);
+});
