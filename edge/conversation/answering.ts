@@ -5,6 +5,12 @@ import { endInterrupted, isAnswered, unanswered } from './recovery';
 import type { SessionEvents } from './session-log';
 import { runTurn, TurnFailed } from './turn';
 
+/** What storing a message found: `fresh` when this call stored it (so no turn ever ran for it). */
+export interface Stored {
+  fresh: boolean;
+  text?: string;
+}
+
 /**
  * Who answers which message, and when. One turn at a time per session, so answers never
  * interleave in the history. Several processes may serve one conversation: a message is
@@ -64,20 +70,22 @@ export class Answering {
    * acknowledged and answered, unless it already was. Returns quietly when another process
    * (or a turn here) holds it: that one's events reach every socket of the session.
    */
-  async take(siteId: string, session: string, messageId: string, locale: string | undefined, store: () => Promise<void>): Promise<boolean> {
+  async take(siteId: string, session: string, messageId: string, locale: string | undefined, store: () => Promise<Stored>): Promise<boolean> {
     if (this.draining) throw new Error('the server is shutting down');
     const key = turnKey(session, messageId);
     if (this.inFlight.has(key)) return true;
     this.inFlight.add(key);
     let lease: HeldLease | null = null;
+    let stored: Stored = { fresh: false };
     try {
       lease = await takeLease(this.deps.sessions, key, this.owner, this.deps.settings.turnLeaseMs, this.deps.log);
       if (!lease) {
         this.inFlight.delete(key);
         return false;
       }
-      await store();
-      if (await isAnswered(this.deps, session, messageId)) {
+      stored = await store();
+      // A message stored just now has had no turn yet: nothing to look up, nothing to close.
+      if (!stored.fresh && (await isAnswered(this.deps, session, messageId))) {
         this.inFlight.delete(key);
         await lease.stop();
         return true;
@@ -95,15 +103,18 @@ export class Answering {
       throw err;
     }
     const held = lease;
-    const text = (await this.deps.db.messages.findByClientId(session, messageId))?.text ?? '';
+    const { fresh } = stored;
+    const text = stored.text ?? (await this.deps.db.messages.findByClientId(session, messageId))?.text ?? '';
     // The turn runs behind the ack: the connection keeps reading frames (pings, more messages).
     this.queue(
       session,
       messageId,
       async () => {
         try {
-          await endInterrupted(this.deps, this.log, session, messageId, this.interrupted.get(key));
-          this.interrupted.delete(key);
+          if (!fresh || this.interrupted.has(key)) {
+            await endInterrupted(this.deps, this.log, session, messageId, this.interrupted.get(key));
+            this.interrupted.delete(key);
+          }
           await runTurn(this.deps, this.log, { siteId, session, messageId, text, locale }, this.stopping.signal);
         } catch (err) {
           // The stores failed mid-turn: the message stays unanswered until they are back.
@@ -130,7 +141,7 @@ export class Answering {
     try {
       const orphans = (await unanswered(this.deps, session)).filter((m) => !this.inFlight.has(turnKey(session, m.clientId)));
       for (const m of orphans) {
-        const taken = await this.take(siteId, session, m.clientId, locale, async () => {});
+        const taken = await this.take(siteId, session, m.clientId, locale, async () => ({ fresh: false, text: m.text }));
         if (taken) this.deps.log.info('took over a message left unanswered', { session, message: m.clientId });
         else again = true;
       }

@@ -90,7 +90,8 @@ export class ChatService {
     }
     try {
       await this.answering.take(peer.siteId, session, frame.id, peer.locale, async () => {
-        if (await db.messages.findByClientId(session, frame.id)) return;
+        const stored = await db.messages.findByClientId(session, frame.id);
+        if (stored) return { fresh: false, text: stored.text };
         await db.messages.add({
           id: this.deps.newId('m'),
           conversationId: session,
@@ -102,6 +103,7 @@ export class ChatService {
           citations: [],
           confidence: null,
         });
+        return { fresh: true, text: frame.text };
       });
     } catch (err) {
       this.deps.log.error('message not taken', { session, error: String(err) });
