@@ -45,11 +45,11 @@ function isSecret(name: string): boolean {
 
 /** Which implementation serves each job, for the start-up log. */
 export function describeProviders(config: Config): Record<string, string> {
-  const pending = (name: string) => `${name} is configured but its provider is not built yet; using the embedded one`;
   return {
     ...describeProviderChoices(config),
     db: config.POSTGRES_URL ? `PostgreSQL at ${new URL(config.POSTGRES_URL).host}` : `PGlite in ${config.DATA_DIR}`,
     sessions: describeSessionStore(sessionStoreChoice(config)),
-    errors: config.SENTRY_DSN ? pending('SENTRY_DSN') : 'off',
+    // The host only: the DSN's user part is the project's key.
+    errors: config.SENTRY_DSN ? `Sentry at ${new URL(config.SENTRY_DSN).host}` : 'off',
   };
 }

@@ -117,8 +117,13 @@ function allowListed(event: SentryEvent): SentryEvent {
   };
 }
 
-/** A machine code (SQLSTATE `42P01`, errno `ECONNREFUSED`) is safe to send; anything else is not. */
-function errorCode(err: unknown): string | undefined {
+/**
+ * A machine code (SQLSTATE `42P01`, errno `ECONNREFUSED`) is safe to send; anything else is not.
+ * Looked for through `cause` too: drizzle wraps the driver's error in one of its own.
+ */
+function errorCode(err: unknown, depth = 0): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[A-Z0-9_]{2,32}$/.test(code) ? code : undefined;
+  if (typeof code === 'string' && /^[A-Z0-9_]{2,32}$/.test(code)) return code;
+  const cause = (err as { cause?: unknown } | null)?.cause;
+  return cause && depth < 3 ? errorCode(cause, depth + 1) : undefined;
 }

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../../config/load';
 import { consoleLogger } from '../../ops/logger';
+import { reportProcessErrors } from '../../ops/process-errors';
+import { flushWithin, reporterFor } from '../../ops/reporting';
 import { startServer } from './server';
 import { StartupError } from './startup-error';
 
@@ -19,11 +21,15 @@ try {
 }
 
 const log = consoleLogger({ level: config.LOG_LEVEL, json: process.env.LOG_FORMAT === 'json' });
+// One reporter for the process (SENTRY_DSN): requests, the core's logged errors, and crashes.
+const reporter = reporterFor(config.SENTRY_DSN);
+reportProcessErrors(reporter, log);
 const started = Date.now();
-const server = await startServer(config, log).catch((err) => {
+const server = await startServer(config, log, { reporter }).catch(async (err) => {
   // A server it cannot reach or use: the variable and the reason, on one line.
   if (err instanceof StartupError) console.error(err.message);
   else log.error(`could not start: ${err instanceof Error ? err.message : String(err)}`);
+  await flushWithin(reporter, 2000);
   process.exit(1);
 });
 log.info(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: open ${server.url} for the demo shop with the assistant`);
@@ -45,4 +51,3 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     }
   });
 }
-process.on('unhandledRejection', (err) => log.error('unhandled rejection', { error: String(err) }));

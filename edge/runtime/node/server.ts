@@ -10,6 +10,8 @@ import { describeProviders } from '../../config/load';
 import type { Config } from '../../config/schema';
 import type { Logger } from '../../core/ports';
 import type { Deps } from '../../core/deps';
+import type { ErrorReporter } from '../../ops/errors';
+import { flushWithin, reporterFor, reportingLogger, reportRequestErrors } from '../../ops/reporting';
 import { buildNodeDeps } from './deps';
 import { mountDemoPages } from './demo-pages';
 import { classicScriptEmbed } from './sdk-embed';
@@ -23,18 +25,28 @@ export interface RunningServer {
   /**
    * A graceful stop: stops accepting, asks every socket to reconnect elsewhere (1012), lets
    * answers in flight finish within `graceMs` (default SHUTDOWN_GRACE_MS), then closes the
-   * stores, which flushes their writes.
+   * stores, which flushes their writes, and sends the error reports still pending (up to ~2 s).
    */
   close(opts?: { graceMs?: number }): Promise<void>;
 }
 
+export interface StartOptions {
+  inMemory?: boolean;
+  seed?: boolean;
+  /** The process's reporter (main.ts reports its own crashes to it); one from SENTRY_DSN otherwise. */
+  reporter?: ErrorReporter;
+}
+
 /** The Node runtime: builds deps, seeds the demo, serves the app, the demo site and the SDK. */
-export async function startServer(config: Config, log: Logger, opts: { inMemory?: boolean; seed?: boolean } = {}): Promise<RunningServer> {
-  for (const [job, impl] of Object.entries(describeProviders(config))) log.info(`${job.padEnd(10)} ${impl}`);
+export async function startServer(config: Config, baseLog: Logger, opts: StartOptions = {}): Promise<RunningServer> {
+  for (const [job, impl] of Object.entries(describeProviders(config))) baseLog.info(`${job.padEnd(10)} ${impl}`);
+  const reporter = opts.reporter ?? reporterFor(config.SENTRY_DSN);
+  // What the core logs as an error (a failed turn, a message not taken) is reported too.
+  const log = reportingLogger(baseLog, reporter);
   const { deps, close: closeDeps } = await buildNodeDeps(config, log, opts);
 
   try {
-    return await serveApp(config, log, deps, closeDeps, opts);
+    return await serveApp(config, log, deps, reporter, closeDeps, opts);
   } catch (err) {
     // The database lock and file handles go with a failed start (a port in use, say).
     await closeDeps().catch(() => {});
@@ -42,7 +54,7 @@ export async function startServer(config: Config, log: Logger, opts: { inMemory?
   }
 }
 
-async function serveApp(config: Config, log: Logger, deps: Deps, closeDeps: () => Promise<void>, opts: { seed?: boolean }): Promise<RunningServer> {
+async function serveApp(config: Config, log: Logger, deps: Deps, reporter: ErrorReporter, closeDeps: () => Promise<void>, opts: { seed?: boolean }): Promise<RunningServer> {
   if (opts.seed !== false) {
     await ensureDemoSite(deps, config, config.PORT);
     try {
@@ -53,6 +65,8 @@ async function serveApp(config: Config, log: Logger, deps: Deps, closeDeps: () =
   }
 
   const root = new Hono();
+  // The app's error handler logs "request failed" (not reported by the logger): this reports the error itself.
+  root.use('*', reportRequestErrors(reporter, 'http'));
   const { injectWebSocket, upgradeWebSocket, wss } = createNodeWebSocket({ app: root });
   const { app, chat } = createApp(deps, { upgradeWebSocket });
   root.route('/', app);
@@ -88,6 +102,7 @@ async function serveApp(config: Config, log: Logger, deps: Deps, closeDeps: () =
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
         await closed;
         await closeDeps();
+        await flushWithin(reporter, 2000);
       })()),
   };
 }
