@@ -1,9 +1,9 @@
 /**
  * Turns reranked chunks into the numbered sources the answer cites, within a token budget
- * counted with the production tokenizer. The same rendering (`renderSources`) is what an
- * LLM prompt should embed, so the budget counted here is the budget spent there.
+ * counted with the production tokenizer, on the rendering the prompts embed (core/sources).
  */
 import type { ChunkRow, Source } from '../core/ports';
+import { sourceHeader } from '../core/sources';
 import { countTokens, truncateToTokens } from '../core/tokens';
 
 /** Tokens reserved per source beyond its header and text: separators, and BPE merges at joins. */
@@ -11,15 +11,6 @@ export const SOURCE_OVERHEAD_TOKENS = 3;
 /** A cut passage shorter than this says too little to be worth a citation. */
 const MIN_PASSAGE_TOKENS = 24;
 const PASSAGE_JOIN = '\n…\n';
-
-export function sourceHeader(s: Pick<Source, 'n' | 'title'>): string {
-  return `[${s.n}] ${s.title}`;
-}
-
-/** Sources as the model reads them: "[n] title" then the passage, blank lines between. */
-export function renderSources(sources: Source[]): string {
-  return sources.map((s) => `${sourceHeader(s)}\n${s.text}`).join('\n\n');
-}
 
 interface Draft {
   n: number;

@@ -5,7 +5,7 @@
  * us. The sources are rendered by `renderSources`, the same text the context budget counted.
  */
 import type { AnswerRequest, Source } from '../../core/ports';
-import { renderSources } from '../../pipeline/context';
+import { renderSources } from '../../core/sources';
 
 const TAGS = /<\s*\/?\s*(sources|question|tool_result|system|instructions)\b[^>]*>/gi;
 

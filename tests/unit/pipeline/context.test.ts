@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ChunkRow } from '../../../edge/core/ports';
 import { countTokens } from '../../../edge/core/tokens';
-import { buildContext, renderSources } from '../../../edge/pipeline/context';
+import { renderSources } from '../../../edge/core/sources';
+import { buildContext } from '../../../edge/pipeline/context';
 
 const SENTENCES = [
   'Orders ship within two business days from our warehouse.',
