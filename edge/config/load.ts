@@ -1,4 +1,4 @@
-import { describeProviderChoices } from '../providers/select';
+import { describeProviderChoices } from './providers';
 import { configSchema, type Config } from './schema';
 import { describeSessionStore, sessionStoreChoice } from './session-store';
 

@@ -4,7 +4,7 @@ import type { Deps } from '../../core/deps';
 import { randomId } from '../../core/ids';
 import type { Logger, VectorStore } from '../../core/ports';
 import { trainIntentClassifier } from '../../pipeline/intent/train';
-import { selectProviders, selectVectorStore, type SelectOptions } from '../../providers/select';
+import { selectProviders, selectVectorStore, type SelectOptions } from '../../config/providers';
 import { RefusingVectorStore } from '../../stores/vectors/refusing';
 import { openServerPostgres } from './server-postgres';
 import { openSessionStore } from './sessions';

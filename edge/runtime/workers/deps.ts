@@ -14,7 +14,7 @@ import type { Logger, SessionStore, VectorStore } from '../../core/ports';
 import type { ErrorReporter } from '../../ops/errors';
 import { consoleLogger } from '../../ops/logger';
 import { trainIntentClassifier } from '../../pipeline/intent/train';
-import { selectProviders, selectVectorStore } from '../../providers/select';
+import { selectProviders, selectVectorStore } from '../../config/providers';
 import { openNeon, type NeonOptions, type OpenedNeon } from '../../stores/db/neon';
 import { MemorySessionStore } from '../../stores/memory/session-store';
 import { UpstashSessionStore } from '../../stores/upstash/session-store';

@@ -4,19 +4,19 @@
  * where that is honest), the embedded one otherwise. Runtime-agnostic: Node and Workers both
  * build their providers here.
  */
-import type { Config } from '../config/schema';
+import type { Config } from './schema';
 import type { Clock, Embedder, Llm, Logger, Reranker, VectorStore } from '../core/ports';
 import { QdrantVectorStore } from '../stores/vectors/qdrant';
-import { cohereClient, CohereReranker, DEFAULT_RERANK_MODEL } from './cohere/rerank';
-import { LOCAL_EMBEDDING_MODEL, LocalEmbedder } from './embeddings/local';
-import { ExtractiveAnswerer } from './llm/extractive';
-import { isOpenAi, openAiClient } from './openai/client';
-import { OPENAI_EMBEDDING_DIMENSIONS, OpenAiEmbedder } from './openai/embeddings';
-import { OpenAiLlm } from './openai/llm';
-import { LocalReranker } from './rerank/local';
-import { FallbackLlm, FallbackReranker } from './resilience/fallback';
-import { ResiliencePolicy, type PolicyDeps, type PolicySettings } from './resilience/policy';
-import type { IdleTimeouts } from './resilience/timeout';
+import { cohereClient, CohereReranker, DEFAULT_RERANK_MODEL } from '../providers/cohere/rerank';
+import { LOCAL_EMBEDDING_MODEL, LocalEmbedder } from '../providers/embeddings/local';
+import { ExtractiveAnswerer } from '../providers/llm/extractive';
+import { isOpenAi, openAiClient } from '../providers/openai/client';
+import { OPENAI_EMBEDDING_DIMENSIONS, OpenAiEmbedder } from '../providers/openai/embeddings';
+import { OpenAiLlm } from '../providers/openai/llm';
+import { LocalReranker } from '../providers/rerank/local';
+import { FallbackLlm, FallbackReranker } from '../providers/resilience/fallback';
+import { ResiliencePolicy, type PolicyDeps, type PolicySettings } from '../providers/resilience/policy';
+import type { IdleTimeouts } from '../providers/resilience/timeout';
 
 export type ProviderJob = 'llm' | 'embeddings' | 'rerank' | 'vectors';
 
