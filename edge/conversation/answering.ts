@@ -8,7 +8,7 @@ import { runTurn, TurnFailed } from './turn';
 /** What storing a message found: `fresh` when this call stored it (so no turn ever ran for it). */
 export interface Stored {
   fresh: boolean;
-  text?: string;
+  text: string;
 }
 
 /**
@@ -64,7 +64,6 @@ export class Answering {
     }
   }
 
-
   /**
    * Takes a message under its lease: `store` makes sure it is in the database, then it is
    * acknowledged and answered, unless it already was. Returns quietly when another process
@@ -76,7 +75,7 @@ export class Answering {
     if (this.inFlight.has(key)) return true;
     this.inFlight.add(key);
     let lease: HeldLease | null = null;
-    let stored: Stored = { fresh: false };
+    let stored: Stored = { fresh: false, text: '' };
     try {
       lease = await takeLease(this.deps.sessions, key, this.owner, this.deps.settings.turnLeaseMs, this.deps.log);
       if (!lease) {
@@ -103,8 +102,7 @@ export class Answering {
       throw err;
     }
     const held = lease;
-    const { fresh } = stored;
-    const text = stored.text ?? (await this.deps.db.messages.findByClientId(session, messageId))?.text ?? '';
+    const { fresh, text } = stored;
     // The turn runs behind the ack: the connection keeps reading frames (pings, more messages).
     this.queue(
       session,
