@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import type { UpgradeWebSocket, WSContext } from 'hono/ws';
-import { CLOSE_FORBIDDEN, CLOSE_RESTARTING, CLOSE_UNKNOWN_SITE, MAX_FRAME_BYTES, parseClientFrame, type ServerFrame } from '../../sdk/protocol';
+import { CLOSE_FORBIDDEN, CLOSE_RESTARTING, CLOSE_TRY_AGAIN, CLOSE_UNKNOWN_SITE, MAX_FRAME_BYTES, parseClientFrame, type ServerFrame } from '../../sdk/protocol';
 import type { Deps } from '../core/deps';
 import { error, type ChatService, type Peer } from '../conversation/chat';
 import { checkSite } from './site-access';
@@ -40,6 +40,9 @@ export function mountWebSocket(app: Hono, deps: Deps, chat: ChatService, upgrade
               // With the message's id the widget keeps it and sends it again shortly.
               const ref = parsed.frame.type === 'message' ? parsed.frame.id : undefined;
               send(ws, error('unavailable', 'the server could not handle that just now; please retry', ref));
+              // A socket whose hello failed has no usable session: closed, the widget reconnects
+              // with backoff and says hello again, until the stores are back.
+              if (parsed.frame.type === 'hello') ws.close(CLOSE_TRY_AGAIN, 'try again later');
             });
         },
         onClose() {

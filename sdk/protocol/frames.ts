@@ -150,3 +150,5 @@ export const CLOSE_FORBIDDEN = 4403;
 export const CLOSE_UNKNOWN_SITE = 4404;
 /** The server is restarting (a deploy, a scale-in): reconnect, and another process resumes the session. */
 export const CLOSE_RESTARTING = 1012;
+/** The server could not start the session just now (its stores are down): reconnect with backoff. */
+export const CLOSE_TRY_AGAIN = 1013;

@@ -287,6 +287,12 @@ describe.skipIf(skip)('two Node processes on one Redis and one PostgreSQL', () =
     const from = a.frames.length;
     a.send({ type: 'message', id: 'u2', text: 'Is the Switchback 2 tent waterproof?' });
     expect((await a.next('error', (f) => f.ref === 'u2', 10_000, from)).code).toBe('unavailable');
+    // A visitor arriving now is told, and asked to come back (the widget retries with backoff).
+    const late = await ws(p1);
+    late.send({ type: 'hello', v: 1 });
+    await until(async () => late.closed, 'the new socket to be closed');
+    expect(late.closed?.code).toBe(1013);
+    expect(late.frames).toEqual([expect.objectContaining({ type: 'error', code: 'unavailable' })]);
     expect(p1.alive()).toBe(true);
 
     paceMs = 0;
