@@ -80,6 +80,8 @@ export async function ingest(deps: IngestDeps, opts: IngestOptions): Promise<Ing
   const produced = new Set<string>();
   const parsedFiles = new Set<string>();
   const pending: PendingDocument[] = [];
+  /** SKUs some file of this run lists: a product that moved between files is not gone. */
+  const listedSkus = new Set<string>();
 
   for (const [i, file] of files.entries()) {
     try {
@@ -97,6 +99,7 @@ export async function ingest(deps: IngestDeps, opts: IngestOptions): Promise<Ing
         fileDocs.push({ file: file.source, doc, hash, chunks: chunkDocument(doc, chunking), previousId: previous?.id ?? null });
       }
       if (parsed.products.length) await db.products.upsert(parsed.products.map((p) => ({ ...p, siteId })));
+      for (const p of parsed.products) listedSkus.add(p.sku);
       if (parsed.orders.length) await db.orders.upsert(parsed.orders.map((o) => ({ ...o, siteId })));
       summary.products += parsed.products.length;
       summary.orders += parsed.orders.length;
@@ -139,6 +142,11 @@ export async function ingest(deps: IngestDeps, opts: IngestOptions): Promise<Ing
     await vectors.deleteByDocuments(ids);
     await db.documents.delete(ids);
     summary.documents.removed = gone.length;
+    // A product's document goes with its row in the catalogue (source "file#SKU").
+    const found = new Set(files.map((f) => f.source));
+    const skus = gone.filter((d) => d.kind === 'product').map((d) => d.source.slice(fileOf(d.source, found).length + 1));
+    const dropped = skus.filter((sku) => sku && !listedSkus.has(sku));
+    if (dropped.length) await db.products.delete(siteId, dropped);
   }
   if (opts.reembed) {
     const missed = [...stored.values()].filter((d) => !produced.has(d.source) && !gone.includes(d)).length;

@@ -149,6 +149,28 @@ describe('ingest', () => {
     for (const id of careChunks) expect(vectors.has(id)).toBe(false);
   });
 
+  it('takes a product out of the catalogue with its row, and all of a pruned file\'s products; a product that moved files stays', async () => {
+    await run();
+    const path = join(dir, 'products.csv');
+    const [header, ...rows] = readFileSync(path, 'utf8').trimEnd().split('\n');
+    const gone = rows.find((r) => r.startsWith('JP-TNT-1,'))!;
+    const moved = rows.find((r) => r.startsWith('JP-TNT-2,'))!;
+    writeFileSync(path, [header, ...rows.filter((r) => r !== gone && r !== moved)].join('\n') + '\n');
+    writeFileSync(join(dir, 'more-products.csv'), [header, moved].join('\n') + '\n');
+    const summary = await run();
+    expect(summary.documents.removed).toBe(2); // both left products.csv; one came back elsewhere
+    expect(await stores.db.products.get(siteId, 'JP-TNT-1')).toBeNull();
+    expect(await stores.db.products.get(siteId, 'JP-TNT-2')).not.toBeNull();
+    expect(await stores.db.documents.get(siteId, 'more-products.csv#JP-TNT-2')).not.toBeNull();
+
+    const kept = rows.find((r) => !r.startsWith('JP-TNT-1,') && !r.startsWith('JP-TNT-2,'))!.split(',')[0];
+    expect(await stores.db.products.get(siteId, kept)).not.toBeNull();
+    unlinkSync(path);
+    await run({ prune: true });
+    expect(await stores.db.products.get(siteId, kept)).toBeNull();
+    expect(await stores.db.products.get(siteId, 'JP-TNT-2')).not.toBeNull();
+  });
+
   it('prunes only under the given paths', async () => {
     await run();
     unlinkSync(join(dir, 'docs/about.html'));

@@ -146,6 +146,9 @@ export function dbContract(label: string, target: () => ContractTarget): void {
       expect((await db.products.search('shop', 'shoes for running', 5)).map((p) => p.sku)).toEqual(['TRAIL-42']);
       expect((await db.products.search('shop', '%', 5)).map((p) => p.sku)).toEqual(['SOCK-3']);
       expect((await db.products.get('shop', 'TRAIL-42'))!.priceCents).toBe(12900);
+      await db.products.delete('shop', ['SOCK-3', 'NOT-THERE']);
+      expect(await db.products.get('shop', 'SOCK-3')).toBeNull();
+      expect(await db.products.get('shop', 'TRAIL-42')).not.toBeNull();
       const order: OrderRow = {
         siteId: 'shop', number: 'A-1001', email: 'Ann@Example.com ', status: 'shipped', items: [{ sku: 'TRAIL-42', name: 'Trail Runner', qty: 1 }],
         totalCents: 12900, currency: 'EUR', carrier: 'DHL', tracking: 'JD0001', updatedAt: new Date('2026-02-01T12:00:00Z'),

@@ -197,6 +197,8 @@ export interface Db {
   };
   products: {
     upsert(rows: ProductRow[]): Promise<void>;
+    /** Removes products gone from the catalogue, so their stock and price are never quoted again. */
+    delete(siteId: string, skus: string[]): Promise<void>;
     get(siteId: string, sku: string): Promise<ProductRow | null>;
     search(siteId: string, query: string, limit: number): Promise<ProductRow[]>;
   };

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, OrderRow, ProductRow } from '../../../core/ports';
 import { orders, products } from '../schema';
 import { anyTermsQuery, batches, likeLiteral, type Orm } from './orm';
@@ -51,6 +51,11 @@ export function productsRepo(db: Orm): Db['products'] {
               updatedAt: sql`now()`,
             },
           });
+      }
+    },
+    async delete(siteId, skus) {
+      for (const batch of batches(skus)) {
+        await db.delete(products).where(and(eq(products.siteId, siteId), inArray(products.sku, batch)));
       }
     },
     async get(siteId, sku) {
