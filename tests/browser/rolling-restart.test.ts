@@ -11,19 +11,15 @@ import { groundedModel } from '../fakes/openai-model';
 import { startOpenAiFake, type OpenAiFake } from '../fakes/openai-server';
 import { startQdrantFake, type QdrantFake } from '../fakes/qdrant-server';
 import { startNodeProcess, type NodeProcess } from '../helpers/node-process';
-import { skipWithout } from '../servers/availability';
+import { skipWithoutRedisAndPostgres15 } from '../servers/availability';
 import { freePort } from '../servers/free-port';
-import { postgres15Missing, startPostgres15, type RunningPostgres } from '../servers/postgres15';
-import { ensureRedisServer, startRedis, type RunningRedis } from '../servers/redis';
+import { startPostgres15, type RunningPostgres } from '../servers/postgres15';
+import { startRedis, type RunningRedis } from '../servers/redis';
 import { launchBrowser, requireBrowser } from './browser';
 import { ensureBuilt } from './build';
 import { chat, openChat, transcript, visit, type Harness } from './harness';
 
-const redisProblem = await ensureRedisServer().then(
-  () => null,
-  (e: Error) => e.message,
-);
-const skip = skipWithout('redis-server and PostgreSQL 15', redisProblem ?? postgres15Missing());
+const skip = await skipWithoutRedisAndPostgres15();
 
 let redis: RunningRedis;
 let postgres: RunningPostgres;

@@ -196,3 +196,30 @@ function baseEnv(): Record<string, string> {
   }
   return env;
 }
+
+/**
+ * Runs the server entry once, for a start that is expected to fail: its exit code and all it
+ * printed. `env` is laid over a temporary DATA_DIR, PORT=0 and no database or Redis settings.
+ */
+export async function runMainOnce(env: Record<string, string>, timeoutMs = 60_000): Promise<{ code: number | null; out: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'main-once-'));
+  try {
+    return await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+        cwd: ROOT,
+        env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: join(dir, 'db'), POSTGRES_URL: '', REDIS_URL: '', QDRANT_URL: '', ...env },
+      });
+      let out = '';
+      child.stdout?.on('data', (d) => (out += d));
+      child.stderr?.on('data', (d) => (out += d));
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      child.on('error', reject);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, out });
+      });
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -12,16 +12,12 @@ import { groundedModel } from '../fakes/openai-model';
 import { startQdrantFake, type QdrantFake } from '../fakes/qdrant-server';
 import { startNodeProcess, type NodeProcess } from '../helpers/node-process';
 import { TestSocket } from '../helpers/ws-client';
-import { skipWithout } from '../servers/availability';
-import { postgres15Missing, startPostgres15, type RunningPostgres } from '../servers/postgres15';
-import { ensureRedisServer, startRedis, type RunningRedis } from '../servers/redis';
+import { skipWithoutRedisAndPostgres15 } from '../servers/availability';
+import { startPostgres15, type RunningPostgres } from '../servers/postgres15';
+import { startRedis, type RunningRedis } from '../servers/redis';
 import { startUpstashBridge, type UpstashBridge } from '../servers/upstash-bridge';
 
-const redisProblem = await ensureRedisServer().then(
-  () => null,
-  (e: Error) => e.message,
-);
-const skip = skipWithout('redis-server and PostgreSQL 15', redisProblem ?? postgres15Missing());
+const skip = await skipWithoutRedisAndPostgres15();
 
 let redis: RunningRedis;
 let postgres: RunningPostgres;

@@ -3,10 +3,6 @@
  * Upstash (the local Upstash REST bridge in front of it), and a server that does not answer at
  * start fails the start with one line naming the variable, and no secret in it.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../edge/config/load';
 import { sessionChannel, type Logger } from '../../edge/core/ports';
@@ -15,6 +11,7 @@ import { StartupError } from '../../edge/runtime/node/startup-error';
 import { MemorySessionStore } from '../../edge/stores/memory/session-store';
 import { RedisSessionStore } from '../../edge/stores/redis/session-store';
 import { UpstashSessionStore } from '../../edge/stores/upstash/session-store';
+import { runMainOnce } from '../helpers/node-process';
 import { skipWithout } from '../servers/availability';
 import { freePort } from '../servers/free-port';
 import { ensureRedisServer, startRedis, type RunningRedis } from '../servers/redis';
@@ -143,20 +140,7 @@ describe('openSessionStore with nothing listening', () => {
 describe('the server process with REDIS_URL unreachable', () => {
   it('prints one line naming REDIS_URL, without the password, and exits 1', async () => {
     const port = await freePort();
-    const r = await new Promise<{ code: number | null; out: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'edge/runtime/node/main.ts'], {
-        env: { ...process.env, REDIS_URL: `redis://:hunter2@127.0.0.1:${port}`, POSTGRES_URL: '', PORT: '0', HOST: '127.0.0.1', DATA_DIR: mkdtempSync(join(tmpdir(), 'main-redis-')) },
-      });
-      let out = '';
-      child.stdout.on('data', (d) => (out += d));
-      child.stderr.on('data', (d) => (out += d));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-      child.on('error', reject);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, out });
-      });
-    });
+    const r = await runMainOnce({ REDIS_URL: `redis://:hunter2@127.0.0.1:${port}` });
     expect(r.code).toBe(1);
     expect(r.out.split('\n').filter((l) => l.includes('REDIS_URL'))).toEqual([expect.stringMatching(new RegExp(`^REDIS_URL: cannot connect to 127\\.0\\.0\\.1:${port} \\(.*ECONNREFUSED.*\\)$`))]);
     expect(r.out).not.toContain('hunter2');

@@ -3,11 +3,7 @@
  * nobody answers on: migrations under the schema lock when several processes start at once,
  * and a one-line StartupError naming POSTGRES_URL when the server cannot be reached or used.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +15,7 @@ import { openServerPostgres } from '../../edge/runtime/node/server-postgres';
 import { StartupError } from '../../edge/runtime/node/startup-error';
 import { migrationsFolder } from '../../edge/stores/db/migrate';
 import { migratePostgres, openPostgres, SCHEMA_LOCK_KEY } from '../../edge/stores/db/postgres';
+import { runMainOnce } from '../helpers/node-process';
 import { skipWithout } from '../servers/availability';
 import { freePort, waitFor } from '../servers/free-port';
 import { postgres15Missing, startPostgres15, type RunningPostgres } from '../servers/postgres15';
@@ -184,30 +181,12 @@ describe('POSTGRES_URL unreachable at start', () => {
 
   it('npm start (main.ts) prints one line naming POSTGRES_URL and exits non-zero', async () => {
     const port = await freePort();
-    const dir = mkdtempSync(join(tmpdir(), 'main-pg-'));
-    try {
-      const r = await new Promise<{ code: number | null; out: string }>((resolve, reject) => {
-        const child = spawn('npx', ['tsx', 'edge/runtime/node/main.ts'], {
-          env: { ...process.env, POSTGRES_URL: `postgres://app:hunter2@127.0.0.1:${port}/shop`, PORT: '0', HOST: '127.0.0.1', DATA_DIR: join(dir, 'db'), QDRANT_URL: '', REDIS_URL: '' },
-        });
-        let out = '';
-        child.stdout.on('data', (d) => (out += d));
-        child.stderr.on('data', (d) => (out += d));
-        const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-        child.on('error', reject);
-        child.on('close', (code) => {
-          clearTimeout(timer);
-          resolve({ code, out });
-        });
-      });
-      expect(r.code).not.toBe(0);
-      expect(r.code).not.toBeNull();
-      const lines = r.out.split('\n').filter((l) => l.includes('POSTGRES_URL'));
-      expect(lines).toEqual([`POSTGRES_URL: cannot connect to 127.0.0.1:${port} (ECONNREFUSED)`]);
-      expect(r.out).not.toContain('hunter2');
-      expect(r.out).not.toMatch(/^\s+at /m);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const r = await runMainOnce({ POSTGRES_URL: `postgres://app:hunter2@127.0.0.1:${port}/shop` });
+    expect(r.code).not.toBe(0);
+    expect(r.code).not.toBeNull();
+    const lines = r.out.split('\n').filter((l) => l.includes('POSTGRES_URL'));
+    expect(lines).toEqual([`POSTGRES_URL: cannot connect to 127.0.0.1:${port} (ECONNREFUSED)`]);
+    expect(r.out).not.toContain('hunter2');
+    expect(r.out).not.toMatch(/^\s+at /m);
   }, 90_000);
 });

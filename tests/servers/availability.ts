@@ -4,6 +4,8 @@
  * broken CI image can never pass by skipping.
  */
 import { inCi } from './free-port';
+import { postgres15Missing } from './postgres15';
+import { ensureRedisServer } from './redis';
 
 /** Returns true when the suite should be skipped; throws under CI. */
 export function skipWithout(what: string, problem: string | null): boolean {
@@ -11,4 +13,13 @@ export function skipWithout(what: string, problem: string | null): boolean {
   if (inCi()) throw new Error(`CI=true and ${what} is unavailable: ${problem}`);
   console.warn(`skipping ${what} tests: ${problem}`);
   return true;
+}
+
+/** For suites that need both redis-server (installed when we may) and PostgreSQL 15. */
+export async function skipWithoutRedisAndPostgres15(): Promise<boolean> {
+  const redis = await ensureRedisServer().then(
+    () => null,
+    (e: Error) => e.message,
+  );
+  return skipWithout('redis-server and PostgreSQL 15', redis ?? postgres15Missing());
 }
