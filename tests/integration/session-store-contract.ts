@@ -19,6 +19,27 @@ export interface ContractStores {
 
 export type ContractFactory = (opts?: { maxEventsPerSession?: number }) => Promise<ContractStores>;
 
+/**
+ * Two processes' handles on one server (Redis, Upstash): each built by `open` with a shared
+ * injected clock; time passes on that clock and for real, since the server keeps its own.
+ */
+export async function twoHandles(
+  open: (clock: { t: number; now(): number }) => Promise<SessionStore> | SessionStore,
+): Promise<ContractStores> {
+  const clock = { t: Date.now(), now() { return this.t; } };
+  const [a, b] = await Promise.all([open(clock), open(clock)]);
+  return {
+    a,
+    b,
+    clock,
+    elapse: async (ms) => {
+      clock.t += ms;
+      await new Promise((r) => setTimeout(r, ms));
+    },
+    close: async () => void (await Promise.all([a.close(), b.close()])),
+  };
+}
+
 /** Polls until `check` holds: deliveries through a server arrive a little after the call returns. */
 export async function eventually(check: () => boolean, what = 'condition', ms = 5000): Promise<void> {
   const until = Date.now() + ms;

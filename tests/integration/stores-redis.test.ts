@@ -9,7 +9,7 @@ import { RedisSessionStore, type RedisSessionStoreOptions } from '../../edge/sto
 import { skipWithout } from '../servers/availability';
 import { ensureRedisServer, startRedis, type RunningRedis } from '../servers/redis';
 import { RespConnection } from '../servers/resp';
-import { eventually, sessionStoreContract } from './session-store-contract';
+import { eventually, sessionStoreContract, twoHandles } from './session-store-contract';
 
 const skip = skipWithout('redis-server', await ensureRedisServer().then(() => null, (e: Error) => e.message));
 
@@ -44,19 +44,8 @@ afterAll(async () => {
 sessionStoreContract(
   'Redis (node-redis → redis-server)',
   async (opts) => {
-    const clock = { t: Date.now(), now() { return this.t; } };
     const prefix = `c${++n}:`;
-    const [a, b] = await Promise.all([open(server.url, { clock, prefix, ...opts }), open(server.url, { clock, prefix, ...opts })]);
-    return {
-      a,
-      b,
-      clock,
-      elapse: async (ms) => {
-        clock.t += ms;
-        await new Promise((r) => setTimeout(r, ms));
-      },
-      close: async () => void (await Promise.all([a.close(), b.close()])),
-    };
+    return twoHandles((clock) => open(server.url, { clock, prefix, ...opts }));
   },
   { skip },
 );

@@ -13,7 +13,7 @@ import { skipWithout } from '../servers/availability';
 import { ensureRedisServer, startRedis, type RunningRedis } from '../servers/redis';
 import { RespConnection } from '../servers/resp';
 import { startUpstashBridge, type UpstashBridge } from '../servers/upstash-bridge';
-import { eventually, sessionStoreContract } from './session-store-contract';
+import { eventually, sessionStoreContract, twoHandles } from './session-store-contract';
 
 const problem = await ensureRedisServer().then(
   () => null,
@@ -57,19 +57,8 @@ for (const raw of [false, true]) {
   sessionStoreContract(
     `Upstash (@upstash/redis → Upstash REST bridge → redis-server${raw ? ', automaticDeserialization: false' : ''})`,
     async (opts) => {
-      const clock = { t: Date.now(), now() { return this.t; } };
       const prefix = `c${++n}:`;
-      const [a, b] = [0, 1].map(() => new UpstashSessionStore({ redis: client(raw), clock, prefix, ...opts }));
-      return {
-        a,
-        b,
-        clock,
-        elapse: async (ms) => {
-          clock.t += ms;
-          await new Promise((r) => setTimeout(r, ms));
-        },
-        close: async () => void (await Promise.all([a.close(), b.close()])),
-      };
+      return twoHandles((clock) => new UpstashSessionStore({ redis: client(raw), clock, prefix, ...opts }));
     },
     { skip },
   );
