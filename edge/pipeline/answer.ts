@@ -102,7 +102,7 @@ export async function prepareAnswer(deps: Deps, q: Question, signal?: AbortSigna
   start = deps.clock.now();
   const reranked = await deps.reranker.rerank(
     text,
-    candidates.map((c) => ({ id: c.chunk.id, title: c.chunk.title, text: c.chunk.content })),
+    candidates.map((c) => ({ id: c.chunk.id, title: c.chunk.title, text: c.chunk.content, ...(c.vectorScore !== null ? { vector: c.vectorScore } : {}) })),
     deps.settings.rerankTopN,
   );
   t('rerank', start);

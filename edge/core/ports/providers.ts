@@ -13,6 +13,8 @@ export interface RerankCandidate {
   id: string;
   title: string;
   text: string;
+  /** Cosine similarity from the vector search, when it found this candidate (a local reranker may blend it in). */
+  vector?: number;
 }
 export interface Reranked {
   id: string;
