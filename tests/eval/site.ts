@@ -1,0 +1,122 @@
+/**
+ * A throwaway site holding an eval corpus, built as the Node server builds itself
+ * (buildNodeDeps over in-memory embedded stores) and filled through the product's own ingest:
+ * the corpus is written as a FAQ file, one row per document (question = title, answer = text,
+ * url = a link carrying the corpus id, so a citation maps back to its document).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Hono } from 'hono';
+import { createApp } from '../../edge/app';
+import { loadConfig } from '../../edge/config/load';
+import type { Deps } from '../../edge/core/deps';
+import type { Logger } from '../../edge/core/ports';
+import { buildNodeDeps } from '../../edge/runtime/node/deps';
+import { ingest } from '../../ingest/run';
+import type { CorpusDoc } from './beir';
+
+export const EVAL_SITE = 'eval';
+export const EVAL_ORIGIN = 'https://eval.invalid';
+const URL_PREFIX = `${EVAL_ORIGIN}/doc/`;
+
+/** Settings that would send an eval into shared servers: never taken from the environment. */
+const SHARED_STORES = ['POSTGRES_URL', 'QDRANT_URL', 'QDRANT_API_KEY', 'REDIS_URL', 'UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN', 'SENTRY_DSN'];
+
+export interface EvalSite {
+  deps: Deps;
+  app: Hono;
+  /** EMBEDDING_MODEL as configured, and the answerer's and reranker's names. */
+  embedder: string;
+  /** Corpus id of a stored chunk's document (from its url), or null when it is not a corpus document. */
+  corpusIdOf(chunk: { url: string | null; title: string }): string | null;
+  corpusIdOfCitation(c: { url?: string; title: string }): string | null;
+  ingestMs: number;
+  chunks: number;
+  /** Errors the product logged while the eval ran (e.g. vector search switched off). */
+  problems: string[];
+  close(): Promise<void>;
+}
+
+export interface EvalSiteOptions {
+  /** The environment the product's config is read from (shared stores are dropped). */
+  env: Record<string, string | undefined>;
+  /** EMBEDDING_MODEL; the product's default when absent. */
+  embedder?: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export async function openEvalSite(corpus: CorpusDoc[], opts: EvalSiteOptions): Promise<EvalSite> {
+  const env: Record<string, string | undefined> = { ...opts.env };
+  for (const k of SHARED_STORES) delete env[k];
+  if (opts.embedder) env.EMBEDDING_MODEL = opts.embedder;
+  // One session per question, so the per-conversation limit never bites; every question runs
+  // the whole pipeline (a cached answer would skip retrieval and hide its latency).
+  env.RATE_LIMIT_PER_MINUTE = '10000';
+  env.RAG_CACHE_TTL = '0';
+  const config = loadConfig(env);
+
+  const problems: string[] = [];
+  const note = (msg: string, fields?: Record<string, unknown>) => {
+    const line = fields && 'error' in fields ? `${msg}: ${String(fields.error)}` : msg;
+    if (!problems.includes(line)) problems.push(line);
+  };
+  const log: Logger = { debug() {}, info() {}, warn: note, error: note };
+  const built = await buildNodeDeps(config, log, { inMemory: true });
+  const dir = mkdtempSync(join(tmpdir(), 'support-chat-eval-'));
+  try {
+    const { deps } = built;
+    await deps.db.sites.upsert({ id: EVAL_SITE, name: 'eval', allowedOrigins: [EVAL_ORIGIN] });
+    const byUrl = new Map<string, string>();
+    const byTitle = new Map<string, string[]>();
+    const rows = corpus.map((d) => {
+      const url = URL_PREFIX + encodeURIComponent(d.id);
+      byUrl.set(url, d.id);
+      const question = (d.title.trim() || firstWords(d.text)).replace(/\s+/g, ' ');
+      byTitle.set(question, [...(byTitle.get(question) ?? []), d.id]);
+      return { question, answer: d.text, url };
+    });
+    writeFileSync(join(dir, 'corpus.json'), JSON.stringify(rows));
+    const summary = await ingest(
+      { db: deps.db, vectors: deps.vectors, embedder: deps.embedder, log },
+      {
+        siteId: EVAL_SITE,
+        paths: [join(dir, 'corpus.json')],
+        baseDir: dir,
+        onProgress: (e) => (e.type === 'embed' ? opts.onProgress?.(e.done, e.total) : undefined),
+      },
+    );
+    if (summary.failed.length) throw new Error(`ingest failed: ${summary.failed.map((f) => `${f.file}: ${f.error}`).join('; ')}`);
+
+    const fromUrl = (url: string | null | undefined) => (url ? (byUrl.get(url) ?? null) : null);
+    // Titles are shared by every answer of a thread: only a title naming one document maps back.
+    const fromTitle = (title: string) => {
+      const ids = byTitle.get(title.replace(/\s+/g, ' ').trim());
+      return ids?.length === 1 ? ids[0] : null;
+    };
+    const { app } = createApp(deps);
+    return {
+      deps,
+      app,
+      embedder: config.EMBEDDING_MODEL,
+      corpusIdOf: (chunk) => fromUrl(chunk.url) ?? fromTitle(chunk.title),
+      corpusIdOfCitation: (c) => fromUrl(c.url) ?? fromTitle(c.title),
+      ingestMs: summary.ms,
+      chunks: summary.chunks,
+      problems,
+      close: async () => {
+        rmSync(dir, { recursive: true, force: true });
+        await built.close();
+      },
+    };
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    await built.close();
+    throw err;
+  }
+}
+
+function firstWords(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= 120 ? flat : flat.slice(0, 120).replace(/\s\S*$/, '') + '…';
+}
