@@ -1,9 +1,12 @@
 import type { Deps } from '../core/deps';
 import type { Source, Usage } from '../core/ports';
 import { abortable, untilAborted } from '../core/stream';
-import { citationsFor, prepareAnswer, type CachedAnswer } from '../pipeline/answer';
+import { CitationGuard } from '../core/citations';
+import { offersPerson, phrase } from '../language';
+import { prepareAnswer, type CachedAnswer } from '../pipeline/answer';
+import { LOW_CONFIDENCE } from '../pipeline/confidence';
 import { answerUsage } from '../providers/openai/pricing';
-import { FALLBACK_NOTE } from '../providers/resilience/fallback';
+import { isFallbackAnswer } from '../providers/resilience/fallback';
 import { openTicket } from './handoff';
 import type { SessionEvents } from './session-log';
 
@@ -15,8 +18,6 @@ export interface TurnInput {
   locale?: string;
 }
 
-const INTERRUPTED = '\n\n_The answer was interrupted. Please ask again, or ask to talk to a person._';
-const UNAVAILABLE = 'Sorry, I can’t answer right now. Please try again in a moment, or ask to talk to a person.';
 
 /**
  * One answer, streamed as events: answer.start, answer.delta…, answer.end, then stored.
@@ -38,24 +39,31 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput, stop
   let started = false;
   let failed: unknown = null;
   let prepared: Awaited<ReturnType<typeof prepareAnswer>> | null = null;
+  // Sources are cited as the visitor reads them: the first one cited is [1], with no gaps.
+  let guard: CitationGuard | null = null;
   try {
-    const earlier = (await abortable(deps.db.messages.list(t.session), abort.signal))
+    const history = await abortable(deps.db.messages.list(t.session), abort.signal);
+    const earlier = history
       .filter((m) => m.role === 'user' && m.clientId !== t.messageId)
       .slice(-5)
       .reverse()
       .map((m) => m.text);
-    prepared = await abortable(prepareAnswer(deps, { siteId: t.siteId, text: t.text, locale: t.locale, earlier }, abort.signal), abort.signal);
+    const lastReply = history.filter((m) => m.role === 'assistant').at(-1);
+    const offeredPerson = lastReply !== undefined && (lastReply.intent === 'complaint' || (lastReply.confidence ?? 1) < LOW_CONFIDENCE || offersPerson(lastReply.text));
+    prepared = await abortable(prepareAnswer(deps, { siteId: t.siteId, text: t.text, locale: t.locale, earlier, offeredPerson }, abort.signal), abort.signal);
+    guard = new CitationGuard(new Set(prepared.sources.map((s) => s.n)), { renumber: true });
     await log.emit(t.session, { type: 'answer.start', id: answerId, replyTo: t.messageId, intent: prepared.intent });
     started = true;
     for await (const part of untilAborted(prepared.text, abort.signal)) {
-      if (part.type === 'source') found.push(part.source);
-      else if (part.type === 'usage') usage.push(part.usage);
-      else if (part.text) {
-        text += part.text;
-        await log.emit(t.session, { type: 'answer.delta', id: answerId, text: part.text });
-      }
+      if (part.type === 'source') {
+        found.push(part.source);
+        guard.allow(part.source.n);
+      } else if (part.type === 'usage') usage.push(part.usage);
+      else if (part.text) await say(guard.push(part.text));
     }
+    await say(guard.flush());
   } catch (err) {
+    if (guard && started) await say(guard.flush()).catch(() => {});
     failed = err;
     deps.log.error('answer failed', { stage: prepared ? 'answer' : 'pipeline', site: t.siteId, error: String(err) });
   } finally {
@@ -71,18 +79,25 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput, stop
     throw new TurnFailed(started ? answerId : null, err);
   }
 
+  async function say(piece: string): Promise<void> {
+    if (!piece) return;
+    text += piece;
+    await log.emit(t.session, { type: 'answer.delta', id: answerId, text: piece });
+  }
+
   async function finish(): Promise<void> {
     if (!started) {
       await log.emit(t.session, { type: 'answer.start', id: answerId, replyTo: t.messageId, intent: prepared?.intent ?? 'other' });
       started = true;
     }
     if (failed) {
-      const notice = text ? INTERRUPTED : UNAVAILABLE;
+      const lang = prepared?.language;
+      const notice = text ? `\n\n_${phrase('interrupted', lang)}_` : phrase('unavailable', lang);
       text += notice;
       await log.emit(t.session, { type: 'answer.delta', id: answerId, text: notice });
     }
-    const sources = [...(prepared?.sources ?? []), ...found];
-    const citations = citationsFor(text, sources);
+    const sources = guard?.cited([...(prepared?.sources ?? []), ...found]) ?? [];
+    const citations = guard?.citations([...(prepared?.sources ?? []), ...found]) ?? [];
     const confidence = failed ? 0 : round(prepared!.confidence);
     const handoff = failed ? true : prepared!.handoff;
     await log.emit(t.session, { type: 'answer.end', id: answerId, citations, confidence, ...(handoff ? { handoff } : {}) });
@@ -107,7 +122,7 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput, stop
       },
     });
     // A fallback answer is not cached: the better one should be back once the provider is.
-    if (prepared && !failed && prepared.cacheKey && !text.startsWith(FALLBACK_NOTE)) {
+    if (prepared && !failed && prepared.cacheKey && !isFallbackAnswer(text)) {
       const cached: CachedAnswer = { intent: prepared.intent, text, sources, confidence: prepared.confidence, handoff: prepared.handoff };
       // The answer is stored and sent: a cache that cannot take it only costs the next asker time.
       await deps.sessions.cacheSet(prepared.cacheKey, cached, deps.settings.cacheTtlSeconds).catch((err) => {

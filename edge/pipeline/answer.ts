@@ -3,16 +3,21 @@ import type { Deps } from '../core/deps';
 import type { AnswerPart, AnswerTools, Source } from '../core/ports';
 import { withLiveProductFacts } from '../products/catalog';
 import { findOrderClues, lookUpOrder } from '../products/orders';
+import { CitationGuard } from '../core/citations';
 import { textParts } from '../core/stream';
+import { contentLanguage, detectLanguage } from '../language';
 import { confidence as scoreConfidence, LOW_CONFIDENCE } from './confidence';
 import { buildContext } from './context';
 import { preprocess } from './preprocess';
 import { retrieve, type RetrieveReport } from './retrieve';
+import { route } from './route';
 
 /** Everything the conversation layer needs to stream and then close one answer. */
 export interface PreparedAnswer {
   intent: Intent;
   normalized: string;
+  /** The visitor's language, as detected (ISO 639-1). */
+  language: string;
   sources: Source[];
   confidence: number;
   /** A person is suggested (low confidence) or asked for (intent `human`). */
@@ -41,39 +46,41 @@ export interface Question {
   locale?: string;
   /** The visitor's earlier messages, newest first: follow-ups such as an email alone need them. */
   earlier?: string[];
+  /** The reply before this message offered to connect a person (so "yes" accepts it). */
+  offeredPerson?: boolean;
 }
 
-const CACHE_VERSION = 'v1';
+const CACHE_VERSION = 'v2';
 
 /**
- * The pipeline up to the answer stream: preprocess → intent → (cache) → retrieve → rerank →
- * context → confidence, then the LLM (or a direct reply for live data such as orders).
+ * The pipeline up to the answer stream: preprocess → intent and route → (cache) → retrieve →
+ * rerank → context → confidence, then the LLM (or a direct reply for live data such as orders).
  */
 export async function prepareAnswer(deps: Deps, q: Question, signal?: AbortSignal): Promise<PreparedAnswer> {
   const timings: Record<string, number> = {};
   const t = (name: string, since: number) => (timings[name] = deps.clock.now() - since);
   let start = deps.clock.now();
   const { text, normalized } = preprocess(q.text, deps.settings.maxQuestionChars);
+  const earlier = q.earlier ?? [];
+  const language = detectLanguage(text, { earlier, locale: q.locale });
   t('preprocess', start);
 
   start = deps.clock.now();
   const classified = deps.intents.classify(text);
-  const clues = findOrderClues([text, ...(q.earlier ?? [])]);
-  const currentHasClue = findOrderClues([text]);
-  // A bare email or order number right after an order question continues that question.
-  const intent: Intent =
-    classified.intent === 'order_status' || (classified.intent === 'other' && (currentHasClue.email || currentHasClue.number))
-      ? 'order_status'
-      : classified.intent;
+  const clues = findOrderClues([text, ...earlier]);
+  const routed = route({ text, classified, clues: findOrderClues([text]), earlier, offeredPerson: q.offeredPerson === true });
+  const intent = routed.intent;
   t('intent', start);
 
-  const base = { intent, normalized, timings, cacheKey: null as string | null };
-  if (intent === 'greeting' || intent === 'human') {
-    return { ...base, sources: [], confidence: 1, handoff: intent === 'human', wantsPerson: intent === 'human', text: deps.llm.stream({ question: text, intent, sources: [], locale: q.locale }, signal) };
+  const base = { intent, normalized, language, timings, cacheKey: null as string | null };
+  const ask = { question: text, intent, locale: q.locale, language };
+  if (routed.route === 'greeting' || routed.route === 'person') {
+    const person = routed.route === 'person';
+    return { ...base, sources: [], confidence: 1, handoff: person, wantsPerson: person, text: deps.llm.stream({ ...ask, sources: [] }, signal) };
   }
-  if (intent === 'order_status' && (clues.number || clues.email || classified.intent === 'order_status')) {
+  if (routed.route === 'order') {
     start = deps.clock.now();
-    const found = await lookUpOrder(deps.db, q.siteId, clues);
+    const found = await lookUpOrder(deps.db, q.siteId, clues, language);
     t('orders', start);
     return {
       ...base,
@@ -85,7 +92,8 @@ export async function prepareAnswer(deps: Deps, q: Question, signal?: AbortSigna
     };
   }
 
-  const cacheKey = `answer:${CACHE_VERSION}:${q.siteId}:${deps.embedder.model}:${normalized}`;
+  const complaint = routed.route === 'complaint';
+  const cacheKey = `answer:${CACHE_VERSION}:${q.siteId}:${deps.embedder.model}:${intent}:${language}:${normalized}`;
   if (deps.settings.cacheTtlSeconds > 0) {
     const cached = await deps.sessions.cacheGet<CachedAnswer>(cacheKey);
     if (cached) {
@@ -120,6 +128,9 @@ export async function prepareAnswer(deps: Deps, q: Question, signal?: AbortSigna
     inBoth: ranked.slice(0, sources.length).filter((r) => r.inBoth).length,
     sources: sources.length,
   });
+  // Help content in another language than the visitor's is said so, in the visitor's language.
+  const written = contentLanguage(ranked.slice(0, 3).map((r) => r.chunk.content));
+  const contentLang = written && written !== language ? written : undefined;
   t('context', start);
 
   // Below the bar the answerer gets no sources, so it says it does not know instead of guessing.
@@ -131,9 +142,10 @@ export async function prepareAnswer(deps: Deps, q: Question, signal?: AbortSigna
     cacheKey: deps.settings.cacheTtlSeconds > 0 && !usable.some((s) => s.kind === 'product') && !report.vectorSkipped ? cacheKey : null,
     sources: usable,
     confidence: conf,
-    handoff: conf < LOW_CONFIDENCE,
+    // A complaint is offered a person at once; anything else when the answer is unsure.
+    handoff: complaint || conf < LOW_CONFIDENCE || contentLang !== undefined,
     wantsPerson: false,
-    text: deps.llm.stream({ question: text, intent, sources: usable, locale: q.locale, tools: liveData(deps, q.siteId) }, signal),
+    text: deps.llm.stream({ ...ask, sources: usable, ...(contentLang ? { contentLanguage: contentLang } : {}), tools: liveData(deps, q.siteId) }, signal),
   };
 }
 
@@ -145,24 +157,10 @@ function liveData(deps: Deps, siteId: string): AnswerTools {
   };
 }
 
-/** The sources an answer actually cites as [n], as citations, in the order first cited. */
+/** The sources an answer cites as [n], as citations, in the order first cited. */
 export function citationsFor(text: string, sources: Source[]): Citation[] {
-  const byN = new Map(sources.map((s) => [s.n, s]));
-  const seen = new Set<number>();
-  const out: Citation[] = [];
-  for (const m of text.matchAll(/\[(\d{1,2})\]/g)) {
-    const n = Number(m[1]);
-    const s = byN.get(n);
-    if (!s || seen.has(n)) continue;
-    seen.add(n);
-    out.push({ n, title: s.title, ...(s.url ? { url: s.url } : {}), snippet: snippet(s.text) });
-  }
-  return out;
-}
-
-function snippet(text: string, max = 200): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  if (flat.length <= max) return flat;
-  const cut = flat.slice(0, max);
-  return cut.slice(0, Math.max(cut.lastIndexOf(' '), max - 20)) + '…';
+  const guard = new CitationGuard(new Set(sources.map((s) => s.n)));
+  guard.push(text);
+  guard.flush();
+  return guard.citations(sources);
 }

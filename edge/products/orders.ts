@@ -1,4 +1,5 @@
 import type { Db, OrderRow, Source } from '../core/ports';
+import { phrase, statusName } from '../language';
 
 const ORDER_NUMBER = /(?:^|[^\w@.-])#?([A-Z]{2,4}-?\d{4,8}|\d{5,10})(?![\w@-])/i;
 const EMAIL = /[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[a-z]{2,}/i;
@@ -30,30 +31,27 @@ export type OrderLookup =
  * Order status needs both the number and the buyer's email, so that guessing a number
  * does not reveal somebody else's order.
  */
-export async function lookUpOrder(db: Db, siteId: string, clues: OrderClues): Promise<OrderLookup> {
+export async function lookUpOrder(db: Db, siteId: string, clues: OrderClues, lang = 'en'): Promise<OrderLookup> {
   if (!clues.number || !clues.email) {
-    const missing = !clues.number && !clues.email ? 'your order number and the email you ordered with' : !clues.number ? 'your order number' : 'the email you ordered with';
-    return { kind: 'need', text: `I can check that for you. Please send ${missing}.` };
+    const need = !clues.number && !clues.email ? 'orderNeedBoth' : !clues.number ? 'orderNeedNumber' : 'orderNeedEmail';
+    return { kind: 'need', text: phrase(need, lang) };
   }
   const order = await db.orders.find(siteId, clues.number, clues.email);
   if (!order) {
-    return {
-      kind: 'not_found',
-      text: `I couldn't find order ${clues.number} for ${clues.email}. Please check both, or ask to talk to a person and we'll look into it.`,
-    };
+    return { kind: 'not_found', text: phrase('orderNotFound', lang, { number: clues.number, email: clues.email }) };
   }
-  const facts = describeOrder(order);
+  const facts = describeOrder(order, lang);
   return {
     kind: 'found',
     order,
-    source: { n: 1, title: `Order ${order.number}`, url: undefined, text: facts, kind: 'doc' },
+    source: { n: 1, title: `Order ${order.number}`, url: undefined, text: describeOrder(order, 'en'), kind: 'doc' },
     text: `${facts} [1]`,
   };
 }
 
-function describeOrder(o: OrderRow): string {
+function describeOrder(o: OrderRow, lang: string): string {
   const items = o.items.map((i) => `${i.qty} × ${i.name}`).join(', ');
   const total = `${(o.totalCents / 100).toFixed(2)} ${o.currency}`;
-  const shipping = o.carrier && o.tracking ? ` It ships with ${o.carrier}, tracking number ${o.tracking}.` : '';
-  return `Order ${o.number} (${items}, total ${total}) is ${o.status}.${shipping}`;
+  const status = phrase('orderFound', lang, { number: o.number, items, total, status: statusName(o.status, lang) });
+  return o.carrier && o.tracking ? `${status} ${phrase('orderTracking', lang, { carrier: o.carrier, tracking: o.tracking })}` : status;
 }

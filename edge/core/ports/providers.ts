@@ -39,6 +39,10 @@ export interface AnswerRequest {
   intent: Intent;
   sources: Source[];
   locale?: string;
+  /** The visitor's language (ISO 639-1), detected from what they wrote: fixed sentences come in it. */
+  language?: string;
+  /** The language of the site's help content, when it differs from the visitor's. */
+  contentLanguage?: string;
   /** Live data the model may look up while answering; what it finds is cited like a source. */
   tools?: AnswerTools;
 }

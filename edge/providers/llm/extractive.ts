@@ -1,75 +1,156 @@
 /**
- * The embedded answerer, no model: it answers with the help content's own sentences, each
- * cited, and says plainly when the content does not cover the question. It never writes a
- * fact of its own, so it cannot invent one.
+ * The embedded answerer, no model: it answers with the help content's own words and says
+ * plainly when the content does not cover the question. An FAQ whose question matches is
+ * answered whole; a document with a passage of consecutive sentences of one section. A
+ * second source joins only for a distinct part of a multi-part question. It never writes a
+ * fact of its own, so it cannot invent one; its own sentences come in the visitor's language.
  */
 import type { AnswerPart, AnswerRequest, Llm, Source } from '../../core/ports';
 import { streamText, textParts } from '../../core/stream';
+import { languageName, phrase } from '../../language';
+import { bestPassage, type Passage } from './passages';
+import { questionParts } from './question-parts';
+import { stem } from '../../text';
+import { coverage, namesIn, questionTerms, stemSet, termHit } from './terms';
 export { streamText };
-import { pickSentences, questionTerms, scoreSentences, type Candidate } from './extract';
 
 export interface ExtractiveOptions {
-  /** Sentences in an answer, at most. */
-  maxSentences?: number;
-  /** Least sentence score (≈ share of the question's terms it covers) worth answering with. */
-  minScore?: number;
-  maxWords?: number;
   /** Words per streamed piece. */
   wordsPerPiece?: number;
 }
 
-export const NOT_FOUND =
-  "I couldn't find this in our help content. Would you like me to connect you with a person from our team?";
-export const CONNECTING = "I'll connect you with a person from our team. They'll reply here as soon as they can.";
-const SORRY = "I'm sorry about that.";
-const OFFER_PERSON = 'If you like, I can connect you with a person from our team.';
+/** The English refusal, for callers that compare against it. */
+export const NOT_FOUND = phrase('notFound', 'en');
+export const CONNECTING = phrase('connecting', 'en');
+
+/** What each step down the ranking costs a passage's match when choosing the one that leads. */
+const RANK_STEP = 0.1;
+/** A part of the question the first passage leaves this uncovered may take a second source. */
+const PART_UNCOVERED = 0.5;
+/** …when that source covers the part at least this well, and this much better. */
+const PART_COVERED = 0.5;
+const PART_GAIN = 0.3;
+/** A leading "Yes"/"No" survives only when the FAQ's question and the visitor's cover each other this well. */
+const SAME_QUESTION = 0.75;
 
 export class ExtractiveAnswerer implements Llm {
   readonly name = 'local-extractive';
-  private readonly o: Required<ExtractiveOptions>;
+  private readonly wordsPerPiece: number;
 
   constructor(options: ExtractiveOptions = {}) {
-    this.o = { maxSentences: 3, minScore: 0.3, maxWords: 90, wordsPerPiece: 3, ...options };
+    this.wordsPerPiece = options.wordsPerPiece ?? 3;
   }
 
   async *stream(req: AnswerRequest, signal?: AbortSignal): AsyncGenerator<AnswerPart> {
-    yield* textParts(this.answer(req), signal, this.o.wordsPerPiece);
+    yield* textParts(this.answer(req), signal, this.wordsPerPiece);
   }
 
   /** The whole answer at once (what `stream` yields, joined). */
   answer(req: AnswerRequest): string {
+    const lang = req.language;
     switch (req.intent) {
       case 'greeting':
-        return greet(req.question);
+        return greet(req.question, lang);
       case 'human':
-        return CONNECTING;
+        return phrase('connecting', lang);
     }
-    const picked = pickSentences(scoreSentences(questionTerms(req.question), req.sources), {
-      max: this.o.maxSentences,
-      minScore: this.o.minScore,
-      maxWords: this.o.maxWords,
-    });
-    if (picked.length === 0) {
-      return req.intent === 'complaint' ? `${SORRY} ${NOT_FOUND}` : NOT_FOUND;
+    const body = compose(req.question, req.sources);
+    const foreign = req.contentLanguage && lang && req.contentLanguage !== lang;
+    if (foreign) {
+      const note = phrase('otherLanguage', lang, { content: languageName(req.contentLanguage!, lang), visitor: languageName(lang, lang) });
+      return body ? `${note} ${phrase('otherLanguageAnswer', lang)}\n\n${body}\n\n${phrase('offerPerson', lang)}` : `${note} ${phrase('notFound', lang)}`;
     }
-    const body = cite(picked);
-    return req.intent === 'complaint' ? `${SORRY} ${body} ${OFFER_PERSON}` : body;
+    if (req.intent === 'complaint') {
+      return `${phrase('sorry', lang)} ${body ? `${body}\n\n${phrase('offerPerson', lang)}` : `${phrase('complaintNoPolicy', lang)} ${phrase('offerPerson', lang)}`}`;
+    }
+    return body ?? phrase('notFound', lang);
   }
 }
 
-/** Each sentence with its source's "[n]", placed before the closing stop. */
-function cite(picked: Candidate[]): string {
-  return picked.map((c) => withCitation(/[.!?]$/u.test(c.text) ? c.text : `${c.text}.`, c.source)).join(' ');
+/** The answer from the sources, each passage cited, or null when no source has a readable one. */
+export function compose(question: string, sources: Source[]): string | null {
+  if (sources.length === 0) return null;
+  const terms = questionTerms(question);
+  const ranked = [...sources].sort((a, b) => a.n - b.n);
+  const passages = ranked.map((s) => bestPassage(s, terms)).filter((p): p is Passage => p !== null);
+  if (passages.length === 0) return null;
+  if (aboutSomethingElse(question, terms, sources)) return null;
+
+  // Retrieval ranked the sources; each later rank must cover the question clearly better to lead.
+  const primary = passages.reduce((best, p, i) => (p.match * (1 - RANK_STEP * i) > best.match * (1 - RANK_STEP * passages.indexOf(best)) ? p : best));
+  const chosen: { passage: Passage; asked: string }[] = [{ passage: primary, asked: question }];
+
+  const parts = questionParts(question);
+  if (parts.length > 1) {
+    const primaryStems = stemSet(`${primary.faqQuestion ?? ''} ${primary.text}`);
+    for (const part of parts) {
+      const partTerms = questionTerms(part);
+      const have = coverage(partTerms, primaryStems);
+      // "How much…" answered with a time, or "how long…" with a price, is not answered.
+      const missesAspect = partTerms.some((t) => t.startsWith('~') && !primaryStems.has(t));
+      if (partTerms.length === 0 || (have >= PART_UNCOVERED && !missesAspect)) continue;
+      const other = ranked
+        .filter((s) => !chosen.some((c) => c.passage.source.n === s.n))
+        .map((s) => bestPassage(s, partTerms))
+        .filter((p): p is Passage => p !== null && p.match >= PART_COVERED && (p.match - have >= PART_GAIN || (missesAspect && hasAspects(p, partTerms))))
+        .sort((a, b) => b.match - a.match || a.source.n - b.source.n)[0];
+      if (other) chosen.push({ passage: other, asked: part });
+    }
+  }
+  return chosen.map(({ passage, asked }) => cite(withoutBorrowedVerdict(passage, asked === question ? parts : [asked]), passage.source)).join('\n\n');
 }
 
-function withCitation(sentence: string, source: Source): string {
+function hasAspects(p: Passage, terms: string[]): boolean {
+  const stems = stemSet(p.text);
+  return terms.every((t) => !t.startsWith('~') || stems.has(t));
+}
+
+/** From this share of the question's topic words missing from every source, the sources answer another question. */
+const MAX_UNKNOWN = 0.5;
+
+/**
+ * "Do you sell kayaks?" with sources about gift cards, "When does Stripe money arrive?" with
+ * the shop's refund times: the sources are near the question but not about its subject. A
+ * name the sources never mention, or most of the topic words missing, means: not covered.
+ */
+function aboutSomethingElse(question: string, terms: string[], sources: Source[]): boolean {
+  const known = stemSet(sources.map((s) => `${s.title}\n${s.text}`).join('\n'));
+  const topic = terms.filter((t) => !t.startsWith('~'));
+  if (topic.length === 0) return false;
+  const unknown = topic.filter((t) => termHit(t, known) === 0);
+  if (topic.length >= 2 ? unknown.length / topic.length >= MAX_UNKNOWN : unknown.length > 0) return true;
+  return namesIn(question).some((name) => termHit(stem(name), known) === 0);
+}
+
+/**
+ * "Yes, digital gift cards…" answers "Do you sell gift cards?", not "Do you sell kayaks?": a
+ * leading yes or no is kept only when the FAQ's question is the visitor's question.
+ */
+function withoutBorrowedVerdict(p: Passage, asked: string[]): string {
+  const m = /^(?:yes|no)\b[,.:;!—–-]?\s*/iu.exec(p.text);
+  if (!m) return p.text;
+  if (p.faqQuestion) {
+    const faq = questionTerms(p.faqQuestion);
+    for (const part of asked) {
+      const visitor = questionTerms(part);
+      const same = Math.min(coverage(visitor, new Set(faq)), coverage(faq, new Set(visitor)));
+      if (same >= SAME_QUESTION) return p.text;
+    }
+  }
+  const rest = p.text.slice(m[0].length);
+  return rest ? rest[0].toUpperCase() + rest.slice(1) : p.text;
+}
+
+/** The passage with its source's "[n]" before the closing stop. */
+function cite(text: string, source: Source): string {
+  const sentence = /[.!?]["')”]*$/u.test(text) ? text : `${text}.`;
   const m = /^(.*?)([.!?]+["')”]*)$/su.exec(sentence);
   return m ? `${m[1]} [${source.n}]${m[2]}` : `${sentence} [${source.n}]`;
 }
 
-function greet(text: string): string {
+function greet(text: string, lang: string | undefined): string {
   const t = text.toLowerCase();
-  if (/\b(bye|goodbye|see you|later|good night)\b/u.test(t)) return 'Goodbye, and thanks for stopping by!';
-  if (/\b(thanks?|thx|ty|cheers|appreciate)/u.test(t)) return "You're welcome! Is there anything else I can help you with?";
-  return 'Hi! How can I help you today? You can ask me about products, orders, shipping or returns.';
+  if (/\b(?:bye|goodbye|see you|later|good night|adiós|adios|hasta luego|tschüss|tschüs|auf wiedersehen)\b|مع السلامة|وداعا/u.test(t)) return phrase('bye', lang);
+  if (/\b(?:thanks?|thx|ty|cheers|appreciate|gracias|danke)|شكرا/u.test(t)) return phrase('thanks', lang);
+  return phrase('hello', lang);
 }

@@ -10,7 +10,7 @@ import type { AnswerPart, AnswerRequest, Llm, Logger } from '../../core/ports';
 import { describeError } from '../resilience/errors';
 import type { ResiliencePolicy } from '../resilience/policy';
 import { withIdleTimeout, withTimeout, type IdleTimeouts } from '../resilience/timeout';
-import { CitationGuard } from './citations';
+import { CitationGuard } from '../../core/citations';
 import { systemPrompt, toolResultMessage, userMessage } from './prompt';
 import { runTool, TOOL_DEFINITIONS, type ToolOutcome } from './tools';
 

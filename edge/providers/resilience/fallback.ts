@@ -9,9 +9,18 @@
  */
 import type { AnswerPart, AnswerRequest, Llm, Logger, Reranked, RerankCandidate, Reranker } from '../../core/ports';
 import { describeError, isAbort } from './errors';
+import { PHRASE_LANGUAGES, phrase } from '../../language';
 
 /** Said before a fallback answer, so nobody mistakes it for the assistant at its best. */
-export const FALLBACK_NOTE = '_Our AI assistant is unavailable right now, so this answer comes straight from our help content._\n\n';
+export function fallbackNote(lang: string | undefined): string {
+  return `_${phrase('fallbackNote', lang)}_\n\n`;
+}
+export const FALLBACK_NOTE = fallbackNote('en');
+
+/** An answer that came from the fallback (in any language): not one to cache. */
+export function isFallbackAnswer(text: string): boolean {
+  return PHRASE_LANGUAGES.some((lang) => text.startsWith(fallbackNote(lang)));
+}
 
 export class FallbackLlm implements Llm {
   readonly name: string;
@@ -42,7 +51,7 @@ export class FallbackLlm implements Llm {
       });
     }
     // Greetings and hand-offs read the same from either answerer: no note needed.
-    if (req.intent !== 'greeting' && req.intent !== 'human') yield { type: 'text', text: FALLBACK_NOTE };
+    if (req.intent !== 'greeting' && req.intent !== 'human') yield { type: 'text', text: fallbackNote(req.language) };
     yield* this.fallback.stream(req, signal);
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AnswerRequest, Source } from '../../../edge/core/ports';
 import { ExtractiveAnswerer, NOT_FOUND, streamText } from '../../../edge/providers/llm/extractive';
-import { splitFaq } from '../../../edge/providers/llm/extract';
+import { faqParts } from '../../../edge/providers/llm/passages';
 
 const SOURCES: Source[] = [
   {
@@ -47,15 +47,18 @@ describe('ExtractiveAnswerer', () => {
 
   it('answers an FAQ with its answer part, not its question', () => {
     const text = ask('can i return items bought on sale', 'return_refund');
-    expect(text).toContain('sale items can be returned within 14 days [2]');
+    // Whole, with its qualifier, and its "Yes" since the FAQ asks the visitor's question.
+    expect(text).toBe('Yes, sale items can be returned within 14 days. Final-sale items are marked on the product page [2].');
     expect(text).not.toContain('Can I return a sale item?');
-    expect(splitFaq('Q: Do you ship abroad? A: Yes, worldwide.')).toEqual({ question: 'Do you ship abroad?', answer: 'Yes, worldwide.' });
-    expect(splitFaq('No question here.')).toBeNull();
+    const faq = (text: string, title = '') => faqParts({ n: 1, title, text, kind: 'faq' });
+    expect(faq('Q: Do you ship abroad? A: Yes, worldwide.')).toEqual({ question: 'Do you ship abroad?', answer: 'Yes, worldwide.' });
+    // An FAQ's title is its question, with or without a question mark.
+    expect(faq('Strikethrough in Markdown\nUse ~~tildes~~.', 'Strikethrough in Markdown')).toEqual({ question: 'Strikethrough in Markdown', answer: 'Use ~~tildes~~.' });
   });
 
   it('cites only the numbers of the sources it was given, whatever they are', () => {
     const renumbered = SOURCES.map((s) => ({ ...s, n: s.n + 6 }));
-    const text = ask('when do refunds arrive', 'return_refund', renumbered);
+    const text = ask('when are refunds sent back to my payment method', 'return_refund', renumbered);
     expect(text).toContain('Refunds go back to your original payment method');
     expect(cited(text).length).toBeGreaterThan(0);
     for (const n of cited(text)) expect([7, 8, 9]).toContain(n);
@@ -89,7 +92,7 @@ describe('ExtractiveAnswerer', () => {
     expect(ask('agent please', 'human')).toMatch(/connect you with a person/);
     const complaint = ask('my refund still has not arrived after 5 business days', 'complaint');
     expect(complaint).toMatch(/^I'm sorry/);
-    expect(complaint).toMatch(/\[3\]/);
+    expect(complaint).toMatch(/Refunds go back to your original payment method within 5 business days \[3\]/);
     expect(complaint).toMatch(/person/);
   });
 

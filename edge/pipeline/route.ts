@@ -1,0 +1,87 @@
+/**
+ * Where a message goes after the intent classifier has had its say. The classifier reads
+ * the gist ("contact", "my order", "broken"); these rules keep it from hijacking a question:
+ * a ticket only for a visitor who asks for a person (or says yes to an offer of one), an
+ * order look-up only with an order number or words about the visitor's own order, and an
+ * apology only for a complaint. Everything else is a question for the content.
+ */
+import type { Intent } from '../../sdk/protocol';
+import type { IntentResult } from '../core/ports';
+import type { OrderClues } from '../products/orders';
+
+export type Route = 'greeting' | 'person' | 'order' | 'complaint' | 'question';
+
+export interface RouteInput {
+  text: string;
+  classified: IntentResult;
+  /** Order number and email in this message. */
+  clues: OrderClues;
+  /** The visitor's earlier messages, newest first. */
+  earlier: string[];
+  /** The last reply offered to connect a person. */
+  offeredPerson: boolean;
+}
+
+export interface Routed {
+  route: Route;
+  /** The intent reported to the widget and stored with the answer. */
+  intent: Intent;
+}
+
+// A person, in the words visitors use for one (en, es, de, ar).
+const PERSON =
+  /\b(?:human|person|people|agent|someone|somebody|anyone real|representative|rep|operator|staff|team member|manager|supervisor|real person|live agent|live chat|customer service|persona|humano|agente|alguien|mensch|menschen|mitarbeiter(?:in)?|person|jemand(?:em|en)?|berater(?:in)?)\b|(?:شخص|موظف|إنسان|انسان|بشري|أحد)/iu;
+const ASK_FOR =
+  /\b(?:talk|speak|chat|connect|transfer|put me through|escalate|get me|give me|want|need|hablar|habla|contactar|pasar|quiero|necesito|sprechen|verbinden|möchte|will|brauche)\b|(?:أتحدث|التحدث|أريد|اريد|تحويل|وصلني|أوصلني)/iu;
+/** A message that is nothing but a request for a person: "agent", "human please". */
+const BARE_PERSON = /^\s*(?:an?\s+)?(?:human|person|agent|representative|operator|live agent|real person|persona|humano|agente|mensch|mitarbeiter|شخص|موظف)(?:\s+(?:please|now|pls|por favor|bitte|من فضلك))?\s*[.!?]*\s*$/iu;
+// "how do I contact Facebook support?": a question about reaching someone else.
+const QUESTION_ABOUT = /^\s*(?:how|what|where|why|is there|does|do|can i find|cómo|dónde|wie|wo|كيف|أين)\b/iu;
+
+const YES = /^\s*(?:y|yes|yeah|yep|yup|sure|ok|okay|please|please do|yes please|go ahead|sí|si|claro|por favor|vale|ja|gerne|gern|bitte|ja bitte|نعم|أجل|حسنا|من فضلك)\s*[.!]*\s*$/iu;
+
+const OWN_ORDER =
+  /\b(?:my|our)\s+(?:\w+\s+)?(?:order|package|parcel|shipment|delivery|purchase)\b|\bi\s+(?:ordered|bought|purchased)\b|\border\s+(?:status|number)\b|\btrack(?:ing)?\s+(?:my|number)\b|\b(?:mi|mis)\s+(?:pedido|paquete|envío|compra)s?\b|\b(?:meine|mein)\s+(?:bestellung|paket|lieferung|sendung)\b|(?:طلبي|طلبيتي|شحنتي)/iu;
+
+/** What the visitor wants to know about their order: where it is, not how to change it (the content answers that). */
+const ORDER_STATUS =
+  /\b(?:where|status|track|tracking|arriv\w*|shipped|deliver\w*|dispatched|when will|when does|has it|any news|update|dónde|donde|estado|llega\w*|wo|wann|kommt|angekommen)\b|(?:أين|حالة|متى)/iu;
+
+// Dissatisfaction, damage, loss, waiting, being wronged (en, es, de, ar).
+const COMPLAINT =
+  /\b(?:broken|broke|damaged|defective|faulty|torn|ripped|cracked|shattered|crushed|wrong (?:item|size|colou?r|order|product)|missing|never (?:arrived|came|got)|hasn'?t (?:arrived|come)|has not (?:arrived|come)|still (?:waiting|not|haven'?t)|late|delayed|terrible|awful|horrible|ridiculous|unacceptable|disappointed|disappointing|angry|furious|frustrated|upset|unhappy|complain|complaint|scam|worst|useless|rude|charged twice|double charged|overcharged|fell apart|stopped working|doesn'?t work|not working|ruined|roto|rota|rotos|dañad[oa]s?|defectuos[oa]|queja|reclamación|tarde|nunca llegó|no ha llegado|decepcionad[oa]|inaceptable|enfadad[oa]|kaputt|beschädigt|defekt|beschwerde|enttäuscht|verspätet|nie angekommen|nicht angekommen|unverschämt|ärgerlich|falsche)\b|(?:مكسور|تالف|معطل|شكوى|متأخر|لم يصل|سيء|سيئ|غاضب)/iu;
+/** "what if it breaks?", "can I return it if it is damaged?": a rule asked about, not a wrong suffered. */
+const HYPOTHETICAL = /\b(?:if|what if|in case|would|could|si|falls|wenn)\b|(?:إذا|لو)/iu;
+
+export function route(input: RouteInput): Routed {
+  const { text, classified, clues } = input;
+  const intent = classified.intent;
+
+  if (asksForPerson(text) || (input.offeredPerson && YES.test(text))) return { route: 'person', intent: 'human' };
+  if (intent === 'greeting') return { route: 'greeting', intent };
+
+  const complaint = COMPLAINT.test(text) && !HYPOTHETICAL.test(text);
+  if (complaint || (intent === 'complaint' && classified.score >= 0.8 && !HYPOTHETICAL.test(text))) {
+    return { route: 'complaint', intent: 'complaint' };
+  }
+
+  if (clues.number || (OWN_ORDER.test(text) && ORDER_STATUS.test(text) && !HYPOTHETICAL.test(text))) return { route: 'order', intent: 'order_status' };
+  // A bare email right after an order question answers that question.
+  if (clues.email && input.earlier.slice(0, 2).some((t) => OWN_ORDER.test(t) || /\border\b/iu.test(t))) {
+    return { route: 'order', intent: 'order_status' };
+  }
+
+  // The classifier's 'human' and 'complaint' without the words for them, and 'order_status'
+  // without an order, are questions for the content ("how do I contact support?").
+  const asQuestion: Intent = intent === 'human' || intent === 'complaint' || intent === 'order_status' ? 'other' : intent;
+  return { route: 'question', intent: asQuestion };
+}
+
+/** "Can I talk to a person?", "agent", "quiero hablar con una persona": not "how do I contact Facebook support?". */
+export function asksForPerson(text: string): boolean {
+  if (BARE_PERSON.test(text)) return true;
+  if (!PERSON.test(text) || !ASK_FOR.test(text)) return false;
+  // "How do I talk to someone at Google?" asks about others; "how can I talk to a person" asks us.
+  if (QUESTION_ABOUT.test(text) && !/\b(?:you|your|a person|a human|someone|an agent|una persona|einem menschen|jemandem)\b/iu.test(text)) return false;
+  return true;
+}

@@ -1,0 +1,164 @@
+/**
+ * The passage of a source that answers a question, as the source says it: an FAQ's answer
+ * whole (its qualifiers are part of the answer), or a run of consecutive sentences of one
+ * section of a document, starting where a sentence starts. Never a sentence cut mid-clause,
+ * never sentences from different places stitched together.
+ */
+import type { Source } from '../../core/ports';
+import { splitSentences } from '../../text';
+import { coverage, stemSet } from './terms';
+
+export interface Passage {
+  source: Source;
+  text: string;
+  /** Share of the question's terms the passage (and for an FAQ, its question) covers. */
+  match: number;
+  /** The FAQ's own question, when the source is an FAQ. */
+  faqQuestion?: string;
+}
+
+/** Where context.ts joined two passages of one document: a passage never crosses it. */
+const PASSAGE_JOIN = /\n…\n/u;
+const MAX_SENTENCES = 3;
+const MAX_WORDS = 70;
+/** Sentences that lean on the one before: taking one alone would drop what it refers to. */
+const LEANS_BACK = /^(?:it|this|that|these|those|they|then|also|but|however|otherwise|so|there|such|both|either|each)\b/iu;
+/** Sentences that qualify the one before ("Only…", "Unless…"): they stay with it. */
+const QUALIFIES = /^(?:but|however|only|unless|except|as long as|if|when|once|depending|otherwise|note|please note|returns?|gear|items?|clearance|this|that|it|they)\b/iu;
+
+/** An FAQ source's question and answer: its title is the question, its text the question then the answer. */
+export function faqParts(source: Source): { question: string; answer: string } | null {
+  if (source.kind !== 'faq') return null;
+  const text = source.text.trim();
+  const title = source.title.trim();
+  if (title && text.toLowerCase().startsWith(title.toLowerCase())) {
+    const answer = text.slice(title.length).trim();
+    if (answer) return { question: title, answer };
+  }
+  const m = /^\s*(?:q(?:uestion)?\s*[:.]\s*)?([^?\n]{3,300}\?)\s*(?:a(?:nswer)?\s*[:.]\s*)?([\s\S]+)$/iu.exec(text);
+  if (m && m[2].trim()) return { question: m[1].trim(), answer: m[2].trim() };
+  return { question: title, answer: text };
+}
+
+/** The best passage of `source` for `terms`, or null when it has no readable sentence. */
+export function bestPassage(source: Source, terms: string[]): Passage | null {
+  const faq = faqParts(source);
+  if (faq) {
+    // The whole answer, every sentence of it: a short "Yes." or a qualifier is part of it.
+    const text = splitSentences(unwrap(faq.answer.split(PASSAGE_JOIN)[0])).map(plain).filter(Boolean).join(' ');
+    if (!text) return null;
+    const match = Math.max(coverage(terms, stemSet(faq.question)), coverage(terms, stemSet(`${faq.question} ${text}`)));
+    return { source, text, match, faqQuestion: faq.question };
+  }
+  let best: Passage | null = null;
+  const titleStems = stemSet(source.title);
+  for (const segment of source.text.split(PASSAGE_JOIN)) {
+    const sentences = readable(segment);
+    const picked = window(sentences, terms);
+    if (!picked) continue;
+    const stems = new Set([...picked.stems, ...titleStems]);
+    const match = 0.8 * coverage(terms, picked.stems) + 0.2 * coverage(terms, stems);
+    if (!best || match > best.match) best = { source, text: picked.text, match };
+  }
+  return best;
+}
+
+interface Sentence {
+  text: string;
+  stems: Set<string>;
+  words: number;
+}
+
+/**
+ * The best-covering sentence, the one before it when it leans back on it, and the ones after
+ * it that qualify it or add to the answer: within one segment, in reading order.
+ */
+function window(sentences: Sentence[], terms: string[]): { text: string; stems: Set<string> } | null {
+  if (sentences.length === 0) return null;
+  let anchor = 0;
+  let anchorScore = -1;
+  sentences.forEach((s, i) => {
+    const score = coverage(terms, s.stems);
+    if (score > anchorScore) {
+      anchor = i;
+      anchorScore = score;
+    }
+  });
+  let start = anchor;
+  if (start > 0 && LEANS_BACK.test(sentences[start].text)) start -= 1;
+  let end = anchor + 1;
+  let wordCount = sentences.slice(start, end).reduce((n, s) => n + s.words, 0);
+  const covered = new Set<string>();
+  for (const s of sentences.slice(start, end)) for (const t of terms) if (s.stems.has(t)) covered.add(t);
+  while (end < sentences.length && end - start < MAX_SENTENCES) {
+    const next = sentences[end];
+    const adds = terms.some((t) => next.stems.has(t) && !covered.has(t)) || (coverage(terms, next.stems) > 0 && QUALIFIES.test(next.text));
+    if (!adds && !QUALIFIES.test(next.text)) break;
+    if (wordCount + next.words > MAX_WORDS) break;
+    for (const t of terms) if (next.stems.has(t)) covered.add(t);
+    wordCount += next.words;
+    end += 1;
+  }
+  const picked = sentences.slice(start, end);
+  const stems = new Set<string>();
+  for (const s of picked) for (const x of s.stems) stems.add(x);
+  return { text: picked.map((s) => s.text).join(' '), stems };
+}
+
+/** The sentences of a segment that read as prose on their own: no headings, no fragments. */
+function readable(segment: string): Sentence[] {
+  const raw = splitSentences(unwrap(segment));
+  const out: Sentence[] = [];
+  raw.forEach((r, i) => {
+    const text = plain(r);
+    if (!text) return;
+    // A segment cut at a budget or chunk boundary can start or end mid-sentence.
+    if (i === 0 && startsMidClause(text)) return;
+    if (i === raw.length - 1 && i > 0 && !/[.!?)"'”]$/u.test(text)) return;
+    if (isHeading(text) || isTableRow(r)) return;
+    out.push({ text: /[.!?)"'”]$/u.test(text) ? text : `${text}.`, stems: stemSet(text), words: countWords(text) });
+  });
+  return out;
+}
+
+/**
+ * Text wrapped at a fixed width keeps its line breaks, and a line break ends a sentence for
+ * the splitter: join wrapped lines, keeping breaks before list items, table rows and blank lines.
+ */
+export function unwrap(text: string): string {
+  return text.replace(/([^\n|])\n(?![\n|]|\s*(?:[-*+•]|\d+[.)])\s)/gu, '$1 ');
+}
+
+/** "to the address in the portal, and…": lower case, or punctuation, where a sentence would start. */
+export function startsMidClause(text: string): boolean {
+  return /^[\p{Ll},;:)\]–—-]/u.test(text);
+}
+
+/** "| Standard | US | $6.95 |": a table reads as nonsense when quoted as a sentence. */
+function isTableRow(raw: string): boolean {
+  return (raw.match(/\|/gu) ?? []).length >= 2;
+}
+
+function isHeading(text: string): boolean {
+  if (text.endsWith('?') || text.endsWith(':')) return true;
+  const n = countWords(text);
+  if (n < 3) return true;
+  return !/[.!)"'”]$/u.test(text) && n < 7;
+}
+
+/** Markdown, list syntax and footnote marks off, so the answer reads as prose. */
+export function plain(sentence: string): string {
+  return sentence
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/gu, '$1')
+    .replace(/(\*\*|__|`)/gu, '')
+    // Bracketed numbers in the source would read as citations of other sources.
+    .replace(/\s*\[\d{1,3}\]/gu, '')
+    .replace(/^\s*(?:#{1,6}\s+|[-*+•]\s+|\d+[.)]\s+|>\s*)/u, '')
+    .replace(/^…\s*|\s*…$/gu, '')
+    .replace(/\s+/gu, ' ')
+    .trim();
+}
+
+export function countWords(text: string): number {
+  return text.split(/\s+/u).filter(Boolean).length;
+}

@@ -1,0 +1,81 @@
+/**
+ * What a question asks about, as stems, and how much of it a piece of text covers: the
+ * extractive answerer's measure of "this passage speaks to that question".
+ */
+import { isQueryNoise, isStopword, stem, words } from '../../text';
+
+/** The question's topic words, stemmed; all its non-stop words when it has no topic word. */
+export function questionTerms(question: string): string[] {
+  const all = words(question);
+  let content = all.filter((w) => !isQueryNoise(w));
+  if (content.length === 0) content = all.filter((w) => !isStopword(w));
+  return [...new Set([...content.map(stem), ...aspectTerms(question)])];
+}
+
+/** The stems of a text's words, and the aspects it answers. */
+export function stemSet(text: string): Set<string> {
+  const out = new Set<string>(textAspects(text));
+  for (const w of words(text)) if (!isStopword(w)) out.add(stem(w));
+  return out;
+}
+
+/** Capitalised words inside a sentence ("Stripe", "Denver", "Gmail"): names, lower-cased. */
+export function namesIn(question: string): string[] {
+  const out: string[] = [];
+  for (const m of question.matchAll(/(?<=[\p{L}\p{N},;:]\s+)(\p{Lu}[\p{L}\p{N}]+)/gu)) out.push(m[1].toLowerCase());
+  return out;
+}
+
+/** Share of `terms` found in `stems`; a typo of a longer word (one edit or two letters swapped) counts 0.6. */
+export function coverage(terms: string[], stems: Set<string>): number {
+  if (terms.length === 0) return 0;
+  let hit = 0;
+  for (const t of terms) hit += termHit(t, stems);
+  return hit / terms.length;
+}
+
+/** 1 for the term itself, 0.6 for a typo of it, 0 otherwise; aspect terms match what answers them. */
+export function termHit(t: string, stems: Set<string>): number {
+  if (stems.has(t)) return 1;
+  if (t.length >= 4 && !t.startsWith(ASPECT)) for (const s of stems) if (nearWord(t, s)) return 0.6;
+  return 0;
+}
+
+/** One insertion, deletion or substitution, or two neighbouring letters swapped ("retrun"). */
+export function nearWord(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1 || b.length < 3) return false;
+  if (a.length > b.length) return nearWord(b, a);
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  if (i === a.length) return true;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return a.slice(i) === b.slice(i + 1);
+}
+
+/**
+ * "How much" asks for a price and "how long" for a time, though neither word is in the
+ * answer: the question gets an aspect term, and a text with an amount or a duration has it.
+ */
+const ASPECT = '~';
+const ASKS_COST = /\b(?:how much|cost|costs|price|prices|fee|fees|cuánto cuesta|precio|kostet|preis)\b/iu;
+const ASKS_TIME = /\b(?:how long|how soon|how many days|when will|when does|when do|cuánto tarda|wie lange|wann)\b/iu;
+const HAS_COST = /[$€£]\s?\d|\b\d+(?:[.,]\d+)?\s?(?:usd|eur|dollars?)\b|\bfree\b/iu;
+const HAS_TIME = /\b\d+(?:\s?[–-]\s?\d+)?\s+(?:business\s+)?(?:days?|weeks?|hours?|minutes?|months?)\b|\bsame day\b|\bwithin a day\b/iu;
+
+export function aspectTerms(question: string): string[] {
+  const out: string[] = [];
+  if (ASKS_COST.test(question)) out.push(`${ASPECT}cost`);
+  if (ASKS_TIME.test(question)) out.push(`${ASPECT}time`);
+  return out;
+}
+
+/** The aspect terms a text answers, to add to its stems. */
+export function textAspects(text: string): string[] {
+  const out: string[] = [];
+  if (HAS_COST.test(text)) out.push(`${ASPECT}cost`);
+  if (HAS_TIME.test(text)) out.push(`${ASPECT}time`);
+  return out;
+}
