@@ -105,26 +105,31 @@ function hasAspects(p: Passage, terms: string[]): boolean {
   return terms.every((t) => !t.startsWith('~') || stems.has(t));
 }
 
-/** From this share of the question's topic words missing from every source, the sources answer another question. */
+/** Above this share of the question's topic words missing from every source, the sources answer another question. */
 const MAX_UNKNOWN = 0.5;
+/** "Do you sell kayaks?", "Do you carry bear spray?": the thing asked for. */
+const ASKED_ITEM = /\b(?:do|does|did)\s+(?:you|y'?all|your (?:shop|store))\s+(?:guys\s+)?(?:sell|carry|stock|have|offer|make|rent)\s+(?:any\s+|a\s+|an\s+)?([^?.!]+)/iu;
 
 /**
- * "Do you sell kayaks?" with sources about gift cards, "When does Stripe money arrive?" with
- * the shop's refund times: the sources are near the question but not about its subject. A
- * name the sources never mention, or most of the topic words missing, means: not covered.
+ * "When does Stripe money arrive?" with the shop's refund times, "Do you sell kayaks?" with
+ * its gift cards: sources near the question but not about its subject. A name the sources
+ * never mention, the item asked for missing from them, or most of the topic words missing,
+ * means: not covered.
  */
 function aboutSomethingElse(question: string, terms: string[], sources: Source[]): boolean {
   const known = stemSet(sources.map((s) => `${s.title}\n${s.text}`).join('\n'));
   const topic = terms.filter((t) => !t.startsWith('~'));
   if (topic.length === 0) return false;
   const unknown = topic.filter((t) => termHit(t, known) === 0);
-  if (topic.length >= 2 ? unknown.length / topic.length >= MAX_UNKNOWN : unknown.length > 0) return true;
+  if (unknown.length / topic.length > MAX_UNKNOWN) return true;
+  const item = ASKED_ITEM.exec(question)?.[1];
+  if (item && questionTerms(item).some((t) => !t.startsWith('~') && termHit(t, known) === 0)) return true;
   return namesIn(question).some((name) => termHit(stem(name), known) === 0);
 }
 
 /**
- * "Yes, digital gift cards…" answers "Do you sell gift cards?", not "Do you sell kayaks?": a
- * leading yes or no is kept only when the FAQ's question is the visitor's question.
+ * "Yes, digital gift cards…" answers "Do you sell gift cards?", not "Can I buy one for my
+ * brother?": a leading yes or no is kept only when the FAQ's question is a question asked.
  */
 function withoutBorrowedVerdict(p: Passage, asked: string[]): string {
   const m = /^(?:yes|no)\b[,.:;!—–-]?\s*/iu.exec(p.text);

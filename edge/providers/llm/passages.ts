@@ -19,8 +19,8 @@ export interface Passage {
 
 /** Where context.ts joined two passages of one document: a passage never crosses it. */
 const PASSAGE_JOIN = /\n…\n/u;
-const MAX_SENTENCES = 3;
-const MAX_WORDS = 70;
+const MAX_SENTENCES = 4;
+const MAX_WORDS = 80;
 /** Sentences that lean on the one before: taking one alone would drop what it refers to. */
 const LEANS_BACK = /^(?:it|this|that|these|those|they|then|also|but|however|otherwise|so|there|such|both|either|each)\b/iu;
 /** Sentences that qualify the one before ("Only…", "Unless…"): they stay with it. */
@@ -50,6 +50,7 @@ export function bestPassage(source: Source, terms: string[]): Passage | null {
     const match = Math.max(coverage(terms, stemSet(faq.question)), coverage(terms, stemSet(`${faq.question} ${text}`)));
     return { source, text, match, faqQuestion: faq.question };
   }
+  if (source.kind === 'product') return productPassage(source, terms);
   let best: Passage | null = null;
   const titleStems = stemSet(source.title);
   for (const segment of source.text.split(PASSAGE_JOIN)) {
@@ -61,6 +62,32 @@ export function bestPassage(source: Source, terms: string[]): Passage | null {
     if (!best || match > best.match) best = { source, text: picked.text, match };
   }
   return best;
+}
+
+/**
+ * A product answers with what it is (when the question asks more than its name), whether it is
+ * in stock and what it costs: the facts people ask a shop for, from the products table's lines.
+ */
+function productPassage(source: Source, terms: string[]): Passage | null {
+  const lines = source.text.split('\n').map((l) => l.trim());
+  const line = (label: string) => lines.find((l) => l.startsWith(`${label}: `))?.slice(label.length + 2);
+  const price = line('Price');
+  const stock = line('Availability');
+  const description = lines.slice(1).find((l) => l && !/^(?:Price|Availability|SKU): /u.test(l));
+  const facts: string[] = [];
+  const described = description ? readable(description) : [];
+  const about = described.find((d) => terms.some((t) => d.stems.has(t) && !stemSet(source.title).has(t)));
+  if (about) facts.push(about.text);
+  // Lines written at ingest ("in stock", "$279.00 (USD)") are not sentences: say them as one.
+  if (stock) facts.push(/^the /iu.test(stock) ? capitalise(stock) : `${source.title}: ${stock}.`);
+  if (price) facts.push(/^the /iu.test(price) ? capitalise(price) : `Price: ${price}.`);
+  if (facts.length === 0) return null;
+  const text = facts.join(' ');
+  return { source, text, match: coverage(terms, stemSet(`${source.title} ${text}`)) };
+}
+
+function capitalise(s: string): string {
+  return s[0].toUpperCase() + s.slice(1);
 }
 
 interface Sentence {
@@ -84,18 +111,24 @@ function window(sentences: Sentence[], terms: string[]): { text: string; stems: 
       anchorScore = score;
     }
   });
+  const covers = (s: Sentence) => terms.some((t) => s.stems.has(t));
   let start = anchor;
-  if (start > 0 && LEANS_BACK.test(sentences[start].text)) start -= 1;
   let end = anchor + 1;
-  let wordCount = sentences.slice(start, end).reduce((n, s) => n + s.words, 0);
-  const covered = new Set<string>();
-  for (const s of sentences.slice(start, end)) for (const t of terms) if (s.stems.has(t)) covered.add(t);
+  let wordCount = sentences[anchor].words;
+  // Back: the sentence it refers to ("We process them…"), or one that names what it is about.
+  while (start > 0 && end - start < MAX_SENTENCES) {
+    const prev = sentences[start - 1];
+    const adds = terms.some((t) => prev.stems.has(t) && !sentences.slice(start, end).some((s) => s.stems.has(t)));
+    if (!refersBack(sentences[start].text) && !adds) break;
+    if (wordCount + prev.words > MAX_WORDS) break;
+    wordCount += prev.words;
+    start -= 1;
+  }
+  // On: what qualifies it, or goes on about the question ("Your bank then takes…").
   while (end < sentences.length && end - start < MAX_SENTENCES) {
     const next = sentences[end];
-    const adds = terms.some((t) => next.stems.has(t) && !covered.has(t)) || (coverage(terms, next.stems) > 0 && QUALIFIES.test(next.text));
-    if (!adds && !QUALIFIES.test(next.text)) break;
+    if (!covers(next) && !QUALIFIES.test(next.text) && !refersBack(next.text)) break;
     if (wordCount + next.words > MAX_WORDS) break;
-    for (const t of terms) if (next.stems.has(t)) covered.add(t);
     wordCount += next.words;
     end += 1;
   }
@@ -103,6 +136,13 @@ function window(sentences: Sentence[], terms: string[]): { text: string; stems: 
   const stems = new Set<string>();
   for (const s of picked) for (const x of s.stems) stems.add(x);
   return { text: picked.map((s) => s.text).join(' '), stems };
+}
+
+/** "This…", "It…", "We process them…", "Your bank then…": the sentence leans on the one before. */
+function refersBack(text: string): boolean {
+  if (LEANS_BACK.test(text)) return true;
+  const head = text.split(/\s+/u).slice(0, 4).join(' ');
+  return /\b(?:it|them|they|this|these|those|then|there|such)\b/iu.test(head);
 }
 
 /** The sentences of a segment that read as prose on their own: no headings, no fragments. */

@@ -179,7 +179,7 @@ describe('OpenAiLlm over the chat completions protocol', () => {
       const r = await collect(answer.stream(ask('How long does standard shipping take?')));
       expect(r.error).toBeNull();
       expect(r.text.startsWith(FALLBACK_NOTE)).toBe(true);
-      expect(r.text).toMatch(/3–5 business days in the US \[1\]/);
+      expect(r.text).toMatch(/3–5 business days in the US\. Expedited shipping takes 2 business days \[1\]/);
     }
     expect(fake.chats()).toHaveLength(4); // two calls, each retried once
     expect(policy.breaker.state).toBe('open');

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { Intent } from '../../../sdk/protocol';
+import { asksForPerson, route, type Route } from '../../../edge/pipeline/route';
+import { trainIntentClassifier } from '../../../edge/pipeline/intent/train';
+import { findOrderClues } from '../../../edge/products/orders';
+
+const classifier = trainIntentClassifier();
+const routeOf = (text: string, o: { earlier?: string[]; offeredPerson?: boolean } = {}): Route =>
+  route({ text, classified: classifier.classify(text), clues: findOrderClues([text]), earlier: o.earlier ?? [], offeredPerson: o.offeredPerson ?? false }).route;
+
+describe('routing after the intent classifier', () => {
+  it('opens a ticket only for a visitor who asks for a person, in any of the four languages, or says yes to an offer', () => {
+    for (const t of ['Can I talk to a human?', 'agent', 'human please', 'can I speak to someone about my order', 'Quiero hablar con una persona', 'Ich möchte mit einem Mitarbeiter sprechen', 'أريد التحدث مع موظف']) {
+      expect(routeOf(t), t).toBe('person');
+    }
+    expect(routeOf('yes please', { offeredPerson: true })).toBe('person');
+    expect(routeOf('sí', { offeredPerson: true })).toBe('person');
+    // Without an offer before it, "yes" is not a request for anyone.
+    expect(routeOf('yes please')).not.toBe('person');
+  });
+
+  it('treats "contact" inside a real question as a question for the content', () => {
+    for (const t of ['How can I contact customer support?', "What's your phone number?", 'How do I contact Facebook support?', 'is there a way to talk to gmail support about my hacked account']) {
+      expect(routeOf(t), t).toBe('question');
+      expect(asksForPerson(t), t).toBe(false);
+    }
+  });
+
+  it('looks up an order only with an order number or words about the visitor own order', () => {
+    expect(routeOf('Where is my order?')).toBe('order');
+    expect(routeOf('JP-10421')).toBe('order');
+    expect(routeOf('ines@example.com', { earlier: ['where is my order'] })).toBe('order');
+    // Questions about shipping in general, or about changing an order, are for the content.
+    for (const t of ['How soon will my tent reach Denver?', 'What happens if my package is late?', 'Can I change the address on my order?', 'How long does shipping take?']) {
+      expect(routeOf(t), t).toBe('question');
+    }
+  });
+
+  it('calls a complaint a complaint, and a neutral or hypothetical question not one', () => {
+    for (const t of ['My new tent arrived with a broken pole!', 'This is ridiculous, my order is two weeks late', 'I was charged twice for the same order', 'Mi tienda llegó rota', 'Das Zelt ist kaputt angekommen']) {
+      expect(routeOf(t), t).toBe('complaint');
+    }
+    for (const t of ['When does Stripe money arrive?', 'Can I get a refund if the zip broke?', 'What does the warranty cover?']) {
+      expect(routeOf(t), t).not.toBe('complaint');
+    }
+  });
+
+  it('keeps the classifier intent for questions, but never human, complaint or order_status without their words', () => {
+    const intentOf = (text: string): Intent =>
+      route({ text, classified: classifier.classify(text), clues: findOrderClues([text]), earlier: [], offeredPerson: false }).intent;
+    expect(intentOf('How can I contact customer support?')).not.toBe('human');
+    expect(intentOf('How soon will my tent reach Denver?')).not.toBe('order_status');
+    expect(intentOf('hi')).toBe('greeting');
+  });
+});
