@@ -105,6 +105,12 @@ export async function evalAnswers(
     }
     opts.progress?.(records.length, total);
   };
+  // One question first, not counted: the first request pays for JIT compilation and lazy loads.
+  if (answerable[0] ?? opts.unanswerable[0]) {
+    const warm = (answerable[0] ?? opts.unanswerable[0]).text;
+    await ask(site, warm);
+    await product(warm);
+  }
   for (const q of answerable) await record(q, 'answerable');
   for (const q of opts.unanswerable) await record(q, 'unanswerable');
 

@@ -47,6 +47,11 @@ export async function evalRetrieval(
     s.m.push(scoreQuery(collapseRanking(r.ids, collapse), rel));
     s.ms.push(r.ms);
   };
+  // One query first, not timed: the first call pays for JIT compilation and lazy loads.
+  if (queries[0]) {
+    await product(queries[0].text);
+    for (const [, rank] of others) await rank(queries[0].text);
+  }
   for (const [i, q] of queries.entries()) {
     const rel = judged.get(q.id)!;
     const p = await product(q.text);
