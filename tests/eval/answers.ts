@@ -5,8 +5,9 @@
  *                 something else), refused (no citation, no ticket), person (a ticket opened);
  *   unanswerable: refused with the offer of a person (no citation, no ticket, `handoff` flag),
  *                 refused without that offer, answered (any citation: wrong), person (a ticket).
- * Every citation is checked against what retrieval returned for the question: a source that
- * was not among the candidates should never be cited. BM25's top hit is the baseline.
+ * Every citation is checked against what the pipeline itself retrieved while answering (the
+ * candidate rows it loaded): a source that was not among them should never be cited. Beside
+ * the product: its retrieval's top hit and BM25's on the same questions.
  */
 import type { BeirSet, Query } from './beir';
 import { ask, type Reply } from './ask';
@@ -28,7 +29,7 @@ export interface AnswerRecord {
   ticket: boolean;
   /** Corpus ids of the citations, in order (null: not a corpus document). */
   cited: (string | null)[];
-  /** Citations of documents retrieval did not return for this question. */
+  /** Citations of documents the pipeline did not retrieve while answering this question. */
   notRetrieved: number;
   /** The product's retrieval put a relevant document first (answerable only). */
   retrievalHit?: boolean;
@@ -78,10 +79,9 @@ export async function evalAnswers(
   let bm25Hits = 0;
 
   const record = async (q: Query, which: 'answerable' | 'unanswerable') => {
-    const reply = await ask(site, q.text);
-    const retrieved = await product(q.text);
+    const { result: reply, loaded } = await site.track(() => ask(site, q.text));
     const cited = reply.citations.map((c) => site.corpusIdOfCitation(c));
-    const notRetrieved = cited.filter((id) => id === null || !retrieved.retrieved.has(id)).length;
+    const notRetrieved = cited.filter((id) => id === null || !loaded.has(id)).length;
     const base = {
       query: q.id,
       text: q.text,
@@ -99,6 +99,7 @@ export async function evalAnswers(
       const relevant = (id: string | null | undefined) => id != null && rel.has(collapse(id));
       const top = (await bm25(q.text)).ids[0];
       if (relevant(top)) bm25Hits++;
+      const retrieved = await product(q.text);
       records.push({ ...base, outcome: answerableOutcome(reply, relevant(cited[0])), retrievalHit: relevant(retrieved.ids[0]) });
     } else {
       records.push({ ...base, outcome: unanswerableOutcome(reply) });

@@ -2,6 +2,7 @@
  * The rankings compared: the product's (retrieve, then the configured reranker, as
  * edge/pipeline/answer.ts does), its two halves alone, and BM25 over the same corpus.
  */
+import { preprocess } from '../../edge/pipeline/preprocess';
 import { retrieve } from '../../edge/pipeline/retrieve';
 import { bm25Index } from './bm25';
 import type { CorpusDoc } from './beir';
@@ -15,8 +16,6 @@ export interface Ranking {
 }
 
 export interface ProductRanking extends Ranking {
-  /** Every corpus id retrieval returned as a candidate: what the answerer may cite from. */
-  retrieved: Set<string>;
   /** Fused order before reranking, and its time. */
   fused: Ranking;
 }
@@ -28,9 +27,10 @@ export const DEPTH = 30;
 
 export function productRanker(site: EvalSite): (query: string) => Promise<ProductRanking> {
   const { deps } = site;
-  return async (query) => {
+  return async (raw) => {
     const start = performance.now();
-    // RAG_TOP_K candidates, as the pipeline asks: the "retrieved" set an answer may cite from.
+    // The question as the pipeline searches it (normalised, capped), RAG_TOP_K candidates as it asks.
+    const query = preprocess(raw, deps.settings.maxQuestionChars).text;
     const candidates = await retrieve(deps, EVAL_SITE, query, deps.settings.topK);
     const fusedMs = performance.now() - start;
     // The whole candidate list is reranked so the order below the answerer's top N can be scored too.
@@ -46,7 +46,6 @@ export function productRanker(site: EvalSite): (query: string) => Promise<Produc
     return {
       ids: toIds(reranked.map((r) => r.id).filter((id) => byChunk.has(id))),
       ms,
-      retrieved: new Set(fusedIds),
       fused: { ids: fusedIds, ms: fusedMs },
     };
   };

@@ -31,6 +31,14 @@ export interface EvalSite {
   /** Corpus id of a stored chunk's document (from its url), or null when it is not a corpus document. */
   corpusIdOf(chunk: { url: string | null; title: string }): string | null;
   corpusIdOfCitation(c: { url?: string; title: string }): string | null;
+  /**
+   * Runs fn and returns the corpus ids of every chunk the product loaded from the database
+   * meanwhile: retrieval fetches its candidates' rows (db.chunks.get), so this is what the
+   * pipeline retrieved for the request, however many searches it ran. It fails safe: were
+   * retrieval to load rows another way, every citation would count as not retrieved. Calls
+   * must not overlap.
+   */
+  track<T>(fn: () => Promise<T>): Promise<{ result: T; loaded: Set<string> }>;
   ingestMs: number;
   chunks: number;
   /** Errors the product logged while the eval ran (e.g. vector search switched off). */
@@ -94,6 +102,14 @@ export async function openEvalSite(corpus: CorpusDoc[], opts: EvalSiteOptions): 
       const ids = byTitle.get(title.replace(/\s+/g, ' ').trim());
       return ids?.length === 1 ? ids[0] : null;
     };
+    let loaded: Set<string> | null = null;
+    const chunks = deps.db.chunks;
+    const get = chunks.get.bind(chunks);
+    chunks.get = async (ids) => {
+      const rows = await get(ids);
+      for (const r of rows) loaded?.add(fromUrl(r.url) ?? fromTitle(r.title) ?? `?${r.id}`);
+      return rows;
+    };
     const { app } = createApp(deps);
     return {
       deps,
@@ -101,6 +117,15 @@ export async function openEvalSite(corpus: CorpusDoc[], opts: EvalSiteOptions): 
       embedder: config.EMBEDDING_MODEL,
       corpusIdOf: (chunk) => fromUrl(chunk.url) ?? fromTitle(chunk.title),
       corpusIdOfCitation: (c) => fromUrl(c.url) ?? fromTitle(c.title),
+      track: async (fn) => {
+        if (loaded) throw new Error('track() calls must not overlap');
+        const mine = (loaded = new Set<string>());
+        try {
+          return { result: await fn(), loaded: mine };
+        } finally {
+          loaded = null;
+        }
+      },
       ingestMs: summary.ms,
       chunks: summary.chunks,
       problems,
