@@ -57,7 +57,7 @@ export interface AnswersReport {
     person: number;
     latency: { p50: number; p95: number };
   } | null;
-  /** Citations of a source retrieval did not return, over both sets (answers holding one). */
+  /** Answers, over both sets, citing a source the pipeline did not retrieve while answering. */
   notRetrieved: number;
   /** Intents of the answerable questions that were refused or sent to a person. */
   missedIntents: Record<string, number>;
