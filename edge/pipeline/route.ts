@@ -28,15 +28,27 @@ export interface Routed {
   intent: Intent;
 }
 
-// A person, in the words visitors use for one (en, es, de, ar).
-const PERSON =
-  /\b(?:human|person|people|agent|someone|somebody|anyone real|representative|rep|operator|staff|team member|manager|supervisor|real person|live agent|live chat|customer service|persona|humano|agente|alguien|mensch|menschen|mitarbeiter(?:in)?|person|jemand(?:em|en)?|berater(?:in)?)\b|(?:شخص|موظف|إنسان|انسان|بشري|أحد)/iu;
-const ASK_FOR =
-  /\b(?:talk|speak|chat|connect|transfer|put me through|escalate|get me|give me|want|need|hablar|habla|contactar|pasar|quiero|necesito|sprechen|verbinden|möchte|will|brauche)\b|(?:أتحدث|التحدث|أريد|اريد|تحويل|وصلني|أوصلني)/iu;
+// Someone at the shop, in the words visitors use (en, es, de, ar).
+const WHO = String.raw`(?:a\s+|an\s+|some\s+|the\s+|your\s+|one of your\s+)?(?:real\s+|live\s+|actual\s+)?(?:human|person|agent|someone|somebody|representative|rep|operator|staff|team member|member of (?:your|the) (?:team|staff)|manager|supervisor|customer service|support agent)\b`;
+/**
+ * Asking for a person means words for asking that take a person as their object: "talk to a
+ * human", "connect me with an agent", "quiero hablar con una persona". A person mentioned
+ * elsewhere ("follow someone on twitter without them knowing") asks for nothing.
+ */
+const ASKS_FOR_PERSON = [
+  new RegExp(String.raw`\b(?:talk|speak|chat|get in touch)\s+(?:to|with)\s+${WHO}`, 'iu'),
+  new RegExp(String.raw`\b(?:connect|transfer|put|pass)\s+me\s+(?:to|with|through to|on to)\s+${WHO}`, 'iu'),
+  new RegExp(String.raw`\b(?:want|need|get me|give me|request|prefer)\s+(?:to\s+(?:talk|speak|chat)\s+(?:to|with)\s+)?(?:a|an)\s+(?:real\s+|live\s+|actual\s+)?(?:human|person|agent|representative|operator)\b`, 'iu'),
+  new RegExp(String.raw`\b(?:is|are)\s+there\s+(?:a|any)\s*(?:real\s+)?(?:human|person|agent|one|anyone|someone)\b[^?.]*\b(?:talk|speak|chat)\b`, 'iu'),
+  /\b(?:escalate|hand)\s+(?:this|it|me)?\s*(?:over\s+)?to\s+(?:a|an|your)\s+(?:human|person|agent|manager|supervisor)\b/iu,
+  /\b(?:i\s+)?(?:do\s*n[o']?t|dont)\s+want\s+(?:a|to talk to a)\s+bot\b|\bno more bot\b/iu,
+  /\b(?:hablar|comunicarme|contactar|chatear)\s+con\s+(?:una?\s+)?(?:persona|humano|agente|alguien|representante|asesor|empleado)/iu,
+  /\b(?:pásame|pasame|ponme|póngame|pongame|comuníqueme|comuniqueme)\s+con\s+/iu,
+  /\b(?:mit|zu)\s+(?:einem|einer|jemandem)\s+(?:echten\s+)?(?:menschen|mitarbeiter(?:in)?|person|berater(?:in)?|kundendienst)\b[^?.]*\b(?:sprechen|reden|chatten|verbinden)|\bverbinden\s+sie\s+mich\b/iu,
+  /(?:التحدث|أتحدث|اتحدث|التكلم|أتكلم|تحويلي|حولني|وصلني|أوصلني)\s*(?:مع|إلى|الى|ب)?\s*(?:شخص|موظف|إنسان|انسان|بشري|أحد)/u,
+];
 /** A message that is nothing but a request for a person: "agent", "human please". */
 const BARE_PERSON = /^\s*(?:an?\s+)?(?:human|person|agent|representative|operator|live agent|real person|persona|humano|agente|mensch|mitarbeiter|شخص|موظف)(?:\s+(?:please|now|pls|por favor|bitte|من فضلك))?\s*[.!?]*\s*$/iu;
-// "how do I contact Facebook support?": a question about reaching someone else.
-const QUESTION_ABOUT = /^\s*(?:how|what|where|why|is there|does|do|can i find|cómo|dónde|wie|wo|كيف|أين)\b/iu;
 
 const YES = /^\s*(?:y|yes|yeah|yep|yup|sure|ok|okay|please|please do|yes please|go ahead|sí|si|claro|por favor|vale|ja|gerne|gern|bitte|ja bitte|نعم|أجل|حسنا|من فضلك)\s*[.!]*\s*$/iu;
 
@@ -79,9 +91,5 @@ export function route(input: RouteInput): Routed {
 
 /** "Can I talk to a person?", "agent", "quiero hablar con una persona": not "how do I contact Facebook support?". */
 export function asksForPerson(text: string): boolean {
-  if (BARE_PERSON.test(text)) return true;
-  if (!PERSON.test(text) || !ASK_FOR.test(text)) return false;
-  // "How do I talk to someone at Google?" asks about others; "how can I talk to a person" asks us.
-  if (QUESTION_ABOUT.test(text) && !/\b(?:you|your|a person|a human|someone|an agent|una persona|einem menschen|jemandem)\b/iu.test(text)) return false;
-  return true;
+  return BARE_PERSON.test(text) || ASKS_FOR_PERSON.some((re) => re.test(text));
 }

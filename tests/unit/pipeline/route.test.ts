@@ -53,3 +53,19 @@ describe('routing after the intent classifier', () => {
     expect(intentOf('hi')).toBe('greeting');
   });
 });
+
+describe('asking for a person', () => {
+  it('is words for asking that take a person as their object, not a person mentioned in a question', () => {
+    for (const t of [
+      'How can I discreetly follow someone on twitter (I don\'t want them to know I\'m following them).',
+      'I want to identify the person who ceased to be my fb friend.',
+      'If I need to send to some people the second sheet of my google spread sheet, is there a way to generate a link to exactly that sheet?',
+      'I need to find a tweet from a certain someone on twitter, how can I limit my search to this user?',
+    ]) {
+      expect(asksForPerson(t), t).toBe(false);
+    }
+    for (const t of ['I need a human', 'please put me through to a team member', 'is there a person i can chat with', 'escalate this to a manager', 'ponme con un agente']) {
+      expect(asksForPerson(t), t).toBe(true);
+    }
+  });
+});
