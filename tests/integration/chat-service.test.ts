@@ -31,6 +31,30 @@ async function visitor(deps: Deps) {
 
 const stored = async (deps: Deps, session: string) => deps.db.messages.list(session);
 
+describe('citations as the visitor reads them', () => {
+  it('numbers the sources an answer cites 1..n in the order it cites them, drops the rest, and stores and caches it so', async () => {
+    const llm: Llm = {
+      name: 'cites-out-of-order',
+      async *stream(req) {
+        expect(req.sources.length).toBeGreaterThanOrEqual(2);
+        const [a, b] = [req.sources[1].n, req.sources[0].n];
+        yield { type: 'text', text: `Second-ranked first [${a}` };
+        yield { type: 'text', text: `]. Then the top one [${b}][${a}]. And one never given [42].` };
+      },
+    };
+    const v = await visitor({ ...base, llm });
+    const { end, text } = await v.ask('c1', 'How long does shipping take and how much does it cost?');
+    expect(text).toBe('Second-ranked first [1]. Then the top one [2][1]. And one never given.');
+    expect(end?.citations.map((c) => c.n)).toEqual([1, 2]);
+    const rows = await stored(base, v.peer.session!);
+    expect(rows.at(-1)?.citations.map((c) => c.n)).toEqual([1, 2]);
+    // The cached copy replays with the same numbers and the same sources behind them.
+    const again = await v.ask('c2', 'How long does shipping take and how much does it cost?');
+    expect(again.text).toBe(text);
+    expect(again.end?.citations).toEqual(end?.citations);
+  });
+});
+
 describe('the conversation when things go wrong (real stores, faulty providers)', () => {
   it('keeps what streamed and says the answer was cut when the LLM fails mid-answer', async () => {
     const llm: Llm = {
