@@ -15,6 +15,7 @@ import { IndexMismatchError, type Db } from '../edge/core/ports';
 import { reembedStored } from './reembed';
 import { describeProgress, formatSummary, ingest, IngestConfigError, type IngestDeps, type ProgressEvent } from './run';
 import { parseCli } from '../edge/runtime/node/cli-parse';
+import { nodeLocalModels } from '../edge/runtime/node/local-models';
 
 interface CliOptions {
   site: string;
@@ -75,7 +76,8 @@ async function main(argv: string[]): Promise<number> {
   const progress = progressReporter();
   try {
     const log = consoleLogger({ level: 'warn' });
-    const providers = selectProviders(config, { log });
+    // The server's embedder: all-MiniLM-L6-v2 by default when its files are installed.
+    const providers = selectProviders(config, { log, localModels: nodeLocalModels() });
     await providers.ready();
     const vectors = selectVectorStore(config, () => stores.vectors, { log });
     if (paths.length === 0) {

@@ -1,4 +1,5 @@
-import { describeProviderChoices } from './providers';
+import { isEmbeddedModel } from '../providers/embeddings/models';
+import { describeProviderChoices, type LocalModel } from './providers';
 import { configSchema, type Config } from './schema';
 import { describeSessionStore, sessionStoreChoice } from './session-store';
 
@@ -32,7 +33,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (config.REDIS_URL && /^https?:/.test(config.REDIS_URL) && !config.UPSTASH_REDIS_REST_TOKEN) {
     problems.push('REDIS_URL is an https:// (Upstash REST) URL, so UPSTASH_REDIS_REST_TOKEN must be set too');
   }
-  if (!config.EMBEDDING_MODEL.startsWith('local-') && !config.OPENAI_API_KEY && !config.OPENAI_BASE_URL) {
+  if (!isEmbeddedModel(config.EMBEDDING_MODEL) && !config.OPENAI_API_KEY && !config.OPENAI_BASE_URL) {
     problems.push(`EMBEDDING_MODEL=${config.EMBEDDING_MODEL} needs OPENAI_API_KEY (or OPENAI_BASE_URL for an OpenAI-compatible server)`);
   }
   if (problems.length) throw new ConfigError(problems);
@@ -43,10 +44,10 @@ function isSecret(name: string): boolean {
   return /KEY|TOKEN|DSN|PASSWORD|SECRET/.test(name) || name === 'POSTGRES_URL' || name === 'REDIS_URL';
 }
 
-/** Which implementation serves each job, for the start-up log. */
-export function describeProviders(config: Config): Record<string, string> {
+/** Which implementation serves each job, for the start-up log (`localModels`: the embedded models this runtime offers). */
+export function describeProviders(config: Config, localModels: LocalModel[] = []): Record<string, string> {
   return {
-    ...describeProviderChoices(config),
+    ...describeProviderChoices(config, localModels),
     db: config.POSTGRES_URL ? `PostgreSQL at ${new URL(config.POSTGRES_URL).host}` : `PGlite in ${config.DATA_DIR}`,
     sessions: describeSessionStore(sessionStoreChoice(config)),
     // The host only: the DSN's user part is the project's key.

@@ -9,6 +9,8 @@ import type { Clock, Embedder, Llm, Logger, Reranker, VectorStore } from '../cor
 import { QdrantVectorStore } from '../stores/vectors/qdrant';
 import { cohereClient, CohereReranker, DEFAULT_RERANK_MODEL } from '../providers/cohere/rerank';
 import { LOCAL_EMBEDDING_MODEL, LocalEmbedder } from '../providers/embeddings/local';
+import { AUTO_EMBEDDING, isEmbeddedModel, isMiniLm, MINILM_MODEL } from '../providers/embeddings/models';
+import { ConfigError } from './load';
 import { ExtractiveAnswerer } from '../providers/llm/extractive';
 import { isOpenAi, openAiClient } from '../providers/openai/client';
 import { OPENAI_EMBEDDING_DIMENSIONS, OpenAiEmbedder } from '../providers/openai/embeddings';
@@ -20,8 +22,22 @@ import type { IdleTimeouts } from '../providers/resilience/timeout';
 
 export type ProviderJob = 'llm' | 'embeddings' | 'rerank' | 'vectors';
 
+/**
+ * An embedded embedding model the runtime can run in-process (Node: all-MiniLM-L6-v2 over
+ * onnxruntime). The runtime hands these in, so this file never imports Node-only code: the
+ * Worker offers none and gets the hashed vectors.
+ */
+export interface LocalModel {
+  readonly model: string;
+  /** Why it cannot run in this process (its files are not installed), or null when it can. */
+  unavailable(): string | null;
+  create(): Embedder & { ready?(): Promise<void> };
+}
+
 export interface SelectOptions {
   log: Logger;
+  /** The embedded models this runtime can run; none on Workers. */
+  localModels?: LocalModel[];
   /** The fetch the SDKs use (a test's, or a runtime's own). */
   fetch?: typeof fetch;
   clock?: Clock;
@@ -39,8 +55,10 @@ export interface SelectedProviders {
   reranker: Reranker;
   /** Which implementation serves each job, for the start-up log. */
   describe: Record<ProviderJob, string>;
-  /** What must be learned before the index is prepared (an unknown embedding model's dimensions). */
+  /** What must be learned before the index is prepared (an unknown embedding model's dimensions, a local model's weights). */
   ready(): Promise<void>;
+  /** The embedding choice: whether EMBEDDING_MODEL named it or the runtime's default picked it. */
+  embedding: EmbeddingChoice;
 }
 
 /** Interactive calls fail fast so the fallback answers; an ingest's document embeddings may wait. */
@@ -77,8 +95,10 @@ export function selectProviders(config: Config, o: SelectOptions): SelectedProvi
       )
     : extractive;
 
-  let embedder: Embedder = new LocalEmbedder();
-  if (!isLocalEmbedding(config)) {
+  const embedding = chooseEmbedding(config, o.localModels ?? []);
+  if (embedding.note) o.log.info(`embeddings: ${embedding.note}`);
+  let embedder: Embedder & { ready?(): Promise<void> } = embedding.local ? embedding.local.create() : new LocalEmbedder();
+  if (embedding.kind === 'openai') {
     if (!openai) throw new Error(`EMBEDDING_MODEL=${config.EMBEDDING_MODEL} needs OPENAI_API_KEY or OPENAI_BASE_URL`);
     embedder = new OpenAiEmbedder({
       client: openai,
@@ -89,7 +109,8 @@ export function selectProviders(config: Config, o: SelectOptions): SelectedProvi
     });
   }
 
-  const local = new LocalReranker();
+  // It blends the vector search's cosines as this embedder's were measured to mean.
+  const local = new LocalReranker({ embeddingModel: embedder.model });
   const reranker: Reranker = config.COHERE_API_KEY
     ? new FallbackReranker(
         new CohereReranker(cohereClient({ token: config.COHERE_API_KEY, baseUrl: config.COHERE_BASE_URL, fetch: o.fetch }), policy('cohere', 'rerank')),
@@ -102,9 +123,11 @@ export function selectProviders(config: Config, o: SelectOptions): SelectedProvi
     llm,
     embedder,
     reranker,
-    describe: describeProviderChoices(config),
+    describe: describeProviderChoices(config, o.localModels ?? []),
+    embedding,
     ready: async () => {
       if (embedder instanceof OpenAiEmbedder) await embedder.init();
+      else await embedder.ready?.();
     },
   };
 }
@@ -125,7 +148,7 @@ export function selectVectorStore(
 }
 
 /** What `selectProviders` picks, in words, without building anything. */
-export function describeProviderChoices(config: Config): Record<ProviderJob, string> {
+export function describeProviderChoices(config: Config, localModels: LocalModel[] = []): Record<ProviderJob, string> {
   const where = config.OPENAI_BASE_URL && !isOpenAi(config.OPENAI_BASE_URL) ? ` at ${config.OPENAI_BASE_URL} (OpenAI-compatible)` : '';
   const configured = config.OPENAI_API_KEY ? 'OPENAI_API_KEY is configured' : 'OPENAI_BASE_URL is configured';
   const dims = OPENAI_EMBEDDING_DIMENSIONS[config.EMBEDDING_MODEL];
@@ -133,9 +156,7 @@ export function describeProviderChoices(config: Config): Record<ProviderJob, str
     llm: usesOpenAi(config)
       ? `OpenAI ${config.LLM_MODEL}${where} (${configured}; falls back to the local extractive answerer)`
       : 'local extractive answerer',
-    embeddings: isLocalEmbedding(config)
-      ? `local (${config.EMBEDDING_MODEL})`
-      : `OpenAI ${config.EMBEDDING_MODEL}${where} (${dims ? `${dims} dimensions` : 'dimensions from its first answer'}; the vector side is skipped if it fails)`,
+    embeddings: describeEmbedding(config, localModels, where, dims),
     rerank: config.COHERE_API_KEY
       ? `Cohere ${DEFAULT_RERANK_MODEL}${config.COHERE_BASE_URL ? ` at ${config.COHERE_BASE_URL}` : ''} (falls back to the local reranker)`
       : 'local reranker',
@@ -151,7 +172,66 @@ function usesOpenAi(config: Config): boolean {
   return Boolean(config.OPENAI_API_KEY || config.OPENAI_BASE_URL);
 }
 
-function isLocalEmbedding(config: Config): boolean {
-  return config.EMBEDDING_MODEL === LOCAL_EMBEDDING_MODEL || config.EMBEDDING_MODEL.startsWith('local-');
+export interface EmbeddingChoice {
+  kind: 'hashed' | 'local-model' | 'openai';
+  /** The model the vectors come from (an OpenAI model's name as configured). */
+  model: string;
+  /** False when EMBEDDING_MODEL was left unset (`auto`): an index built by another model may then be followed or rebuilt. */
+  explicit: boolean;
+  local?: LocalModel;
+  /** Why `auto` fell back to the hashed vectors, for one log line. */
+  note?: string;
+}
+
+/**
+ * EMBEDDING_MODEL → the embedder. `auto` takes the runtime's first embedded model whose files
+ * are installed (all-MiniLM-L6-v2 on Node), else local-hash-384; naming a model this runtime
+ * cannot run is a configuration error rather than a silent downgrade.
+ */
+export function chooseEmbedding(config: Config, localModels: LocalModel[]): EmbeddingChoice {
+  const name = config.EMBEDDING_MODEL;
+  if (name === AUTO_EMBEDDING) {
+    const reasons: string[] = [];
+    for (const m of localModels) {
+      const why = m.unavailable();
+      if (why === null) return { kind: 'local-model', model: m.model, explicit: false, local: m };
+      reasons.push(`${m.model} is unavailable: ${why}`);
+    }
+    const note = reasons.length ? `${LOCAL_EMBEDDING_MODEL}, because ${reasons.join('; ')}` : undefined;
+    return { kind: 'hashed', model: LOCAL_EMBEDDING_MODEL, explicit: false, note };
+  }
+  if (!isEmbeddedModel(name)) return { kind: 'openai', model: name, explicit: true };
+  const offered = localModels.find((m) => m.model.toLowerCase() === name.toLowerCase());
+  if (offered) {
+    const why = offered.unavailable();
+    if (why !== null) throw new ConfigError([`EMBEDDING_MODEL=${name} cannot run: ${why} (or set EMBEDDING_MODEL=${LOCAL_EMBEDDING_MODEL})`]);
+    return { kind: 'local-model', model: offered.model, explicit: true, local: offered };
+  }
+  if (isMiniLm(name)) {
+    throw new ConfigError([
+      `EMBEDDING_MODEL=${name} runs only on the Node server (onnxruntime does not run on this runtime, e.g. Cloudflare Workers): ` +
+        `leave it unset or use ${LOCAL_EMBEDDING_MODEL} here, or an OpenAI embedding model`,
+    ]);
+  }
+  // local-hash-384 and any other local-… name: the hashed vectors, as before.
+  return { kind: 'hashed', model: LOCAL_EMBEDDING_MODEL, explicit: true };
+}
+
+function describeEmbedding(config: Config, localModels: LocalModel[], where: string, dims: number | undefined): string {
+  let choice: EmbeddingChoice;
+  try {
+    choice = chooseEmbedding(config, localModels);
+  } catch (err) {
+    return `not available (${err instanceof ConfigError ? err.problems.join('; ') : String(err)})`;
+  }
+  const how = choice.explicit ? 'EMBEDDING_MODEL' : 'the default here';
+  switch (choice.kind) {
+    case 'local-model':
+      return `local ${choice.model}, in-process (${how})`;
+    case 'hashed':
+      return `local ${choice.model}, hashed features (${how}${choice.note ? `; ${MINILM_MODEL} needs its model files` : ''})`;
+    case 'openai':
+      return `OpenAI ${config.EMBEDDING_MODEL}${where} (${dims ? `${dims} dimensions` : 'dimensions from its first answer'}; the vector side is skipped if it fails)`;
+  }
 }
 

@@ -58,7 +58,11 @@ export const configSchema = z.object({
   RAG_TOP_K: int(1, 200, 20),
   RAG_RERANK_TOP_N: int(1, 50, 4),
   RAG_CACHE_TTL: int(0, 7 * 24 * 3600, 300),
-  EMBEDDING_MODEL: z.string().trim().min(1).default('local-hash-384'),
+  /**
+   * `auto` (unset): all-MiniLM-L6-v2 on Node when its files are installed, local-hash-384
+   * otherwise and on Workers. Or local-hash-384, all-MiniLM-L6-v2 (Node only), or an OpenAI model.
+   */
+  EMBEDDING_MODEL: z.string().trim().min(1).default('auto'),
   LLM_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
   LLM_TEMPERATURE: z.coerce
     .number({ message: 'must be a number' })

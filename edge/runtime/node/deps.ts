@@ -2,13 +2,16 @@ import { settingsFrom } from '../../config/settings';
 import type { Config } from '../../config/schema';
 import type { Deps } from '../../core/deps';
 import { randomId } from '../../core/ids';
-import type { Logger, VectorStore } from '../../core/ports';
+import { IndexMismatchError, type Logger, type VectorStore } from '../../core/ports';
+import { LOCAL_EMBEDDING_MODEL } from '../../providers/embeddings/local';
 import { trainIntentClassifier } from '../../pipeline/intent/train';
 import { selectProviders, selectVectorStore, type SelectOptions } from '../../config/providers';
 import { RefusingVectorStore } from '../../stores/vectors/refusing';
 import { openServerPostgres } from './server-postgres';
 import { openSessionStore } from './sessions';
 import { openEmbeddedStores } from './stores';
+import { followMessage, planIndexUpgrade, reembedAtStart } from './index-upgrade';
+import { nodeLocalModels } from './local-models';
 
 export interface NodeDeps {
   deps: Deps;
@@ -29,11 +32,50 @@ export async function buildNodeDeps(config: Config, log: Logger, opts: NodeDepsO
     await sessions.close().catch(() => {});
     throw err;
   });
-  const providers = selectProviders(config, { clock, ...opts.providers, log });
-  let vectors: VectorStore = selectVectorStore(config, () => stores.vectors, { log, clock: opts.providers?.clock ?? clock, policy: opts.providers?.policies?.vectors });
+  // This runtime can run all-MiniLM-L6-v2 in-process: the default embedder when its files are installed.
+  const select = (c: Config) => selectProviders(c, { clock, localModels: nodeLocalModels(), ...opts.providers, log });
+  let providers: ReturnType<typeof select>;
   try {
-    await providers.ready();
+    providers = select(config);
+  } catch (err) {
+    // EMBEDDING_MODEL names a model this process cannot run: nothing stays open behind the error.
+    await Promise.allSettled([stores.close(), sessions.close()]);
+    throw err;
+  }
+  const choice = providers.embedding;
+  let vectors: VectorStore = selectVectorStore(config, () => stores.vectors, { log, clock: opts.providers?.clock ?? clock, policy: opts.providers?.policies?.vectors });
+  // The hashed vectors instead of the default model (the reranker's blend follows the embedder).
+  const hashed = async () => {
+    providers = select({ ...config, EMBEDDING_MODEL: LOCAL_EMBEDDING_MODEL });
     await vectors.ensure({ model: providers.embedder.model, dimensions: providers.embedder.dimensions });
+  };
+  try {
+    let fellBack = false;
+    try {
+      await providers.ready();
+    } catch (err) {
+      // The default model's files are there but would not load (corrupt, or an unsupported
+      // platform): keep vectors with the hashed embedder rather than none. Named, it is an error.
+      if (choice.explicit || choice.kind !== 'local-model') throw err;
+      log.error(`embeddings: falling back to ${LOCAL_EMBEDDING_MODEL}: ${err instanceof Error ? err.message : String(err)}`, { stage: 'embeddings' });
+      await hashed();
+      fellBack = true;
+    }
+    if (!fellBack) {
+      try {
+        await vectors.ensure({ model: providers.embedder.model, dimensions: providers.embedder.dimensions });
+      } catch (err) {
+        if (!(err instanceof IndexMismatchError)) throw err;
+        const plan = planIndexUpgrade({ choice, built: err.built, shared: Boolean(config.POSTGRES_URL || config.QDRANT_URL) });
+        if (plan === 'refuse') throw err;
+        if (plan === 'follow-hashed') {
+          await hashed();
+          log.warn(followMessage(err.built, choice.model));
+        } else {
+          await reembedAtStart({ db: stores.db, vectors: vectors as typeof stores.vectors, embedder: providers.embedder, log }, err.built);
+        }
+      }
+    }
   } catch (err) {
     // Another model built the index, or its server is unreachable: answer from full text alone
     // (retrieval skips the vector side) rather than not at all, and say why.

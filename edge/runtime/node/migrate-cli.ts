@@ -22,7 +22,9 @@ async function main(argv: string[]): Promise<number> {
   const opts = program.opts<{ target: string; vectors: boolean }>();
   if (!/^postgres(ql)?:\/\//.test(opts.target)) return fail('--target must be a postgres:// or postgresql:// URL');
 
-  // The index records its model: it must be the one ingest and the server will embed with.
+  // The index records its model: it must be the one ingest and the servers will embed with.
+  // A shared database is also served by Workers, which can only run the hashed vectors; a
+  // Node server left on the default follows it (see edge/runtime/node/index-upgrade.ts).
   const embedder = new LocalEmbedder();
   try {
     const result = await migrateTarget(opts.target, {

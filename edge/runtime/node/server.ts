@@ -16,6 +16,7 @@ import { buildNodeDeps } from './deps';
 import { mountDemoPages } from './demo-pages';
 import { classicScriptEmbed } from './sdk-embed';
 import { ensureDemoSite, loadDemoData } from './seed';
+import { nodeLocalModels } from './local-models';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -39,7 +40,7 @@ export interface StartOptions {
 
 /** The Node runtime: builds deps, seeds the demo, serves the app, the demo site and the SDK. */
 export async function startServer(config: Config, baseLog: Logger, opts: StartOptions = {}): Promise<RunningServer> {
-  for (const [job, impl] of Object.entries(describeProviders(config))) baseLog.info(`${job.padEnd(10)} ${impl}`);
+  for (const [job, impl] of Object.entries(describeProviders(config, nodeLocalModels()))) baseLog.info(`${job.padEnd(10)} ${impl}`);
   const reporter = opts.reporter ?? reporterFor(config.SENTRY_DSN);
   // What the core logs as an error (a failed turn, a message not taken) is reported too.
   const log = reportingLogger(baseLog, reporter);
