@@ -1,9 +1,10 @@
 import type { ChunkRow, Db, Embedder, Logger, VectorHit, VectorStore } from '../core/ports';
+import { embeddingProfile, type FusionWeights } from '../providers/embeddings/profiles';
 import { RefusingVectorStore } from '../stores/vectors/refusing';
 
 export interface Candidate {
   chunk: ChunkRow;
-  /** Reciprocal-rank fusion of the two lists. */
+  /** Weighted reciprocal-rank fusion of the two lists. */
   fused: number;
   /** Cosine similarity when the vector search found it. */
   vectorScore: number | null;
@@ -30,6 +31,8 @@ const RRF_K = 60;
 /**
  * Hybrid retrieval: vector similarity catches paraphrases, full text catches exact names,
  * SKUs and rare words; reciprocal-rank fusion needs no score calibration between the two.
+ * The lists are weighted by the embedder's measured worth (see embeddings/profiles.ts): a
+ * sentence model's order must not be dragged down to the full-text list's level.
  */
 export async function retrieve(
   deps: { db: Db; vectors: VectorStore; embedder: Embedder; log?: Logger },
@@ -42,9 +45,13 @@ export async function retrieve(
     searchVectors(deps, siteId, query, k, report),
     deps.db.chunks.textSearch(siteId, query, k),
   ]);
-  const fused = fuse(
-    vectorHits.map((h) => h.chunkId),
-    textHits.map((h) => h.chunkId),
+  const w = fusionWeights(deps.embedder.model, query);
+  const fused = fuseWeighted(
+    [
+      { ids: vectorHits.map((h) => h.chunkId), weight: w.vector },
+      { ids: textHits.map((h) => h.chunkId), weight: w.text },
+    ],
+    w.k,
   ).slice(0, k);
   if (fused.length === 0) return [];
   const rows = await deps.db.chunks.get(fused.map((f) => f.id));
@@ -98,11 +105,28 @@ async function searchVectors(
   }
 }
 
-/** Reciprocal-rank fusion of ranked id lists, best first. */
+/**
+ * A token with letters and digits ("JP-STV-01", "office365") or a long number (an order
+ * number): sentence models embed such codes as noise, full text matches them exactly.
+ */
+const IDENTIFIER = /(?<![\p{L}\p{N}])(?=[\p{L}\p{N}-]*\p{N})(?=[\p{L}\p{N}-]*\p{L})[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*|(?<![\p{L}\p{N}])\p{N}{4,}(?![\p{L}\p{N}])/u;
+
+/** The embedder's measured weights; a question naming a code leans on full text instead. */
+export function fusionWeights(model: string, query: string): FusionWeights {
+  const w = embeddingProfile(model).fusion;
+  return IDENTIFIER.test(query) ? { ...w, text: Math.max(w.text, 2 * w.vector) } : w;
+}
+
+/** Reciprocal-rank fusion of ranked id lists, equal weights, best first. */
 export function fuse(...lists: string[][]): { id: string; score: number }[] {
+  return fuseWeighted(lists.map((ids) => ({ ids, weight: 1 })), RRF_K);
+}
+
+/** Weighted RRF: each list adds weight / (k + rank); ties keep the first list's order. */
+export function fuseWeighted(lists: { ids: string[]; weight: number }[], k: FusionWeights['k']): { id: string; score: number }[] {
   const scores = new Map<string, number>();
-  for (const list of lists) {
-    list.forEach((id, i) => scores.set(id, (scores.get(id) ?? 0) + 1 / (RRF_K + i + 1)));
+  for (const { ids, weight } of lists) {
+    ids.forEach((id, i) => scores.set(id, (scores.get(id) ?? 0) + weight / (k + i + 1)));
   }
   return [...scores].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score);
 }

@@ -1,10 +1,14 @@
 /**
- * The embedded reranker: lexical relevance of each candidate to the query, mapped through a
- * logistic to a 0..1 score that means the same across queries (confidence is built on it).
- * Features: weighted query-term coverage (with one-edit typo credit), BM25 tf saturation with
- * IDF over the candidate set, query-bigram matches and title matches.
+ * The embedded reranker: relevance of each candidate to the query, mapped through a logistic
+ * to a 0..1 score that means the same across queries (confidence is built on it).
+ * Lexical features: weighted query-term coverage (with one-edit typo credit), BM25 tf
+ * saturation with IDF over the candidate set, query-bigram matches and title matches.
+ * Blended with the candidate's cosine from the vector search when the embedder's cosines were
+ * measured (embeddings/profiles.ts): purely lexical, it would re-rank a sentence model's good
+ * order back toward full text's. Without any cosine (vector side off) it is lexical alone.
  */
 import type { Reranked, RerankCandidate, Reranker } from '../../core/ports';
+import { embeddingProfile, type VectorBlend } from '../embeddings/profiles';
 import { isQueryNoise, isStopword, stem, words } from '../../text';
 
 const K1 = 1.2;
@@ -25,6 +29,8 @@ export interface RerankFeatures {
   bm25: number;
   title: number;
   phrase: number;
+  /** The cosine from the vector search, when any candidate of the query has one. */
+  vector?: number;
 }
 
 interface Doc {
@@ -36,6 +42,12 @@ interface Doc {
 
 export class LocalReranker implements Reranker {
   readonly name = 'local';
+  private readonly blend: VectorBlend | null;
+
+  /** `embeddingModel`: whose cosines `RerankCandidate.vector` carries (selects the blend). */
+  constructor(o: { embeddingModel?: string } = {}) {
+    this.blend = embeddingProfile(o.embeddingModel).blend;
+  }
 
   async rerank(query: string, candidates: RerankCandidate[], topN: number): Promise<Reranked[]> {
     const scores = this.scores(query, candidates);
@@ -48,13 +60,14 @@ export class LocalReranker implements Reranker {
 
   /** Relevance of every candidate, in input order. */
   scores(query: string, candidates: RerankCandidate[]): number[] {
-    return this.features(query, candidates).map(relevance);
+    return this.features(query, candidates).map((f) => relevance(f, this.blend));
   }
 
   features(query: string, candidates: RerankCandidate[]): RerankFeatures[] {
     const q = queryTerms(query);
     const docs = candidates.map(analyse);
-    if (q.terms.length === 0 || docs.length === 0) return docs.map(() => ({ coverage: 0, bm25: 0, title: 0, phrase: 0 }));
+    const cosines = vectorFeature(candidates);
+    if (q.terms.length === 0 || docs.length === 0) return docs.map((_, i) => ({ coverage: 0, bm25: 0, title: 0, phrase: 0, ...cosines(i) }));
 
     const n = docs.length;
     const avgLength = docs.reduce((s, d) => s + d.length, 0) / n || 1;
@@ -69,7 +82,7 @@ export class LocalReranker implements Reranker {
     const totalWeight = q.terms.length;
     const bm25Max = idf.reduce((a, b) => a + b, 0) * (K1 + 1) || 1;
 
-    return docs.map((d) => {
+    return docs.map((d, di) => {
       let covered = 0;
       let inTitle = 0;
       let bm25 = 0;
@@ -88,13 +101,34 @@ export class LocalReranker implements Reranker {
         for (const bg of q.bigrams) if (d.bigrams.has(bg)) hits++;
         phrase = hits / q.bigrams.length;
       }
-      return { coverage, bm25: bm25 / bm25Max, title: inTitle / totalWeight, phrase };
+      return { coverage, bm25: bm25 / bm25Max, title: inTitle / totalWeight, phrase, ...cosines(di) };
     });
   }
 }
 
-export function relevance(f: RerankFeatures): number {
-  const z = BIAS + W_COVERAGE * f.coverage + W_BM25 * f.bm25 + W_TITLE * f.title + W_PHRASE * f.phrase;
+/**
+ * Each candidate's cosine. One only full text found has none: the vector search ranked it
+ * below its last hit, so it gets the lowest cosine among the others (an upper bound). When
+ * no candidate has one (the vector side was off), there is no vector feature at all.
+ */
+function vectorFeature(candidates: RerankCandidate[]): (i: number) => { vector?: number } {
+  let floor = Infinity;
+  for (const c of candidates) if (typeof c.vector === 'number' && Number.isFinite(c.vector)) floor = Math.min(floor, c.vector);
+  if (floor === Infinity) return () => ({});
+  return (i) => {
+    const v = candidates[i].vector;
+    return { vector: typeof v === 'number' && Number.isFinite(v) ? v : floor };
+  };
+}
+
+/** The 0..1 relevance: lexical evidence, plus the cosine as `blend` reads it when there is one. */
+export function relevance(f: RerankFeatures, blend: VectorBlend | null = null): number {
+  const lexical = W_COVERAGE * f.coverage + W_BM25 * f.bm25 + W_TITLE * f.title + W_PHRASE * f.phrase;
+  let z = BIAS + lexical;
+  if (blend && f.vector !== undefined) {
+    const v = Math.min(1, Math.max(0, (f.vector - blend.low) / (blend.high - blend.low)));
+    z = BIAS + blend.lexicalScale * lexical + blend.weight * v;
+  }
   return 1 / (1 + Math.exp(-z));
 }
 
