@@ -174,7 +174,7 @@ function hasNearTerm(t: string, d: Doc): boolean {
   return false;
 }
 
-/** True when one insertion, deletion or substitution turns `a` into `b` (typos: "shiping"). */
+/** True when one insertion, deletion, substitution or swap of neighbours turns `a` into `b` (typos: "shiping", "retrun"). */
 export function withinOneEdit(a: string, b: string): boolean {
   const la = a.length;
   const lb = b.length;
@@ -183,6 +183,7 @@ export function withinOneEdit(a: string, b: string): boolean {
   let i = 0;
   while (i < la && a.charCodeAt(i) === b.charCodeAt(i)) i++;
   if (i === la) return true; // equal, or b has one extra char at the end
-  if (la === lb) return a.slice(i + 1) === b.slice(i + 1);
+  // A substitution, or two neighbours swapped ("retrun"/"return"), which typing makes as often.
+  if (la === lb) return a.slice(i + 1) === b.slice(i + 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
   return a.slice(i) === b.slice(i + 1);
 }

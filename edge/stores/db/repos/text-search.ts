@@ -2,6 +2,7 @@ import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { TextHit } from '../../../core/ports';
 import { chunks } from '../schema';
 import type { Orm } from './orm';
+import { correct, type Vocabulary } from './typos';
 
 /** Upper bound on text hits per query, whatever the caller asks. */
 const MAX_TEXT_HITS = 200;
@@ -14,9 +15,8 @@ const RANK_BUDGET = 1000;
 /** Document frequencies are refreshed at least this often, for writes from other processes. */
 const STATS_TTL_MS = 60_000;
 
-interface SiteStats {
+interface SiteStats extends Vocabulary {
   at: number;
-  df: Map<string, number>;
 }
 
 /**
@@ -67,7 +67,7 @@ export function textSearcher(db: Orm, now: () => number = Date.now) {
       const limit = Math.min(Math.max(Math.floor(k), 0), MAX_TEXT_HITS);
       if (limit === 0 || !/[\p{L}\p{N}]/u.test(query)) return [];
       const [lexemes, site] = await Promise.all([queryLexemes(db, query), statsFor(siteId)]);
-      const kept = keepRarest(lexemes, site.df, RANK_BUDGET);
+      const kept = keepRarest(spellChecked(lexemes, site), site.df, RANK_BUDGET);
       if (kept.length === 0) return [];
       const q = sql`${kept.map(quoteLexeme).join(' | ')}::tsquery`;
       const score = sql<number>`ts_rank(${chunks.search}, ${q})`;
@@ -86,6 +86,19 @@ export function textSearcher(db: Orm, now: () => number = Date.now) {
 async function queryLexemes(db: Orm, query: string): Promise<string[]> {
   const res = await db.execute(sql`select unnest(tsvector_to_array(to_tsvector('english', ${query}))) as lexeme`);
   return rowsOf<{ lexeme: string }>(res).map((r) => r.lexeme);
+}
+
+/**
+ * A lexeme the site has never used is most likely misspelt ("retrun"): it is replaced by the
+ * nearest word of the site's vocabulary, when one is within reach. Known lexemes stay as they are.
+ */
+export function spellChecked(lexemes: string[], vocab: Vocabulary): string[] {
+  const out: string[] = [];
+  for (const l of lexemes) {
+    const fixed = (vocab.df.get(l) ?? 0) > 0 ? l : (correct(l, vocab) ?? l);
+    if (!out.includes(fixed)) out.push(fixed);
+  }
+  return out;
 }
 
 /** Rarest first, while the rows they match fit the budget; always at least the rarest one. */
