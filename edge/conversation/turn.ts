@@ -99,7 +99,9 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput, stop
     const sources = guard?.cited([...(prepared?.sources ?? []), ...found]) ?? [];
     const citations = guard?.citations([...(prepared?.sources ?? []), ...found]) ?? [];
     const confidence = failed ? 0 : round(prepared!.confidence);
-    const handoff = failed ? true : prepared!.handoff;
+    // Sources given and none cited: the answerer found they do not answer, and said so (offering a person).
+    const declined = !failed && prepared!.sources.length > 0 && citations.length === 0;
+    const handoff = failed || declined ? true : prepared!.handoff;
     await log.emit(t.session, { type: 'answer.end', id: answerId, citations, confidence, ...(handoff ? { handoff } : {}) });
     // Tokens are paid for even when the answer failed half-way: record what was reported.
     const metered = answerUsage(usage, prepared?.embedding ?? null);
@@ -123,7 +125,7 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput, stop
     });
     // A fallback answer is not cached: the better one should be back once the provider is.
     if (prepared && !failed && prepared.cacheKey && !isFallbackAnswer(text)) {
-      const cached: CachedAnswer = { intent: prepared.intent, text, sources, confidence: prepared.confidence, handoff: prepared.handoff };
+      const cached: CachedAnswer = { intent: prepared.intent, text, sources, confidence: prepared.confidence, handoff };
       // The answer is stored and sent: a cache that cannot take it only costs the next asker time.
       await deps.sessions.cacheSet(prepared.cacheKey, cached, deps.settings.cacheTtlSeconds).catch((err) => {
         deps.log.warn('answer not cached', { error: String(err) });
