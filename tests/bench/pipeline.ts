@@ -20,7 +20,7 @@ export async function benchPipeline(stores: { db: Db; vectors: PgVectorStore; pg
     db: stores.db,
     vectors: stores.vectors,
     embedder,
-    reranker: new LocalReranker(),
+    reranker: new LocalReranker({ embeddingModel: embedder.model }),
     llm: { name: 'none', stream: async function* () {} },
     intents: trainIntentClassifier(),
     sessions: new MemorySessionStore({ clock }),
