@@ -20,8 +20,9 @@ interface Draft {
 
 /**
  * Sources numbered 1..n in rank order. The budget is spent in rank order, chunk by chunk; a
- * chunk of a document already cited joins that source (read in document order) instead of
- * taking a new number, and the passage that reaches the budget is cut to fit.
+ * chunk of a document already cited joins that source (read in document order, under its own
+ * section title when that differs) instead of taking a new number, and the passage that
+ * reaches the budget is cut to fit.
  */
 export function buildContext(ranked: { chunk: ChunkRow; score: number }[], maxTokens: number): Source[] {
   const drafts = new Map<string, Draft>();
@@ -38,8 +39,10 @@ export function buildContext(ranked: { chunk: ChunkRow; score: number }[], maxTo
     const n = draft?.n ?? drafts.size + 1;
     const overhead = draft ? joinCost : countTokens(sourceHeader({ n, title: chunk.title })) + SOURCE_OVERHEAD_TOKENS;
     const room = maxTokens - used - overhead;
-    let fitted = text;
-    let cost = countTokens(text);
+    // A passage from another section of an already-cited document says which section it is.
+    const titled = draft && chunk.title !== draft.first.title ? `${chunk.title}\n${text}` : text;
+    let fitted = titled;
+    let cost = countTokens(titled);
     if (cost > room) {
       if (room < MIN_PASSAGE_TOKENS) break;
       fitted = cutAtBoundary(truncateToTokens(text, room));
@@ -49,7 +52,7 @@ export function buildContext(ranked: { chunk: ChunkRow; score: number }[], maxTo
     if (draft) draft.parts.push({ ord: chunk.ord, text: fitted });
     else drafts.set(chunk.documentId, { n, first: chunk, parts: [{ ord: chunk.ord, text: fitted }] });
     used += overhead + cost;
-    if (fitted !== text) break; // the budget is spent
+    if (fitted !== titled) break; // the budget is spent
   }
   return [...drafts.values()].map((d) => ({
     n: d.n,

@@ -52,13 +52,15 @@ export function bestPassage(source: Source, terms: string[]): Passage | null {
   }
   if (source.kind === 'product') return productPassage(source, terms);
   let best: Passage | null = null;
-  const titleStems = stemSet(source.title);
   for (const segment of source.text.split(PASSAGE_JOIN)) {
-    const sentences = readable(segment);
-    const picked = window(sentences, terms);
+    // A joined passage from another section starts with that section's title (context.ts).
+    const [first, ...rest] = segment.split('\n');
+    const titled = rest.length > 0 && (first.includes(' › ') || isHeading(first.trim()));
+    const titleStems = stemSet(titled ? first : source.title);
+    const picked = window(readable(titled ? rest.join('\n') : segment), terms);
     if (!picked) continue;
     const stems = new Set([...picked.stems, ...titleStems]);
-    const match = 0.8 * coverage(terms, picked.stems) + 0.2 * coverage(terms, stems);
+    const match = 0.7 * coverage(terms, picked.stems) + 0.3 * coverage(terms, stems);
     if (!best || match > best.match) best = { source, text: picked.text, match };
   }
   return best;
@@ -97,31 +99,36 @@ interface Sentence {
 }
 
 /**
- * The best-covering sentence, the one before it when it leans back on it, and the ones after
- * it that qualify it or add to the answer: within one segment, in reading order.
+ * The run of sentences that covers the question best, the one before it when it leans back on
+ * it, and the ones after it that qualify it or go on about the question: within one segment.
  */
 function window(sentences: Sentence[], terms: string[]): { text: string; stems: Set<string> } | null {
   if (sentences.length === 0) return null;
-  let anchor = 0;
-  let anchorScore = -1;
-  sentences.forEach((s, i) => {
-    const score = coverage(terms, s.stems);
-    if (score > anchorScore) {
-      anchor = i;
-      anchorScore = score;
+  // The run of up to MAX_SENTENCES that covers most of the question; the shortest, then the first, among equals.
+  let start = 0;
+  let end = 1;
+  let bestScore = -1;
+  for (let i = 0; i < sentences.length; i++) {
+    const stems = new Set<string>();
+    let wordCount = 0;
+    for (let j = i; j < sentences.length && j - i < MAX_SENTENCES; j++) {
+      wordCount += sentences[j].words;
+      if (j > i && wordCount > MAX_WORDS) break;
+      for (const x of sentences[j].stems) stems.add(x);
+      const score = coverage(terms, stems) - 0.01 * (j - i);
+      if (score > bestScore + 1e-9) {
+        bestScore = score;
+        start = i;
+        end = j + 1;
+      }
     }
-  });
+  }
   const covers = (s: Sentence) => terms.some((t) => s.stems.has(t));
-  let start = anchor;
-  let end = anchor + 1;
-  let wordCount = sentences[anchor].words;
-  // Back: the sentence it refers to ("We process them…"), or one that names what it is about.
-  while (start > 0 && end - start < MAX_SENTENCES) {
-    const prev = sentences[start - 1];
-    const adds = terms.some((t) => prev.stems.has(t) && !sentences.slice(start, end).some((s) => s.stems.has(t)));
-    if (!refersBack(sentences[start].text) && !adds) break;
-    if (wordCount + prev.words > MAX_WORDS) break;
-    wordCount += prev.words;
+  let wordCount = sentences.slice(start, end).reduce((n, s) => n + s.words, 0);
+  // Back: the sentence it refers to ("We process them…").
+  while (start > 0 && end - start < MAX_SENTENCES && refersBack(sentences[start].text)) {
+    if (wordCount + sentences[start - 1].words > MAX_WORDS) break;
+    wordCount += sentences[start - 1].words;
     start -= 1;
   }
   // On: what qualifies it, or goes on about the question ("Your bank then takes…").

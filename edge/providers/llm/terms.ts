@@ -4,10 +4,13 @@
  */
 import { isQueryNoise, isStopword, stem, words } from '../../text';
 
+/** "What happens if…", "how soon…": the frame of a question, not its topic. */
+const FRAME = new Set(['happen', 'happens', 'happened', 'soon']);
+
 /** The question's topic words, stemmed; all its non-stop words when it has no topic word. */
 export function questionTerms(question: string): string[] {
   const all = words(question);
-  let content = all.filter((w) => !isQueryNoise(w));
+  let content = all.filter((w) => !isQueryNoise(w) && !FRAME.has(w));
   if (content.length === 0) content = all.filter((w) => !isStopword(w));
   return [...new Set([...content.map(stem), ...aspectTerms(question)])];
 }
@@ -26,7 +29,7 @@ export function namesIn(question: string): string[] {
   return out;
 }
 
-/** Share of `terms` found in `stems`; a typo of a longer word (one edit or two letters swapped) counts 0.6. */
+/** Share of `terms` found in `stems`; a typo of a word of five letters or more (one edit, or two letters swapped) counts 0.6. */
 export function coverage(terms: string[], stems: Set<string>): number {
   if (terms.length === 0) return 0;
   let hit = 0;
@@ -37,7 +40,8 @@ export function coverage(terms: string[], stems: Set<string>): number {
 /** 1 for the term itself, 0.6 for a typo of it, 0 otherwise; aspect terms match what answers them. */
 export function termHit(t: string, stems: Set<string>): number {
   if (stems.has(t)) return 1;
-  if (t.length >= 4 && !t.startsWith(ASPECT)) for (const s of stems) if (nearWord(t, s)) return 0.6;
+  // Short words are a letter apart from other words too often ("late", "later"): typos of longer ones only.
+  if (t.length >= 5 && !t.startsWith(ASPECT)) for (const s of stems) if (nearWord(t, s)) return 0.6;
   return 0;
 }
 
