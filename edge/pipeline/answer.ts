@@ -145,7 +145,7 @@ export async function prepareAnswer(deps: Deps, q: Question, signal?: AbortSigna
     // A complaint is offered a person at once; anything else when the answer is unsure.
     handoff: complaint || conf < LOW_CONFIDENCE || contentLang !== undefined,
     wantsPerson: false,
-    text: deps.llm.stream({ ...ask, sources: usable, ...(contentLang ? { contentLanguage: contentLang } : {}), tools: liveData(deps, q.siteId) }, signal),
+    text: deps.llm.stream({ ...ask, sources: usable, confidence: conf, ...(contentLang ? { contentLanguage: contentLang } : {}), tools: liveData(deps, q.siteId) }, signal),
   };
 }
 

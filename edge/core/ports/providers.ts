@@ -41,6 +41,8 @@ export interface AnswerRequest {
   locale?: string;
   /** The visitor's language (ISO 639-1), detected from what they wrote: fixed sentences come in it. */
   language?: string;
+  /** How sure retrieval is that the sources answer the question, 0..1 (the figure shown to the visitor). */
+  confidence?: number;
   /** The language of the site's help content, when it differs from the visitor's. */
   contentLanguage?: string;
   /** Live data the model may look up while answering; what it finds is cited like a source. */
