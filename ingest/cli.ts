@@ -16,6 +16,9 @@ import { reembedStored } from './reembed';
 import { describeProgress, formatSummary, ingest, IngestConfigError, type IngestDeps, type ProgressEvent } from './run';
 import { parseCli } from '../edge/runtime/node/cli-parse';
 import { nodeLocalModels } from '../edge/runtime/node/local-models';
+import { followMessage, planIndexUpgrade } from '../edge/runtime/node/index-upgrade';
+import { LOCAL_EMBEDDING_MODEL } from '../edge/providers/embeddings/local';
+import { MINILM_MODEL } from '../edge/providers/embeddings/models';
 
 interface CliOptions {
   site: string;
@@ -77,9 +80,24 @@ async function main(argv: string[]): Promise<number> {
   try {
     const log = consoleLogger({ level: 'warn' });
     // The server's embedder: all-MiniLM-L6-v2 by default when its files are installed.
-    const providers = selectProviders(config, { log, localModels: nodeLocalModels() });
+    let providers = selectProviders(config, { log, localModels: nodeLocalModels() });
     await providers.ready();
     const vectors = selectVectorStore(config, () => stores.vectors, { log });
+    // An index another model built, EMBEDDING_MODEL unset: the server's rules (index-upgrade.ts).
+    // Shared stores keep local-hash-384, which Workers can embed with; an own .data is re-embedded.
+    const built = await vectors.info().catch(() => null);
+    if (built && built.model !== providers.embedder.model && !(opts.reembed && paths.length === 0)) {
+      const plan = planIndexUpgrade({ choice: providers.embedding, built, shared: Boolean(opts.target || config.QDRANT_URL) });
+      if (plan === 'follow-hashed') {
+        providers = selectProviders({ ...config, EMBEDDING_MODEL: LOCAL_EMBEDDING_MODEL }, { log });
+        process.stderr.write(`${followMessage(built, MINILM_MODEL)}\n`);
+      } else if (plan === 'reembed') {
+        process.stderr.write(`the index was built by ${built.model}: re-embedding what is stored with ${providers.embedder.model} first\n`);
+        const done = await reembedStored({ db: stores.db, vectors, embedder: providers.embedder }, { onProgress: (d, t) => progress.on({ type: 'embed', done: d, total: t }) });
+        progress.stop();
+        process.stderr.write(`re-embedded ${done.chunks} chunks in ${(done.ms / 1000).toFixed(2)} s\n`);
+      }
+    }
     if (paths.length === 0) {
       const done = await reembedStored({ db: stores.db, vectors, embedder: providers.embedder }, { onProgress: (d, t) => progress.on({ type: 'embed', done: d, total: t }) });
       progress.stop();

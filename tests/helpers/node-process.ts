@@ -80,6 +80,8 @@ async function startOnce(opts: NodeProcessOptions): Promise<NodeProcess> {
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
+    // Process tests (signals, clusters, restarts) need no sentence model: each child would load it.
+    EMBEDDING_MODEL: 'local-hash-384',
     ...given,
   };
 
@@ -207,7 +209,7 @@ export async function runMainOnce(env: Record<string, string>, timeoutMs = 60_00
     return await new Promise((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
         cwd: ROOT,
-        env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: join(dir, 'db'), POSTGRES_URL: '', REDIS_URL: '', QDRANT_URL: '', ...env },
+        env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: join(dir, 'db'), POSTGRES_URL: '', REDIS_URL: '', QDRANT_URL: '', EMBEDDING_MODEL: 'local-hash-384', ...env },
       });
       let out = '';
       child.stdout?.on('data', (d) => (out += d));

@@ -17,7 +17,8 @@ const dir = mkdtempSync(join(tmpdir(), 'support-chat-upgrade-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('an embedded index built by local-hash-384', () => {
-  it('is re-embedded with MiniLM at start when EMBEDDING_MODEL is unset; named, the old model is kept off', async () => {
+  // Three starts over a file-backed database and two embeddings of the demo: slow on a busy machine.
+  it('is re-embedded with MiniLM at start when EMBEDDING_MODEL is unset; named, the old model is kept off', { timeout: 120_000 }, async () => {
     const env = { DATA_DIR: join(dir, 'db') };
     const old = await buildNodeDeps(loadConfig({ ...env, EMBEDDING_MODEL: 'local-hash-384' }), silentLogger);
     await ensureDemoSite(old.deps, loadConfig(env), 0);

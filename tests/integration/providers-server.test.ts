@@ -50,7 +50,7 @@ describe('the Node server with cloud providers (local protocol servers)', () => 
     expect(d.embeddings).toMatch(/^OpenAI text-embedding-3-small .*1536 dimensions/);
     expect(d.rerank).toMatch(/^Cohere rerank-v3\.5 at http/);
     expect(d.vectors).toBe(`Qdrant at ${qdrant.url}`);
-    expect(describeProviders(loadConfig({}))).toMatchObject({ llm: 'local extractive answerer', embeddings: 'local (local-hash-384)', rerank: 'local reranker', vectors: 'pgvector in PGlite' });
+    expect(describeProviders(loadConfig({}))).toMatchObject({ llm: 'local extractive answerer', embeddings: 'local local-hash-384, hashed features (the default here)', rerank: 'local reranker', vectors: 'pgvector in PGlite' });
     expect(() => loadConfig({ EMBEDDING_MODEL: 'text-embedding-3-small' })).toThrow(/EMBEDDING_MODEL=text-embedding-3-small needs OPENAI_API_KEY/);
     expect(() => loadConfig({ ADMIN_TOKEN: 'short' })).toThrow(/ADMIN_TOKEN must be at least 16 characters/);
   });

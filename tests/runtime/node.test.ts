@@ -5,7 +5,8 @@ import { conversationSuite, socketUrl } from './conversation-suite';
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  // The product's default embedder (all-MiniLM-L6-v2 on Node), as a user runs it.
+  server = await startTestServer({ EMBEDDING_MODEL: 'auto' });
 });
 afterAll(async () => {
   await server?.destroy();

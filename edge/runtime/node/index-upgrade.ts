@@ -51,7 +51,7 @@ export async function reembedAtStart(
 
 export function followMessage(built: IndexInfo, wanted: string): string {
   return (
-    `vector index: the shared one was built by ${built.model}, so this server embeds with it too (EMBEDDING_MODEL is unset). ` +
-    `To switch to ${wanted} (Node servers only: Workers cannot run it): \`EMBEDDING_MODEL=${wanted} npm run ingest -- --reembed\` against these stores, then EMBEDDING_MODEL=${wanted} on every server`
+    `vector index: the shared one was built by ${built.model}, so this process embeds with it too (EMBEDDING_MODEL is unset). ` +
+    `To switch to ${wanted} (Node servers only: Workers cannot run it): \`EMBEDDING_MODEL=${wanted} npm run ingest -- --reembed\` against these stores, then EMBEDDING_MODEL=${wanted} on every Node server`
   );
 }
