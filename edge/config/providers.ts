@@ -9,7 +9,7 @@ import type { Clock, Embedder, Llm, Logger, Reranker, VectorStore } from '../cor
 import { QdrantVectorStore } from '../stores/vectors/qdrant';
 import { cohereClient, CohereReranker, DEFAULT_RERANK_MODEL } from '../providers/cohere/rerank';
 import { LOCAL_EMBEDDING_MODEL, LocalEmbedder } from '../providers/embeddings/local';
-import { AUTO_EMBEDDING, isEmbeddedModel, isMiniLm, MINILM_MODEL } from '../providers/embeddings/models';
+import { isAuto, isEmbeddedModel, isMiniLm, MINILM_MODEL } from '../providers/embeddings/models';
 import { ConfigError } from './load';
 import { ExtractiveAnswerer } from '../providers/llm/extractive';
 import { isOpenAi, openAiClient } from '../providers/openai/client';
@@ -190,7 +190,7 @@ export interface EmbeddingChoice {
  */
 export function chooseEmbedding(config: Config, localModels: LocalModel[]): EmbeddingChoice {
   const name = config.EMBEDDING_MODEL;
-  if (name === AUTO_EMBEDDING) {
+  if (isAuto(name)) {
     const reasons: string[] = [];
     for (const m of localModels) {
       const why = m.unavailable();

@@ -11,9 +11,13 @@ export const MINILM_MODEL = 'all-MiniLM-L6-v2';
 
 /** In-process models: no API key, no network. */
 export function isEmbeddedModel(name: string): boolean {
-  return name === AUTO_EMBEDDING || name === LOCAL_EMBEDDING_MODEL || name.startsWith('local-') || name.toLowerCase() === MINILM_MODEL.toLowerCase();
+  return isAuto(name) || name === LOCAL_EMBEDDING_MODEL || name.startsWith('local-') || name.toLowerCase() === MINILM_MODEL.toLowerCase();
 }
 
 export function isMiniLm(name: string): boolean {
   return name.toLowerCase() === MINILM_MODEL.toLowerCase();
+}
+
+export function isAuto(name: string): boolean {
+  return name.toLowerCase() === AUTO_EMBEDDING;
 }

