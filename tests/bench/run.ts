@@ -54,7 +54,9 @@ if (only.has('pipeline')) {
     mkdirSync(join(dir, 'bench'), { recursive: true });
     for (const d of docs) writeFileSync(join(dir, d.source), toMarkdown(d));
     // Today's hashed vectors, then all-MiniLM-L6-v2 (the Node default): the same corpus and queries.
-    for (const embedder of [new LocalEmbedder(), new MiniLmEmbedder()] as Embedder[]) {
+    // BENCH_EMBEDDERS=local-hash-384 (or all-MiniLM-L6-v2) runs one; MiniLM ingests ~40 chunks/s.
+    const embedders = ([new LocalEmbedder(), new MiniLmEmbedder()] as Embedder[]).filter((e) => !process.env.BENCH_EMBEDDERS || process.env.BENCH_EMBEDDERS.split(',').includes(e.model));
+    for (const embedder of embedders) {
       const label = ` [${embedder.model}]`;
       const stores = await openEmbeddedStores({ dataDir: null });
       await stores.vectors.ensure({ model: embedder.model, dimensions: embedder.dimensions });
