@@ -10,6 +10,8 @@
 import type { Reranked, RerankCandidate, Reranker } from '../../core/ports';
 import { embeddingProfile, type VectorBlend } from '../embeddings/profiles';
 import { isQueryNoise, isStopword, stem, words } from '../../text';
+import { QUERY_FRAME_WORDS, STOPWORDS } from '../../text/stopwords';
+import { correct } from '../../text/typos';
 
 const K1 = 1.2;
 const B = 0.75;
@@ -64,8 +66,8 @@ export class LocalReranker implements Reranker {
   }
 
   features(query: string, candidates: RerankCandidate[]): RerankFeatures[] {
-    const q = queryTerms(query);
     const docs = candidates.map(analyse);
+    const q = queryTerms(query, vocabularyOf(docs));
     const cosines = vectorFeature(candidates);
     if (q.terms.length === 0 || docs.length === 0) return docs.map((_, i) => ({ coverage: 0, bm25: 0, title: 0, phrase: 0, ...cosines(i) }));
 
@@ -78,7 +80,8 @@ export class LocalReranker implements Reranker {
     });
     // Coverage counts every term alike: IDF over a handful of candidates is too noisy to say
     // which words of the question matter (it would make "long" in "how long" the key term).
-    const weight = idf.map(() => 1);
+    // A corrected typo counts as much as a one-letter near match: less than the word itself.
+    const weight = q.terms.map((t) => (q.corrected.has(t) ? FUZZY_CREDIT : 1));
     const totalWeight = q.terms.length;
     const bm25Max = idf.reduce((a, b) => a + b, 0) * (K1 + 1) || 1;
 
@@ -132,16 +135,46 @@ export function relevance(f: RerankFeatures, blend: VectorBlend | null = null): 
   return 1 / (1 + Math.exp(-z));
 }
 
-function queryTerms(query: string): { terms: string[]; bigrams: string[] } {
+/** Stems the candidates use, with how many use each: the vocabulary a typo is corrected to. */
+function vocabularyOf(docs: Doc[]): Map<string, number> {
+  const df = new Map<string, number>();
+  for (const d of docs) for (const s of new Set([...d.tf.keys(), ...d.title])) df.set(s, (df.get(s) ?? 0) + 1);
+  return df;
+}
+
+const NOISE = { df: new Map([...STOPWORDS, ...QUERY_FRAME_WORDS].map((w) => [w, 1])) };
+/** Typos are corrected in words of five letters or more: shorter ones have too many neighbours. */
+const MIN_TYPO_LENGTH = 5;
+
+/**
+ * A query word no candidate uses is most likely misspelt: "retrun" counts as "return" when a
+ * candidate says it, and "dosnt" as the function word "doesnt" (noise, like the rest of them),
+ * the way full text corrects the question against the site's vocabulary.
+ */
+function spellFix(word: string, vocab: Map<string, number>): string | null {
+  const s = stem(word);
+  if (word.length < MIN_TYPO_LENGTH || vocab.has(s) || /\d/.test(word)) return s;
+  if (correct(word, NOISE) !== null) return null;
+  const fixed = correct(s, { df: vocab });
+  if (fixed === null) return s;
+  return isQueryNoise(fixed) ? null : fixed;
+}
+
+function queryTerms(query: string, vocab: Map<string, number> = new Map()): { terms: string[]; bigrams: string[]; corrected: Set<string> } {
   const all = words(query);
-  let content = all.filter((w) => !isQueryNoise(w));
+  let content = all.filter((w) => !isQueryNoise(w) && spellFix(w, vocab) !== null);
   // "how are you" is all function words: match on them rather than on nothing.
   if (content.length === 0) content = all.filter((w) => !isStopword(w));
   if (content.length === 0) content = all;
-  const stems = content.map(stem);
+  const corrected = new Set<string>();
+  const stems = content.map((w) => {
+    const s = spellFix(w, vocab) ?? stem(w);
+    if (s !== stem(w)) corrected.add(s);
+    return s;
+  });
   const bigrams: string[] = [];
   for (let i = 1; i < stems.length; i++) bigrams.push(`${stems[i - 1]} ${stems[i]}`);
-  return { terms: [...new Set(stems)], bigrams: [...new Set(bigrams)] };
+  return { terms: [...new Set(stems)], bigrams: [...new Set(bigrams)], corrected };
 }
 
 function analyse(c: RerankCandidate): Doc {

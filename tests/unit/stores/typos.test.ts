@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../../../edge/core/deps';
-import { correct, editDistance, maxEdits } from '../../../edge/stores/db/repos/typos';
+import { correct, editDistance, maxEdits } from '../../../edge/text/typos';
 import { spellChecked } from '../../../edge/stores/db/repos/text-search';
 import { retrieve } from '../../../edge/pipeline/retrieve';
 import { demoDeps } from '../../helpers/deps';

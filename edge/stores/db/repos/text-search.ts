@@ -2,7 +2,7 @@ import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { TextHit } from '../../../core/ports';
 import { chunks } from '../schema';
 import type { Orm } from './orm';
-import { correct, type Vocabulary } from './typos';
+import { correct, type Vocabulary } from '../../../text/typos';
 
 /** Upper bound on text hits per query, whatever the caller asks. */
 const MAX_TEXT_HITS = 200;
