@@ -103,13 +103,16 @@ export async function prepareAnswer(deps: Deps, q: Question, signal?: AbortSigna
   }
 
   start = deps.clock.now();
+  // Search for what the visitor meant: misspelt words corrected to the site's own (a store that
+  // cannot say only costs the correction).
+  const meant = await deps.db.chunks.spell(q.siteId, text).catch(() => text);
   const report: RetrieveReport = {};
-  const candidates = await retrieve(deps, q.siteId, text, deps.settings.topK, report);
+  const candidates = await retrieve(deps, q.siteId, meant, deps.settings.topK, report);
   t('retrieve', start);
 
   start = deps.clock.now();
   const reranked = await deps.reranker.rerank(
-    text,
+    meant,
     candidates.map((c) => ({ id: c.chunk.id, title: c.chunk.title, text: c.chunk.content, ...(c.vectorScore !== null ? { vector: c.vectorScore } : {}) })),
     deps.settings.rerankTopN,
   );

@@ -136,6 +136,12 @@ export function dbContract(label: string, target: () => ContractTarget): void {
         expect(first?.title).toBe(title);
         expect(await db.chunks.textSearch('nobody', q, 3)).toEqual([]);
       });
+
+      it('spell corrects words the site never uses to its own, and leaves known words, stop words and codes alone', async () => {
+        expect(await db.chunks.spell('shop', 'how long does shiping take to retrun shoes')).toBe('how long does ship take to return shoes');
+        expect(await db.chunks.spell('shop', 'Where is TRAIL-42? dosnt matter')).toBe('Where is TRAIL-42? dosnt matter');
+        expect(await db.chunks.spell('shop', '???')).toBe('???');
+      });
     });
 
     it('products and orders: upsert, search within the site, order found only with its email', async () => {

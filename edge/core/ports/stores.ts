@@ -193,6 +193,8 @@ export interface Db {
     /** A document's chunks in order. */
     ofDocument(documentId: string): Promise<ChunkRow[]>;
     textSearch(siteId: string, query: string, k: number): Promise<TextHit[]>;
+    /** The text with words the site never uses corrected to the nearest word it does use. */
+    spell(siteId: string, text: string): Promise<string>;
     count(siteId?: string): Promise<number>;
   };
   products: {

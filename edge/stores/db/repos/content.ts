@@ -95,6 +95,7 @@ export function chunksRepo(db: Orm, text: ReturnType<typeof textSearcher>): Db['
       return db.select(chunkColumns).from(chunks).where(eq(chunks.documentId, documentId)).orderBy(asc(chunks.ord));
     },
     textSearch: (siteId, query, k) => text.search(siteId, query, k),
+    spell: (siteId, query) => text.spell(siteId, query),
     async count(siteId) {
       const [row] = await db
         .select({ n: count() })

@@ -63,6 +63,29 @@ export function textSearcher(db: Orm, now: () => number = Date.now) {
       else stats.delete(siteId);
     },
 
+    /**
+     * The question with each word the site never uses replaced by the nearest word of its
+     * vocabulary ("retrun a jaket" → "return a jacket"), so the embedding and the reranker read
+     * what the visitor meant, not only full text. Words with digits (codes, order numbers) stay.
+     */
+    async spell(siteId: string, text: string): Promise<string> {
+      const surface = [...new Set(text.match(/[\p{L}][\p{L}\p{M}'’]{3,}/gu) ?? [])];
+      if (surface.length === 0) return text;
+      const [res, site] = await Promise.all([
+        db.execute(sql`select w, array_to_string(tsvector_to_array(to_tsvector('english', w)), ' ') as lexeme from json_array_elements_text(${JSON.stringify(surface)}::json) as w`),
+        statsFor(siteId),
+      ]);
+      const fixes = new Map<string, string>();
+      for (const { w, lexeme } of rowsOf<{ w: string; lexeme: string }>(res)) {
+        // Stop words have no lexeme; a word of two lexemes ("e-mail") is left as written.
+        if (!lexeme || lexeme.includes(' ') || (site.df.get(lexeme) ?? 0) > 0) continue;
+        const fixed = correct(lexeme, site);
+        if (fixed && fixed !== lexeme) fixes.set(w, fixed);
+      }
+      if (fixes.size === 0) return text;
+      return text.replace(/[\p{L}][\p{L}\p{M}'’]{3,}/gu, (w) => fixes.get(w) ?? w);
+    },
+
     async search(siteId: string, query: string, k: number): Promise<TextHit[]> {
       const limit = Math.min(Math.max(Math.floor(k), 0), MAX_TEXT_HITS);
       if (limit === 0 || !/[\p{L}\p{N}]/u.test(query)) return [];
