@@ -3,6 +3,7 @@
  * extractive answerer's measure of "this passage speaks to that question".
  */
 import { isQueryNoise, isStopword, stem, words } from '../../text';
+import { editDistance } from '../../text/typos';
 
 /** "What happens if…", "how soon…": the frame of a question, not its topic. */
 const FRAME = new Set(['happen', 'happens', 'happened', 'soon']);
@@ -47,16 +48,7 @@ export function termHit(t: string, stems: Set<string>): number {
 
 /** One insertion, deletion or substitution, or two neighbouring letters swapped ("retrun"). */
 export function nearWord(a: string, b: string): boolean {
-  if (Math.abs(a.length - b.length) > 1 || b.length < 3) return false;
-  if (a.length > b.length) return nearWord(b, a);
-  let i = 0;
-  while (i < a.length && a[i] === b[i]) i++;
-  if (i === a.length) return true;
-  if (a.length === b.length) {
-    if (a.slice(i + 1) === b.slice(i + 1)) return true;
-    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
-  }
-  return a.slice(i) === b.slice(i + 1);
+  return Math.min(a.length, b.length) >= 3 && editDistance(a, b, 1) <= 1;
 }
 
 /**
