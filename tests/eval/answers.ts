@@ -72,7 +72,7 @@ export async function evalAnswers(
 ): Promise<AnswersReport> {
   const judged = collapseQrels(set.qrels, collapse);
   const answerable = opts.queries.filter((q) => judged.has(q.id));
-  const product = productRanker(site);
+  const product = productRanker(site, { reuseQueryVectors: true });
   const bm25 = bm25Ranker(set.corpus);
   const records: AnswerRecord[] = [];
   const total = answerable.length + opts.unanswerable.length;

@@ -2,6 +2,7 @@
  * The rankings compared: the product's (retrieve, then the configured reranker, as
  * edge/pipeline/answer.ts does), its two halves alone, and BM25 over the same corpus.
  */
+import type { Embedder } from '../../edge/core/ports';
 import { preprocess } from '../../edge/pipeline/preprocess';
 import { retrieve } from '../../edge/pipeline/retrieve';
 import { bm25Index } from './bm25';
@@ -25,13 +26,26 @@ export type Ranker = (query: string) => Promise<Ranking>;
 /** Depth of the other rankings: @10 needs ten distinct groups, so they return more documents. */
 export const DEPTH = 30;
 
-export function productRanker(site: EvalSite): (query: string) => Promise<ProductRanking> {
+/**
+ * With `reuseQueryVectors`, a question the product just answered (site.track) is not embedded
+ * again: its ranking takes the vector the pipeline computed (so its time leaves that out).
+ */
+export function productRanker(site: EvalSite, opts: { reuseQueryVectors?: boolean } = {}): (query: string) => Promise<ProductRanking> {
   const { deps } = site;
+  const embedder: Embedder = {
+    model: deps.embedder.model,
+    dimensions: deps.embedder.dimensions,
+    embed: async (texts, purpose) => {
+      const known = opts.reuseQueryVectors && purpose === 'query' && texts.length === 1 ? site.queryVector(texts[0]) : undefined;
+      return known ? [known] : deps.embedder.embed(texts, purpose);
+    },
+  };
+  const searchDeps = opts.reuseQueryVectors ? { ...deps, embedder } : deps;
   return async (raw) => {
     const start = performance.now();
     // The question as the pipeline searches it (normalised, capped), RAG_TOP_K candidates as it asks.
     const query = preprocess(raw, deps.settings.maxQuestionChars).text;
-    const candidates = await retrieve(deps, EVAL_SITE, query, deps.settings.topK);
+    const candidates = await retrieve(searchDeps, EVAL_SITE, query, deps.settings.topK);
     const fusedMs = performance.now() - start;
     // The whole candidate list is reranked so the order below the answerer's top N can be scored too.
     const reranked = await deps.reranker.rerank(

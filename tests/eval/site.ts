@@ -26,7 +26,7 @@ const SHARED_STORES = ['POSTGRES_URL', 'QDRANT_URL', 'QDRANT_API_KEY', 'REDIS_UR
 export interface EvalSite {
   deps: Deps;
   app: Hono;
-  /** EMBEDDING_MODEL as configured, and the answerer's and reranker's names. */
+  /** The embedder's model (and EMBEDDING_MODEL when that named it otherwise, e.g. `auto`). */
   embedder: string;
   /** Corpus id of a stored chunk's document (from its url), or null when it is not a corpus document. */
   corpusIdOf(chunk: { url: string | null; title: string }): string | null;
@@ -39,6 +39,8 @@ export interface EvalSite {
    * must not overlap.
    */
   track<T>(fn: () => Promise<T>): Promise<{ result: T; loaded: Set<string> }>;
+  /** The vector the product computed for this query text in the last tracked request, if it did. */
+  queryVector(text: string): Float32Array | undefined;
   ingestMs: number;
   chunks: number;
   /** Errors the product logged while the eval ran (e.g. vector search switched off). */
@@ -110,22 +112,34 @@ export async function openEvalSite(corpus: CorpusDoc[], opts: EvalSiteOptions): 
       for (const r of rows) loaded?.add(fromUrl(r.url) ?? fromTitle(r.title) ?? `?${r.id}`);
       return rows;
     };
+    // Query vectors the pipeline computes are kept (never served back to it), so the eval's own
+    // ranking of the same question need not embed it a second time.
+    const vectors = new Map<string, Float32Array>();
+    const embedder = deps.embedder;
+    const embed = embedder.embed.bind(embedder);
+    embedder.embed = async (texts, purpose) => {
+      const out = await embed(texts, purpose);
+      if (purpose === 'query' && loaded) texts.forEach((t, i) => vectors.set(t, out[i]));
+      return out;
+    };
     const { app } = createApp(deps);
     return {
       deps,
       app,
-      embedder: config.EMBEDDING_MODEL,
+      embedder: deps.embedder.model === config.EMBEDDING_MODEL ? config.EMBEDDING_MODEL : `${deps.embedder.model} (EMBEDDING_MODEL=${config.EMBEDDING_MODEL})`,
       corpusIdOf: (chunk) => fromUrl(chunk.url) ?? fromTitle(chunk.title),
       corpusIdOfCitation: (c) => fromUrl(c.url) ?? fromTitle(c.title),
       track: async (fn) => {
         if (loaded) throw new Error('track() calls must not overlap');
         const mine = (loaded = new Set<string>());
+        vectors.clear();
         try {
           return { result: await fn(), loaded: mine };
         } finally {
           loaded = null;
         }
       },
+      queryVector: (text) => vectors.get(text),
       ingestMs: summary.ms,
       chunks: summary.chunks,
       problems,
