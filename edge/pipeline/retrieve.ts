@@ -65,7 +65,21 @@ export async function retrieve(
     if (!chunk) continue;
     out.push({ chunk, fused: f.score, vectorScore: vectorScore.get(f.id) ?? null, textRank: textRank.get(f.id) ?? null });
   }
-  return out;
+  return exactCodesFirst(out, query);
+}
+
+/**
+ * A question naming a code ("JP-STV-01") wants what carries that code. Full text ranks every
+ * chunk sharing a part of it ("JP-10421" shares "jp") alike, so one the vector side also likes
+ * could pass the exact match: chunks holding the whole code rise above the rest.
+ */
+function exactCodesFirst(candidates: Candidate[], query: string): Candidate[] {
+  const codes = [...query.matchAll(new RegExp(IDENTIFIER.source, 'gu'))].map((m) => m[0].toLowerCase()).filter((c) => c.length >= 4);
+  if (codes.length === 0 || candidates.length === 0) return candidates;
+  const lift = candidates[0].fused;
+  return candidates
+    .map((c) => (codes.some((code) => c.chunk.content.toLowerCase().includes(code)) ? { ...c, fused: c.fused + lift } : c))
+    .sort((a, b) => b.fused - a.fused);
 }
 
 /**
