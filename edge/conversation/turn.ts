@@ -18,7 +18,6 @@ export interface TurnInput {
   locale?: string;
 }
 
-
 /**
  * One answer, streamed as events: answer.start, answer.delta…, answer.end, then stored.
  * Whatever fails, the visitor gets an answer.end (with what streamed so far and an honest
@@ -96,8 +95,9 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput, stop
       text += notice;
       await log.emit(t.session, { type: 'answer.delta', id: answerId, text: notice });
     }
-    const sources = guard?.cited([...(prepared?.sources ?? []), ...found]) ?? [];
-    const citations = guard?.citations([...(prepared?.sources ?? []), ...found]) ?? [];
+    const given = [...(prepared?.sources ?? []), ...found];
+    const sources = guard?.cited(given) ?? [];
+    const citations = guard?.citations(given) ?? [];
     const confidence = failed ? 0 : round(prepared!.confidence);
     // Sources given and none cited: the answerer found they do not answer, and said so (offering a person).
     const declined = !failed && prepared!.sources.length > 0 && citations.length === 0;

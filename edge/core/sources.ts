@@ -1,5 +1,8 @@
 import type { Source } from './ports';
 
+/** Between two passages of one document inside one source: an answer never quotes across it. */
+export const PASSAGE_JOIN = '\n…\n';
+
 /**
  * How sources read in a prompt: "[n] title" then the passage, blank lines between. The answer
  * pipeline counts its context budget on this rendering and the LLM providers embed it, so the

@@ -7,16 +7,15 @@
 import { eld } from 'eld/extrasmall';
 
 const detector = eld.newInstance();
-
-
 /** Languages a shop's visitors commonly write in: restricting the guess keeps short texts from landing on rare ones. */
 detector.setLanguageSubset(['en', 'es', 'de', 'fr', 'it', 'pt', 'nl', 'ar', 'pl', 'sv', 'da', 'nb', 'fi', 'tr', 'ru', 'uk', 'ja', 'zh', 'ko', 'he', 'hi']);
+
+/** Below this many letters a guess from the text alone is a coin toss. */
+const MIN_LETTERS = 12;
 
 function detect(text: string): string {
   return detector.detect(text).language;
 }
-/** Below this many letters a guess from the text alone is a coin toss. */
-const MIN_LETTERS = 12;
 
 export interface LanguageHints {
   /** The visitor's earlier messages, newest first. */

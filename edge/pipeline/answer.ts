@@ -1,9 +1,8 @@
-import type { Citation, Intent } from '../../sdk/protocol';
+import type { Intent } from '../../sdk/protocol';
 import type { Deps } from '../core/deps';
 import type { AnswerPart, AnswerTools, Source } from '../core/ports';
 import { withLiveProductFacts } from '../products/catalog';
 import { findOrderClues, lookUpOrder } from '../products/orders';
-import { CitationGuard } from '../core/citations';
 import { textParts } from '../core/stream';
 import { contentLanguage, detectLanguage } from '../language';
 import { confidence as scoreConfidence, LOW_CONFIDENCE } from './confidence';
@@ -20,7 +19,7 @@ export interface PreparedAnswer {
   language: string;
   sources: Source[];
   confidence: number;
-  /** A person is suggested (low confidence) or asked for (intent `human`). */
+  /** A person is offered (low confidence, a complaint, content in another language) or asked for. */
   handoff: boolean;
   /** The visitor asked for a person: the conversation layer opens a ticket. */
   wantsPerson: boolean;
@@ -158,12 +157,4 @@ function liveData(deps: Deps, siteId: string): AnswerTools {
     searchProducts: (query, limit) => deps.db.products.search(siteId, query, Math.min(limit, 10)),
     findOrder: (number, email) => deps.db.orders.find(siteId, number, email),
   };
-}
-
-/** The sources an answer cites as [n], as citations, in the order first cited. */
-export function citationsFor(text: string, sources: Source[]): Citation[] {
-  const guard = new CitationGuard(new Set(sources.map((s) => s.n)));
-  guard.push(text);
-  guard.flush();
-  return guard.citations(sources);
 }

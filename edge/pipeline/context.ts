@@ -3,14 +3,13 @@
  * counted with the production tokenizer, on the rendering the prompts embed (core/sources).
  */
 import type { ChunkRow, Source } from '../core/ports';
-import { sourceHeader } from '../core/sources';
+import { PASSAGE_JOIN, sourceHeader } from '../core/sources';
 import { countTokens, truncateToTokens } from '../core/tokens';
 
 /** Tokens reserved per source beyond its header and text: separators, and BPE merges at joins. */
 export const SOURCE_OVERHEAD_TOKENS = 3;
 /** A cut passage shorter than this says too little to be worth a citation. */
 const MIN_PASSAGE_TOKENS = 24;
-const PASSAGE_JOIN = '\n…\n';
 
 interface Draft {
   n: number;
@@ -45,7 +44,7 @@ export function buildContext(ranked: { chunk: ChunkRow; score: number }[], maxTo
     let cost = countTokens(titled);
     if (cost > room) {
       if (room < MIN_PASSAGE_TOKENS) break;
-      fitted = cutAtBoundary(truncateToTokens(text, room));
+      fitted = cutAtBoundary(truncateToTokens(titled, room));
       cost = countTokens(fitted);
       if (cost < MIN_PASSAGE_TOKENS || cost > room) break;
     }

@@ -5,6 +5,7 @@
  * never sentences from different places stitched together.
  */
 import type { Source } from '../../core/ports';
+import { PASSAGE_JOIN } from '../../core/sources';
 import { splitSentences } from '../../text';
 import { coverage, stemSet } from './terms';
 
@@ -17,14 +18,12 @@ export interface Passage {
   faqQuestion?: string;
 }
 
-/** Where context.ts joined two passages of one document: a passage never crosses it. */
-const PASSAGE_JOIN = /\n…\n/u;
 const MAX_SENTENCES = 4;
 const MAX_WORDS = 80;
 /** Sentences that lean on the one before: taking one alone would drop what it refers to. */
 const LEANS_BACK = /^(?:it|this|that|these|those|they|then|also|but|however|otherwise|so|there|such|both|either|each)\b/iu;
 /** Sentences that qualify the one before ("Only…", "Unless…"): they stay with it. */
-const QUALIFIES = /^(?:but|however|only|unless|except|as long as|if|when|once|depending|otherwise|note|please note|returns?|gear|items?|clearance|this|that|it|they)\b/iu;
+const QUALIFIES = /^(?:but|however|only|unless|except|as long as|if|when|once|depending|otherwise|note|please note|this|that|it|they)\b/iu;
 
 /** An FAQ source's question and answer: its title is the question, its text the question then the answer. */
 export function faqParts(source: Source): { question: string; answer: string } | null {
@@ -47,7 +46,7 @@ export function bestPassage(source: Source, terms: string[]): Passage | null {
     // The whole answer, every sentence of it: a short "Yes." or a qualifier is part of it.
     const text = splitSentences(unwrap(faq.answer.split(PASSAGE_JOIN)[0])).map(plain).filter(Boolean).join(' ');
     if (!text) return null;
-    const match = Math.max(coverage(terms, stemSet(faq.question)), coverage(terms, stemSet(`${faq.question} ${text}`)));
+    const match = coverage(terms, stemSet(`${faq.question} ${text}`));
     return { source, text, match, faqQuestion: faq.question };
   }
   if (source.kind === 'product') return productPassage(source, terms);

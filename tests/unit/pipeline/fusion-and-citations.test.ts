@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { citationsFor } from '../../../edge/pipeline/answer';
+import { CitationGuard } from '../../../edge/core/citations';
 import { fuse } from '../../../edge/pipeline/retrieve';
 import type { Source } from '../../../edge/core/ports';
 
@@ -16,6 +16,14 @@ describe('reciprocal-rank fusion', () => {
     expect(fuse([], [])).toEqual([]);
   });
 });
+
+/** The citations a whole answer text makes, numbers kept as written. */
+function citationsFor(text: string, sources: Source[]) {
+  const guard = new CitationGuard(new Set(sources.map((s) => s.n)));
+  guard.push(text);
+  guard.flush();
+  return guard.citations(sources);
+}
 
 describe('citations from the answer text', () => {
   const sources: Source[] = [
