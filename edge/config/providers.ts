@@ -17,8 +17,8 @@ import { OPENAI_EMBEDDING_DIMENSIONS, OpenAiEmbedder } from '../providers/openai
 import { OpenAiLlm } from '../providers/openai/llm';
 import { LocalReranker } from '../providers/rerank/local';
 import { FallbackLlm, FallbackReranker } from '../providers/resilience/fallback';
-import { ResiliencePolicy, type PolicyDeps, type PolicySettings } from '../providers/resilience/policy';
-import type { IdleTimeouts } from '../providers/resilience/timeout';
+import { ResiliencePolicy, type PolicyDeps, type PolicySettings } from '../core/resilience/policy';
+import type { IdleTimeouts } from '../core/resilience/timeout';
 
 export type ProviderJob = 'llm' | 'embeddings' | 'rerank' | 'vectors';
 

@@ -6,7 +6,7 @@
  */
 import { CohereClientV2 } from 'cohere-ai';
 import type { Reranked, RerankCandidate, Reranker } from '../../core/ports';
-import type { ResiliencePolicy } from '../resilience/policy';
+import type { ResiliencePolicy } from '../../core/resilience/policy';
 
 export const DEFAULT_RERANK_MODEL = 'rerank-v3.5';
 /** Cohere's cap on documents in one request. */

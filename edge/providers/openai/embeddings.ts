@@ -6,7 +6,7 @@
 import type OpenAI from 'openai';
 import type { Embedder } from '../../core/ports';
 import { countTokens, truncateToTokens } from '../../core/tokens';
-import type { CallTuning, ResiliencePolicy } from '../resilience/policy';
+import type { CallTuning, ResiliencePolicy } from '../../core/resilience/policy';
 
 export const OPENAI_EMBEDDING_DIMENSIONS: Record<string, number> = {
   'text-embedding-3-small': 1536,

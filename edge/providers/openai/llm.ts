@@ -7,9 +7,9 @@
 import type OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionMessageParam, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { AnswerPart, AnswerRequest, Llm, Logger } from '../../core/ports';
-import { describeError } from '../resilience/errors';
-import type { ResiliencePolicy } from '../resilience/policy';
-import { withIdleTimeout, withTimeout, type IdleTimeouts } from '../resilience/timeout';
+import { describeError } from '../../core/resilience/errors';
+import type { ResiliencePolicy } from '../../core/resilience/policy';
+import { withIdleTimeout, withTimeout, type IdleTimeouts } from '../../core/resilience/timeout';
 import { CitationGuard } from '../../core/citations';
 import { systemPrompt, toolResultMessage, userMessage } from './prompt';
 import { runTool, TOOL_DEFINITIONS, type ToolOutcome } from './tools';

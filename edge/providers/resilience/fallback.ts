@@ -8,7 +8,7 @@
  * so retrieval skips the vector side instead (pipeline/retrieve.ts).
  */
 import type { AnswerPart, AnswerRequest, Llm, Logger, Reranked, RerankCandidate, Reranker } from '../../core/ports';
-import { describeError, isAbort } from './errors';
+import { describeError, isAbort } from '../../core/resilience/errors';
 import { PHRASE_LANGUAGES, phrase } from '../../language';
 
 /** Said before a fallback answer, so nobody mistakes it for the assistant at its best. */

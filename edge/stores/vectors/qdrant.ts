@@ -7,7 +7,7 @@
  */
 import { QdrantClient } from '@qdrant/js-client-rest';
 import { IndexMismatchError, type IndexInfo, type VectorHit, type VectorItem, type VectorStore } from '../../core/ports';
-import type { ResiliencePolicy } from '../../providers/resilience/policy';
+import type { ResiliencePolicy } from '../../core/resilience/policy';
 import { collectionName, DEFAULT_QDRANT_PREFIX, parseCollectionName, pointId } from './qdrant-names';
 
 export interface QdrantStoreOptions {

@@ -4,7 +4,7 @@ import { silentLogger } from '../../../edge/ops/logger';
 import { cohereClient, CohereReranker } from '../../../edge/providers/cohere/rerank';
 import { LocalReranker } from '../../../edge/providers/rerank/local';
 import { FallbackReranker } from '../../../edge/providers/resilience/fallback';
-import { ResiliencePolicy } from '../../../edge/providers/resilience/policy';
+import { ResiliencePolicy } from '../../../edge/core/resilience/policy';
 import { startCohereFake, type CohereFake } from '../../fakes/cohere-server';
 
 const TOKEN = 'co-test-token';

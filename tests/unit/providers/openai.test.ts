@@ -7,9 +7,9 @@ import { openAiClient } from '../../../edge/providers/openai/client';
 import { OpenAiEmbedder } from '../../../edge/providers/openai/embeddings';
 import { OpenAiLlm } from '../../../edge/providers/openai/llm';
 import { answerUsage, priceOf } from '../../../edge/providers/openai/pricing';
-import { CircuitOpenError, ProviderTimeoutError } from '../../../edge/providers/resilience/errors';
+import { CircuitOpenError, ProviderTimeoutError } from '../../../edge/core/resilience/errors';
 import { FALLBACK_NOTE, FallbackLlm } from '../../../edge/providers/resilience/fallback';
-import { ResiliencePolicy, type PolicySettings } from '../../../edge/providers/resilience/policy';
+import { ResiliencePolicy, type PolicySettings } from '../../../edge/core/resilience/policy';
 import { startOpenAiFake, type OpenAiFake } from '../../fakes/openai-server';
 
 const KEY = 'sk-test-openai';

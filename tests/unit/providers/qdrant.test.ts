@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IndexMismatchError, type VectorItem } from '../../../edge/core/ports';
 import { silentLogger } from '../../../edge/ops/logger';
-import { ResiliencePolicy } from '../../../edge/providers/resilience/policy';
+import { ResiliencePolicy } from '../../../edge/core/resilience/policy';
 import { pointId } from '../../../edge/stores/vectors/qdrant-names';
 import { QdrantVectorStore } from '../../../edge/stores/vectors/qdrant';
 import { startQdrantFake, type QdrantFake } from '../../fakes/qdrant-server';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { APIConnectionError, InternalServerError, RateLimitError, BadRequestError, AuthenticationError } from 'openai';
 import { CohereError, CohereTimeoutError } from 'cohere-ai';
-import { CircuitBreaker } from '../../../edge/providers/resilience/breaker';
-import { CircuitOpenError, classify, ProviderTimeoutError, retryAfter } from '../../../edge/providers/resilience/errors';
+import { CircuitBreaker } from '../../../edge/core/resilience/breaker';
+import { CircuitOpenError, classify, ProviderTimeoutError, retryAfter } from '../../../edge/core/resilience/errors';
 import { FallbackReranker } from '../../../edge/providers/resilience/fallback';
-import { ResiliencePolicy } from '../../../edge/providers/resilience/policy';
-import { backoff, withRetry } from '../../../edge/providers/resilience/retry';
-import { withIdleTimeout, withTimeout } from '../../../edge/providers/resilience/timeout';
+import { ResiliencePolicy } from '../../../edge/core/resilience/policy';
+import { backoff, withRetry } from '../../../edge/core/resilience/retry';
+import { withIdleTimeout, withTimeout } from '../../../edge/core/resilience/timeout';
 import { LocalReranker } from '../../../edge/providers/rerank/local';
 import { silentLogger } from '../../../edge/ops/logger';
 

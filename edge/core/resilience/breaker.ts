@@ -4,7 +4,7 @@
  * trial call goes through (half-open) and its outcome closes or re-opens the circuit.
  * The clock is injected so tests move time instead of waiting.
  */
-import type { Clock } from '../../core/ports';
+import type { Clock } from '../ports';
 import { CircuitOpenError } from './errors';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';

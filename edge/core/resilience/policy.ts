@@ -1,10 +1,11 @@
 /**
- * One provider's resilience: every call gets a time budget, retries with jitter on 429, 5xx,
+ * One remote service's resilience (a cloud provider, or a store such as Qdrant; hence here,
+ * below both): every call gets a time budget, retries with jitter on 429, 5xx,
  * network errors and timeouts (honouring Retry-After), and goes through the provider's circuit
  * breaker. The SDKs' own retries are switched off where the clients are built, so this is the
  * only policy in force. Every failure is logged with the provider and the stage.
  */
-import type { Clock, Logger } from '../../core/ports';
+import type { Clock, Logger } from '../ports';
 import { CircuitBreaker, type BreakerState } from './breaker';
 import { classify, describeError, isAbort } from './errors';
 import { withRetry } from './retry';
