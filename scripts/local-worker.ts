@@ -17,11 +17,11 @@ import { LocalEmbedder } from '../edge/providers/embeddings/local';
 import { createDb } from '../edge/stores/db/create-db';
 import { PgVectorStore } from '../edge/stores/vectors/pgvector';
 import { ingest } from '../ingest/run';
-import { freePort, waitFor } from '../tests/servers/free-port';
-import { startPgliteServer, type PgliteServer } from '../tests/servers/pglite-server';
-import { startRedis, type RunningRedis } from '../tests/servers/redis';
-import { startUpstashBridge, type UpstashBridge } from '../tests/servers/upstash-bridge';
-import { startWsProxy, type WsProxy } from '../tests/servers/ws-proxy';
+import { freePort, waitFor } from './local/free-port';
+import { startPgliteServer, type PgliteServer } from './local/pglite-server';
+import { startRedis, type RunningRedis } from './local/redis';
+import { startUpstashBridge, type UpstashBridge } from './local/upstash-bridge';
+import { startWsProxy, type WsProxy } from './local/ws-proxy';
 import { ASSETS_DIR, buildWorkerAssets, ROOT } from './build-worker-assets';
 import { startPgGate } from './pg-gate';
 

@@ -6,8 +6,8 @@
 import { startQdrantFake } from '../fakes/qdrant-server';
 import { startNodeProcess, type NodeProcess } from '../helpers/node-process';
 import { startPostgres15 } from '../servers/postgres15';
-import { startRedis } from '../servers/redis';
-import { RespConnection } from '../servers/resp';
+import { startRedis } from '../../scripts/local/redis';
+import { RespConnection } from '../../scripts/local/resp';
 import { fdLimitProblem, holdIdleSockets, type IdleFigures } from './idle-sockets';
 import { CONVERSATIONS, measureLoad, type LoadFigures } from './load';
 import { ms, percentiles, type Row } from './table';

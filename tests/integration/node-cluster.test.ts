@@ -14,8 +14,8 @@ import { startNodeProcess, type NodeProcess } from '../helpers/node-process';
 import { TestSocket } from '../helpers/ws-client';
 import { skipWithoutRedisAndPostgres15 } from '../servers/availability';
 import { startPostgres15, type RunningPostgres } from '../servers/postgres15';
-import { startRedis, type RunningRedis } from '../servers/redis';
-import { startUpstashBridge, type UpstashBridge } from '../servers/upstash-bridge';
+import { startRedis, type RunningRedis } from '../../scripts/local/redis';
+import { startUpstashBridge, type UpstashBridge } from '../../scripts/local/upstash-bridge';
 
 const skip = await skipWithoutRedisAndPostgres15();
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StartupError } from '../../edge/runtime/node/startup-error';
 import { startQdrantFake, type QdrantFake } from '../fakes/qdrant-server';
 import { skipWithout } from '../servers/availability';
-import { startPgliteServer, type PgliteServer } from '../servers/pglite-server';
+import { startPgliteServer, type PgliteServer } from '../../scripts/local/pglite-server';
 import { postgres15Missing, startPostgres15, type RunningPostgres } from '../servers/postgres15';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { TestSocket } from '../helpers/ws-client';

@@ -13,7 +13,7 @@ import { SECRET as CRASH_SECRET } from '../helpers/crashing-process';
 import { startNodeProcess, type NodeProcess } from '../helpers/node-process';
 import { TestSocket } from '../helpers/ws-client';
 import { skipWithout } from '../servers/availability';
-import { waitFor } from '../servers/free-port';
+import { waitFor } from '../../scripts/local/free-port';
 import { postgres15Missing, startPostgres15, type RunningPostgres } from '../servers/postgres15';
 import { startSentryReceiver, type Envelope, type SentryReceiver } from '../servers/sentry-receiver';
 import { startSlowLink, type SlowLink } from '../servers/slow-link';

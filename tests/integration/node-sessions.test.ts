@@ -13,9 +13,9 @@ import { RedisSessionStore } from '../../edge/stores/redis/session-store';
 import { UpstashSessionStore } from '../../edge/stores/upstash/session-store';
 import { runMainOnce } from '../helpers/node-process';
 import { skipWithout } from '../servers/availability';
-import { freePort } from '../servers/free-port';
-import { ensureRedisServer, startRedis, type RunningRedis } from '../servers/redis';
-import { startUpstashBridge, type UpstashBridge } from '../servers/upstash-bridge';
+import { freePort } from '../../scripts/local/free-port';
+import { ensureRedisServer, startRedis, type RunningRedis } from '../../scripts/local/redis';
+import { startUpstashBridge, type UpstashBridge } from '../../scripts/local/upstash-bridge';
 import { eventually } from './session-store-contract';
 
 const skip = skipWithout('redis-server', await ensureRedisServer().then(() => null, (e: Error) => e.message));

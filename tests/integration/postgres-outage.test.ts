@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../edge/core/ports';
 import { openServerPostgres } from '../../edge/runtime/node/server-postgres';
 import { skipWithout } from '../servers/availability';
-import { waitFor } from '../servers/free-port';
+import { waitFor } from '../../scripts/local/free-port';
 import { postgres15Missing, startPostgres15, type RunningPostgres } from '../servers/postgres15';
 
 const skip = skipWithout('PostgreSQL 15', postgres15Missing());

@@ -17,7 +17,7 @@ import { migrationsFolder } from '../../edge/stores/db/migrate';
 import { migratePostgres, openPostgres, SCHEMA_LOCK_KEY } from '../../edge/stores/db/postgres';
 import { runMainOnce } from '../helpers/node-process';
 import { skipWithout } from '../servers/availability';
-import { freePort, waitFor } from '../servers/free-port';
+import { freePort, waitFor } from '../../scripts/local/free-port';
 import { postgres15Missing, startPostgres15, type RunningPostgres } from '../servers/postgres15';
 
 const skip = skipWithout('PostgreSQL 15', postgres15Missing());

@@ -9,8 +9,8 @@ import { openNeon } from '../../edge/stores/db/neon';
 import { PgVectorStore } from '../../edge/stores/vectors/pgvector';
 import { ingestCli, migrateCli, smallKnowledgeBase } from '../servers/cli';
 import { neonLocalOptions } from '../servers/neon-config';
-import { startPgliteServer, type PgliteServer } from '../servers/pglite-server';
-import { startWsProxy, type WsProxy } from '../servers/ws-proxy';
+import { startPgliteServer, type PgliteServer } from '../../scripts/local/pglite-server';
+import { startWsProxy, type WsProxy } from '../../scripts/local/ws-proxy';
 
 describe('db:migrate and ingest --target against pglite-socket (pgvector), read back through Neon', () => {
   let server: PgliteServer;

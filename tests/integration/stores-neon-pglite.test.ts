@@ -1,5 +1,5 @@
 /**
- * @neondatabase/serverless (Pool over WebSocket) → tests/servers/ws-proxy → pglite-socket (a real
+ * @neondatabase/serverless (Pool over WebSocket) → scripts/local/ws-proxy → pglite-socket (a real
  * Postgres wire server over PGlite with pgvector): the whole schema, the Db contract, and the
  * pgvector store on the same pool, as the Worker uses them.
  */
@@ -8,8 +8,8 @@ import { IndexMismatchError, type ChunkRow, type VectorItem } from '../../edge/c
 import { openNeon, type OpenedNeon } from '../../edge/stores/db/neon';
 import { PgVectorStore } from '../../edge/stores/vectors/pgvector';
 import { neonLocalOptions } from '../servers/neon-config';
-import { startPgliteServer, type PgliteServer } from '../servers/pglite-server';
-import { startWsProxy, type WsProxy } from '../servers/ws-proxy';
+import { startPgliteServer, type PgliteServer } from '../../scripts/local/pglite-server';
+import { startWsProxy, type WsProxy } from '../../scripts/local/ws-proxy';
 import { dbContract } from './stores-db-contract';
 
 let server: PgliteServer;

@@ -1,5 +1,5 @@
 /**
- * @neondatabase/serverless → tests/servers/ws-proxy → Debian's PostgreSQL 15 (a real server, no
+ * @neondatabase/serverless → scripts/local/ws-proxy → Debian's PostgreSQL 15 (a real server, no
  * pgvector): the relational schema, migrated by the db:migrate command's code, held to the Db
  * contract; and the pool's search settings holding on every connection of a real
  * multi-connection server.
@@ -12,7 +12,7 @@ import { openNeon, type OpenedNeon } from '../../edge/stores/db/neon';
 import { skipWithout } from '../servers/availability';
 import { neonLocalOptions } from '../servers/neon-config';
 import { postgres15Missing, startPostgres15, type RunningPostgres } from '../servers/postgres15';
-import { startWsProxy, type WsProxy } from '../servers/ws-proxy';
+import { startWsProxy, type WsProxy } from '../../scripts/local/ws-proxy';
 import { dbContract } from './stores-db-contract';
 
 const skip = skipWithout('PostgreSQL 15', postgres15Missing());

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionChannel } from '../../edge/core/ports';
 import { RedisSessionStore, type RedisSessionStoreOptions } from '../../edge/stores/redis/session-store';
 import { skipWithout } from '../servers/availability';
-import { ensureRedisServer, startRedis, type RunningRedis } from '../servers/redis';
-import { RespConnection } from '../servers/resp';
+import { ensureRedisServer, startRedis, type RunningRedis } from '../../scripts/local/redis';
+import { RespConnection } from '../../scripts/local/resp';
 import { eventually, sessionStoreContract, twoHandles } from './session-store-contract';
 
 const skip = skipWithout('redis-server', await ensureRedisServer().then(() => null, (e: Error) => e.message));

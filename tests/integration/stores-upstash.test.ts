@@ -1,5 +1,5 @@
 /**
- * UpstashSessionStore through @upstash/redis → tests/servers/upstash-bridge (the Upstash REST
+ * UpstashSessionStore through @upstash/redis → scripts/local/upstash-bridge (the Upstash REST
  * protocol, streaming subscribe included) → a real redis-server: the shared contract with two
  * clients as two processes would hold them, in both deserialization modes; that it shares its
  * layout with the node-redis store; and the bridge's protocol itself, spoken with plain fetch.
@@ -10,9 +10,9 @@ import { sessionChannel } from '../../edge/core/ports';
 import { RedisSessionStore } from '../../edge/stores/redis/session-store';
 import { UpstashSessionStore, type UpstashSessionStoreOptions } from '../../edge/stores/upstash/session-store';
 import { skipWithout } from '../servers/availability';
-import { ensureRedisServer, startRedis, type RunningRedis } from '../servers/redis';
-import { RespConnection } from '../servers/resp';
-import { startUpstashBridge, type UpstashBridge } from '../servers/upstash-bridge';
+import { ensureRedisServer, startRedis, type RunningRedis } from '../../scripts/local/redis';
+import { RespConnection } from '../../scripts/local/resp';
+import { startUpstashBridge, type UpstashBridge } from '../../scripts/local/upstash-bridge';
 import { eventually, sessionStoreContract, twoHandles } from './session-store-contract';
 
 const problem = await ensureRedisServer().then(

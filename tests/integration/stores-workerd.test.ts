@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipWithout } from '../servers/availability';
-import { freePort, waitFor } from '../servers/free-port';
-import { startPgliteServer, type PgliteServer } from '../servers/pglite-server';
-import { ensureRedisServer, startRedis, type RunningRedis } from '../servers/redis';
+import { freePort, waitFor } from '../../scripts/local/free-port';
+import { startPgliteServer, type PgliteServer } from '../../scripts/local/pglite-server';
+import { ensureRedisServer, startRedis, type RunningRedis } from '../../scripts/local/redis';
 import { startSentryReceiver, type SentryReceiver } from '../servers/sentry-receiver';
-import { startUpstashBridge, type UpstashBridge } from '../servers/upstash-bridge';
-import { startWsProxy, type WsProxy } from '../servers/ws-proxy';
+import { startUpstashBridge, type UpstashBridge } from '../../scripts/local/upstash-bridge';
+import { startWsProxy, type WsProxy } from '../../scripts/local/ws-proxy';
 
 const skip = skipWithout('redis-server', await ensureRedisServer().then(() => null, (e: Error) => e.message));
 

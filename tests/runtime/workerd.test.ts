@@ -13,7 +13,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { startLocalWorker, type LocalWorker } from '../../scripts/local-worker';
-import { inCi } from '../servers/free-port';
+import { inCi } from '../../scripts/local/free-port';
 import { startSentryReceiver, type SentryReceiver } from '../servers/sentry-receiver';
 import { TestSocket } from '../helpers/ws-client';
 import { conversationSuite, seqs, socketUrl } from './conversation-suite';

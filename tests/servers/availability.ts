@@ -3,9 +3,9 @@
  * missing server skips the suite and says why; under CI=true it fails the run instead, so a
  * broken CI image can never pass by skipping.
  */
-import { inCi } from './free-port';
+import { inCi } from '../../scripts/local/free-port';
 import { postgres15Missing } from './postgres15';
-import { ensureRedisServer } from './redis';
+import { ensureRedisServer } from '../../scripts/local/redis';
 
 /** Returns true when the suite should be skipped; throws under CI. */
 export function skipWithout(what: string, problem: string | null): boolean {

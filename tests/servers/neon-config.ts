@@ -5,7 +5,7 @@
  */
 import WebSocket from 'ws';
 import type { NeonOptions } from '../../edge/stores/db/neon';
-import type { WsProxy } from './ws-proxy';
+import type { WsProxy } from '../../scripts/local/ws-proxy';
 
 /** For `openNeon(url, neonLocalOptions(proxy))` in Node (workerd has its own WebSocket). */
 export function neonLocalOptions(proxy: WsProxy | string): NeonOptions {

@@ -8,7 +8,7 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, inCi } from './free-port';
+import { freePort, inCi } from '../../scripts/local/free-port';
 
 export const PG15_BIN = '/usr/lib/postgresql/15/bin';
 export const PG15_INSTALL = 'sudo apt-get install -y postgresql-15';

@@ -1,5 +1,5 @@
 /**
- * A real Postgres wire server for tests: in-memory PGlite (Postgres 18 in WASM) with pgvector
+ * A real Postgres wire server for the local Worker and the tests: in-memory PGlite (Postgres 18 in WASM) with pgvector
  * and our migrations, served by pglite-socket on a free loopback port. Every connection shares
  * PGlite's one session: queries are served one at a time, and an open transaction holds the
  * others back until it ends.

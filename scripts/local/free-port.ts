@@ -1,4 +1,4 @@
-/** Loopback helpers shared by the test servers. */
+/** Loopback helpers shared by the local servers (`npm run dev:worker`, and the tests). */
 import { createServer, type AddressInfo } from 'node:net';
 
 /**

@@ -1,7 +1,7 @@
 /**
- * The WebSocket-to-TCP proxy Neon runs in its cloud, small enough for tests: the Neon driver
- * opens `ws://127.0.0.1:PORT/v2?address=host:port` and speaks the Postgres wire protocol
- * through it. Bytes that arrive before the TCP side connects are buffered, not dropped.
+ * The WebSocket-to-TCP proxy Neon runs in its cloud, small enough for the local Worker and the
+ * tests: the Neon driver opens `ws://127.0.0.1:PORT/v2?address=host:port` and speaks the
+ * Postgres wire protocol through it. Bytes that arrive before the TCP side connects are buffered, not dropped.
  */
 import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';

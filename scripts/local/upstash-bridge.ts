@@ -1,10 +1,11 @@
 /**
  * The Upstash REST protocol in front of a real redis-server, so `@upstash/redis` runs unchanged
- * in tests (Node or workerd): `POST /` with a JSON command array answers `{result}` (or
- * `{error}` with HTTP 400); `POST /pipeline` and `POST /multi-exec` take an array of commands
- * and answer an array of `{result}`/`{error}`. `Authorization: Bearer <token>` is required.
- * With `Upstash-Encoding: base64` every string in a result is base64, at any depth; integers
- * and null are left alone. Hashes come back as flat `[field, value, …]` arrays (RESP2 does that).
+ * on this machine, for `npm run dev:worker` and the tests (Node or workerd): `POST /` with a
+ * JSON command array answers `{result}` (or `{error}` with HTTP 400); `POST /pipeline` and
+ * `POST /multi-exec` take an array of commands and answer an array of `{result}`/`{error}`.
+ * `Authorization: Bearer <token>` is required. With `Upstash-Encoding: base64` every string in
+ * a result is base64, at any depth; integers and null are left alone. Hashes come back as flat
+ * `[field, value, …]` arrays (RESP2 does that).
  *
  * `POST /subscribe/<channel>` streams as @upstash/redis's `subscribe` reads it: server-sent
  * events, `data: subscribe,<channel>,<count>` once Redis confirmed, then one
