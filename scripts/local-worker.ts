@@ -16,7 +16,7 @@ import { silentLogger } from '../edge/ops/logger';
 import { LocalEmbedder } from '../edge/providers/embeddings/local';
 import { createDb } from '../edge/stores/db/create-db';
 import { PgVectorStore } from '../edge/stores/vectors/pgvector';
-import { ingest } from '../ingest/run';
+import { ingest } from '../edge/ingest/run';
 import { freePort, waitFor } from './local/free-port';
 import { startPgliteServer, type PgliteServer } from './local/pglite-server';
 import { startRedis, type RunningRedis } from './local/redis';

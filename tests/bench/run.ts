@@ -10,7 +10,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../../edge/config/load';
 import { silentLogger } from '../../edge/ops/logger';
 import { startServer } from '../../edge/runtime/node/server';
-import { ingest } from '../../ingest/run';
+import { ingest } from '../../edge/ingest/run';
 import { parseCli } from '../../edge/runtime/node/cli-parse';
 import { benchCluster } from './cluster';
 import { benchPipeline } from './pipeline';

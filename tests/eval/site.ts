@@ -13,7 +13,7 @@ import { loadConfig } from '../../edge/config/load';
 import type { Deps } from '../../edge/core/deps';
 import type { Logger } from '../../edge/core/ports';
 import { buildNodeDeps } from '../../edge/runtime/node/deps';
-import { ingest } from '../../ingest/run';
+import { ingest } from '../../edge/ingest/run';
 import type { CorpusDoc } from './beir';
 
 export const EVAL_SITE = 'eval';

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IndexMismatchError, type Embedder } from '../../edge/core/ports';
 import { LocalEmbedder } from '../../edge/providers/embeddings/local';
 import { openEmbeddedStores } from '../../edge/runtime/node/stores';
-import { reembedStored } from '../../ingest/reembed';
-import { ingest } from '../../ingest/run';
+import { reembedStored } from '../../edge/ingest/reembed';
+import { ingest } from '../../edge/ingest/run';
 
 /** Another "model": the local embedder's vectors folded to 32 dimensions. */
 class FoldedEmbedder implements Embedder {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IndexMismatchError, type Embedder } from '../../edge/core/ports';
 import { LocalEmbedder } from '../../edge/providers/embeddings/local';
 import { openEmbeddedStores } from '../../edge/runtime/node/stores';
-import { ingest, type IngestOptions } from '../../ingest/run';
+import { ingest, type IngestOptions } from '../../edge/ingest/run';
 
 /** A second "model": the local embedder's vectors folded to 16 dimensions. */
 class FoldedEmbedder implements Embedder {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Embedder } from '../../edge/core/ports';
 import { LocalEmbedder } from '../../edge/providers/embeddings/local';
 import { openEmbeddedStores } from '../../edge/runtime/node/stores';
-import { ingest, type IngestOptions, type ProgressEvent } from '../../ingest/run';
+import { ingest, type IngestOptions, type ProgressEvent } from '../../edge/ingest/run';
 
 /** The local embedder, counting what it is asked to embed. */
 class CountingEmbedder implements Embedder {

@@ -18,7 +18,7 @@
 import type { EmbeddingChoice } from '../../config/providers';
 import type { Db, Embedder, IndexInfo, Logger, VectorStore } from '../../core/ports';
 import { LOCAL_EMBEDDING_MODEL } from '../../providers/embeddings/local';
-import { reembedStored } from '../../../ingest/reembed';
+import { reembedStored } from '../../ingest/reembed';
 
 export type IndexPlan = 'reembed' | 'follow-hashed' | 'refuse';
 

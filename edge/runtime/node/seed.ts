@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Config } from '../../config/schema';
 import type { Deps } from '../../core/deps';
-import { describeProgress, ingest } from '../../../ingest/run';
+import { describeProgress, ingest } from '../../ingest/run';
 import { NoVectorStore } from '../../stores/vectors/none';
 import { RefusingVectorStore } from '../../stores/vectors/refusing';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chunkDocument, titlePath } from '../../../ingest/chunk';
-import type { ParsedDocument } from '../../../ingest/types';
+import { chunkDocument, titlePath } from '../../../edge/ingest/chunk';
+import type { ParsedDocument } from '../../../edge/ingest/types';
 import { countTokens } from '../../../edge/core/tokens';
 
 const WORDS = ['tent', 'stove', 'filter', 'quilt', 'pack', 'jacket', 'pole', 'pad'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../../ingest/parse/csv';
+import { parseCsv } from '../../../edge/ingest/parse/csv';
 
 describe('parseCsv', () => {
   it('reads FAQ rows as one faq document each, keyed by a slug of the question', () => {

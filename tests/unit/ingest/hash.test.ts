@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { documentHash } from '../../../ingest/hash';
-import type { ParsedDocument } from '../../../ingest/types';
+import { documentHash } from '../../../edge/ingest/hash';
+import type { ParsedDocument } from '../../../edge/ingest/types';
 
 const doc: ParsedDocument = { source: 'a.md', kind: 'doc', title: 'T', url: null, sections: [{ headings: ['T'], text: 'Body.' }] };
 const settings = { maxTokens: 350, overlapTokens: 50, model: 'local-hash-384', dimensions: 384 };

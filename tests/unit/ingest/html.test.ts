@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseHtml } from '../../../ingest/parse/html';
+import { parseHtml } from '../../../edge/ingest/parse/html';
 
 describe('parseHtml', () => {
   it('drops scripts, styles, nav and footer, and splits by h1–h3', () => {

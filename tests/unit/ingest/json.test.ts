@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseJson } from '../../../ingest/parse/json';
+import { parseJson } from '../../../edge/ingest/parse/json';
 
 const now = new Date('2026-01-02T03:04:05Z');
 

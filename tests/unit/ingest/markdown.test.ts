@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMarkdown } from '../../../ingest/parse/markdown';
+import { parseMarkdown } from '../../../edge/ingest/parse/markdown';
 
 describe('parseMarkdown', () => {
   it('splits by heading with the heading path, and keeps list, table and code text without markup', () => {

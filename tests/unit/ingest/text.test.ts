@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseText } from '../../../ingest/parse/text';
+import { parseText } from '../../../edge/ingest/parse/text';
 
 describe('parseText', () => {
   it('takes the first short line as the title and short standalone lines as headings', () => {

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectFiles, isUnder, sourceOf } from '../../../ingest/walk';
-import { IngestConfigError } from '../../../ingest/errors';
+import { collectFiles, isUnder, sourceOf } from '../../../edge/ingest/walk';
+import { IngestConfigError } from '../../../edge/ingest/errors';
 
 let root: string;
 beforeAll(() => {

@@ -3,7 +3,7 @@
  * chunks already stored, for every site, without the source files. Needed after changing
  * EMBEDDING_MODEL, since the index refuses queries from another model.
  */
-import type { ChunkRow } from '../edge/core/ports';
+import type { ChunkRow } from '../core/ports';
 import { IngestConfigError } from './errors';
 import type { IngestDeps } from './run';
 import { embeddingText } from './write';

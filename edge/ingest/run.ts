@@ -1,10 +1,11 @@
 /**
  * ingest(): files → parse → chunk → embed → store, for one site. Unchanged documents (same
  * content hash) are skipped; a file that cannot be parsed is reported and leaves what is
- * stored for it untouched. The CLI and the server's first-start demo load both call this.
+ * stored for it untouched. The CLI and the server's first-start demo load both call this,
+ * which is why it lives under edge/: ingest/cli.ts imports edge, never the other way round.
  */
 import { readFile } from 'node:fs/promises';
-import type { Db, DocumentRow, Embedder, IndexInfo, Logger, VectorStore } from '../edge/core/ports';
+import type { Db, DocumentRow, Embedder, IndexInfo, Logger, VectorStore } from '../core/ports';
 import { chunkDocument, DEFAULT_CHUNKING, type ChunkOptions } from './chunk';
 import { IngestConfigError } from './errors';
 import { documentHash } from './hash';

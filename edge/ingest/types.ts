@@ -2,7 +2,7 @@
  * What the parsers hand to the chunker and the runner. Products and orders carry no siteId:
  * a file does not know which site it is ingested into; the runner adds it.
  */
-import type { DocKind, OrderRow, ProductRow } from '../edge/core/ports';
+import type { DocKind, OrderRow, ProductRow } from '../core/ports';
 
 export interface ParsedSection {
   /** Heading path from the outermost heading down, e.g. ["Returns", "Refund timing"]. */

@@ -3,7 +3,7 @@
  * documents (a cloud embedder is paid per call as much as per text), then each document is
  * replaced with its chunks and vectors.
  */
-import type { Db, Embedder, VectorItem, VectorStore } from '../edge/core/ports';
+import type { Db, Embedder, VectorItem, VectorStore } from '../core/ports';
 import type { Chunk } from './chunk';
 import type { ParsedDocument } from './types';
 

@@ -5,8 +5,8 @@
  * tokenizer, each chunk repeating the last sentences of the one before (`overlapTokens`) so an
  * answer cut by a boundary is still whole in one of them.
  */
-import { countTokens, truncateToTokens } from '../edge/core/tokens';
-import { splitSentences } from '../edge/text/sentences';
+import { countTokens, truncateToTokens } from '../core/tokens';
+import { splitSentences } from '../text/sentences';
 import type { ParsedDocument } from './types';
 
 export interface ChunkOptions {
