@@ -1,6 +1,5 @@
 import type { ChunkRow, Db, Embedder, Logger, VectorHit, VectorStore } from '../core/ports';
 import { embeddingProfile, type FusionWeights } from '../providers/embeddings/profiles';
-import { RefusingVectorStore } from '../stores/vectors/refusing';
 
 export interface Candidate {
   chunk: ChunkRow;
@@ -97,9 +96,9 @@ async function searchVectors(
   let stage = 'embed';
   try {
     // An index that refuses this model: do not pay for an embedding it would refuse.
-    if (deps.vectors instanceof RefusingVectorStore) {
+    if (deps.vectors.unavailable) {
       stage = 'vectors';
-      throw deps.vectors.reason;
+      throw deps.vectors.unavailable;
     }
     let vector: Float32Array;
     if (typeof deps.embedder.embedMetered === 'function') {

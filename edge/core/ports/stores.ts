@@ -21,6 +21,12 @@ export interface IndexInfo {
 }
 export interface VectorStore {
   readonly name: string;
+  /**
+   * Why vector search is off (the index could not be prepared at start), when it is: retrieval
+   * then answers from full text alone without embedding the question. Stated here rather than
+   * by the store's class, since each runtime wraps its stores in its own way.
+   */
+  readonly unavailable?: Error;
   /** Prepares the index for this model; throws `IndexMismatchError` if another model built it. */
   ensure(info: IndexInfo): Promise<void>;
   info(): Promise<IndexInfo | null>;

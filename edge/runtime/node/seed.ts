@@ -3,7 +3,6 @@ import type { Config } from '../../config/schema';
 import type { Deps } from '../../core/deps';
 import { describeProgress, ingest } from '../../ingest/run';
 import { NoVectorStore } from '../../stores/vectors/none';
-import { RefusingVectorStore } from '../../stores/vectors/refusing';
 
 export const DEMO_SITE = 'demo';
 
@@ -54,7 +53,7 @@ async function seed(deps: Deps, demoDataDir: string, baseDir: string): Promise<v
   }
   deps.log.info(`empty database: loading the demo data from ${demoDataDir}`);
   // Without a usable vector index the demo is still served, from full text alone.
-  const textOnly = deps.vectors instanceof RefusingVectorStore;
+  const textOnly = deps.vectors.unavailable !== undefined;
   if (textOnly) deps.log.warn('  no vector index: the demo data is stored for full-text search only');
   const summary = await ingest(textOnly ? { ...deps, vectors: new NoVectorStore() } : deps, {
     siteId: DEMO_SITE,

@@ -10,7 +10,7 @@ export class RefusingVectorStore implements VectorStore {
 
   constructor(
     private readonly inner: VectorStore,
-    readonly reason: Error,
+    readonly unavailable: Error,
   ) {
     this.name = `${inner.name} (unavailable)`;
   }
@@ -19,15 +19,15 @@ export class RefusingVectorStore implements VectorStore {
     return this.inner.info();
   }
   async ensure(): Promise<void> {
-    throw this.reason;
+    throw this.unavailable;
   }
   async upsert(_items: VectorItem[]): Promise<void> {
-    throw this.reason;
+    throw this.unavailable;
   }
   async deleteByDocuments(_ids: string[]): Promise<void> {
-    throw this.reason;
+    throw this.unavailable;
   }
   async search(_siteId: string, _vector: Float32Array, _k: number): Promise<VectorHit[]> {
-    throw this.reason;
+    throw this.unavailable;
   }
 }
