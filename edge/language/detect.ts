@@ -5,6 +5,7 @@
  * browser's locale, then to English.
  */
 import { eld } from 'eld/extrasmall';
+import { memoize } from '../text/memo';
 
 const detector = eld.newInstance();
 /** Languages a shop's visitors commonly write in: restricting the guess keeps short texts from landing on rare ones. */
@@ -46,10 +47,7 @@ export function detectLanguage(text: string, hints: LanguageHints = {}): string 
 export function contentLanguage(texts: string[]): string | null {
   const votes = new Map<string, number>();
   for (const text of texts) {
-    // Prices, tables and codes are no language, and tip the guess toward odd ones ("| $6.95 |" reads as Hindi).
-    const sample = lettersOnly(text).slice(0, 600);
-    if (sample.length < 40) continue;
-    const lang = detect(sample);
+    const lang = passageLanguage(text);
     if (lang) votes.set(lang, (votes.get(lang) ?? 0) + 1);
   }
   let best: string | null = null;
@@ -61,6 +59,13 @@ export function contentLanguage(texts: string[]): string | null {
   // One passage alone is too little to tell a site's language by: a guess must win most of several.
   return best !== null && votes.get(best)! >= 2 && votes.get(best)! * 2 > voters ? best : null;
 }
+
+/** A passage's language, or null when it has too few letters to tell; passages recur, so remembered. */
+const passageLanguage = memoize(4096, (text): string | null => {
+  // Prices, tables and codes are no language, and tip the guess toward odd ones ("| $6.95 |" reads as Hindi).
+  const sample = lettersOnly(text).slice(0, 600);
+  return sample.length < 40 ? null : detect(sample);
+});
 
 function lettersOnly(text: string): string {
   // Emails, links and order numbers first: "ines.carvalho@example.com" is no language either.

@@ -12,6 +12,7 @@ import { embeddingProfile, type VectorBlend } from '../embeddings/profiles';
 import { isQueryNoise, isStopword, stem, words } from '../../text';
 import { QUERY_FRAME_WORDS, STOPWORDS } from '../../text/stopwords';
 import { correct } from '../../text/typos';
+import { memoize } from '../../text/memo';
 
 const K1 = 1.2;
 const B = 0.75;
@@ -66,8 +67,9 @@ export class LocalReranker implements Reranker {
   }
 
   features(query: string, candidates: RerankCandidate[]): RerankFeatures[] {
-    const docs = candidates.map(analyse);
-    const q = queryTerms(query, vocabularyOf(docs));
+    const docs = candidates.map((c) => analysed(`${c.title}\u0000${c.text}`));
+    const vocab = vocabularyOf(docs);
+    const q = queryTerms(query, vocab);
     const cosines = vectorFeature(candidates);
     if (q.terms.length === 0 || docs.length === 0) return docs.map((_, i) => ({ coverage: 0, bm25: 0, title: 0, phrase: 0, ...cosines(i) }));
 
@@ -84,6 +86,9 @@ export class LocalReranker implements Reranker {
     const weight = q.terms.map((t) => (q.corrected.has(t) ? FUZZY_CREDIT : 1));
     const totalWeight = q.terms.length;
     const bm25Max = idf.reduce((a, b) => a + b, 0) * (K1 + 1) || 1;
+    // A term's one-letter neighbours among all the candidates' words, found once per query
+    // rather than once per candidate.
+    const near = q.terms.map((t) => (t.length >= 5 ? nearTerms(t, vocab) : []));
 
     return docs.map((d, di) => {
       let covered = 0;
@@ -93,7 +98,7 @@ export class LocalReranker implements Reranker {
         const tf = d.tf.get(t) ?? 0;
         const titled = d.title.has(t);
         if (tf > 0 || titled) covered += weight[i];
-        else if (t.length >= 5 && hasNearTerm(t, d)) covered += weight[i] * FUZZY_CREDIT;
+        else if (near[i].some((u) => d.tf.has(u) || d.title.has(u))) covered += weight[i] * FUZZY_CREDIT;
         if (titled) inTitle += weight[i];
         if (tf > 0) bm25 += (idf[i] * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * d.length) / avgLength));
       });
@@ -138,7 +143,10 @@ export function relevance(f: RerankFeatures, blend: VectorBlend | null = null): 
 /** Stems the candidates use, with how many use each: the vocabulary a typo is corrected to. */
 function vocabularyOf(docs: Doc[]): Map<string, number> {
   const df = new Map<string, number>();
-  for (const d of docs) for (const s of new Set([...d.tf.keys(), ...d.title])) df.set(s, (df.get(s) ?? 0) + 1);
+  for (const d of docs) {
+    for (const s of d.tf.keys()) df.set(s, (df.get(s) ?? 0) + 1);
+    for (const s of d.title) if (!d.tf.has(s)) df.set(s, (df.get(s) ?? 0) + 1);
+  }
   return df;
 }
 
@@ -177,10 +185,19 @@ function queryTerms(query: string, vocab: Map<string, number> = new Map()): { te
   return { terms: [...new Set(stems)], bigrams: [...new Set(bigrams)], corrected };
 }
 
-function analyse(c: RerankCandidate): Doc {
+/**
+ * A candidate's terms, by its title and text: the same chunks come back question after
+ * question, and analysing them was most of a rerank's time. Docs are never mutated.
+ */
+const analysed = memoize(4096, (key) => {
+  const cut = key.indexOf('\u0000');
+  return analyse(key.slice(0, cut), key.slice(cut + 1));
+});
+
+function analyse(titleText: string, body: string): Doc {
   const tf = new Map<string, number>();
   const bigrams = new Set<string>();
-  const text = words(c.text);
+  const text = words(body);
   let prev: string | null = null;
   for (const w of text) {
     const s = stem(w);
@@ -191,7 +208,7 @@ function analyse(c: RerankCandidate): Doc {
   }
   const title = new Set<string>();
   prev = null;
-  for (const w of words(c.title)) {
+  for (const w of words(titleText)) {
     const s = stem(w);
     title.add(s);
     if (isStopword(w)) continue;
@@ -201,10 +218,10 @@ function analyse(c: RerankCandidate): Doc {
   return { tf, title, bigrams, length: text.length };
 }
 
-function hasNearTerm(t: string, d: Doc): boolean {
-  for (const u of d.tf.keys()) if (withinOneEdit(t, u)) return true;
-  for (const u of d.title) if (withinOneEdit(t, u)) return true;
-  return false;
+function nearTerms(t: string, vocab: Map<string, number>): string[] {
+  const out: string[] = [];
+  for (const u of vocab.keys()) if (withinOneEdit(t, u)) out.push(u);
+  return out;
 }
 
 /** True when one insertion, deletion, substitution or swap of neighbours turns `a` into `b` (typos: "shiping", "retrun"). */

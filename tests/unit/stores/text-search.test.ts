@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../edge/core/ports';
 import { openPglite } from '../../../edge/stores/db/pglite';
-import { keepRarest } from '../../../edge/stores/db/repos/text-search';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
+import { keepRarest, textSearcher } from '../../../edge/stores/db/repos/text-search';
 
 describe('keepRarest', () => {
   const df = new Map([
@@ -17,6 +19,27 @@ describe('keepRarest', () => {
   it('always keeps the rarest word, and drops words no chunk has', () => {
     expect(keepRarest(['order', 'zebra'], df, 10)).toEqual(['order']);
     expect(keepRarest(['zebra'], df, 10)).toEqual([]);
+  });
+});
+
+describe("a question's lexemes (real PGlite)", () => {
+  it('reads plain words through its memo exactly as Postgres reads the whole question', async () => {
+    const pg = new PGlite();
+    const searcher = textSearcher(drizzle(pg));
+    const whole = async (q: string) => (await pg.query<{ l: string }>(`select unnest(tsvector_to_array(to_tsvector('english', $1))) as l`, [q])).rows.map((r) => r.l);
+    const questions = [
+      'How do I RETURN a Jacket that does not fit?',
+      "I don't know what’s wrong, it's broken!",
+      '¿Cuánto tarda el envío a Canadá?',
+      '"quoted words" (and brackets), semicolons; colons: done.',
+      // Not plain: codes, hosts, hyphens and numbers are read whole by Postgres.
+      'Where is order 10421 for jp-stv-01?',
+      'email me at help.example.com about e-mail',
+      // Asked again: answered from the memo, still the same.
+      'How do I RETURN a Jacket that does not fit?',
+    ];
+    for (const q of questions) expect(await searcher.lexemes(q), q).toEqual(await whole(q));
+    await pg.close();
   });
 });
 

@@ -86,7 +86,9 @@ export function chunksRepo(db: Orm, text: ReturnType<typeof textSearcher>): Db['
   return {
     async get(ids) {
       if (ids.length === 0) return [];
-      const rows = await db.select(chunkColumns).from(chunks).where(inArray(chunks.id, ids));
+      // One array parameter, not one per id: the query is planned as one shape whatever the count
+      // (and drizzle's IN list cost twice the look-up itself on the pipeline's hot path).
+      const rows = await db.select(chunkColumns).from(chunks).where(sql`${chunks.id} = any(${sql.param(ids)}::text[])`);
       // In the order asked: callers pass ids already ranked.
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.flatMap((id) => byId.get(id) ?? []);

@@ -12,6 +12,10 @@ const MAX_TEXT_HITS = 200;
  * such words carry almost no weight in the ranking anyway (their IDF is near zero).
  */
 const RANK_BUDGET = 1000;
+/** Words whose lexemes are remembered per process (a few MB at most). */
+const LEXEME_MEMO_LIMIT = 50_000;
+/** A word of letters (and apostrophes), with sentence punctuation around it: the parser reads it alone. */
+const PLAIN_WORD = /^[¿¡"(]*\p{L}+(?:['’]\p{L}+)*[.,;:!?")]*$/u;
 /** Document frequencies are refreshed at least this often, for writes from other processes. */
 const STATS_TTL_MS = 60_000;
 
@@ -55,7 +59,45 @@ export function textSearcher(db: Orm, now: () => number = Date.now) {
     return p;
   }
 
+  /**
+   * Each word's lexemes as Postgres' English configuration makes them ('' for a stop word),
+   * remembered: visitors use the same few thousand words, and a round trip per question for
+   * what never changes was a tenth of the pipeline's time.
+   */
+  const lexemeMemo = new Map<string, string>();
+  async function lexemesOf(words: string[]): Promise<Map<string, string>> {
+    const missing = words.filter((w) => !lexemeMemo.has(w));
+    if (missing.length > 0) {
+      const res = await db.execute(
+        sql`select w, array_to_string(tsvector_to_array(to_tsvector('english', w)), ' ') as lexeme from json_array_elements_text(${JSON.stringify(missing)}::json) as w`,
+      );
+      if (lexemeMemo.size + missing.length > LEXEME_MEMO_LIMIT) lexemeMemo.clear();
+      for (const { w, lexeme } of rowsOf<{ w: string; lexeme: string }>(res)) lexemeMemo.set(w, lexeme ?? '');
+    }
+    return new Map(words.map((w) => [w, lexemeMemo.get(w) ?? '']));
+  }
+
+  /**
+   * The question's lexemes (stemmed, no stop words), sorted as a tsvector sorts them. A
+   * question of plain words is read word by word through the memo; anything the parser might
+   * read as one token across punctuation (codes, emails, hosts, "e-mail") asks Postgres whole.
+   */
+  async function queryLexemes(query: string): Promise<string[]> {
+    const tokens = query.split(/\s+/u).filter(Boolean);
+    if (tokens.length > 0 && tokens.length <= 64 && tokens.every((t) => PLAIN_WORD.test(t))) {
+      // An apostrophe parts words for the parser too ("don't" is "don" and "t").
+      const plain = tokens.flatMap((t) => t.toLowerCase().match(/\p{L}+/gu) ?? []);
+      const lexemes = await lexemesOf([...new Set(plain)]);
+      return [...new Set([...lexemes.values()].filter(Boolean))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    }
+    const res = await db.execute(sql`select unnest(tsvector_to_array(to_tsvector('english', ${query}))) as lexeme`);
+    return rowsOf<{ lexeme: string }>(res).map((r) => r.lexeme);
+  }
+
   return {
+    /** The question's lexemes, as full text searches for them (exposed for tests). */
+    lexemes: queryLexemes,
+
     /** Writes to a site's chunks make its frequencies stale. */
     invalidate(siteId?: string) {
       written = true;
@@ -71,12 +113,10 @@ export function textSearcher(db: Orm, now: () => number = Date.now) {
     async spell(siteId: string, text: string): Promise<string> {
       const surface = [...new Set(text.match(/[\p{L}][\p{L}\p{M}'’]{3,}/gu) ?? [])];
       if (surface.length === 0) return text;
-      const [res, site] = await Promise.all([
-        db.execute(sql`select w, array_to_string(tsvector_to_array(to_tsvector('english', w)), ' ') as lexeme from json_array_elements_text(${JSON.stringify(surface)}::json) as w`),
-        statsFor(siteId),
-      ]);
+      const [lexemes, site] = await Promise.all([lexemesOf(surface), statsFor(siteId)]);
       const fixes = new Map<string, string>();
-      for (const { w, lexeme } of rowsOf<{ w: string; lexeme: string }>(res)) {
+      for (const w of surface) {
+        const lexeme = lexemes.get(w);
         // Stop words have no lexeme; a word of two lexemes ("e-mail") is left as written.
         if (!lexeme || lexeme.includes(' ') || (site.df.get(lexeme) ?? 0) > 0) continue;
         const fixed = correct(lexeme, site);
@@ -89,7 +129,7 @@ export function textSearcher(db: Orm, now: () => number = Date.now) {
     async search(siteId: string, query: string, k: number): Promise<TextHit[]> {
       const limit = Math.min(Math.max(Math.floor(k), 0), MAX_TEXT_HITS);
       if (limit === 0 || !/[\p{L}\p{N}]/u.test(query)) return [];
-      const [lexemes, site] = await Promise.all([queryLexemes(db, query), statsFor(siteId)]);
+      const [lexemes, site] = await Promise.all([queryLexemes(query), statsFor(siteId)]);
       const kept = keepRarest(spellChecked(lexemes, site), site.df, RANK_BUDGET);
       if (kept.length === 0) return [];
       const q = sql`${kept.map(quoteLexeme).join(' | ')}::tsquery`;
@@ -103,12 +143,6 @@ export function textSearcher(db: Orm, now: () => number = Date.now) {
       return rows.map((r) => ({ chunkId: r.chunkId, score: Number(r.score) }));
     },
   };
-}
-
-/** The question's lexemes as Postgres' English configuration makes them (stemmed, no stop words). */
-async function queryLexemes(db: Orm, query: string): Promise<string[]> {
-  const res = await db.execute(sql`select unnest(tsvector_to_array(to_tsvector('english', ${query}))) as lexeme`);
-  return rowsOf<{ lexeme: string }>(res).map((r) => r.lexeme);
 }
 
 /**
