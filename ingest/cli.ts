@@ -10,7 +10,7 @@ import { openPostgresStores, TargetDatabaseError } from '../edge/runtime/node/po
 import { ConfigError, loadConfig } from '../edge/config/load';
 import type { Config } from '../edge/config/schema';
 import { consoleLogger } from '../edge/ops/logger';
-import { selectProviders, selectVectorStore } from '../edge/config/providers';
+import { selectProviders, selectVectorStore } from '../edge/wiring/providers';
 import { IndexMismatchError, type Db } from '../edge/core/ports';
 import { reembedStored } from '../edge/ingest/reembed';
 import { describeProgress, formatSummary, ingest, IngestConfigError, type IngestDeps, type ProgressEvent } from '../edge/ingest/run';

@@ -22,6 +22,8 @@ const log = consoleLogger({ level: 'info' });
 const vars: Record<string, string> = {};
 for (const name of Object.keys(configSchema.shape)) {
   const value = process.env[name];
+  // A redis:// REDIS_URL is the Node server's, which a Worker cannot reach and would refuse.
+  if (name === 'REDIS_URL' && value && !/^https?:/.test(value)) continue;
   if (value && !LOCAL_ONLY.has(name)) vars[name] = value;
 }
 

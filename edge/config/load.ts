@@ -1,7 +1,5 @@
 import { isEmbeddedModel } from '../providers/embeddings/models';
-import { describeProviderChoices, type LocalModel } from './providers';
 import { configSchema, type Config } from './schema';
-import { describeSessionStore, sessionStoreChoice } from './session-store';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -42,15 +40,4 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 
 function isSecret(name: string): boolean {
   return /KEY|TOKEN|DSN|PASSWORD|SECRET/.test(name) || name === 'POSTGRES_URL' || name === 'REDIS_URL';
-}
-
-/** Which implementation serves each job, for the start-up log (`localModels`: the embedded models this runtime offers). */
-export function describeProviders(config: Config, localModels: LocalModel[] = []): Record<string, string> {
-  return {
-    ...describeProviderChoices(config, localModels),
-    db: config.POSTGRES_URL ? `PostgreSQL at ${new URL(config.POSTGRES_URL).host}` : `PGlite in ${config.DATA_DIR}`,
-    sessions: describeSessionStore(sessionStoreChoice(config)),
-    // The host only: the DSN's user part is the project's key.
-    errors: config.SENTRY_DSN ? `Sentry at ${new URL(config.SENTRY_DSN).host}` : 'off',
-  };
 }

@@ -1,6 +1,6 @@
 /**
  * Which session store a configuration selects, and how the start-up log names it. Pure (no
- * client is loaded here), so the config module and both runtimes can ask.
+ * client is loaded here), so the start-up description and both runtimes can ask.
  */
 import type { Config } from './schema';
 

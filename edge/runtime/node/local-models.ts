@@ -1,8 +1,8 @@
 /**
  * The embedded embedding models the Node runtime can run, handed to `selectProviders`
- * (edge/config/providers.ts stays free of Node-only imports, since the Worker bundles it).
+ * (edge/wiring/providers.ts stays free of Node-only imports, since the Worker bundles it).
  */
-import type { LocalModel } from '../../config/providers';
+import type { LocalModel } from '../../wiring/providers';
 import { MINILM_MODEL, MiniLmEmbedder, miniLmFiles } from '../../providers/embeddings/minilm';
 
 export function nodeLocalModels(): LocalModel[] {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { relative, resolve } from 'node:path';
 import { CLOSE_RESTARTING } from '../../../sdk/protocol';
 import { createApp } from '../../app';
-import { describeProviders } from '../../config/load';
+import { describeProviders } from '../../wiring/describe';
 import type { Config } from '../../config/schema';
 import type { Logger } from '../../core/ports';
 import type { Deps } from '../../core/deps';

@@ -1,27 +1,23 @@
 /**
- * The Workers runtime's dependencies. What holds no connection (config, the local models, the
- * session store over Upstash's HTTP API) is built once per isolate. Postgres is not: a Neon
- * connection is a WebSocket, and a WebSocket belongs to the request or Durable Object that
- * opened it, so each of those connects itself (`connectNeon`) and closes what it opened.
+ * The Workers runtime's dependencies. What holds no connection (config, the providers, the
+ * session store over Upstash's HTTP API) is built once per isolate, by the builder Node uses
+ * too (edge/wiring/deps.ts). Postgres is not: a Neon connection is a WebSocket, and a
+ * WebSocket belongs to the request or Durable Object that opened it, so each of those connects
+ * itself (`connectNeon`) and closes what it opened.
  */
-import { Redis } from '@upstash/redis/cloudflare';
 import { ConfigError, loadConfig } from '../../config/load';
 import type { Config } from '../../config/schema';
-import { settingsFrom } from '../../config/settings';
 import type { Deps } from '../../core/deps';
-import { randomId } from '../../core/ids';
-import type { Logger, SessionStore, VectorStore } from '../../core/ports';
+import type { Logger, VectorStore } from '../../core/ports';
 import type { ErrorReporter } from '../../ops/errors';
 import { consoleLogger } from '../../ops/logger';
-import { trainIntentClassifier } from '../../pipeline/intent/train';
-import { selectProviders, selectVectorStore } from '../../config/providers';
 import { openNeon, type NeonOptions, type OpenedNeon } from '../../stores/db/neon';
-import { MemorySessionStore } from '../../stores/memory/session-store';
-import { UpstashSessionStore } from '../../stores/upstash/session-store';
 import { PgVectorStore } from '../../stores/vectors/pgvector';
+import { baseDeps, type BaseDeps, type Wired } from '../../wiring/deps';
 import { connectClosing, dbOver, sqlOver } from './connections';
 import type { DurableObjectNamespace } from './platform';
 import { reportingLogger } from './reporting';
+import { workerSessionStore } from './sessions';
 
 /** Bindings and variables (wrangler.toml `[vars]`, secrets, `--var` in development). */
 export interface WorkerEnv {
@@ -32,7 +28,7 @@ export interface WorkerEnv {
   [name: string]: unknown;
 }
 
-export type BaseDeps = Omit<Deps, 'db' | 'vectors'>;
+export type { BaseDeps };
 
 export interface IsolateParts {
   config: Config;
@@ -41,6 +37,8 @@ export interface IsolateParts {
   base: BaseDeps;
   /** What the providers must learn before the index is prepared (an embedding model's dimensions). */
   providersReady(): Promise<void>;
+  /** Qdrant when QDRANT_URL is set, else `own()` (the same choice as on Node). */
+  vectors: Wired['vectors'];
 }
 
 function once(fn: () => Promise<void>): () => Promise<void> {
@@ -65,32 +63,22 @@ export function isolateParts(env: WorkerEnv): IsolateParts {
   }
   const log = consoleLogger({ level: config.LOG_LEVEL, json: env.LOG_FORMAT === 'json' });
   const clock = { now: () => Date.now() };
-  const sessions: SessionStore =
-    config.UPSTASH_REDIS_REST_URL && config.UPSTASH_REDIS_REST_TOKEN
-      ? new UpstashSessionStore({ redis: new Redis({ url: config.UPSTASH_REDIS_REST_URL, token: config.UPSTASH_REDIS_REST_TOKEN }), clock, log })
-      : new MemorySessionStore({ clock, log });
-  log.info(
-    config.UPSTASH_REDIS_REST_URL
-      ? `sessions, answer cache and rate limits: Upstash at ${new URL(config.UPSTASH_REDIS_REST_URL).host}`
-      : 'sessions, answer cache and rate limits: in memory, per isolate (set UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN to share them)',
-  );
+  const sessions = workerSessionStore(config, { clock, log });
+  log.info(`sessions, answer cache and rate limits: ${sessions.describe}`);
   log.info(`errors: ${config.SENTRY_DSN ? 'Sentry' : 'logged only (set SENTRY_DSN to report them)'}`);
-  // Cloud providers where configured, the embedded ones otherwise: the same choice as on Node.
-  const providers = selectProviders(config, { log, clock });
-  for (const [job, impl] of Object.entries(providers.describe)) log.info(`${job}: ${impl}`);
-  const base: BaseDeps = {
-    settings: settingsFrom(config),
-    embedder: providers.embedder,
-    reranker: providers.reranker,
-    llm: providers.llm,
-    intents: trainIntentClassifier(),
-    sessions,
-    log,
-    clock,
-    newId: randomId,
-  };
+  // No in-process models here (onnxruntime does not run on Workers): the hashed vectors by default.
+  const wired = baseDeps(config, { log, clock, sessions: sessions.store });
+  for (const [job, impl] of Object.entries(wired.providers.describe)) log.info(`${job}: ${impl}`);
   const neon: NeonOptions = { ...(env.NEON_WS_PROXY ? { wsProxy: env.NEON_WS_PROXY } : {}), onError: (err) => log.warn('postgres connection dropped', { error: err.message }) };
-  cached = { env, parts: { config, postgresUrl: config.POSTGRES_URL, neon, base, providersReady: once(() => providers.ready()) } };
+  const parts: IsolateParts = {
+    config,
+    postgresUrl: config.POSTGRES_URL,
+    neon,
+    base: wired.deps,
+    providersReady: once(() => wired.providers.ready()),
+    vectors: wired.vectors,
+  };
+  cached = { env, parts };
   return cached.parts;
 }
 
@@ -106,7 +94,7 @@ export function connectNeon(parts: IsolateParts): OpenedNeon {
  */
 export function depsOver(parts: IsolateParts, reporter: ErrorReporter, current: () => OpenedNeon, overrides: Partial<BaseDeps> = {}): Deps {
   // Qdrant when QDRANT_URL is set, else pgvector in the same Neon database.
-  const store = selectVectorStore(parts.config, () => new PgVectorStore(sqlOver(() => current().sql)), { log: parts.base.log });
+  const store = parts.vectors(() => new PgVectorStore(sqlOver(() => current().sql)));
   let ensured: Promise<VectorStore> | null = null;
   const ready = () =>
     (ensured ??= parts
@@ -122,6 +110,9 @@ export function depsOver(parts: IsolateParts, reporter: ErrorReporter, current: 
   // The pipeline searches without preparing the index: the first use here prepares it.
   const vectors: VectorStore = {
     name: store.name,
+    get unavailable() {
+      return store.unavailable;
+    },
     ensure: (asked) => store.ensure(asked),
     info: () => store.info(),
     upsert: async (items) => (await ready()).upsert(items),

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, describeProviders, loadConfig } from '../../../edge/config/load';
+import { ConfigError, loadConfig } from '../../../edge/config/load';
+import { describeProviders } from '../../../edge/wiring/describe';
 import { configSchema } from '../../../edge/config/schema';
 
 describe('configuration', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, describeProviders, loadConfig } from '../../../edge/config/load';
-import { chooseEmbedding, selectProviders, type LocalModel } from '../../../edge/config/providers';
+import { ConfigError, loadConfig } from '../../../edge/config/load';
+import { describeProviders } from '../../../edge/wiring/describe';
+import { chooseEmbedding, selectProviders, type LocalModel } from '../../../edge/wiring/providers';
 import { LocalEmbedder } from '../../../edge/providers/embeddings/local';
 import { LocalReranker } from '../../../edge/providers/rerank/local';
 import { silentLogger } from '../../../edge/ops/logger';

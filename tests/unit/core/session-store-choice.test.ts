@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeProviders, loadConfig } from '../../../edge/config/load';
+import { loadConfig } from '../../../edge/config/load';
+import { describeProviders } from '../../../edge/wiring/describe';
 import { describeSessionStore, sessionStoreChoice } from '../../../edge/config/session-store';
 
 const choose = (env: Record<string, string>) => sessionStoreChoice(loadConfig(env));

@@ -1,16 +1,16 @@
 /**
  * Picks the implementation of each job from the validated config: the cloud provider when it
  * is configured (each under its own resilience policy, with the embedded one as fallback
- * where that is honest), the embedded one otherwise. Runtime-agnostic: Node and Workers both
- * build their providers here.
+ * where that is honest), the embedded one otherwise. Runtime-agnostic: Node, Workers and the
+ * ingest CLI all build their providers here (the runtimes through `baseDeps`, in deps.ts).
  */
-import type { Config } from './schema';
+import type { Config } from '../config/schema';
 import type { Clock, Embedder, Llm, Logger, Reranker, VectorStore } from '../core/ports';
 import { QdrantVectorStore } from '../stores/vectors/qdrant';
 import { cohereClient, CohereReranker, DEFAULT_RERANK_MODEL } from '../providers/cohere/rerank';
 import { LOCAL_EMBEDDING_MODEL, LocalEmbedder } from '../providers/embeddings/local';
 import { isAuto, isEmbeddedModel, isMiniLm, MINILM_MODEL } from '../providers/embeddings/models';
-import { ConfigError } from './load';
+import { ConfigError } from '../config/load';
 import { ExtractiveAnswerer } from '../providers/llm/extractive';
 import { isOpenAi, openAiClient } from '../providers/openai/client';
 import { OPENAI_EMBEDDING_DIMENSIONS, OpenAiEmbedder } from '../providers/openai/embeddings';
