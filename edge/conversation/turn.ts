@@ -1,12 +1,7 @@
 import type { Deps } from '../core/deps';
-import type { Source, Usage } from '../core/ports';
 import { abortable, untilAborted } from '../core/stream';
-import { CitationGuard } from '../core/citations';
-import { offersPerson, phrase } from '../language';
-import { prepareAnswer, type CachedAnswer } from '../pipeline/answer';
-import { LOW_CONFIDENCE } from '../pipeline/confidence';
-import { answerUsage } from '../providers/openai/pricing';
-import { isFallbackAnswer } from '../providers/resilience/fallback';
+import { AnswerClosing, prepareAnswer, questionIn, type PreparedAnswer } from '../pipeline';
+import { rememberAnswer } from '../pipeline/cache';
 import { openTicket } from './handoff';
 import type { SessionEvents } from './session-log';
 
@@ -21,7 +16,8 @@ export interface TurnInput {
 /**
  * One answer, streamed as events: answer.start, answer.delta…, answer.end, then stored.
  * Whatever fails, the visitor gets an answer.end (with what streamed so far and an honest
- * notice) and the history stays consistent.
+ * notice) and the history stays consistent. What the answer cites, costs and may cache is
+ * the pipeline's closing (`AnswerClosing`); a turn streams and stores it.
  */
 export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput, stop?: AbortSignal): Promise<void> {
   const answerId = deps.newId('a');
@@ -32,37 +28,20 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput, stop
   if (stop?.aborted) onStop();
   else stop?.addEventListener('abort', onStop, { once: true });
   let text = '';
-  /** Sources the model found while answering (tool results): citable like the others. */
-  const found: Source[] = [];
-  const usage: Usage[] = [];
   let started = false;
   let failed: unknown = null;
-  let prepared: Awaited<ReturnType<typeof prepareAnswer>> | null = null;
-  // Sources are cited as the visitor reads them: the first one cited is [1], with no gaps.
-  let guard: CitationGuard | null = null;
+  let prepared: PreparedAnswer | null = null;
+  const closing = new AnswerClosing();
   try {
     const history = await abortable(deps.db.messages.list(t.session), abort.signal);
-    const earlier = history
-      .filter((m) => m.role === 'user' && m.clientId !== t.messageId)
-      .slice(-5)
-      .reverse()
-      .map((m) => m.text);
-    const lastReply = history.filter((m) => m.role === 'assistant').at(-1);
-    const offeredPerson = lastReply !== undefined && (lastReply.intent === 'complaint' || (lastReply.confidence ?? 1) < LOW_CONFIDENCE || offersPerson(lastReply.text));
-    prepared = await abortable(prepareAnswer(deps, { siteId: t.siteId, text: t.text, locale: t.locale, earlier, offeredPerson }, abort.signal), abort.signal);
-    guard = new CitationGuard(new Set(prepared.sources.map((s) => s.n)), { renumber: true });
+    prepared = await abortable(prepareAnswer(deps, questionIn(history, t), abort.signal), abort.signal);
+    closing.begin(prepared);
     await log.emit(t.session, { type: 'answer.start', id: answerId, replyTo: t.messageId, intent: prepared.intent });
     started = true;
-    for await (const part of untilAborted(prepared.text, abort.signal)) {
-      if (part.type === 'source') {
-        found.push(part.source);
-        guard.allow(part.source.n);
-      } else if (part.type === 'usage') usage.push(part.usage);
-      else if (part.text) await say(guard.push(part.text));
-    }
-    await say(guard.flush());
+    for await (const part of untilAborted(prepared.text, abort.signal)) await say(closing.take(part));
+    await say(closing.flush());
   } catch (err) {
-    if (guard && started) await say(guard.flush()).catch(() => {});
+    if (started) await say(closing.flush()).catch(() => {});
     failed = err;
     deps.log.error('answer failed', { stage: prepared ? 'answer' : 'pipeline', site: t.siteId, error: String(err) });
   } finally {
@@ -90,21 +69,13 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput, stop
       started = true;
     }
     if (failed) {
-      const lang = prepared?.language;
-      const notice = text ? `\n\n_${phrase('interrupted', lang)}_` : phrase('unavailable', lang);
+      const notice = closing.failureNotice(text);
       text += notice;
       await log.emit(t.session, { type: 'answer.delta', id: answerId, text: notice });
     }
-    const given = [...(prepared?.sources ?? []), ...found];
-    const sources = guard?.cited(given) ?? [];
-    const citations = guard?.citations(given) ?? [];
-    const confidence = failed ? 0 : round(prepared!.confidence);
-    // Sources given and none cited: the answerer found they do not answer, and said so (offering a person).
-    const declined = !failed && prepared!.sources.length > 0 && citations.length === 0;
-    const handoff = failed || declined ? true : prepared!.handoff;
+    const closed = closing.close(text, Boolean(failed));
+    const { citations, confidence, handoff } = closed;
     await log.emit(t.session, { type: 'answer.end', id: answerId, citations, confidence, ...(handoff ? { handoff } : {}) });
-    // Tokens are paid for even when the answer failed half-way: record what was reported.
-    const metered = answerUsage(usage, prepared?.embedding ?? null);
     await deps.db.messages.add({
       id: deps.newId('m'),
       conversationId: t.session,
@@ -115,23 +86,10 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput, stop
       intent: prepared?.intent ?? null,
       citations,
       confidence,
-      usage: metered && {
-        model: metered.model,
-        promptTokens: metered.promptTokens,
-        completionTokens: metered.completionTokens,
-        embeddingTokens: metered.embeddingTokens,
-        costUsd: metered.costUsd,
-      },
+      usage: closed.usage,
     });
-    // A fallback answer is not cached: the better one should be back once the provider is.
-    if (prepared && !failed && prepared.cacheKey && !isFallbackAnswer(text)) {
-      const cached: CachedAnswer = { intent: prepared.intent, text, sources, confidence: prepared.confidence, handoff };
-      // The answer is stored and sent: a cache that cannot take it only costs the next asker time.
-      await deps.sessions.cacheSet(prepared.cacheKey, cached, deps.settings.cacheTtlSeconds).catch((err) => {
-        deps.log.warn('answer not cached', { error: String(err) });
-      });
-    }
-    if (prepared?.wantsPerson) await openTicket(deps, log, { siteId: t.siteId, session: t.session, reason: t.text });
+    if (closed.cache) await rememberAnswer(deps, closed.cache.key, closed.cache.answer);
+    if (closed.wantsPerson) await openTicket(deps, log, { siteId: t.siteId, session: t.session, reason: t.text });
     await log.checkpoint(t.session);
   }
 }
@@ -148,4 +106,3 @@ export class TurnFailed extends Error {
   }
 }
 
-const round = (x: number) => Math.round(x * 1000) / 1000;

@@ -2,7 +2,7 @@ import type { Deps } from '../../edge/core/deps';
 import { randomId } from '../../edge/core/ids';
 import type { Db, Embedder } from '../../edge/core/ports';
 import { silentLogger } from '../../edge/ops/logger';
-import { prepareAnswer } from '../../edge/pipeline/answer';
+import { prepareAnswer } from '../../edge/pipeline';
 import { trainIntentClassifier } from '../../edge/pipeline/intent/train';
 import { LocalReranker } from '../../edge/providers/rerank/local';
 import type { PgVectorStore } from '../../edge/stores/vectors/pgvector';

@@ -1,6 +1,6 @@
 /**
  * The rankings compared: the product's (retrieve, then the configured reranker, as
- * edge/pipeline/answer.ts does), its two halves alone, and BM25 over the same corpus.
+ * edge/pipeline/index.ts does), its two halves alone, and BM25 over the same corpus.
  */
 import type { Embedder } from '../../edge/core/ports';
 import { preprocess } from '../../edge/pipeline/preprocess';

@@ -67,7 +67,9 @@ export type AnswerPart =
   | { type: 'text'; text: string }
   /** A source found while answering (a tool result), numbered after the request's sources. */
   | { type: 'source'; source: Source }
-  | { type: 'usage'; usage: Usage };
+  | { type: 'usage'; usage: Usage }
+  /** The provider asked for failed and a fallback answers (its note follows as text). */
+  | { type: 'fallback'; from: string };
 
 export interface Llm {
   readonly name: string;

@@ -3,7 +3,7 @@
  * the server starts (a few tens of milliseconds), no model file, no network.
  */
 import type { Intent } from '../../../sdk/protocol';
-import type { IntentClassifier, IntentResult } from './classifier';
+import type { IntentClassifier, IntentResult } from '../../core/ports';
 import { DEFAULT_INTENT_EXAMPLES, exampleRows, type IntentExamples } from './examples';
 import { trainSoftmax, type SoftmaxOptions } from './softmax';
 

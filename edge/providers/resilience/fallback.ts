@@ -9,18 +9,13 @@
  */
 import type { AnswerPart, AnswerRequest, Llm, Logger, Reranked, RerankCandidate, Reranker } from '../../core/ports';
 import { describeError, isAbort } from '../../core/resilience/errors';
-import { PHRASE_LANGUAGES, phrase } from '../../language';
+import { phrase } from '../../language';
 
 /** Said before a fallback answer, so nobody mistakes it for the assistant at its best. */
 export function fallbackNote(lang: string | undefined): string {
   return `_${phrase('fallbackNote', lang)}_\n\n`;
 }
 export const FALLBACK_NOTE = fallbackNote('en');
-
-/** An answer that came from the fallback (in any language): not one to cache. */
-export function isFallbackAnswer(text: string): boolean {
-  return PHRASE_LANGUAGES.some((lang) => text.startsWith(fallbackNote(lang)));
-}
 
 export class FallbackLlm implements Llm {
   readonly name: string;
@@ -50,6 +45,7 @@ export class FallbackLlm implements Llm {
         error: describeError(err),
       });
     }
+    yield { type: 'fallback', from: this.primary.name };
     // Greetings and hand-offs read the same from either answerer: no note needed.
     if (req.intent !== 'greeting' && req.intent !== 'human') yield { type: 'text', text: fallbackNote(req.language) };
     yield* this.fallback.stream(req, signal);

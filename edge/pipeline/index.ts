@@ -1,15 +1,29 @@
+/**
+ * The pipeline up to the answer stream, stage by stage in the order they run:
+ *   preprocess → intent → route (greeting, person, order: answered directly) → answer cache →
+ *   spell → retrieve → rerank → context (with live product facts) → confidence → answerer.
+ * What happens as the answer streams and when it ends is `closing.ts`.
+ */
 import type { Intent } from '../../sdk/protocol';
 import type { Deps } from '../core/deps';
-import type { AnswerPart, AnswerTools, Source } from '../core/ports';
-import { withLiveProductFacts } from '../products/catalog';
-import { findOrderClues, lookUpOrder } from '../products/orders';
+import type { AnswerPart, Source } from '../core/ports';
 import { textParts } from '../core/stream';
 import { contentLanguage, detectLanguage } from '../language';
+import { findOrderClues } from '../products/orders';
+import { answerCacheKey, cachedAnswer } from './cache';
 import { confidence as scoreConfidence, LOW_CONFIDENCE } from './confidence';
 import { buildContext } from './context';
+import { liveTools, withLiveFacts } from './live-data';
+import { answerOrder } from './orders';
 import { preprocess } from './preprocess';
+import type { Question } from './question';
+import { rerank } from './rerank';
 import { retrieve, type RetrieveReport } from './retrieve';
 import { route } from './route';
+
+export type { CachedAnswer } from './cache';
+export { AnswerClosing, type ClosedAnswer } from './closing';
+export { questionIn, type Question } from './question';
 
 /** Everything the conversation layer needs to stream and then close one answer. */
 export interface PreparedAnswer {
@@ -31,30 +45,6 @@ export interface PreparedAnswer {
   embedding?: { model: string; tokens: number };
 }
 
-export interface CachedAnswer {
-  intent: Intent;
-  text: string;
-  sources: Source[];
-  confidence: number;
-  handoff: boolean;
-}
-
-export interface Question {
-  siteId: string;
-  text: string;
-  locale?: string;
-  /** The visitor's earlier messages, newest first: follow-ups such as an email alone need them. */
-  earlier?: string[];
-  /** The reply before this message offered to connect a person (so "yes" accepts it). */
-  offeredPerson?: boolean;
-}
-
-const CACHE_VERSION = 'v2';
-
-/**
- * The pipeline up to the answer stream: preprocess → intent and route → (cache) → retrieve →
- * rerank → context → confidence, then the LLM (or a direct reply for live data such as orders).
- */
 export async function prepareAnswer(deps: Deps, q: Question, signal?: AbortSignal): Promise<PreparedAnswer> {
   const timings: Record<string, number> = {};
   const t = (name: string, since: number) => (timings[name] = deps.clock.now() - since);
@@ -79,26 +69,17 @@ export async function prepareAnswer(deps: Deps, q: Question, signal?: AbortSigna
   }
   if (routed.route === 'order') {
     start = deps.clock.now();
-    const found = await lookUpOrder(deps.db, q.siteId, clues, language);
+    const reply = await answerOrder(deps, q.siteId, clues, language, signal);
     t('orders', start);
-    return {
-      ...base,
-      sources: found.kind === 'found' ? [found.source] : [],
-      confidence: found.kind === 'found' ? 0.95 : 0.8,
-      handoff: false,
-      wantsPerson: false,
-      text: textParts(found.text, signal),
-    };
+    return { ...base, ...reply, handoff: false, wantsPerson: false };
   }
 
   const complaint = routed.route === 'complaint';
-  const cacheKey = `answer:${CACHE_VERSION}:${q.siteId}:${deps.embedder.model}:${intent}:${language}:${normalized}`;
-  if (deps.settings.cacheTtlSeconds > 0) {
-    const cached = await deps.sessions.cacheGet<CachedAnswer>(cacheKey);
-    if (cached) {
-      timings.cache = 0;
-      return { ...base, ...cached, intent, wantsPerson: false, text: textParts(cached.text, signal) };
-    }
+  const cacheKey = answerCacheKey({ siteId: q.siteId, model: deps.embedder.model, intent, language, normalized });
+  const cached = await cachedAnswer(deps, cacheKey);
+  if (cached) {
+    timings.cache = 0;
+    return { ...base, ...cached, intent, wantsPerson: false, text: textParts(cached.text, signal) };
   }
 
   start = deps.clock.now();
@@ -110,20 +91,11 @@ export async function prepareAnswer(deps: Deps, q: Question, signal?: AbortSigna
   t('retrieve', start);
 
   start = deps.clock.now();
-  const reranked = await deps.reranker.rerank(
-    meant,
-    candidates.map((c) => ({ id: c.chunk.id, title: c.chunk.title, text: c.chunk.content, ...(c.vectorScore !== null ? { vector: c.vectorScore } : {}) })),
-    deps.settings.rerankTopN,
-  );
+  const ranked = await rerank(deps.reranker, meant, candidates, deps.settings.rerankTopN);
   t('rerank', start);
 
   start = deps.clock.now();
-  const byId = new Map(candidates.map((c) => [c.chunk.id, c]));
-  const ranked = reranked.flatMap((r) => {
-    const c = byId.get(r.id);
-    return c ? [{ chunk: c.chunk, score: r.score, inBoth: c.vectorScore !== null && c.textRank !== null }] : [];
-  });
-  const sources = await withLiveProductFacts(deps.db, q.siteId, buildContext(ranked, deps.settings.maxContextTokens));
+  const sources = await withLiveFacts(deps, q.siteId, buildContext(ranked, deps.settings.maxContextTokens));
   const conf = scoreConfidence({
     rerankScores: ranked.map((r) => r.score),
     vectorTop: candidates.reduce((m, c) => Math.max(m, c.vectorScore ?? 0), 0),
@@ -147,14 +119,6 @@ export async function prepareAnswer(deps: Deps, q: Question, signal?: AbortSigna
     // A complaint is offered a person at once; anything else when the answer is unsure.
     handoff: complaint || conf < LOW_CONFIDENCE || contentLang !== undefined,
     wantsPerson: false,
-    text: deps.llm.stream({ ...ask, sources: usable, confidence: conf, ...(contentLang ? { contentLanguage: contentLang } : {}), tools: liveData(deps, q.siteId) }, signal),
-  };
-}
-
-/** The shop's live data for models that call tools, scoped to the site. */
-function liveData(deps: Deps, siteId: string): AnswerTools {
-  return {
-    searchProducts: (query, limit) => deps.db.products.search(siteId, query, Math.min(limit, 10)),
-    findOrder: (number, email) => deps.db.orders.find(siteId, number, email),
+    text: deps.llm.stream({ ...ask, sources: usable, confidence: conf, ...(contentLang ? { contentLanguage: contentLang } : {}), tools: liveTools(deps, q.siteId) }, signal),
   };
 }

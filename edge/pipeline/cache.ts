@@ -1,0 +1,34 @@
+/**
+ * The answer cache: the same question, asked the same way on the same site, in the same
+ * language and intent, gets the answer already given, until RAG_CACHE_TTL runs out.
+ */
+import type { Intent } from '../../sdk/protocol';
+import type { Deps } from '../core/deps';
+import type { Source } from '../core/ports';
+
+/** Raised when what a cached answer holds changes shape: older entries are then never read. */
+const CACHE_VERSION = 'v2';
+
+export interface CachedAnswer {
+  intent: Intent;
+  text: string;
+  sources: Source[];
+  confidence: number;
+  handoff: boolean;
+}
+
+export function answerCacheKey(k: { siteId: string; model: string; intent: Intent; language: string; normalized: string }): string {
+  return `answer:${CACHE_VERSION}:${k.siteId}:${k.model}:${k.intent}:${k.language}:${k.normalized}`;
+}
+
+export async function cachedAnswer(deps: Pick<Deps, 'settings' | 'sessions'>, key: string): Promise<CachedAnswer | null> {
+  if (deps.settings.cacheTtlSeconds <= 0) return null;
+  return deps.sessions.cacheGet<CachedAnswer>(key);
+}
+
+/** The answer is stored and sent by now: a cache that cannot take it only costs the next asker time. */
+export async function rememberAnswer(deps: Pick<Deps, 'settings' | 'sessions' | 'log'>, key: string, answer: CachedAnswer): Promise<void> {
+  await deps.sessions.cacheSet(key, answer, deps.settings.cacheTtlSeconds).catch((err) => {
+    deps.log.warn('answer not cached', { error: String(err) });
+  });
+}

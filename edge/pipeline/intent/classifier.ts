@@ -1,1 +1,0 @@
-export type { IntentClassifier, IntentResult } from '../../core/ports';

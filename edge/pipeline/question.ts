@@ -1,0 +1,25 @@
+import type { MessageRow } from '../core/ports';
+import { offersPerson } from '../language';
+import { LOW_CONFIDENCE } from './confidence';
+
+export interface Question {
+  siteId: string;
+  text: string;
+  locale?: string;
+  /** The visitor's earlier messages, newest first: follow-ups such as an email alone need them. */
+  earlier?: string[];
+  /** The reply before this message offered to connect a person (so "yes" accepts it). */
+  offeredPerson?: boolean;
+}
+
+/** A message asked in a conversation, with what the conversation so far says about it. */
+export function questionIn(history: MessageRow[], m: { siteId: string; text: string; locale?: string; messageId: string }): Question {
+  const earlier = history
+    .filter((row) => row.role === 'user' && row.clientId !== m.messageId)
+    .slice(-5)
+    .reverse()
+    .map((row) => row.text);
+  const lastReply = history.filter((row) => row.role === 'assistant').at(-1);
+  const offeredPerson = lastReply !== undefined && (lastReply.intent === 'complaint' || (lastReply.confidence ?? 1) < LOW_CONFIDENCE || offersPerson(lastReply.text));
+  return { siteId: m.siteId, text: m.text, locale: m.locale, earlier, offeredPerson };
+}
