@@ -1,4 +1,4 @@
-// The widget's bundles: `npm run build:sdk`. See sdk/README.md for what each file is for.
+// The widget's bundles: `npm run build:sdk`. What each file is for: README.md, "Files (`npm run build:sdk`…)".
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
