@@ -10,7 +10,7 @@ import type { AnswerPart, MessageUsage, Source, Usage } from '../core/ports';
 import { phrase } from '../language';
 import { answerUsage } from '../providers/openai/pricing';
 import type { CachedAnswer } from './cache';
-import type { PreparedAnswer } from './index';
+import type { PreparedAnswer } from './prepared';
 
 export interface ClosedAnswer {
   intent: Intent;

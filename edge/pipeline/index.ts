@@ -4,9 +4,7 @@
  *   spell → retrieve → rerank → context (with live product facts) → confidence → answerer.
  * What happens as the answer streams and when it ends is `closing.ts`.
  */
-import type { Intent } from '../../sdk/protocol';
 import type { Deps } from '../core/deps';
-import type { AnswerPart, Source } from '../core/ports';
 import { textParts } from '../core/stream';
 import { contentLanguage, detectLanguage } from '../language';
 import { findOrderClues } from '../products/orders';
@@ -16,6 +14,7 @@ import { buildContext } from './context';
 import { liveTools, withLiveFacts } from './live-data';
 import { answerOrder } from './orders';
 import { preprocess } from './preprocess';
+import type { PreparedAnswer } from './prepared';
 import type { Question } from './question';
 import { rerank } from './rerank';
 import { retrieve, type RetrieveReport } from './retrieve';
@@ -24,26 +23,7 @@ import { route } from './route';
 export type { CachedAnswer } from './cache';
 export { AnswerClosing, type ClosedAnswer } from './closing';
 export { questionIn, type Question } from './question';
-
-/** Everything the conversation layer needs to stream and then close one answer. */
-export interface PreparedAnswer {
-  intent: Intent;
-  normalized: string;
-  /** The visitor's language, as detected (ISO 639-1). */
-  language: string;
-  sources: Source[];
-  confidence: number;
-  /** A person is offered (low confidence, a complaint, content in another language) or asked for. */
-  handoff: boolean;
-  /** The visitor asked for a person: the conversation layer opens a ticket. */
-  wantsPerson: boolean;
-  text: AsyncIterable<AnswerPart>;
-  /** Where the answer may be reused for the same normalised question (not live data). */
-  cacheKey: string | null;
-  timings: Record<string, number>;
-  /** The query embedding's billed tokens, when a metered embedder ran. */
-  embedding?: { model: string; tokens: number };
-}
+export type { PreparedAnswer } from './prepared';
 
 export async function prepareAnswer(deps: Deps, q: Question, signal?: AbortSignal): Promise<PreparedAnswer> {
   const timings: Record<string, number> = {};

@@ -1,0 +1,22 @@
+import type { Intent } from '../../sdk/protocol';
+import type { AnswerPart, Source } from '../core/ports';
+
+/** Everything the conversation layer needs to stream and then close one answer. */
+export interface PreparedAnswer {
+  intent: Intent;
+  normalized: string;
+  /** The visitor's language, as detected (ISO 639-1). */
+  language: string;
+  sources: Source[];
+  confidence: number;
+  /** A person is offered (low confidence, a complaint, content in another language) or asked for. */
+  handoff: boolean;
+  /** The visitor asked for a person: the conversation layer opens a ticket. */
+  wantsPerson: boolean;
+  text: AsyncIterable<AnswerPart>;
+  /** Where the answer may be reused for the same normalised question (not live data). */
+  cacheKey: string | null;
+  timings: Record<string, number>;
+  /** The query embedding's billed tokens, when a metered embedder ran. */
+  embedding?: { model: string; tokens: number };
+}
