@@ -39,7 +39,9 @@ export interface RerankFeatures {
 interface Doc {
   tf: Map<string, number>;
   title: Set<string>;
-  bigrams: Set<string>;
+  /** The stems of the text's and the title's content words, in order (for phrase matches). */
+  seq: string[];
+  titleSeq: string[];
   length: number;
 }
 
@@ -68,7 +70,7 @@ export class LocalReranker implements Reranker {
 
   features(query: string, candidates: RerankCandidate[]): RerankFeatures[] {
     const docs = candidates.map((c) => analysed(`${c.title}\u0000${c.text}`));
-    const vocab = vocabularyOf(docs);
+    const vocab = new Vocabulary(docs);
     const q = queryTerms(query, vocab);
     const cosines = vectorFeature(candidates);
     if (q.terms.length === 0 || docs.length === 0) return docs.map((_, i) => ({ coverage: 0, bm25: 0, title: 0, phrase: 0, ...cosines(i) }));
@@ -87,8 +89,13 @@ export class LocalReranker implements Reranker {
     const totalWeight = q.terms.length;
     const bm25Max = idf.reduce((a, b) => a + b, 0) * (K1 + 1) || 1;
     // A term's one-letter neighbours among all the candidates' words, found once per query
-    // rather than once per candidate.
-    const near = q.terms.map((t) => (t.length >= 5 ? nearTerms(t, vocab) : []));
+    // (and only for a term some candidate lacks) rather than once per candidate.
+    const nearOf = new Map<number, string[]>();
+    const near = (i: number) => {
+      let found = nearOf.get(i);
+      if (!found) nearOf.set(i, (found = q.terms[i].length >= 5 ? nearTerms(q.terms[i], vocab.df) : []));
+      return found;
+    };
 
     return docs.map((d, di) => {
       let covered = 0;
@@ -98,7 +105,7 @@ export class LocalReranker implements Reranker {
         const tf = d.tf.get(t) ?? 0;
         const titled = d.title.has(t);
         if (tf > 0 || titled) covered += weight[i];
-        else if (near[i].some((u) => d.tf.has(u) || d.title.has(u))) covered += weight[i] * FUZZY_CREDIT;
+        else if (near(i).some((u) => d.tf.has(u) || d.title.has(u))) covered += weight[i] * FUZZY_CREDIT;
         if (titled) inTitle += weight[i];
         if (tf > 0) bm25 += (idf[i] * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * d.length) / avgLength));
       });
@@ -106,7 +113,7 @@ export class LocalReranker implements Reranker {
       let phrase = coverage; // a one-term query has no bigram to miss
       if (q.bigrams.length > 0) {
         let hits = 0;
-        for (const bg of q.bigrams) if (d.bigrams.has(bg)) hits++;
+        for (const [a, b] of q.bigrams) if (hasPair(d.seq, a, b) || hasPair(d.titleSeq, a, b)) hits++;
         phrase = hits / q.bigrams.length;
       }
       return { coverage, bm25: bm25 / bm25Max, title: inTitle / totalWeight, phrase, ...cosines(di) };
@@ -140,14 +147,27 @@ export function relevance(f: RerankFeatures, blend: VectorBlend | null = null): 
   return 1 / (1 + Math.exp(-z));
 }
 
-/** Stems the candidates use, with how many use each: the vocabulary a typo is corrected to. */
-function vocabularyOf(docs: Doc[]): Map<string, number> {
-  const df = new Map<string, number>();
-  for (const d of docs) {
-    for (const s of d.tf.keys()) df.set(s, (df.get(s) ?? 0) + 1);
-    for (const s of d.title) if (!d.tf.has(s)) df.set(s, (df.get(s) ?? 0) + 1);
+/**
+ * Stems the candidates use, with how many use each: the vocabulary a typo is corrected to.
+ * Counted only when a correction needs it; most questions' words are all found as they are.
+ */
+class Vocabulary {
+  private counted: Map<string, number> | null = null;
+  constructor(private readonly docs: Doc[]) {}
+
+  has(s: string): boolean {
+    return this.counted ? this.counted.has(s) : this.docs.some((d) => d.tf.has(s) || d.title.has(s));
   }
-  return df;
+
+  get df(): Map<string, number> {
+    if (this.counted) return this.counted;
+    const df = new Map<string, number>();
+    for (const d of this.docs) {
+      for (const s of d.tf.keys()) df.set(s, (df.get(s) ?? 0) + 1);
+      for (const s of d.title) if (!d.tf.has(s)) df.set(s, (df.get(s) ?? 0) + 1);
+    }
+    return (this.counted = df);
+  }
 }
 
 const NOISE = { df: new Map([...STOPWORDS, ...QUERY_FRAME_WORDS].map((w) => [w, 1])) };
@@ -159,16 +179,16 @@ const MIN_TYPO_LENGTH = 5;
  * candidate says it, and "dosnt" as the function word "doesnt" (noise, like the rest of them),
  * the way full text corrects the question against the site's vocabulary.
  */
-function spellFix(word: string, vocab: Map<string, number>): string | null {
+function spellFix(word: string, vocab: Vocabulary): string | null {
   const s = stem(word);
   if (word.length < MIN_TYPO_LENGTH || vocab.has(s) || /\d/.test(word)) return s;
   if (correct(word, NOISE) !== null) return null;
-  const fixed = correct(s, { df: vocab });
+  const fixed = correct(s, { df: vocab.df });
   if (fixed === null) return s;
   return isQueryNoise(fixed) ? null : fixed;
 }
 
-function queryTerms(query: string, vocab: Map<string, number> = new Map()): { terms: string[]; bigrams: string[]; corrected: Set<string> } {
+function queryTerms(query: string, vocab: Vocabulary): { terms: string[]; bigrams: [string, string][]; corrected: Set<string> } {
   const all = words(query);
   let content = all.filter((w) => !isQueryNoise(w) && spellFix(w, vocab) !== null);
   // "how are you" is all function words: match on them rather than on nothing.
@@ -180,9 +200,9 @@ function queryTerms(query: string, vocab: Map<string, number> = new Map()): { te
     if (s !== stem(w)) corrected.add(s);
     return s;
   });
-  const bigrams: string[] = [];
-  for (let i = 1; i < stems.length; i++) bigrams.push(`${stems[i - 1]} ${stems[i]}`);
-  return { terms: [...new Set(stems)], bigrams: [...new Set(bigrams)], corrected };
+  const bigrams = new Map<string, [string, string]>();
+  for (let i = 1; i < stems.length; i++) bigrams.set(`${stems[i - 1]} ${stems[i]}`, [stems[i - 1], stems[i]]);
+  return { terms: [...new Set(stems)], bigrams: [...bigrams.values()], corrected };
 }
 
 /**
@@ -196,26 +216,27 @@ const analysed = memoize(4096, (key) => {
 
 function analyse(titleText: string, body: string): Doc {
   const tf = new Map<string, number>();
-  const bigrams = new Set<string>();
+  const seq: string[] = [];
   const text = words(body);
-  let prev: string | null = null;
   for (const w of text) {
     const s = stem(w);
     tf.set(s, (tf.get(s) ?? 0) + 1);
-    if (isStopword(w)) continue;
-    if (prev !== null) bigrams.add(`${prev} ${s}`);
-    prev = s;
+    if (!isStopword(w)) seq.push(s);
   }
   const title = new Set<string>();
-  prev = null;
+  const titleSeq: string[] = [];
   for (const w of words(titleText)) {
     const s = stem(w);
     title.add(s);
-    if (isStopword(w)) continue;
-    if (prev !== null) bigrams.add(`${prev} ${s}`);
-    prev = s;
+    if (!isStopword(w)) titleSeq.push(s);
   }
-  return { tf, title, bigrams, length: text.length };
+  return { tf, title, seq, titleSeq, length: text.length };
+}
+
+/** `a` directly followed by `b` among the content words. */
+function hasPair(seq: string[], a: string, b: string): boolean {
+  for (let i = seq.indexOf(a); i !== -1 && i < seq.length - 1; i = seq.indexOf(a, i + 1)) if (seq[i + 1] === b) return true;
+  return false;
 }
 
 function nearTerms(t: string, vocab: Map<string, number>): string[] {

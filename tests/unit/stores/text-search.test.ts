@@ -32,7 +32,8 @@ describe("a question's lexemes (real PGlite)", () => {
       "I don't know what’s wrong, it's broken!",
       '¿Cuánto tarda el envío a Canadá?',
       '"quoted words" (and brackets), semicolons; colons: done.',
-      // Not plain: codes, hosts, hyphens and numbers are read whole by Postgres.
+      'Where is order 10421, the 2nd one (term7r)?',
+      // Not plain: hyphenated codes, hosts and emails are read whole by Postgres.
       'Where is order 10421 for jp-stv-01?',
       'email me at help.example.com about e-mail',
       // Asked again: answered from the memo, still the same.

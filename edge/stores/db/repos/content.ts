@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { ChunkRow, Db, DocumentRow } from '../../../core/ports';
 import { chunks, documents } from '../schema';
-import { batches, type Orm } from './orm';
+import { batches, rowsOf, type Orm } from './orm';
 import { textSearcher } from './text-search';
 
 const documentColumns = {
@@ -86,9 +86,12 @@ export function chunksRepo(db: Orm, text: ReturnType<typeof textSearcher>): Db['
   return {
     async get(ids) {
       if (ids.length === 0) return [];
-      // One array parameter, not one per id: the query is planned as one shape whatever the count
-      // (and drizzle's IN list cost twice the look-up itself on the pipeline's hot path).
-      const rows = await db.select(chunkColumns).from(chunks).where(sql`${chunks.id} = any(${sql.param(ids)}::text[])`);
+      // Every question fetches its candidates: one array parameter and the query written out
+      // (drizzle's IN list and query builder cost more than the look-up itself here).
+      const rows = rowsOf<ChunkRow>(
+        await db.execute(sql`select id, document_id as "documentId", site_id as "siteId", kind, ord, title, url, content, tokens
+          from chunks where id = any(${sql.param(ids)}::text[])`),
+      );
       // In the order asked: callers pass ids already ranked.
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.flatMap((id) => byId.get(id) ?? []);

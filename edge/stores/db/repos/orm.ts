@@ -26,3 +26,8 @@ export function anyTermsQuery(text: string): SQL {
 export function likeLiteral(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
+
+/** drizzle's `execute` returns rows directly on some drivers and `{ rows }` on others. */
+export function rowsOf<T>(res: unknown): T[] {
+  return (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];
+}
