@@ -3,8 +3,10 @@ import type { UpgradeWebSocket } from 'hono/ws';
 import type { Deps } from './core/deps';
 import { ChatService } from './conversation/chat';
 import { mountAdmin } from './http/admin';
+import { allowAnyOrigin, preflight } from './http/cors';
 import { mountChatHttp } from './http/chat';
 import { mountHealth } from './http/health';
+import { answerErrors } from './http/internal-error';
 import { mountWebSocket } from './http/ws';
 
 export interface AppRuntime {
@@ -16,22 +18,9 @@ export interface AppRuntime {
 export function createApp(deps: Deps, runtime: AppRuntime = {}) {
   const app = new Hono();
   const chat = new ChatService(deps);
-  app.onError((err, c) => {
-    deps.log.error('request failed', { path: c.req.path, error: String(err) });
-    return c.json({ error: { code: 'internal', message: 'something went wrong on our side' } }, 500);
-  });
-  app.use('/v1/*', async (c, next) => {
-    await next();
-    // The widget runs on other sites' pages; origins are checked per site, not by CORS.
-    c.header('Access-Control-Allow-Origin', c.req.header('origin') ?? '*');
-    c.header('Vary', 'Origin');
-  });
-  app.options('/v1/*', (c) => {
-    c.header('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
-    c.header('Access-Control-Allow-Headers', 'Content-Type, Accept');
-    c.header('Access-Control-Max-Age', '86400');
-    return c.body(null, 204);
-  });
+  answerErrors(app, deps.log);
+  app.use('/v1/*', allowAnyOrigin);
+  app.options('/v1/*', preflight);
   mountHealth(app, deps, () => chat.isDraining);
   mountAdmin(app, deps);
   mountChatHttp(app, deps, chat);

@@ -1,11 +1,11 @@
 import type { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { streamSSE } from 'hono/streaming';
+import { streamSSE, type SSEMessage } from 'hono/streaming';
 import { z } from 'zod';
-import { MAX_FRAME_BYTES, parseClientFrame, type ServerFrame } from '../../sdk/protocol';
+import { checkClientFrame, PROTOCOL_VERSION, type ErrorCode, type MessageFrame, type ServerFrame, type UnsequencedEvent } from '../../sdk/protocol';
 import type { Deps } from '../core/deps';
 import type { ChatService, Peer } from '../conversation/chat';
 import { loadHistory } from '../conversation/history';
+import { frameSizedBody } from './body-limit';
 import { checkSite } from './site-access';
 
 const chatRequest = z.object({
@@ -15,7 +15,7 @@ const chatRequest = z.object({
   text: z.string(),
 });
 
-const STATUS: Record<string, 400 | 403 | 404 | 413 | 429 | 503> = {
+const STATUS: Partial<Record<ErrorCode, 400 | 403 | 404 | 413 | 429 | 503>> = {
   invalid_message: 400,
   too_long: 413,
   forbidden_origin: 403,
@@ -26,13 +26,7 @@ const STATUS: Record<string, 400 | 403 | 404 | 413 | 429 | 503> = {
 
 /** The HTTP twins of the socket, for hosts that cannot keep one open. */
 export function mountChatHttp(app: Hono, deps: Deps, chat: ChatService): void {
-  // Read no more than a message can be: a huge body is refused before it is buffered.
-  const limit = bodyLimit({
-    maxSize: MAX_FRAME_BYTES,
-    onError: (c) => c.json({ error: { code: 'too_long', message: `request body exceeds ${MAX_FRAME_BYTES} bytes` } }, 413),
-  });
-
-  app.post('/v1/chat', limit, async (c) => {
+  app.post('/v1/chat', frameSizedBody, async (c) => {
     const body = chatRequest.safeParse(await c.req.json().catch(() => null));
     if (!body.success) {
       const issue = body.error.issues[0];
@@ -41,19 +35,17 @@ export function mountChatHttp(app: Hono, deps: Deps, chat: ChatService): void {
     const req = body.data;
     const check = await checkSite(deps.db, req.site, c.req.header('origin'));
     if (!check.ok) return c.json({ error: { code: check.code, message: check.message } }, check.status);
+    const message: MessageFrame = { type: 'message', id: req.id, text: req.text };
     // The same validation as a socket frame, so both paths refuse the same input.
-    const parsed = parseClientFrame(JSON.stringify({ type: 'message', id: req.id, text: req.text }));
-    if (!parsed.ok || parsed.frame.type !== 'message') {
-      const e = parsed.ok ? { code: 'invalid_message', message: 'invalid message' } : parsed.error;
-      return c.json({ error: { code: e.code, message: e.message } }, STATUS[e.code] ?? 400);
-    }
+    const checked = checkClientFrame(message);
+    if (!checked.ok) return c.json({ error: { code: checked.error.code, message: checked.error.message } }, STATUS[checked.error.code] ?? 400);
 
     const queue = new FrameQueue();
     const peer: Peer = { conn: { id: deps.newId('c'), send: (f) => queue.push(f) }, siteId: check.site.id, session: null };
-    await chat.handle(peer, { type: 'hello', v: 1, session: req.session });
+    await chat.handle(peer, { type: 'hello', v: PROTOCOL_VERSION, session: req.session });
     const session = peer.session!;
     queue.clear(); // `ready` is the socket's business; HTTP answers the message only
-    await chat.handle(peer, parsed.frame);
+    await chat.handle(peer, message);
     const refused = queue.find((f) => f.type === 'error' && f.ref === req.id);
     if (refused?.type === 'error') {
       chat.detach(peer);
@@ -80,7 +72,7 @@ export function mountChatHttp(app: Hono, deps: Deps, chat: ChatService): void {
           f.type === 'handoff' ||
           (f.type === 'error' && f.ref === req.id);
         if (!ours) continue;
-        await stream.writeSSE({ event: f.type, data: JSON.stringify({ ...f, session }), ...('seq' in f ? { id: String(f.seq) } : {}) });
+        await stream.writeSSE(sseEvent(f, session));
       }
       // A resent id was answered before: send that answer again rather than nothing.
       if (answerId === null) {
@@ -88,13 +80,13 @@ export function mountChatHttp(app: Hono, deps: Deps, chat: ChatService): void {
         if (!stored) return;
         const { id, replyTo, intent, text, citations, confidence } = stored;
         // Not from the session log, so without seq: a retry must not look like new events.
-        for (const [event, data] of [
-          ['answer.start', { id, replyTo, intent }],
-          ['answer.delta', { id, text }],
-          ['answer.end', { id, citations, confidence }],
-        ] as const) {
-          await stream.writeSSE({ event, data: JSON.stringify({ type: event, ...data, session }) });
-        }
+        const again: UnsequencedEvent[] = [
+          // As the answer's own start said it: a turn whose pipeline failed stored no intent.
+          { type: 'answer.start', id, replyTo, intent: intent ?? 'other' },
+          { type: 'answer.delta', id, text },
+          { type: 'answer.end', id, citations, confidence: confidence ?? 0 },
+        ];
+        for (const f of again) await stream.writeSSE(sseEvent(f, session));
       }
     });
   });
@@ -106,6 +98,11 @@ export function mountChatHttp(app: Hono, deps: Deps, chat: ChatService): void {
     const history = await loadHistory(deps.db, id);
     return c.json({ session: id, site: conversation.siteId, seq: conversation.lastSeq, history });
   });
+}
+
+/** A frame as an SSE event, naming its session (a request that began one learns it so). */
+function sseEvent(f: ServerFrame | UnsequencedEvent, session: string): SSEMessage {
+  return { event: f.type, data: JSON.stringify({ ...f, session }), ...('seq' in f ? { id: String(f.seq) } : {}) };
 }
 
 /** The stored answer to a message id: also what a retried request gets, answered once. */

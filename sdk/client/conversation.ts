@@ -1,4 +1,5 @@
 import type { Citation, ClientFrame, ErrorCode, HistoryEntry, MessageFrame, ServerFrame, TicketStatus } from '../protocol/frames';
+import { PROTOCOL_VERSION } from './limits';
 
 /**
  * The client's side of protocol v1, with no DOM and no socket: what the visitor sees (items),
@@ -95,7 +96,7 @@ export class Conversation {
   hello(full = false): ClientFrame {
     return {
       type: 'hello',
-      v: 1,
+      v: PROTOCOL_VERSION,
       ...(this.session ? { session: this.session } : {}),
       ...(this.session && this.synced && !full ? { after: this.seq } : {}),
       ...(this.locale ? { locale: this.locale } : {}),

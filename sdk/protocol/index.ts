@@ -1,2 +1,2 @@
 export * from './frames';
-export { parseClientFrame, type ParseResult } from './parse';
+export { checkClientFrame, parseClientFrame, type ParseResult } from './parse';

@@ -19,6 +19,11 @@ export function parseClientFrame(raw: string): ParseResult {
   } catch {
     return fail('invalid_message', 'frame is not valid JSON');
   }
+  return checkClientFrame(data);
+}
+
+/** The same for a frame already read from JSON (an HTTP request's body holds one). */
+export function checkClientFrame(data: unknown): ParseResult {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     return fail('invalid_message', 'frame must be a JSON object');
   }

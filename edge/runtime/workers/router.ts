@@ -4,23 +4,22 @@
  * conversation's Durable Object, chosen by the conversation id; everything else is the same
  * Hono app as on Node, over this request's own Postgres connection.
  */
-import { Hono, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { CLOSE_FORBIDDEN, CLOSE_UNKNOWN_SITE, MAX_FRAME_BYTES } from '../../../sdk/protocol';
+import { Hono } from 'hono';
 import { createApp } from '../../app';
 import { ConfigError } from '../../config/load';
-import { error } from '../../conversation/chat';
+import { refuseSocket } from '../../conversation/socket';
 import type { Deps } from '../../core/deps';
-import { checkSite, type SiteCheck } from '../../http/site-access';
+import { frameSizedBody } from '../../http/body-limit';
+import { allowAnyOrigin } from '../../http/cors';
+import { answerErrors, INTERNAL_ERROR } from '../../http/internal-error';
+import { checkSite } from '../../http/site-access';
 import type { ErrorReporter } from '../../ops/errors';
 import { SESSION_HEADER, SITE_HEADER } from './conversation-object';
 import type { OpenedNeon } from '../../stores/db/neon';
 import { connectNeon, depsOver, isolateParts, type IsolateParts, type WorkerEnv } from './deps';
 import { upgradeResponse, webSocketPair, type ExecutionContext } from './platform';
 import { reporterFor } from './reporting';
-
-/** A refused body larger than this is cut off rather than read to the end. */
-const DRAIN_LIMIT = 1 << 20;
+import { socketHandle } from './sockets';
 
 export async function handleFetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
   let parts: IsolateParts;
@@ -40,7 +39,7 @@ export async function handleFetch(request: Request, env: WorkerEnv, ctx: Executi
   } catch (err) {
     reporter.capture(err, { stage: 'worker.fetch', request: { method: request.method, url: request.url } });
     parts.base.log.error('request failed', { path: new URL(request.url).pathname, error: String(err) });
-    return Response.json({ error: { code: 'internal', message: 'something went wrong on our side' } }, { status: 500 });
+    return Response.json(INTERNAL_ERROR, { status: 500 });
   } finally {
     // Responses the Worker streams itself use no database: the socket and the SSE stream are the object's.
     if (neon) ctx.waitUntil((neon as OpenedNeon).close());
@@ -49,35 +48,27 @@ export async function handleFetch(request: Request, env: WorkerEnv, ctx: Executi
 
 function workerApp(deps: Deps, env: WorkerEnv, reporter: ErrorReporter): Hono {
   const root = new Hono();
-  root.onError((err, c) => {
-    deps.log.error('request failed', { path: c.req.path, error: String(err) });
-    return c.json({ error: { code: 'internal', message: 'something went wrong on our side' } }, 500);
-  });
-  root.use('*', async (c, next) => {
-    await next();
-    // Set when a route's error handler turned an exception into a 500: report the real error.
-    if (c.error) reporter.capture(c.error, { stage: 'worker.http', request: { method: c.req.method, url: c.req.url } });
-  });
+  answerErrors(root, deps.log, { reporter, stage: 'worker.http' });
 
   root.get('/v1/ws', async (c) => {
     if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
       return c.json({ error: { code: 'invalid_message', message: 'this endpoint speaks WebSocket only' } }, 426);
     }
     const check = await checkSite(deps.db, c.req.query('site'), foreignOrigin(c.req.raw));
-    if (!check.ok) return refuseSocket(check);
+    if (!check.ok) {
+      // As on Node: the socket opens, says why in an error frame, and closes with a code not to retry.
+      const { client, server } = webSocketPair();
+      server.accept();
+      refuseSocket(socketHandle(server), check);
+      return upgradeResponse(client);
+    }
     const session = await conversationFor(deps, check.site.id, c.req.query('session'));
     return toConversation(env, session, check.site.id, c.req.raw);
   });
 
+  // The same headers the app sets, for the routes answered before it.
   root.use('/v1/*', allowAnyOrigin);
-  const limit = bodyLimit({
-    maxSize: MAX_FRAME_BYTES,
-    onError: async (c) => {
-      await drain(c.req.raw.body, DRAIN_LIMIT);
-      return c.json({ error: { code: 'too_long', message: `request body exceeds ${MAX_FRAME_BYTES} bytes` } }, 413);
-    },
-  });
-  root.post('/v1/chat', limit, async (c, next) => {
+  root.post('/v1/chat', frameSizedBody, async (c, next) => {
     const raw = await c.req.text();
     const body = parseObject(raw);
     const check = await checkSite(deps.db, typeof body?.site === 'string' ? body.site : undefined, foreignOrigin(c.req.raw));
@@ -122,43 +113,6 @@ function toConversation(env: WorkerEnv, session: string, siteId: string, request
 function foreignOrigin(request: Request): string | undefined {
   const origin = request.headers.get('origin') ?? undefined;
   return origin === new URL(request.url).origin ? undefined : origin;
-}
-
-/** As on Node: the socket opens, says why in an error frame, and closes with a code not to retry. */
-function refuseSocket(check: Extract<SiteCheck, { ok: false }>): Response {
-  const { client, server } = webSocketPair();
-  server.accept();
-  server.send(JSON.stringify(error(check.code, check.message)));
-  server.close(check.code === 'forbidden_origin' ? CLOSE_FORBIDDEN : CLOSE_UNKNOWN_SITE, check.code);
-  return upgradeResponse(client);
-}
-
-/** The same headers edge/app.ts sets, for the routes answered before it. */
-const allowAnyOrigin: MiddlewareHandler = async (c, next) => {
-  await next();
-  // The widget runs on other sites' pages; origins are checked per site, not by CORS.
-  c.header('Access-Control-Allow-Origin', c.req.header('origin') ?? '*');
-  c.header('Vary', 'Origin');
-};
-
-/**
- * Reads and drops a refused body (up to `limit` bytes). Answered with the body unread, the
- * connection broke under `wrangler dev`: the next request on it got "Your worker restarted
- * mid-request" (measured; cancelling the stream did not help).
- */
-async function drain(body: ReadableStream<Uint8Array> | null, limit: number): Promise<void> {
-  if (!body) return;
-  const reader = body.getReader();
-  try {
-    for (let seen = 0; seen <= limit; ) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      seen += value.byteLength;
-    }
-    await reader.cancel();
-  } catch {
-    // A client that went away: nothing to drain.
-  }
 }
 
 function parseObject(raw: string): Record<string, unknown> | null {
