@@ -1,4 +1,4 @@
-import type { ServerReply } from '../../sdk/protocol';
+import type { ServerReply } from '../../protocol';
 
 type ErrorReply = Extract<ServerReply, { type: 'error' }>;
 

@@ -1,4 +1,4 @@
-import type { HistoryEntry } from '../../sdk/protocol';
+import type { HistoryEntry } from '../../protocol';
 import type { Db, MessageRow, TicketRow } from '../core/ports';
 
 /** A conversation as the protocol shows it: its messages and tickets, in the order they came. */

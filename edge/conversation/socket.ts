@@ -11,7 +11,7 @@ import {
   parseClientFrame,
   type ClientFrame,
   type ServerFrame,
-} from '../../sdk/protocol';
+} from '../../protocol';
 import type { Logger } from '../core/ports';
 import type { SiteCheck } from '../http/site-access';
 import type { ChatService } from './chat';

@@ -1,4 +1,4 @@
-import type { Citation, ClientFrame, ErrorCode, HistoryEntry, MessageFrame, ServerFrame, TicketStatus } from '../protocol/frames';
+import type { Citation, ClientFrame, ErrorCode, HistoryEntry, MessageFrame, ServerFrame, TicketStatus } from '../../protocol/frames';
 import { PROTOCOL_VERSION } from './limits';
 
 /**

@@ -2,7 +2,7 @@ import { Link, type LinkState } from '../client/connection';
 import { Conversation, type AnswerItem, type Effect } from '../client/conversation';
 import { newId, readSession, storageKey, writeSession } from '../client/storage';
 import type { PanelHost } from '../element/host';
-import type { ClientFrame } from '../protocol/frames';
+import type { ClientFrame } from '../../protocol/frames';
 import { fill, resolveLocale, type Strings } from './i18n';
 import { plain } from './markdown-view';
 

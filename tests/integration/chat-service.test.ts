@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerFrame } from '../../sdk/protocol';
+import type { ServerFrame } from '../../protocol';
 import type { Deps } from '../../edge/core/deps';
 import type { Llm } from '../../edge/core/ports';
 import { ChatService, type Peer } from '../../edge/conversation/chat';

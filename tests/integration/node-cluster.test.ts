@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerFrame } from '../../sdk/protocol';
+import type { ServerFrame } from '../../protocol';
 import { startOpenAiFake, type OpenAiFake } from '../fakes/openai-server';
 import { groundedModel } from '../fakes/openai-model';
 import { startQdrantFake, type QdrantFake } from '../fakes/qdrant-server';

@@ -1,5 +1,5 @@
 /** Where the product keeps things: vectors, the relational database, sessions and cache. */
-import type { Citation, Intent, TicketStatus } from '../../../sdk/protocol';
+import type { Citation, Intent, TicketStatus } from '../../../protocol';
 
 export type DocKind = 'faq' | 'doc' | 'product';
 

@@ -4,7 +4,7 @@ import { createNodeWebSocket } from '@hono/node-ws';
 import { Hono } from 'hono';
 import { fileURLToPath } from 'node:url';
 import { relative, resolve } from 'node:path';
-import { CLOSE_RESTARTING } from '../../../sdk/protocol';
+import { CLOSE_RESTARTING } from '../../../protocol';
 import { createApp } from '../../app';
 import { describeProviders } from '../../wiring/describe';
 import type { Config } from '../../config/schema';
