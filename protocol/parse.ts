@@ -39,7 +39,7 @@ export function checkClientFrame(data: unknown): ParseResult {
     const where = issue?.path.length ? `"${issue.path.join('.')}"` : 'frame';
     return fail('invalid_message', `${type}: ${where} ${issue?.message ?? 'is invalid'}`, ref);
   }
-  const frame = parsed.data;
+  const frame = withoutNul(parsed.data);
   if (frame.type === 'message') {
     if (frame.text.trim().length === 0) return fail('invalid_message', 'message: "text" is empty', frame.id);
     if (frame.text.length > MAX_MESSAGE_CHARS) {
@@ -47,4 +47,23 @@ export function checkClientFrame(data: unknown): ParseResult {
     }
   }
   return { ok: true, frame };
+}
+
+/**
+ * A NUL character cannot be stored as Postgres text: a message holding one (a paste from a
+ * binary file, a broken keyboard macro) would fail to save on every resend. It says nothing, so
+ * it is dropped from what people write; identifiers are left for the server to refuse.
+ */
+function withoutNul(frame: ClientFrame): ClientFrame {
+  const strip = (s: string) => (s.includes('\u0000') ? s.replaceAll('\u0000', '') : s);
+  switch (frame.type) {
+    case 'message':
+      return { ...frame, text: strip(frame.text) };
+    case 'feedback':
+      return frame.comment === undefined ? frame : { ...frame, comment: strip(frame.comment) };
+    case 'handoff':
+      return frame.reason === undefined ? frame : { ...frame, reason: strip(frame.reason) };
+    default:
+      return frame;
+  }
 }

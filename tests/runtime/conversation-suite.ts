@@ -178,6 +178,15 @@ export function conversationSuite(runtime: string, target: () => ConversationTar
       s.close();
     });
 
+    it('answers a message holding a NUL character, the character dropped (Postgres text cannot hold it)', async () => {
+      const s = await TestSocket.open(ws());
+      await s.hello();
+      const { end, text } = await s.ask('nul-text', 'How long do I have to \u0000return an item?');
+      expect(text).not.toContain('\u0000');
+      expect(end.citations.length).toBeGreaterThan(0);
+      s.close();
+    });
+
     it('answers each malformed frame with the same error, before and after hello (protocol fuzz)', async () => {
       const s = await TestSocket.open(ws());
       const expectReply = async (frame: unknown, reply: ServerFrame) => {
@@ -218,11 +227,11 @@ export function conversationSuite(runtime: string, target: () => ConversationTar
     it.runIf(storeFailures)("answers a message the server failed to take with an error naming it (ref), so the widget sends it again", async () => {
       const s = await TestSocket.open(ws());
       await s.hello();
-      // A NUL character cannot be stored in Postgres text: storing the message fails, for real.
+      // A NUL character cannot be stored in Postgres text: looking the message's id up fails, for real.
       const from = s.frames.length;
-      s.send({ type: 'message', id: 'nul1', text: 'where is \u0000 my order' });
+      s.send({ type: 'message', id: 'nul\u00001', text: 'where is my order' });
       const err = await s.next('error', () => true, 10_000, from);
-      expect(err).toMatchObject({ code: 'unavailable', ref: 'nul1' });
+      expect(err).toMatchObject({ code: 'unavailable', ref: 'nul\u00001' });
       expect(s.frames.slice(from).some((f) => f.type === 'ack')).toBe(false);
       // The socket and its session carry on.
       const { end } = await s.ask('after-nul', 'Do you ship internationally?');

@@ -36,6 +36,12 @@ describe('protocol v1: client frames', () => {
     }
   });
 
+  it('drops NUL characters from what people write (Postgres text cannot hold them), and a message of nothing else is empty', () => {
+    expect(parseClientFrame(JSON.stringify({ type: 'message', id: 'm1', text: 'where\u0000 is it' }))).toEqual({ ok: true, frame: { type: 'message', id: 'm1', text: 'where is it' } });
+    expect(parseClientFrame(JSON.stringify({ type: 'handoff', reason: 'a\u0000b' }))).toEqual({ ok: true, frame: { type: 'handoff', reason: 'ab' } });
+    expect(parseClientFrame(JSON.stringify({ type: 'message', id: 'm2', text: '\u0000 ' }))).toMatchObject({ ok: false, error: { code: 'invalid_message', ref: 'm2' } });
+  });
+
   it('points an error at the message it is about', () => {
     const r = parseClientFrame('{"type":"message","id":"m9","text":""}');
     expect(!r.ok && r.error.ref).toBe('m9');
