@@ -78,6 +78,13 @@ export async function startPgGate(upstreamPort: number, host = '127.0.0.1'): Pro
         if (inbound.length < len) break;
         const message = inbound.subarray(0, len);
         inbound = inbound.subarray(len);
+        if (started && message[0] === 0x58 /* X */) {
+          // Terminate: Postgres hangs up, pglite-socket does not. A client that said goodbye
+          // (a pool dropping a connection after an error) would otherwise take its turn and
+          // keep it, waiting for a close that never comes, and every other client would wait.
+          chain = chain.then(() => end());
+          continue;
+        }
         chain = chain.then(async () => {
           if (closed) return;
           await acquire(me);

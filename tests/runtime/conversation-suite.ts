@@ -26,18 +26,7 @@ interface ChatJson {
   answer: { id: string; replyTo: string; text: string; citations: { n: number; title: string }[]; confidence: number; intent: string };
 }
 
-export interface SuiteOptions {
-  /**
-   * The two store-failure cases make Postgres refuse a NUL character. Behind the Neon driver,
-   * the local Postgres wire server (pglite-socket, one PGlite session shared by every
-   * connection) stops answering after that error, and every later test times out; so on
-   * workerd they are left out (the handler is the same code: tests/unit/conversation/socket.test.ts).
-   */
-  storeFailures?: boolean;
-}
-
-export function conversationSuite(runtime: string, target: () => ConversationTarget, opts: SuiteOptions = {}): void {
-  const storeFailures = opts.storeFailures ?? true;
+export function conversationSuite(runtime: string, target: () => ConversationTarget): void {
   const ws = (opts: { site?: string; session?: string } = {}) => socketUrl(target(), opts);
   const url = () => target().url;
   const post = (body: unknown, headers: Record<string, string> = {}) =>
@@ -224,7 +213,7 @@ export function conversationSuite(runtime: string, target: () => ConversationTar
       s.close();
     });
 
-    it.runIf(storeFailures)("answers a message the server failed to take with an error naming it (ref), so the widget sends it again", async () => {
+    it("answers a message the server failed to take with an error naming it (ref), so the widget sends it again", async () => {
       const s = await TestSocket.open(ws());
       await s.hello();
       // A NUL character cannot be stored in Postgres text: looking the message's id up fails, for real.
@@ -239,7 +228,7 @@ export function conversationSuite(runtime: string, target: () => ConversationTar
       s.close();
     });
 
-    it.runIf(storeFailures)('closes with 1013 (try again) when hello fails, after saying so', async () => {
+    it('closes with 1013 (try again) when hello fails, after saying so', async () => {
       const s = await TestSocket.open(ws());
       // The session is looked up in Postgres, which refuses a NUL character: hello fails, for real.
       s.send({ type: 'hello', v: 1, session: 's_\u0000' });

@@ -63,7 +63,7 @@ describe.skipIf(!worker)('the Worker in workerd', () => {
     Object.assign(quiet, { session, a, b, lastSeq: Math.max(...seqs(a)), firstAnswerSeq: start.seq, since: Date.now() });
   });
 
-  conversationSuite('Worker in workerd: Neon driver → Postgres wire, Upstash → redis', target, { storeFailures: false });
+  conversationSuite('Worker in workerd: Neon driver → Postgres wire, Upstash → redis', target);
 
   it('routes a session of another site to a new conversation, never to that one', async () => {
     await worker!.postgres.pg.query(`INSERT INTO sites (id, name, allowed_origins) VALUES ('other', 'Other shop', '["*"]') ON CONFLICT DO NOTHING`);
