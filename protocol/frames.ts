@@ -152,3 +152,8 @@ export const CLOSE_UNKNOWN_SITE = 4404;
 export const CLOSE_RESTARTING = 1012;
 /** The server could not start the session just now (its stores are down): reconnect with backoff. */
 export const CLOSE_TRY_AGAIN = 1013;
+/**
+ * A frame over MAX_FRAME_BYTES (the standard's "message too big"). Node's socket library stops
+ * reading such a frame at its header and closes with this, so the Worker does the same.
+ */
+export const CLOSE_TOO_BIG = 1009;

@@ -1,2 +1,2 @@
 export * from './frames';
-export { checkClientFrame, parseClientFrame, type ParseResult } from './parse';
+export { checkClientFrame, exceedsFrameBytes, parseClientFrame, type ParseResult } from './parse';

@@ -12,7 +12,7 @@ const fail = (code: 'invalid_message' | 'too_long', message: string, ref?: strin
  * Never throws: a bad frame must not cost the socket.
  */
 export function parseClientFrame(raw: string): ParseResult {
-  if (raw.length > MAX_FRAME_BYTES) return fail('too_long', `frame exceeds ${MAX_FRAME_BYTES} bytes`);
+  if (exceedsFrameBytes(raw)) return fail('too_long', `frame exceeds ${MAX_FRAME_BYTES} bytes`);
   let data: unknown;
   try {
     data = JSON.parse(raw);
@@ -20,6 +20,16 @@ export function parseClientFrame(raw: string): ParseResult {
     return fail('invalid_message', 'frame is not valid JSON');
   }
   return checkClientFrame(data);
+}
+
+const utf8 = new TextEncoder();
+
+/** The limit is in bytes as sent (UTF-8), not in UTF-16 code units. */
+export function exceedsFrameBytes(raw: string): boolean {
+  if (raw.length > MAX_FRAME_BYTES) return true;
+  // At most three bytes a code unit: short frames need no counting.
+  if (raw.length * 3 <= MAX_FRAME_BYTES) return false;
+  return utf8.encode(raw).length > MAX_FRAME_BYTES;
 }
 
 /** The same for a frame already read from JSON (an HTTP request's body holds one). */

@@ -1,18 +1,19 @@
 /**
  * Gathers what the Worker serves as static assets into `.assets/` (wrangler.toml `[assets]`):
- * the demo shop at `/` and the widget bundle (`dist/`, from `npm run build:sdk`) at `/sdk/`.
- * The demo's knowledge base (`demo/data`: FAQ, orders with emails) is data to ingest, never
- * served. `tsx scripts/build-worker-assets.ts` runs it alone.
+ * the demo shop's pages (`demo/site`) at `/` and the widget bundle (`dist/`, from
+ * `npm run build:sdk`) at `/sdk/`. The demo's knowledge base (`demo/data`: FAQ, orders with
+ * emails) is data to ingest and lives outside the served folder. `tsx scripts/build-worker-assets.ts` runs it alone.
  */
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assetHeadersFile, SDK_FILE } from '../edge/http/security-headers';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const ASSETS_DIR = join(ROOT, '.assets');
 
 export function buildWorkerAssets(opts: { requireSdk?: boolean } = {}): string {
-  const demo = join(ROOT, 'demo');
+  const demo = join(ROOT, 'demo', 'site');
   const sdk = join(ROOT, 'dist');
   if (!existsSync(join(sdk, 'support-chat.iife.js'))) {
     const msg = 'dist/support-chat.iife.js is missing: run `npm run build:sdk` first';
@@ -21,15 +22,16 @@ export function buildWorkerAssets(opts: { requireSdk?: boolean } = {}): string {
   }
   rmSync(ASSETS_DIR, { recursive: true, force: true });
   mkdirSync(ASSETS_DIR, { recursive: true });
-  cpSync(demo, ASSETS_DIR, {
-    recursive: true,
-    filter: (src) => {
-      const rel = relative(demo, src);
-      return rel !== 'data' && !rel.startsWith(`data${sep}`);
-    },
-  });
+  cpSync(demo, ASSETS_DIR, { recursive: true });
+  // Each page by every name the assets server answers it under (/, /x, /x.html), and its styles.
+  const pages = readdirSync(demo)
+    .filter((f) => f.endsWith('.html'))
+    .flatMap((f) => (f === 'index.html' ? ['/', '/index.html'] : [`/${f}`, `/${f.replace(/\.html$/, '')}`]));
+  writeFileSync(join(ASSETS_DIR, '_headers'), assetHeadersFile([...pages, '/assets/*']));
   if (existsSync(sdk)) {
-    cpSync(sdk, join(ASSETS_DIR, 'sdk'), { recursive: true });
+    // The built scripts only: no source maps or type declarations go out.
+    mkdirSync(join(ASSETS_DIR, 'sdk'));
+    for (const f of readdirSync(sdk)) if (SDK_FILE.test(f)) cpSync(join(sdk, f), join(ASSETS_DIR, 'sdk', f));
     // Static assets cannot tell a classic script from a module (Node does, by Sec-Fetch-Mode):
     // the one-line embed `<script src="/sdk/support-chat.js">` gets the script-tag build here,
     // and module scripts the ES module under its own name.

@@ -6,8 +6,11 @@
 import {
   CLOSE_FORBIDDEN,
   CLOSE_RESTARTING,
+  CLOSE_TOO_BIG,
   CLOSE_TRY_AGAIN,
   CLOSE_UNKNOWN_SITE,
+  exceedsFrameBytes,
+  MAX_FRAME_BYTES,
   parseClientFrame,
   type ClientFrame,
   type ServerFrame,
@@ -83,7 +86,10 @@ export class ConversationSocket {
    */
   receive(raw: RawFrame): Promise<void> {
     if (typeof raw !== 'string') return this.reply(error('invalid_message', 'frames must be JSON text, not binary'));
-    // parseClientFrame refuses a frame over MAX_FRAME_BYTES before reading it as JSON.
+    if (exceedsFrameBytes(raw)) {
+      this.socket.close(CLOSE_TOO_BIG, `frame exceeds ${MAX_FRAME_BYTES} bytes`);
+      return Promise.resolve();
+    }
     const parsed = parseClientFrame(raw);
     if (!parsed.ok) return this.reply(parsed.error);
     const frame = parsed.frame;

@@ -1,6 +1,9 @@
 import type { Citation, ClientFrame, ErrorCode, HistoryEntry, MessageFrame, ServerFrame, TicketStatus } from '../../protocol/frames';
 import { PROTOCOL_VERSION } from './limits';
 
+/** Characters a visitor cannot mean to send (tab and newline stay). */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
 /**
  * The client's side of protocol v1, with no DOM and no socket: what the visitor sees (items),
  * the last event applied (seq), and the messages not yet acknowledged (the outbox). Every
@@ -106,6 +109,8 @@ export class Conversation {
   /** A new message from the visitor; null when too many already wait (the UI says so). */
   send(text: string, online: boolean): { item: UserItem; frame: MessageFrame | null } | null {
     if (this.queued().length >= this.maxQueued) return null;
+    // Control characters mean nothing in a message, and each would go out as a six-byte escape.
+    text = text.replace(CONTROL, '');
     const item: UserItem = { kind: 'user', id: this.opts.newId(), text, status: online ? 'sent' : 'pending' };
     this.items.push(item);
     return { item, frame: online ? { type: 'message', id: item.id, text } : null };

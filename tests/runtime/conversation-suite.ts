@@ -153,9 +153,6 @@ export function conversationSuite(runtime: string, target: () => ConversationTar
       s.send({ type: 'message', id: 'big', text: 'x'.repeat(MAX_MESSAGE_CHARS + 1) });
       expect((await s.next('error', () => true, 5000, from)).code).toBe('too_long');
       from = s.frames.length;
-      s.send('y'.repeat(20_000));
-      expect((await s.next('error', () => true, 5000, from)).code).toBe('too_long');
-      from = s.frames.length;
       s.ws.send(Buffer.from([1, 2, 3]));
       expect((await s.next('error', () => true, 5000, from)).code).toBe('invalid_message');
       from = s.frames.length;
@@ -164,6 +161,23 @@ export function conversationSuite(runtime: string, target: () => ConversationTar
       const { end } = await s.ask('ok', 'Do you ship internationally?');
       expect(end.citations.length).toBeGreaterThan(0);
       expect(s.closed).toBeNull();
+      s.close();
+    });
+
+    it('closes with 1009 on a frame over the limit in UTF-8 bytes, without reading it whole', async () => {
+      // Fewer characters than the limit, more bytes: the limit is in bytes as sent.
+      const euros = '€'.repeat(Math.ceil(MAX_FRAME_BYTES / 3) + 10);
+      expect(euros.length).toBeLessThan(MAX_FRAME_BYTES);
+      for (const frame of [JSON.stringify(euros), 'y'.repeat(MAX_FRAME_BYTES + 1), 'z'.repeat(4 * 1024 * 1024)]) {
+        const s = await TestSocket.open(ws());
+        await s.hello();
+        s.send(frame);
+        await expect(s.next('pong', () => true, 5000)).rejects.toThrow(/closed \(1009\)/);
+      }
+      // A frame just under the limit is read, and answered for what it is.
+      const s = await TestSocket.open(ws());
+      s.send('y'.repeat(MAX_FRAME_BYTES));
+      expect((await s.next('error')).code).toBe('invalid_message');
       s.close();
     });
 
@@ -198,7 +212,6 @@ export function conversationSuite(runtime: string, target: () => ConversationTar
         [{ type: 'hello', v: 2 }, err('invalid_message', 'hello: "v" Invalid input: expected 1')],
         [{ type: 'message', id: 'blank', text: ' \n ' }, err('invalid_message', 'message: "text" is empty', 'blank')],
         [{ type: 'message', id: 'long', text: 'x'.repeat(MAX_MESSAGE_CHARS + 1) }, err('too_long', `message: "text" exceeds ${MAX_MESSAGE_CHARS} characters`, 'long')],
-        ['y'.repeat(MAX_FRAME_BYTES + 1), err('too_long', `frame exceeds ${MAX_FRAME_BYTES} bytes`)],
         [new Uint8Array([123, 125]), err('invalid_message', 'frames must be JSON text, not binary')],
       ];
       for (const [frame, reply] of malformed) await expectReply(frame, reply);
@@ -248,6 +261,10 @@ export function conversationSuite(runtime: string, target: () => ConversationTar
       await expect(unknown.next('pong', () => true, 3000)).rejects.toThrow(/closed \(4404\)/);
       const foreign = await TestSocket.open(ws(), { origin: 'https://evil.example' });
       expect((await foreign.next('error')).code).toBe('forbidden_origin');
+      // A sandboxed frame or a file names no site. (An empty Origin: node.test.ts; wrangler's
+      // local proxy drops empty headers before the Worker sees them.)
+      const opaque = await TestSocket.open(ws(), { origin: 'null' });
+      expect((await opaque.next('error')).code).toBe('forbidden_origin');
       const own = await TestSocket.open(ws(), { origin: `http://127.0.0.1:${target().port}` });
       await own.hello();
       own.close();
@@ -340,6 +357,43 @@ export function conversationSuite(runtime: string, target: () => ConversationTar
       const res = await fetch(`${url()}/`);
       expect(res.status).toBe(200);
       expect(await res.text()).toMatch(/<html/i);
+    });
+
+    it('serves no data, source maps or type declarations: only the pages and the built scripts', async () => {
+      // The demo's orders (emails, tracking numbers) and its knowledge base are data, not pages.
+      for (const path of ['/data/orders.json', '/data/faq.csv', '/demo/data/orders.json', '/sdk/support-chat.js.map', '/sdk/support-chat.d.ts', '/_headers']) {
+        const res = await fetch(`${url()}${path}`);
+        expect(res.status, path).toBe(404);
+        expect(await res.text(), path).not.toMatch(/@example|"email"|sourceMappingURL|declare /);
+      }
+      expect((await fetch(`${url()}/sdk/support-chat.iife.js`)).status).toBe(200);
+    });
+
+    it('sends security headers on pages, scripts and the API', async () => {
+      const page = await fetch(`${url()}/`);
+      expect(page.headers.get('content-security-policy')).toMatch(/frame-ancestors 'self'/);
+      expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(page.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+      const script = await fetch(`${url()}/sdk/support-chat.iife.js`);
+      expect(script.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(script.headers.get('access-control-allow-origin')).toBe('*');
+      expect(script.headers.get('cache-control')).toMatch(/public/);
+      expect(script.headers.get('content-type')).toMatch(/javascript/);
+      const api = await fetch(`${url()}/v1/health`);
+      expect(api.headers.get('content-security-policy')).toMatch(/default-src 'none'; frame-ancestors 'none'/);
+      expect(api.headers.get('cache-control')).toBe('no-store');
+      expect(api.headers.get('x-content-type-options')).toBe('nosniff');
+    });
+
+    it('answers CORS only for origins a site allows', async () => {
+      const own = `http://127.0.0.1:${target().port}`;
+      const evil = await post({ site: 'demo', id: 'cors-evil', text: 'hi' }, { origin: 'https://evil.example' });
+      expect(evil.headers.get('access-control-allow-origin')).toBeNull();
+      const pre = await fetch(`${url()}/v1/chat`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+      expect(pre.headers.get('access-control-allow-origin')).toBeNull();
+      const allowed = await fetch(`${url()}/v1/health`, { headers: { origin: own } });
+      expect(allowed.headers.get('access-control-allow-origin')).toBe(own);
+      expect(allowed.headers.get('vary')).toMatch(/origin/i);
     });
   });
 }

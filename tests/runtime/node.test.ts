@@ -14,6 +14,20 @@ afterAll(async () => {
 
 conversationSuite('Node server, embedded stores', () => server);
 
+describe('origins on the Node server', () => {
+  it('refuses a socket with an empty Origin header (the WebSocket library would drop it as absent)', async () => {
+    const empty = await TestSocket.open(socketUrl(server), { origin: '' });
+    expect((await empty.next('error')).code).toBe('forbidden_origin');
+    await expect(empty.next('pong', () => true, 3000)).rejects.toThrow(/closed \(4403\)/);
+    const posted = await fetch(`${server.url}/v1/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: '' },
+      body: JSON.stringify({ site: 'demo', id: 'empty-origin', text: 'Do you ship internationally?' }),
+    });
+    expect(posted.status).toBe(403);
+  });
+});
+
 describe('a restart keeps every conversation (Node)', () => {
   it('history and numbering survive a restart on the same data directory', async () => {
     const s = await TestSocket.open(socketUrl(server));

@@ -4,8 +4,9 @@ import { createNodeWebSocket } from '@hono/node-ws';
 import { Hono } from 'hono';
 import { fileURLToPath } from 'node:url';
 import { relative, resolve } from 'node:path';
-import { CLOSE_RESTARTING } from '../../../protocol';
+import { CLOSE_RESTARTING, MAX_FRAME_BYTES } from '../../../protocol';
 import { createApp } from '../../app';
+import { SDK_FILE, securityHeaders } from '../../http/security-headers';
 import { describeProviders } from '../../wiring/describe';
 import type { Config } from '../../config/schema';
 import type { Logger } from '../../core/ports';
@@ -19,6 +20,13 @@ import { ensureDemoSite, loadDemoData } from './seed';
 import { nodeLocalModels } from './local-models';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/**
+ * A client that sends its request slowly holds a connection: the headers must arrive within
+ * 10 s and the whole request within 30 s (a body is at most 16 KB), checked every second.
+ * Answers may stream for longer; these bound only what the client sends.
+ */
+const SLOW_CLIENT_LIMITS = { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 };
 
 export interface RunningServer {
   url: string;
@@ -67,20 +75,30 @@ async function serveApp(config: Config, log: Logger, deps: Deps, reporter: Error
 
   const root = new Hono();
   // The app's error handler logs "request failed" (not reported by the logger): this reports the error itself.
-  root.use('*', reportRequestErrors(reporter, 'http'));
+  root.use('*', reportRequestErrors(reporter, 'http'), securityHeaders);
   const { injectWebSocket, upgradeWebSocket, wss } = createNodeWebSocket({ app: root });
+  // ws would buffer up to 100 MiB of one frame before the handler saw it: it now stops at the
+  // frame's header and closes with 1009 (the handler does the same on the Worker).
+  wss.options.maxPayload = MAX_FRAME_BYTES;
   const { app, chat } = createApp(deps, { upgradeWebSocket });
   root.route('/', app);
   // serveStatic resolves against the working directory; relative paths keep `npm start` anywhere in the repo.
   const rel = (dir: string) => relative(process.cwd(), resolve(ROOT, dir)) || '.';
   root.use('/sdk/support-chat.js', classicScriptEmbed(rel('dist')));
+  // The built scripts only: no source maps or type declarations go out.
+  root.use('/sdk/*', async (c, next) => (SDK_FILE.test(c.req.path.slice('/sdk/'.length)) ? next() : c.notFound()));
   root.use('/sdk/*', serveStatic({ root: rel('dist'), rewriteRequestPath: (p) => p.replace(/^\/sdk/, '') }));
-  root.use('/*', serveStatic({ root: rel('demo') }));
+  root.use('/*', serveStatic({ root: rel('demo/site') }));
   mountDemoPages(root, deps.db);
 
   const server: ServerType = await new Promise((ok, fail) => {
-    const s = serve({ fetch: root.fetch, port: config.PORT, hostname: config.HOST }, () => ok(s));
+    const s = serve({ fetch: root.fetch, port: config.PORT, hostname: config.HOST, serverOptions: SLOW_CLIENT_LIMITS }, () => ok(s));
     s.once('error', fail);
+  });
+  // @hono/node-ws leaves out empty headers, which would make an empty Origin look like none:
+  // it is kept as an opaque origin, which every site refuses (http/site-access.ts).
+  server.prependListener('upgrade', (req: { headers: Record<string, unknown> }) => {
+    if (req.headers.origin === '') req.headers.origin = 'null';
   });
   injectWebSocket(server);
   const address = server.address();

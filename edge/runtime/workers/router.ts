@@ -10,7 +10,8 @@ import { ConfigError } from '../../config/load';
 import { refuseSocket } from '../../conversation/socket';
 import type { Deps } from '../../core/deps';
 import { frameSizedBody } from '../../http/body-limit';
-import { allowAnyOrigin } from '../../http/cors';
+import { siteCors } from '../../http/cors';
+import { securityHeaders } from '../../http/security-headers';
 import { answerErrors, INTERNAL_ERROR } from '../../http/internal-error';
 import { checkSite } from '../../http/site-access';
 import type { ErrorReporter } from '../../ops/errors';
@@ -49,6 +50,7 @@ export async function handleFetch(request: Request, env: WorkerEnv, ctx: Executi
 function workerApp(deps: Deps, env: WorkerEnv, reporter: ErrorReporter): Hono {
   const root = new Hono();
   answerErrors(root, deps.log, { reporter, stage: 'worker.http' });
+  root.use('*', securityHeaders);
 
   root.get('/v1/ws', async (c) => {
     if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
@@ -67,7 +69,7 @@ function workerApp(deps: Deps, env: WorkerEnv, reporter: ErrorReporter): Hono {
   });
 
   // The same headers the app sets, for the routes answered before it.
-  root.use('/v1/*', allowAnyOrigin);
+  root.use('/v1/*', siteCors(deps.db, () => deps.clock.now()));
   root.post('/v1/chat', frameSizedBody, async (c, next) => {
     const raw = await c.req.text();
     const body = parseObject(raw);
