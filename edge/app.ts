@@ -6,6 +6,7 @@ import { mountAdmin } from './http/admin';
 import { preflight, siteCors } from './http/cors';
 import { mountChatHttp } from './http/chat';
 import { mountHealth } from './http/health';
+import type { AddressOf } from './http/client-address';
 import { answerErrors } from './http/internal-error';
 import { securityHeaders } from './http/security-headers';
 import { mountWebSocket } from './http/ws';
@@ -13,6 +14,8 @@ import { mountWebSocket } from './http/ws';
 export interface AppRuntime {
   /** The runtime's WebSocket upgrade (Node: @hono/node-ws; Workers forward to a Durable Object). */
   upgradeWebSocket?: UpgradeWebSocket;
+  /** Who is calling, for per-address limits; unknown (no such limits) when absent. */
+  clientAddress?: AddressOf;
 }
 
 /** The runtime-agnostic application: every runtime entry builds `deps` once and serves this. */
@@ -23,8 +26,8 @@ export function createApp(deps: Deps, runtime: AppRuntime = {}) {
   app.use('/v1/*', securityHeaders, siteCors(deps.db, () => deps.clock.now()));
   app.options('/v1/*', preflight);
   mountHealth(app, deps, () => chat.isDraining);
-  mountAdmin(app, deps);
-  mountChatHttp(app, deps, chat);
-  if (runtime.upgradeWebSocket) mountWebSocket(app, deps, chat, runtime.upgradeWebSocket);
+  mountAdmin(app, deps, runtime.clientAddress);
+  mountChatHttp(app, deps, chat, runtime.clientAddress);
+  if (runtime.upgradeWebSocket) mountWebSocket(app, deps, chat, runtime.upgradeWebSocket, runtime.clientAddress);
   return { app, chat };
 }

@@ -79,8 +79,23 @@ export const configSchema = z.object({
    */
   TURN_LEASE_MS: int(500, 600_000, 10_000),
 
-  /** Messages a visitor may send per minute before `rate_limited`. */
+  /** Messages one conversation may send per minute (sliding window) before `rate_limited`. */
   RATE_LIMIT_PER_MINUTE: int(1, 10_000, 20),
+  /** Messages one client address may send per minute, over all its conversations. */
+  RATE_LIMIT_PER_ADDRESS_PER_MINUTE: int(1, 100_000, 60),
+  /** Messages one site may receive per minute, from everyone: the bill's ceiling. */
+  RATE_LIMIT_PER_SITE_PER_MINUTE: int(1, 1_000_000, 600),
+  /** Conversations one client address may start per hour. */
+  NEW_CONVERSATIONS_PER_ADDRESS_PER_HOUR: int(1, 100_000, 120),
+  /** Open sockets one client address may hold on one Node process. */
+  SOCKETS_PER_ADDRESS: int(1, 100_000, 20),
+  /** A socket that sends nothing (not even a ping) this long is closed (Node). */
+  SOCKET_IDLE_SECONDS: int(10, 86_400, 300),
+  /**
+   * Proxies in front of a Node server that append to X-Forwarded-For (a load balancer: 1).
+   * 0 trusts no header: the socket's peer is the client. Workers read CF-Connecting-IP.
+   */
+  TRUST_PROXY: int(0, 10, 0),
 
   /** Bearer token for /v1/admin/*; the admin API is off when unset. */
   ADMIN_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),

@@ -12,6 +12,13 @@ export function settingsFrom(config: Config): Deps['settings'] {
     // The pipeline reads the head of a long message; the protocol still accepts MAX_MESSAGE_CHARS.
     maxQuestionChars: Math.min(1000, MAX_MESSAGE_CHARS),
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    limits: {
+      perAddressPerMinute: config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
+      perSitePerMinute: config.RATE_LIMIT_PER_SITE_PER_MINUTE,
+      newConversationsPerHour: config.NEW_CONVERSATIONS_PER_ADDRESS_PER_HOUR,
+      socketsPerAddress: config.SOCKETS_PER_ADDRESS,
+      socketIdleSeconds: config.SOCKET_IDLE_SECONDS,
+    },
     answerTimeoutMs: 60_000,
     turnLeaseMs: config.TURN_LEASE_MS,
     adminToken: config.ADMIN_TOKEN,

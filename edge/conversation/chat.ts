@@ -6,6 +6,7 @@ import { SessionLog, type SessionEvents } from './session-log';
 import { openTicket } from './handoff';
 import { Answering } from './answering';
 import { error } from './errors';
+import { countMessage, countNewConversation, RateLimited } from './limits';
 
 /**
  * Protocol v1 on the server, independent of the transport: the WebSocket route, the SSE and
@@ -53,6 +54,7 @@ export class ChatService {
     if (assigned && assigned.siteId !== peer.siteId) {
       return peer.conn.send(error('forbidden_origin', 'this conversation belongs to another site'));
     }
+    if (!conversation && !assigned) await countNewConversation(this.deps, peer);
     conversation ??=
       assigned ??
       (await db.conversations.create({ id: peer.assignedSession ?? newId('s'), siteId: peer.siteId, locale: frame.locale ?? null }));
@@ -83,15 +85,13 @@ export class ChatService {
   }
 
   async message(peer: Peer, session: string, frame: MessageFrame): Promise<void> {
-    const { db, sessions, settings } = this.deps;
-    const wait = await sessions.rateLimit(`rl:msg:${session}`, settings.rateLimitPerMinute, 60);
-    if (wait > 0) {
-      return peer.conn.send(error('rate_limited', `too many messages; try again in ${wait} s`, frame.id, wait));
-    }
+    const { db } = this.deps;
     try {
       await this.answering.take(peer.siteId, session, frame.id, peer.locale, async () => {
         const stored = await db.messages.findByClientId(session, frame.id);
         if (stored) return { fresh: false, text: stored.text };
+        // Only a message not seen before counts: a resend after a reconnect never does.
+        await countMessage(this.deps, peer, session);
         await db.messages.add({
           id: this.deps.newId('m'),
           conversationId: session,
@@ -106,6 +106,7 @@ export class ChatService {
         return { fresh: true, text: frame.text };
       });
     } catch (err) {
+      if (err instanceof RateLimited) return peer.conn.send(error('rate_limited', err.message, frame.id, err.retryAfter));
       this.deps.log.error('message not taken', { session, error: String(err) });
       // With its id, so the widget sends it again shortly instead of giving up on it.
       peer.conn.send(error('unavailable', 'the message could not be saved just now; it will be sent again', frame.id));

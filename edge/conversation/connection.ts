@@ -12,6 +12,8 @@ export interface Peer {
   siteId: string;
   session: string | null;
   locale?: string;
+  /** The client's network address as the runtime sees it, for per-address limits; unknown when absent. */
+  address?: string;
   /**
    * The id a new conversation must take. Where conversations are routed before the socket
    * opens (a Durable Object per conversation), the router has already chosen it.

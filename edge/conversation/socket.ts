@@ -20,6 +20,7 @@ import type { SiteCheck } from '../http/site-access';
 import type { ChatService } from './chat';
 import type { Peer } from './connection';
 import { error } from './errors';
+import { RateLimited } from './limits';
 
 /** The runtime's socket, as much of it as a conversation needs. */
 export interface SocketHandle {
@@ -43,6 +44,8 @@ export interface SocketState {
   locale?: string;
   /** Set where the router chose the conversation before the socket opened: the id a new one takes. */
   assigned?: string;
+  /** The client's address, for per-address limits. */
+  address?: string;
 }
 
 export interface SocketOptions {
@@ -72,6 +75,7 @@ export class ConversationSocket {
       session: state.session,
       locale: state.locale,
       assignedSession: state.assigned,
+      address: state.address,
     };
   }
 
@@ -111,6 +115,12 @@ export class ConversationSocket {
         this.opts.onState?.(this.state);
       }
     } catch (err) {
+      if (err instanceof RateLimited) {
+        sendFrame(this.socket, error('rate_limited', err.message, frame.type === 'message' ? frame.id : undefined, err.retryAfter));
+        // A hello refused leaves the socket without a session: the widget comes back later.
+        if (frame.type === 'hello') this.socket.close(CLOSE_TRY_AGAIN, 'rate limited');
+        return;
+      }
       this.opts.log.error('frame failed', { type: frame.type, error: String(err) });
       this.opts.onError?.(err, frame);
       // With the message's id the widget keeps it and sends it again shortly.
@@ -137,6 +147,7 @@ export function openSocket(
   check: SiteCheck,
   conn: string,
   opts: SocketOptions & { chat: Pick<ChatService, 'isDraining'> },
+  address?: string,
 ): ConversationSocket | null {
   // Opened while this process stops: the client retries, and lands on one that stays.
   if (opts.chat.isDraining) {
@@ -147,7 +158,7 @@ export function openSocket(
     refuseSocket(socket, check);
     return null;
   }
-  return new ConversationSocket(socket, { conn, site: check.site.id, session: null }, opts);
+  return new ConversationSocket(socket, { conn, site: check.site.id, session: null, ...(address ? { address } : {}) }, opts);
 }
 
 /** A site refused: the socket says why in an error frame and closes with a code not to retry on. */

@@ -10,9 +10,19 @@ export interface PipelineSettings {
   maxQuestionChars: number;
 }
 
+export interface Limits {
+  perAddressPerMinute: number;
+  perSitePerMinute: number;
+  newConversationsPerHour: number;
+  socketsPerAddress: number;
+  socketIdleSeconds: number;
+}
+
 export interface Deps {
   settings: PipelineSettings & {
     rateLimitPerMinute: number;
+    /** Beyond one conversation's own limit; missing in tests that build settings by hand: no limit. */
+    limits?: Limits;
     /** The longest one answer may take before the visitor is told and the turn ends. */
     answerTimeoutMs: number;
     /** How long a silent answering process keeps a message before another may take it over. */

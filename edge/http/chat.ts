@@ -5,7 +5,9 @@ import { checkClientFrame, PROTOCOL_VERSION, type ErrorCode, type MessageFrame, 
 import type { Deps } from '../core/deps';
 import type { ChatService, Peer } from '../conversation/chat';
 import { loadHistory } from '../conversation/history';
+import { RateLimited } from '../conversation/limits';
 import { frameSizedBody } from './body-limit';
+import type { AddressOf } from './client-address';
 import { checkSite } from './site-access';
 
 const chatRequest = z.object({
@@ -25,7 +27,7 @@ const STATUS: Partial<Record<ErrorCode, 400 | 403 | 404 | 413 | 429 | 503>> = {
 };
 
 /** The HTTP twins of the socket, for hosts that cannot keep one open. */
-export function mountChatHttp(app: Hono, deps: Deps, chat: ChatService): void {
+export function mountChatHttp(app: Hono, deps: Deps, chat: ChatService, addressOf: AddressOf = () => undefined): void {
   app.post('/v1/chat', frameSizedBody, async (c) => {
     const body = chatRequest.safeParse(await c.req.json().catch(() => null));
     if (!body.success) {
@@ -41,15 +43,22 @@ export function mountChatHttp(app: Hono, deps: Deps, chat: ChatService): void {
     if (!checked.ok) return c.json({ error: { code: checked.error.code, message: checked.error.message } }, STATUS[checked.error.code] ?? 400);
 
     const queue = new FrameQueue();
-    const peer: Peer = { conn: { id: deps.newId('c'), send: (f) => queue.push(f) }, siteId: check.site.id, session: null };
-    await chat.handle(peer, { type: 'hello', v: PROTOCOL_VERSION, session: req.session });
+    const address = addressOf(c);
+    const peer: Peer = { conn: { id: deps.newId('c'), send: (f) => queue.push(f) }, siteId: check.site.id, session: null, ...(address ? { address } : {}) };
+    try {
+      await chat.handle(peer, { type: 'hello', v: PROTOCOL_VERSION, session: req.session });
+    } catch (err) {
+      if (!(err instanceof RateLimited)) throw err;
+      return c.json({ error: { code: 'rate_limited', message: err.message, retryAfter: err.retryAfter } }, 429, { 'Retry-After': String(err.retryAfter) });
+    }
     const session = peer.session!;
     queue.clear(); // `ready` is the socket's business; HTTP answers the message only
     await chat.handle(peer, message);
     const refused = queue.find((f) => f.type === 'error' && f.ref === req.id);
     if (refused?.type === 'error') {
       chat.detach(peer);
-      return c.json({ error: { code: refused.code, message: refused.message, retryAfter: refused.retryAfter } }, STATUS[refused.code] ?? 400);
+      const wait = refused.retryAfter ? { 'Retry-After': String(refused.retryAfter) } : undefined;
+      return c.json({ error: { code: refused.code, message: refused.message, retryAfter: refused.retryAfter } }, STATUS[refused.code] ?? 400, wait);
     }
     void chat.idle(session).then(() => {
       chat.detach(peer);

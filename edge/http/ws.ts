@@ -2,19 +2,40 @@ import type { Hono } from 'hono';
 import type { UpgradeWebSocket, WSContext } from 'hono/ws';
 import type { Deps } from '../core/deps';
 import type { ChatService } from '../conversation/chat';
-import { openSocket, type ConversationSocket, type SocketHandle } from '../conversation/socket';
+import { CLOSE_TRY_AGAIN } from '../../protocol';
+import { error } from '../conversation/errors';
+import { openSocket, sendFrame, type ConversationSocket, type SocketHandle } from '../conversation/socket';
+import type { AddressOf } from './client-address';
 import { checkSite } from './site-access';
 
-/** `GET /v1/ws?site=…`: protocol v1 over a WebSocket, on any runtime Hono upgrades for. */
-export function mountWebSocket(app: Hono, deps: Deps, chat: ChatService, upgradeWebSocket: UpgradeWebSocket): void {
+/**
+ * `GET /v1/ws?site=…`: protocol v1 over a WebSocket, on any runtime Hono upgrades for (Node;
+ * the Worker hands sockets to Durable Objects). One address holds at most
+ * `limits.socketsPerAddress` sockets in this process: more are told so and closed.
+ */
+export function mountWebSocket(app: Hono, deps: Deps, chat: ChatService, upgradeWebSocket: UpgradeWebSocket, addressOf: AddressOf = () => undefined): void {
+  const perAddress = new Map<string, number>();
+  const max = deps.settings.limits?.socketsPerAddress ?? Infinity;
   app.get(
     '/v1/ws',
     upgradeWebSocket(async (c) => {
       const check = await checkSite(deps.db, c.req.query('site'), c.req.header('origin'));
+      const address = addressOf(c);
       let socket: ConversationSocket | null = null;
+      let counted = false;
       return {
         onOpen(_event, ws) {
-          socket = openSocket(handleOf(ws), check, deps.newId('c'), { chat, log: deps.log });
+          const handle = handleOf(ws);
+          if (address !== undefined) {
+            const open = perAddress.get(address) ?? 0;
+            if (open >= max) {
+              sendFrame(handle, error('rate_limited', `too many open connections from one address (at most ${max})`, undefined, 30));
+              return handle.close(CLOSE_TRY_AGAIN, 'too many connections');
+            }
+            perAddress.set(address, open + 1);
+            counted = true;
+          }
+          socket = openSocket(handle, check, deps.newId('c'), { chat, log: deps.log }, address);
         },
         onMessage(event) {
           void socket?.receive(event.data);
@@ -22,6 +43,12 @@ export function mountWebSocket(app: Hono, deps: Deps, chat: ChatService, upgrade
         onClose() {
           socket?.detach();
           socket = null;
+          if (counted && address !== undefined) {
+            counted = false;
+            const left = (perAddress.get(address) ?? 1) - 1;
+            if (left > 0) perAddress.set(address, left);
+            else perAddress.delete(address);
+          }
         },
       };
     }),

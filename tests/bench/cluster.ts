@@ -11,10 +11,11 @@ import { RespConnection } from '../../scripts/local/resp';
 import { fdLimitProblem, holdIdleSockets, type IdleFigures } from './idle-sockets';
 import { CONVERSATIONS, measureLoad, type LoadFigures } from './load';
 import { ms, percentiles, type Row } from './table';
+import { NO_LIMITS } from '../helpers/limits';
 
 const IDLE_SOCKETS = Number(process.env.BENCH_IDLE_SOCKETS ?? 5000);
 /** Every answer runs the whole pipeline: no answer cache, no rate limit in the way. */
-const LOAD_ENV = { RAG_CACHE_TTL: '0', RATE_LIMIT_PER_MINUTE: '10000' };
+const LOAD_ENV = { RAG_CACHE_TTL: '0', ...NO_LIMITS };
 
 export async function benchCluster(): Promise<{ rows: Row[]; notes: string[] }> {
   const started = performance.now();

@@ -23,6 +23,7 @@ import { openEmbeddedStores } from '../../edge/runtime/node/stores';
 import { LocalEmbedder } from '../../edge/providers/embeddings/local';
 import { MiniLmEmbedder } from '../../edge/providers/embeddings/minilm';
 import type { Embedder } from '../../edge/core/ports';
+import { NO_LIMITS } from '../helpers/limits';
 
 const SECTIONS = ['pipeline', 'server', 'cluster'] as const;
 const program = new Command('bench')
@@ -84,7 +85,7 @@ if (only.has('server')) {
   const data = mkdtempSync(join(tmpdir(), 'bench-server-'));
   // Today's hashed vectors beside all-MiniLM-L6-v2 (the Node default), each over its own database.
   for (const model of ['local-hash-384', 'all-MiniLM-L6-v2']) {
-    const server = await startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: join(data, model), RAG_CACHE_TTL: '0', RATE_LIMIT_PER_MINUTE: '10000', EMBEDDING_MODEL: model }), silentLogger);
+    const server = await startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: join(data, model), RAG_CACHE_TTL: '0', ...NO_LIMITS, EMBEDDING_MODEL: model }), silentLogger);
     rows.push(...(await benchSocket(server.port)).map((r) => ({ ...r, figure: `${r.figure} [${model}]` })));
     if (model === 'local-hash-384') rows.push(...(await benchWorker(server.port)));
     await server.close();

@@ -9,6 +9,7 @@ import { startLocalWorker } from '../../scripts/local-worker';
 import { TestSocket } from '../helpers/ws-client';
 import { QUESTIONS } from './socket';
 import { pct, percentiles, type Row } from './table';
+import { NO_LIMITS } from '../helpers/limits';
 
 const ROUNDS = 200;
 const WARM_UP = 10;
@@ -70,7 +71,7 @@ export async function measureSocket(port: number, label: string): Promise<Socket
 
 /** Runs the Worker locally, measures it and the Node server at `nodePort`, and compares them. */
 export async function benchWorker(nodePort: number): Promise<Row[]> {
-  const worker = await startLocalWorker({ vars: { RAG_CACHE_TTL: '0', RATE_LIMIT_PER_MINUTE: '10000', LOG_LEVEL: 'warn' } });
+  const worker = await startLocalWorker({ vars: { RAG_CACHE_TTL: '0', ...NO_LIMITS, LOG_LEVEL: 'warn' } });
   try {
     const node = await measureSocket(nodePort, 'n');
     const edge = await measureSocket(worker.port, 'w');

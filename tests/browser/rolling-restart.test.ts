@@ -18,6 +18,7 @@ import { startRedis, type RunningRedis } from '../../scripts/local/redis';
 import { launchBrowser, requireBrowser } from './browser';
 import { ensureBuilt } from './build';
 import { chat, openChat, transcript, visit, type Harness } from './harness';
+import { NO_LIMITS } from '../helpers/limits';
 
 const skip = await skipWithoutRedisAndPostgres15();
 
@@ -47,7 +48,7 @@ beforeAll(async () => {
     POSTGRES_URL: postgres.url,
     QDRANT_URL: qdrant.url,
     OPENAI_BASE_URL: openai.url,
-    RATE_LIMIT_PER_MINUTE: '1000',
+    ...NO_LIMITS,
   };
   procs.push(await startNodeProcess({ env }));
 }, 120_000);

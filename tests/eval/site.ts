@@ -15,6 +15,7 @@ import type { Logger } from '../../edge/core/ports';
 import { buildNodeDeps } from '../../edge/runtime/node/deps';
 import { ingest } from '../../edge/ingest/run';
 import type { CorpusDoc } from './beir';
+import { NO_LIMITS } from '../helpers/limits';
 
 export const EVAL_SITE = 'eval';
 export const EVAL_ORIGIN = 'https://eval.invalid';
@@ -62,7 +63,7 @@ export async function openEvalSite(corpus: CorpusDoc[], opts: EvalSiteOptions): 
   if (opts.embedder) env.EMBEDDING_MODEL = opts.embedder;
   // One session per question, so the per-conversation limit never bites; every question runs
   // the whole pipeline (a cached answer would skip retrieval and hide its latency).
-  env.RATE_LIMIT_PER_MINUTE = '10000';
+  Object.assign(env, NO_LIMITS);
   env.RAG_CACHE_TTL = '0';
   const config = loadConfig(env);
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../scripts/local/free-port';
+import { NO_LIMITS } from './limits';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = join(ROOT, 'edge/runtime/node/main.ts');
@@ -209,7 +210,7 @@ export async function runMainOnce(env: Record<string, string>, timeoutMs = 60_00
     return await new Promise((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
         cwd: ROOT,
-        env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: join(dir, 'db'), POSTGRES_URL: '', REDIS_URL: '', QDRANT_URL: '', EMBEDDING_MODEL: 'local-hash-384', ...env },
+        env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: join(dir, 'db'), POSTGRES_URL: '', REDIS_URL: '', QDRANT_URL: '', EMBEDDING_MODEL: 'local-hash-384', ...NO_LIMITS, ...env },
       });
       let out = '';
       child.stdout?.on('data', (d) => (out += d));

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../edge/config/load';
 import { silentLogger } from '../../edge/ops/logger';
 import { startServer, type RunningServer } from '../../edge/runtime/node/server';
+import { NO_LIMITS } from './limits';
 
 export interface TestServer extends RunningServer {
   dataDir: string;
@@ -18,7 +19,7 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
   // The hashed vectors unless a test asks (EMBEDDING_MODEL: 'auto' for the product's default):
   // most server tests exercise the protocol, and the MiniLM model costs each test process a load
   // and the demo's embedding (tests/unit/providers/minilm.test.ts and runtime/node.test.ts run it).
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: join(dir, 'db'), RATE_LIMIT_PER_MINUTE: '1000', EMBEDDING_MODEL: 'local-hash-384', ...env });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: join(dir, 'db'), ...NO_LIMITS, EMBEDDING_MODEL: 'local-hash-384', ...env });
   // Port 0 picks a free port; the demo site's allowed origins follow the real one.
   const server = await startServer(config, silentLogger);
   const t: TestServer = {

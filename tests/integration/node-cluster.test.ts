@@ -16,6 +16,7 @@ import { skipWithoutRedisAndPostgres15 } from '../servers/availability';
 import { startPostgres15, type RunningPostgres } from '../servers/postgres15';
 import { startRedis, type RunningRedis } from '../../scripts/local/redis';
 import { startUpstashBridge, type UpstashBridge } from '../../scripts/local/upstash-bridge';
+import { NO_LIMITS } from '../helpers/limits';
 
 const skip = await skipWithoutRedisAndPostgres15();
 
@@ -85,7 +86,7 @@ beforeAll(async () => {
     OPENAI_BASE_URL: openai.url,
     TURN_LEASE_MS: '1500',
     SHUTDOWN_GRACE_MS: '15000',
-    RATE_LIMIT_PER_MINUTE: '1000',
+    ...NO_LIMITS,
   };
   // Both at once: the migrations and the demo data must each be applied once.
   await Promise.all([start(), start()]);

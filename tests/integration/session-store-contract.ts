@@ -212,19 +212,27 @@ export function sessionStoreContract(name: string, make: ContractFactory, opts: 
       expect(await b.cacheGet('k1')).not.toBeNull();
     });
 
-    it('allows `limit` hits per fixed window across handles and says how long to wait', async () => {
+    it('allows `limit` hits per sliding window across handles, says how long to wait, and does not count refusals', async () => {
       const { a, b, clock } = await open();
       clock.t = 60_000 * 1000_000; // the start of a 60 s window
       expect(await a.rateLimit('ip', 3, 60)).toBe(0);
       expect(await b.rateLimit('ip', 3, 60)).toBe(0);
       expect(await a.rateLimit('ip', 3, 60)).toBe(0);
       clock.t += 15_000;
-      expect(await b.rateLimit('ip', 3, 60)).toBe(45);
+      // Full: the next window starts with these 3 weighing in, fading to 2 after 20 s of it.
+      expect(await b.rateLimit('ip', 3, 60)).toBe(65);
+      expect(await a.rateLimit('ip', 3, 60)).toBe(65); // the refusal before was not counted
       expect(await b.rateLimit('other', 3, 60)).toBe(0);
-      clock.t += 44_500;
-      expect(await a.rateLimit('ip', 3, 60)).toBe(1);
-      clock.t += 1000; // the next window
+      clock.t += 45_000 + 21_000; // 21 s into the next window: 3 · 39/60 = 1.95 still counted
       expect(await a.rateLimit('ip', 3, 60)).toBe(0);
+      expect(await b.rateLimit('ip', 3, 60)).toBe(19);
+      clock.t += 19_000;
+      expect(await a.rateLimit('ip', 3, 60)).toBe(0);
+      // No burst at the edge: a fixed window would allow 3 more at the start of the next one.
+      clock.t = 60_000 * 2000_000 - 1000;
+      for (let i = 0; i < 3; i++) expect(await a.rateLimit('edge', 3, 60)).toBe(0);
+      clock.t += 2000;
+      expect(await b.rateLimit('edge', 3, 60)).toBeGreaterThan(0);
     });
 
     it('answers ping', async () => {

@@ -8,6 +8,7 @@ import { createApp } from '../../edge/app';
 import type { Deps } from '../../edge/core/deps';
 import { demoDeps } from '../helpers/deps';
 import { DEMO_QUESTIONS, type GradedQuestion } from './demo-questions';
+import { NO_LIMITS } from '../helpers/limits';
 
 export interface Reply {
   text: string;
@@ -94,7 +95,7 @@ function matches(text: string, f: string | RegExp): boolean {
 
 /** Every question of the set, graded, over an in-memory copy of the demo shop. */
 export async function gradeDemo(env: Record<string, string> = {}): Promise<{ results: Graded[]; points: number; max: number; close(): Promise<void> }> {
-  const built = await demoDeps({ RATE_LIMIT_PER_MINUTE: '10000', ...env });
+  const built = await demoDeps({ ...NO_LIMITS, ...env });
   const deps: Deps = built.deps;
   const { app } = createApp(deps);
   const results: Graded[] = [];

@@ -17,13 +17,14 @@ import { inCi } from '../../scripts/local/free-port';
 import { startSentryReceiver, type SentryReceiver } from '../servers/sentry-receiver';
 import { TestSocket } from '../helpers/ws-client';
 import { conversationSuite, seqs, socketUrl } from './conversation-suite';
+import { NO_LIMITS } from '../helpers/limits';
 
 /** Idle time after which workerd has hibernated an object: its ~10 s, plus Postgres' 2 s linger, plus margin. */
 const HIBERNATE_AFTER_MS = 14_000;
 
 async function start(): Promise<{ worker: LocalWorker; sentry: SentryReceiver } | { skip: string }> {
   const sentry = await startSentryReceiver();
-  const vars = { RATE_LIMIT_PER_MINUTE: '1000', SENTRY_DSN: sentry.dsn };
+  const vars = { ...NO_LIMITS, SENTRY_DSN: sentry.dsn };
   try {
     return { worker: await startLocalWorker({ upstash: true, vars }), sentry };
   } catch (err) {

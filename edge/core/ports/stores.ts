@@ -256,7 +256,7 @@ export interface SessionStore {
   unlease(key: string, owner: string): Promise<void>;
   cacheGet<T>(key: string): Promise<T | null>;
   cacheSet<T>(key: string, value: T, ttlSeconds: number): Promise<void>;
-  /** Fixed-window limit: how many seconds to wait, or 0 when allowed. */
+  /** Sliding-window limit (core/rate-limit.ts): seconds to wait, or 0 when allowed; a refused call is not counted. */
   rateLimit(key: string, limit: number, windowSeconds: number): Promise<number>;
   /** To every subscriber of the channel in every process sharing the store. */
   publish(channel: string, message: unknown): Promise<void>;

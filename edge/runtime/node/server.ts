@@ -1,4 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { createNodeWebSocket } from '@hono/node-ws';
 import { Hono } from 'hono';
@@ -6,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { relative, resolve } from 'node:path';
 import { CLOSE_RESTARTING, MAX_FRAME_BYTES } from '../../../protocol';
 import { createApp } from '../../app';
+import { clientBehindProxies, type AddressOf } from '../../http/client-address';
 import { SDK_FILE, securityHeaders } from '../../http/security-headers';
+import { closeIdleSockets } from './idle-sockets';
 import { describeProviders } from '../../wiring/describe';
 import type { Config } from '../../config/schema';
 import type { Logger } from '../../core/ports';
@@ -80,7 +83,9 @@ async function serveApp(config: Config, log: Logger, deps: Deps, reporter: Error
   // ws would buffer up to 100 MiB of one frame before the handler saw it: it now stops at the
   // frame's header and closes with 1009 (the handler does the same on the Worker).
   wss.options.maxPayload = MAX_FRAME_BYTES;
-  const { app, chat } = createApp(deps, { upgradeWebSocket });
+  const stopIdleSweep = closeIdleSockets(wss, config.SOCKET_IDLE_SECONDS * 1000);
+  const clientAddress: AddressOf = (c) => clientBehindProxies(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), config.TRUST_PROXY);
+  const { app, chat } = createApp(deps, { upgradeWebSocket, clientAddress });
   root.route('/', app);
   // serveStatic resolves against the working directory; relative paths keep `npm start` anywhere in the repo.
   const rel = (dir: string) => relative(process.cwd(), resolve(ROOT, dir)) || '.';
@@ -112,6 +117,7 @@ async function serveApp(config: Config, log: Logger, deps: Deps, reporter: Error
     port,
     close: (opts = {}) =>
       (closing ??= (async () => {
+        stopIdleSweep();
         const drained = chat.drain(opts.graceMs ?? config.SHUTDOWN_GRACE_MS);
         const closed = new Promise<void>((ok) => server.close(() => ok()));
         // Their clients reconnect to another process, which resumes the session from the shared

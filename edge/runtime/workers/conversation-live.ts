@@ -19,6 +19,9 @@ import { DurableSessionEvents } from './durable-events';
 import type { DurableObjectState } from './platform';
 import { reporterFor } from './reporting';
 
+/** The client's address as the Worker saw it (CF-Connecting-IP); see conversation-object.ts. */
+export const ADDRESS_HEADER = 'x-support-chat-address';
+
 /** How long Postgres stays connected after the object's last work: then it can hibernate. */
 const POSTGRES_LINGER_MS = 2000;
 
@@ -46,7 +49,7 @@ export function startConversation(
   const chat = new ChatService(deps, events);
   const http = new Hono();
   answerErrors(http, parts.base.log, { reporter, stage: 'do.http' });
-  mountChatHttp(http, deps, chat);
+  mountChatHttp(http, deps, chat, (c) => c.req.header(ADDRESS_HEADER));
   parts.base.log.info('conversation object started', { session: name, sockets: sockets.count() });
   return { chat, postgres, http, reporter, log: parts.base.log };
 }

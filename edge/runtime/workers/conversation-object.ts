@@ -6,15 +6,16 @@
  * turn of a conversation is numbered in one place.
  */
 import { randomId } from '../../core/ids';
-import { startConversation, type LiveConversation } from './conversation-live';
+import { ADDRESS_HEADER, startConversation, type LiveConversation } from './conversation-live';
 import type { WorkerEnv } from './deps';
 import { closeCode, upgradeResponse, webSocketPair, type CfWebSocket, type DurableObjectState } from './platform';
 import { reported } from './reporting';
 import { HibernatingSockets } from './sockets';
 
-/** Set by the Worker, which routed the request here: the conversation id and the checked site. */
+/** Set by the Worker, which routed the request here: the conversation id, the checked site, the client's address. */
 export const SESSION_HEADER = 'x-support-chat-session';
 export const SITE_HEADER = 'x-support-chat-site';
+export { ADDRESS_HEADER };
 
 export class ConversationObject {
   private live: LiveConversation | null = null;
@@ -35,7 +36,8 @@ export class ConversationObject {
     return reported(live.reporter, { stage: 'do.fetch', request: { method: request.method, url: request.url }, site }, async () => {
       if (request.headers.get('upgrade')?.toLowerCase() === 'websocket') {
         const { client, server } = webSocketPair();
-        this.sockets.accept(server, { conn: randomId('c'), site, assigned: name, session: null });
+        const address = request.headers.get(ADDRESS_HEADER);
+        this.sockets.accept(server, { conn: randomId('c'), site, assigned: name, session: null, ...(address ? { address } : {}) });
         return upgradeResponse(client);
       }
       return live.postgres.during(async () => {

@@ -15,7 +15,7 @@ import { securityHeaders } from '../../http/security-headers';
 import { answerErrors, INTERNAL_ERROR } from '../../http/internal-error';
 import { checkSite } from '../../http/site-access';
 import type { ErrorReporter } from '../../ops/errors';
-import { SESSION_HEADER, SITE_HEADER } from './conversation-object';
+import { ADDRESS_HEADER, SESSION_HEADER, SITE_HEADER } from './conversation-object';
 import type { OpenedNeon } from '../../stores/db/neon';
 import { connectNeon, depsOver, isolateParts, type IsolateParts, type WorkerEnv } from './deps';
 import { upgradeResponse, webSocketPair, type ExecutionContext } from './platform';
@@ -81,7 +81,7 @@ function workerApp(deps: Deps, env: WorkerEnv, reporter: ErrorReporter): Hono {
     return new Response(res.body, res); // headers of a fetched response are immutable
   });
 
-  root.route('/', createApp(deps).app);
+  root.route('/', createApp(deps, { clientAddress: (c) => c.req.header('cf-connecting-ip') }).app);
   return root;
 }
 
@@ -104,6 +104,10 @@ function toConversation(env: WorkerEnv, session: string, siteId: string, request
   if (!foreignOrigin(request)) headers.delete('origin');
   headers.set(SESSION_HEADER, session);
   headers.set(SITE_HEADER, siteId);
+  // Set by Cloudflare's edge for every request; a client cannot choose it there.
+  const address = request.headers.get('cf-connecting-ip');
+  if (address) headers.set(ADDRESS_HEADER, address);
+  else headers.delete(ADDRESS_HEADER);
   const stub = env.CONVERSATIONS.get(env.CONVERSATIONS.idFromName(session));
   return stub.fetch(new Request(request, { headers }));
 }

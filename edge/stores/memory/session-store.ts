@@ -6,6 +6,7 @@
  * Events follow the Redis stores' rules (edge/stores/redis/scripts.ts): consecutive seqs per
  * session, a floor above the last starts afresh, subscribers get the same `{seq, event}` text.
  */
+import { fits, secondsToWait, windowAt } from '../../core/rate-limit';
 import { sessionChannel, type Clock, type Logger, type NumberedEvent, type SessionStore } from '../../core/ports';
 import { LocalChannels } from '../local-channels';
 import { positive, toJson, wholeNumber } from '../redis/scripts';
@@ -149,11 +150,12 @@ export class MemorySessionStore implements SessionStore {
   async rateLimit(key: string, limit: number, windowSeconds: number): Promise<number> {
     const now = this.clock.now();
     const windowMs = windowSeconds * 1000;
-    const windowEnd = (Math.floor(now / windowMs) + 1) * windowMs;
-    // The entry expires with its window, so the next window starts from zero by itself.
-    const count = (this.windows.get(key, now)?.value ?? 0) + 1;
-    this.windows.set(key, { value: count, expiresAt: windowEnd });
-    return count <= limit ? 0 : Math.max(1, Math.ceil((windowEnd - now) / 1000));
+    const { window, elapsedMs } = windowAt(now, windowMs);
+    const counts = { prev: this.windows.get(`${key}:${window - 1}`, now)?.value ?? 0, curr: this.windows.get(`${key}:${window}`, now)?.value ?? 0 };
+    if (!fits(counts, limit, elapsedMs, windowMs)) return secondsToWait(counts, limit, elapsedMs, windowMs);
+    // Kept while it can still weigh in: through the next window.
+    this.windows.set(`${key}:${window}`, { value: counts.curr + 1, expiresAt: (window + 2) * windowMs });
+    return 0;
   }
 
   async publish(channel: string, message: unknown): Promise<void> {

@@ -70,6 +70,23 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
+/**
+ * KEYS: this window's counter, the previous window's. ARGV: limit, window ms, ms into this
+ * window. The sliding-window estimate of edge/core/rate-limit.ts; one more hit is counted only
+ * when it fits. Returns {1 or 0, previous count, current count before this hit}.
+ */
+export const SLIDING_WINDOW = `
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local elapsed = tonumber(ARGV[3])
+local curr = tonumber(redis.call('GET', KEYS[1]) or '0')
+local prev = tonumber(redis.call('GET', KEYS[2]) or '0')
+if prev * ((window - elapsed) / window) + curr + 1 > limit then return {0, prev, curr} end
+redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], window * 2)
+return {1, prev, curr}
+`;
+
 /** The seq of a stored entry without parsing the whole event. */
 export function seqOfEntry(entry: string): number {
   const m = /^\{"seq":(\d+),/.exec(entry);

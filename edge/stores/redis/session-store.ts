@@ -3,7 +3,7 @@
  * The session layout and the scripts are those of the Upstash store (./scripts.ts): numbering,
  * keeping and publishing an event is one Lua script, so it is atomic across processes and
  * subscribers see events in seq order. Leases are a compare-and-set script on a PX key; cache
- * entries are `{"v": value}` JSON with EX; rate limits a fixed-window INCR + EXPIRE.
+ * entries are `{"v": value}` JSON with EX; rate limits a sliding window (two counters, one script).
  *
  * Subscriptions share one dedicated connection: the first local listener of a channel
  * subscribes in Redis, the last to leave unsubscribes; messages are handed to each listener as
@@ -22,10 +22,12 @@ import {
   seconds,
   seqOfEntry,
   sessionKeys,
+  SLIDING_WINDOW,
   toJson,
   UNLEASE,
   wholeNumber,
 } from './scripts';
+import { secondsToWait, windowAt } from '../../core/rate-limit';
 
 export interface RedisSessionStoreOptions extends RedisConnectionOptions {
   /** Places the rate-limit windows; default `Date.now`. Expiry is Redis' own clock. */
@@ -40,7 +42,7 @@ export interface RedisSessionStoreOptions extends RedisConnectionOptions {
 }
 
 const sha1 = (script: string) => createHash('sha1').update(script).digest('hex');
-const SCRIPTS = { APPEND_EVENT, EVENTS_AFTER, LEASE, UNLEASE };
+const SCRIPTS = { APPEND_EVENT, EVENTS_AFTER, LEASE, UNLEASE, SLIDING_WINDOW };
 type ScriptName = keyof typeof SCRIPTS;
 const SHAS = Object.fromEntries(Object.entries(SCRIPTS).map(([k, v]) => [k, sha1(v)])) as Record<ScriptName, string>;
 
@@ -111,15 +113,13 @@ export class RedisSessionStore implements SessionStore {
     await this.run((c) => c.set(this.keys.cache(key), `{"v":${toJson(value)}}`, { EX: seconds(ttlSeconds) }));
   }
 
-  /** The window follows the injected clock, so tests can move it; its key expires in Redis time. */
+  /** The windows follow the injected clock, so tests can move them; the keys expire in Redis time. */
   async rateLimit(key: string, limit: number, windowSeconds: number): Promise<number> {
-    const now = this.clock.now();
     const windowMs = seconds(windowSeconds) * 1000;
-    const window = Math.floor(now / windowMs);
-    const windowEnd = (window + 1) * windowMs;
-    const k = this.keys.rate(key, window);
-    const [count] = await this.run((c) => c.multi().incr(k).expire(k, seconds(windowSeconds)).exec());
-    return Number(count) <= limit ? 0 : Math.max(1, Math.ceil((windowEnd - now) / 1000));
+    const { window, elapsedMs } = windowAt(this.clock.now(), windowMs);
+    const keys = [this.keys.rate(key, window), this.keys.rate(key, window - 1)];
+    const [ok, prev, curr] = (await this.script('SLIDING_WINDOW', keys, [String(limit), String(windowMs), String(elapsedMs)])) as number[];
+    return Number(ok) === 1 ? 0 : secondsToWait({ prev: Number(prev), curr: Number(curr) }, limit, elapsedMs, windowMs);
   }
 
   async publish(channel: string, message: unknown): Promise<void> {

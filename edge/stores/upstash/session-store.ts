@@ -24,10 +24,12 @@ import {
   seconds,
   seqOfEntry,
   sessionKeys,
+  SLIDING_WINDOW,
   toJson,
   UNLEASE,
   wholeNumber,
 } from '../redis/scripts';
+import { secondsToWait, windowAt } from '../../core/rate-limit';
 
 /** The commands used; structurally the same for `@upstash/redis` and `@upstash/redis/cloudflare`. */
 export type UpstashRedis = Pick<Redis, 'get' | 'set' | 'lindex' | 'multi' | 'publish' | 'ping' | 'createScript' | 'subscribe'>;
@@ -71,6 +73,7 @@ export class UpstashSessionStore implements SessionStore {
     after: Script<unknown[] | null>;
     lease: Script<number>;
     unlease: Script<number>;
+    window: Script<number[]>;
   };
 
   constructor(opts: UpstashSessionStoreOptions) {
@@ -85,7 +88,7 @@ export class UpstashSessionStore implements SessionStore {
     // The client keeps this setting to itself (a protected field); its default is to parse.
     this.parsed = (opts.redis as unknown as { opts?: { automaticDeserialization?: boolean } }).opts?.automaticDeserialization !== false;
     const script = <T>(text: string): Script<T> => this.redis.createScript<T>(text);
-    this.scripts = { append: script(APPEND_EVENT), after: script(EVENTS_AFTER), lease: script(LEASE), unlease: script(UNLEASE) };
+    this.scripts = { append: script(APPEND_EVENT), after: script(EVENTS_AFTER), lease: script(LEASE), unlease: script(UNLEASE), window: script(SLIDING_WINDOW) };
   }
 
   async appendEvent(session: string, event: unknown, floor: number): Promise<number> {
@@ -124,18 +127,16 @@ export class UpstashSessionStore implements SessionStore {
   }
 
   /**
-   * A counter per fixed window, INCR and EXPIRE in one transaction. `@upstash/ratelimit` has a
-   * fixed window too, but fixes limit and window per instance and reads `Date.now()`; here both
-   * come per call and the window follows the injected clock, as in the other stores.
+   * The same sliding window and script as the node-redis store. `@upstash/ratelimit` computes
+   * the same estimate, but fixes limit and window per instance and reads `Date.now()`; here
+   * both come per call and the windows follow the injected clock, as in the other stores.
    */
   async rateLimit(key: string, limit: number, windowSeconds: number): Promise<number> {
-    const now = this.clock.now();
     const windowMs = seconds(windowSeconds) * 1000;
-    const window = Math.floor(now / windowMs);
-    const windowEnd = (window + 1) * windowMs;
-    const k = this.keys.rate(key, window);
-    const [count] = await this.redis.multi().incr(k).expire(k, seconds(windowSeconds)).exec<[number, number]>();
-    return count <= limit ? 0 : Math.max(1, Math.ceil((windowEnd - now) / 1000));
+    const { window, elapsedMs } = windowAt(this.clock.now(), windowMs);
+    const keys = [this.keys.rate(key, window), this.keys.rate(key, window - 1)];
+    const [ok, prev, curr] = await this.scripts.window.exec(keys, [String(limit), String(windowMs), String(elapsedMs)]);
+    return Number(ok) === 1 ? 0 : secondsToWait({ prev: Number(prev), curr: Number(curr) }, limit, elapsedMs, windowMs);
   }
 
   async publish(channel: string, message: unknown): Promise<void> {

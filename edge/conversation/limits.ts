@@ -1,0 +1,40 @@
+/**
+ * The limits a visitor meets before anything costs money: messages per conversation, per
+ * client address and per site (a minute, sliding), and new conversations per address (an
+ * hour). Only what is new counts: a message id already stored (a resend after a reconnect)
+ * passes without touching a counter.
+ */
+import type { Deps } from '../core/deps';
+import type { Peer } from './connection';
+
+/** Thrown where a limit refuses; the transport answers `rate_limited` with `retryAfter`. */
+export class RateLimited extends Error {
+  constructor(
+    readonly retryAfter: number,
+    readonly what: string,
+  ) {
+    super(`too many ${what}; try again in ${retryAfter} s`);
+    this.name = 'RateLimited';
+  }
+}
+
+/** A new message of `session`: refused (thrown) when a limit says wait. */
+export async function countMessage(deps: Pick<Deps, 'sessions' | 'settings'>, peer: Peer, session: string): Promise<void> {
+  const { sessions, settings } = deps;
+  const limits = settings.limits;
+  const checks = [sessions.rateLimit(`msg:${session}`, settings.rateLimitPerMinute, 60)];
+  if (limits) {
+    checks.push(sessions.rateLimit(`msg-site:${peer.siteId}`, limits.perSitePerMinute, 60));
+    if (peer.address) checks.push(sessions.rateLimit(`msg-addr:${peer.address}`, limits.perAddressPerMinute, 60));
+  }
+  const wait = Math.max(...(await Promise.all(checks)));
+  if (wait > 0) throw new RateLimited(wait, 'messages');
+}
+
+/** A conversation about to be created for this peer: refused (thrown) past the address's hourly limit. */
+export async function countNewConversation(deps: Pick<Deps, 'sessions' | 'settings'>, peer: Peer): Promise<void> {
+  const limits = deps.settings.limits;
+  if (!limits || !peer.address) return;
+  const wait = await deps.sessions.rateLimit(`conv-addr:${peer.address}`, limits.newConversationsPerHour, 3600);
+  if (wait > 0) throw new RateLimited(wait, 'new conversations');
+}
