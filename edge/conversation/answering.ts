@@ -5,6 +5,12 @@ import { endInterrupted, isAnswered, unanswered } from './recovery';
 import type { SessionEvents } from './session-log';
 import { runTurn, TurnFailed } from './turn';
 
+/** Who is asking: the reply's language, and the address per-visitor limits count against. */
+export interface Asker {
+  locale?: string;
+  address?: string;
+}
+
 /** What storing a message found: `fresh` when this call stored it (so no turn ever ran for it). */
 export interface Stored {
   fresh: boolean;
@@ -69,7 +75,7 @@ export class Answering {
    * acknowledged and answered, unless it already was. Returns quietly when another process
    * (or a turn here) holds it: that one's events reach every socket of the session.
    */
-  async take(siteId: string, session: string, messageId: string, locale: string | undefined, store: () => Promise<Stored>): Promise<boolean> {
+  async take(siteId: string, session: string, messageId: string, asker: Asker, store: () => Promise<Stored>): Promise<boolean> {
     if (this.draining) throw new Error('the server is shutting down');
     const key = turnKey(session, messageId);
     if (this.inFlight.has(key)) return true;
@@ -113,11 +119,11 @@ export class Answering {
             await endInterrupted(this.deps, this.log, session, messageId, this.interrupted.get(key));
             this.interrupted.delete(key);
           }
-          await runTurn(this.deps, this.log, { siteId, session, messageId, text, locale }, this.stopping.signal);
+          await runTurn(this.deps, this.log, { siteId, session, messageId, text, ...asker }, this.stopping.signal);
         } catch (err) {
           // The stores failed mid-turn: the message stays unanswered until they are back.
           if (err instanceof TurnFailed && err.answerId) this.interrupted.set(key, err.answerId);
-          this.retryOrphans(siteId, session, locale, 1);
+          this.retryOrphans(siteId, session, asker, 1);
           throw err;
         }
       },
@@ -134,12 +140,12 @@ export class Answering {
    * message still held is looked at again while someone here is in the conversation; so is
    * one that failed because the stores were down.
    */
-  async adoptOrphans(siteId: string, session: string, locale: string | undefined, attempt = 0): Promise<void> {
+  async adoptOrphans(siteId: string, session: string, asker: Asker, attempt = 0): Promise<void> {
     let again = false;
     try {
       const orphans = (await unanswered(this.deps, session)).filter((m) => !this.inFlight.has(turnKey(session, m.clientId)));
       for (const m of orphans) {
-        const taken = await this.take(siteId, session, m.clientId, locale, async () => ({ fresh: false, text: m.text }));
+        const taken = await this.take(siteId, session, m.clientId, asker, async () => ({ fresh: false, text: m.text }));
         if (taken) this.deps.log.info('took over a message left unanswered', { session, message: m.clientId });
         else again = true;
       }
@@ -147,16 +153,16 @@ export class Answering {
       again = true;
       this.deps.log.warn('could not look for unanswered messages', { session, error: String(err) });
     }
-    if (again) this.retryOrphans(siteId, session, locale, attempt + 1);
+    if (again) this.retryOrphans(siteId, session, asker, attempt + 1);
   }
 
-  private retryOrphans(siteId: string, session: string, locale: string | undefined, attempt: number): void {
+  private retryOrphans(siteId: string, session: string, asker: Asker, attempt: number): void {
     const interval = Math.max(250, Math.floor(this.deps.settings.turnLeaseMs / 2));
     const maxAttempts = Math.ceil((this.deps.settings.answerTimeoutMs + 2 * this.deps.settings.turnLeaseMs) / interval);
     if (this.draining || attempt > maxAttempts || !this.log.watching(session)) return;
     const t = setTimeout(() => {
       this.retries.delete(t);
-      void this.adoptOrphans(siteId, session, locale, attempt);
+      void this.adoptOrphans(siteId, session, asker, attempt);
     }, interval);
     (t as { unref?: () => void }).unref?.();
     this.retries.add(t);

@@ -81,13 +81,13 @@ export class ChatService {
       peer.conn.send({ type: 'ready', session, seq: now, history });
       gate.release(now);
     }
-    if (resuming) void this.answering.adoptOrphans(peer.siteId, session, peer.locale);
+    if (resuming) void this.answering.adoptOrphans(peer.siteId, session, { locale: peer.locale, address: peer.address });
   }
 
   async message(peer: Peer, session: string, frame: MessageFrame): Promise<void> {
     const { db } = this.deps;
     try {
-      await this.answering.take(peer.siteId, session, frame.id, peer.locale, async () => {
+      await this.answering.take(peer.siteId, session, frame.id, { locale: peer.locale, address: peer.address }, async () => {
         const stored = await db.messages.findByClientId(session, frame.id);
         if (stored) return { fresh: false, text: stored.text };
         // Only a message not seen before counts: a resend after a reconnect never does.

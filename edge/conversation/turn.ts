@@ -11,6 +11,8 @@ export interface TurnInput {
   messageId: string;
   text: string;
   locale?: string;
+  /** The asker's address, for the order look-up's limits. */
+  address?: string;
 }
 
 /**

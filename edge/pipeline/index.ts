@@ -49,7 +49,7 @@ export async function prepareAnswer(deps: Deps, q: Question, signal?: AbortSigna
   }
   if (routed.route === 'order') {
     start = deps.clock.now();
-    const reply = await answerOrder(deps, q.siteId, clues, language, signal);
+    const reply = await answerOrder(deps, q, clues, language, signal);
     t('orders', start);
     return { ...base, ...reply, handoff: false, wantsPerson: false };
   }

@@ -6,6 +6,9 @@ export interface Question {
   siteId: string;
   text: string;
   locale?: string;
+  /** The conversation and the asker's address, for the order look-up's limits. */
+  session?: string;
+  address?: string;
   /** The visitor's earlier messages, newest first: follow-ups such as an email alone need them. */
   earlier?: string[];
   /** The reply before this message offered to connect a person (so "yes" accepts it). */
@@ -13,7 +16,7 @@ export interface Question {
 }
 
 /** A message asked in a conversation, with what the conversation so far says about it. */
-export function questionIn(history: MessageRow[], m: { siteId: string; text: string; locale?: string; messageId: string }): Question {
+export function questionIn(history: MessageRow[], m: { siteId: string; session?: string; text: string; locale?: string; address?: string; messageId: string }): Question {
   const earlier = history
     .filter((row) => row.role === 'user' && row.clientId !== m.messageId)
     .slice(-5)
@@ -21,5 +24,5 @@ export function questionIn(history: MessageRow[], m: { siteId: string; text: str
     .map((row) => row.text);
   const lastReply = history.filter((row) => row.role === 'assistant').at(-1);
   const offeredPerson = lastReply !== undefined && (lastReply.intent === 'complaint' || (lastReply.confidence ?? 1) < LOW_CONFIDENCE || offersPerson(lastReply.text));
-  return { siteId: m.siteId, text: m.text, locale: m.locale, earlier, offeredPerson };
+  return { siteId: m.siteId, session: m.session, address: m.address, text: m.text, locale: m.locale, earlier, offeredPerson };
 }
