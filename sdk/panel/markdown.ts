@@ -27,6 +27,8 @@ export function safeUrl(raw: string): string | null {
   const url = raw.trim();
   // Control characters and spaces are how scheme filters get fooled ("java\tscript:").
   if (!url || /[\u0000-\u0020\u007f-\u009f]/.test(url)) return null;
+  // Browsers read a backslash as a slash: \\evil.example and /\evil.example both lead to evil.example.
+  if (url.includes('\\')) return null;
   if (SAFE_SCHEME.test(url)) return url;
   return ANY_SCHEME.test(url) || url.startsWith('//') ? null : url;
 }

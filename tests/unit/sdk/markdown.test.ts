@@ -32,6 +32,9 @@ describe('answer Markdown: parsing', () => {
     expect(safeUrl('java\tscript:alert(1)')).toBeNull();
     expect(safeUrl('java\u0000script:alert(1)')).toBeNull();
     expect(safeUrl(' javascript:alert(1)')).toBeNull();
+    // A backslash is a slash to a browser: these are links to another host.
+    for (const u of ['\\\\evil.example', '/\\evil.example', '\\/evil.example', 'https:\\\\evil.example']) expect(safeUrl(u), u).toBeNull();
+    expect(safeUrl('/help/returns')).toBe('/help/returns');
     expect(safeUrl('mailto:help@example.com')).toBe('mailto:help@example.com');
     expect(safeUrl('https://example.com')).toBe('https://example.com');
   });
