@@ -20,6 +20,8 @@ export const helloFrame = z.object({
   type: z.literal('hello'),
   v: z.literal(PROTOCOL_VERSION),
   session: z.string().min(1).max(128).optional(),
+  /** The secret `ready` gave with this session: without it the session is not resumed. */
+  resume: z.string().min(1).max(128).optional(),
   after: z.number().int().min(0).optional(),
   locale: z.string().max(35).optional(),
 });
@@ -113,7 +115,15 @@ export type ServerEvent =
    * client keeps what it shows; otherwise `history` is the whole conversation and replaces it,
    * and `seq` is the last event's number. `ready` itself is not a new event.
    */
-  | { type: 'ready'; seq: number; session: string; history: HistoryEntry[]; resumed?: boolean }
+  | {
+      type: 'ready';
+      seq: number;
+      session: string;
+      history: HistoryEntry[];
+      resumed?: boolean;
+      /** Given with a new session: the secret a later hello must show to resume it. Keep it private. */
+      resume?: string;
+    }
   | { type: 'ack'; seq: number; id: string }
   | { type: 'answer.start'; seq: number; id: string; replyTo: string; intent: Intent }
   | { type: 'answer.delta'; seq: number; id: string; text: string }

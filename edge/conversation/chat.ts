@@ -5,7 +5,8 @@ import { loadHistory } from './history';
 import { SessionLog, type SessionEvents } from './session-log';
 import { openTicket } from './handoff';
 import { Answering } from './answering';
-import { error } from './errors';
+import { hashSecret, newSecret, secretMatches } from '../core/secrets';
+import { error, UnknownSession } from './errors';
 import { countMessage, countNewConversation, RateLimited } from './limits';
 
 /**
@@ -44,20 +45,27 @@ export class ChatService {
   async hello(peer: Peer, frame: HelloFrame): Promise<void> {
     const { db, newId } = this.deps;
     let conversation = frame.session ? await db.conversations.get(frame.session) : null;
-    if (conversation && conversation.siteId !== peer.siteId) conversation = null;
+    // Only on its own site and with its secret: an id seen in a URL, a log or a ticket resumes nothing.
+    if (conversation && (conversation.siteId !== peer.siteId || !(await secretMatches(frame.resume, conversation.resumeHash)))) {
+      conversation = null;
+    }
     if (conversation && peer.assignedSession && conversation.id !== peer.assignedSession) {
       return peer.conn.send(error('invalid_message', 'hello: "session" does not match the conversation this socket was opened for'));
     }
-    const resuming = conversation !== null;
-    const assigned = peer.assignedSession ? await db.conversations.get(peer.assignedSession) : null;
-    // A conversation belongs to one site: a socket opened for another may not enter it.
-    if (assigned && assigned.siteId !== peer.siteId) {
-      return peer.conn.send(error('forbidden_origin', 'this conversation belongs to another site'));
+    // Where the socket was routed to a conversation by its id (a Durable Object), a hello that
+    // cannot show its secret must not get that one, and this socket can hold no other.
+    if (!conversation && peer.assignedSession && (await db.conversations.get(peer.assignedSession))) {
+      throw new UnknownSession();
     }
-    if (!conversation && !assigned) await countNewConversation(this.deps, peer);
-    conversation ??=
-      assigned ??
-      (await db.conversations.create({ id: peer.assignedSession ?? newId('s'), siteId: peer.siteId, locale: frame.locale ?? null }));
+    const resuming = conversation !== null;
+    let resume: string | undefined;
+    if (!conversation) {
+      await countNewConversation(this.deps, peer);
+      // Only its SHA-256 is kept: the secret itself goes to this client once, in `ready`.
+      resume = newSecret();
+      const id = peer.assignedSession ?? newId('s');
+      conversation = await db.conversations.create({ id, siteId: peer.siteId, locale: frame.locale ?? null, resumeHash: await hashSecret(resume) });
+    }
     const session = conversation.id;
     if (peer.session && peer.attached) this.log.detach(peer.session, peer.attached);
     peer.session = session;
@@ -78,7 +86,7 @@ export class ChatService {
       const history = await loadHistory(db, session);
       // Events after ready.seq follow; an answer still streaming is not in the history yet,
       // so its remaining deltas arrive without their start (clients show them as they come).
-      peer.conn.send({ type: 'ready', session, seq: now, history });
+      peer.conn.send({ type: 'ready', session, seq: now, history, ...(resume ? { resume } : {}) });
       gate.release(now);
     }
     if (resuming) void this.answering.adoptOrphans(peer.siteId, session, { locale: peer.locale, address: peer.address });

@@ -19,7 +19,7 @@ import type { Logger } from '../core/ports';
 import type { SiteCheck } from '../http/site-access';
 import type { ChatService } from './chat';
 import type { Peer } from './connection';
-import { error } from './errors';
+import { error, UnknownSession } from './errors';
 import { RateLimited } from './limits';
 
 /** The runtime's socket, as much of it as a conversation needs. */
@@ -115,6 +115,12 @@ export class ConversationSocket {
         this.opts.onState?.(this.state);
       }
     } catch (err) {
+      if (err instanceof UnknownSession) {
+        // The widget forgets the session and comes back without it, to a new conversation.
+        sendFrame(this.socket, error('unknown_session', err.message));
+        this.socket.close(CLOSE_TRY_AGAIN, 'unknown session');
+        return;
+      }
       if (err instanceof RateLimited) {
         sendFrame(this.socket, error('rate_limited', err.message, frame.type === 'message' ? frame.id : undefined, err.retryAfter));
         // A hello refused leaves the socket without a session: the widget comes back later.

@@ -5,6 +5,7 @@
  */
 import type { Context, Hono } from 'hono';
 import type { Deps } from '../core/deps';
+import { sameSecret } from '../core/secrets';
 import type { AddressOf } from './client-address';
 
 const tooMany = (c: Context, wait: number) =>
@@ -53,14 +54,6 @@ export function mountAdmin(app: Hono, deps: Deps, addressOf: AddressOf = () => u
 }
 
 /** Compares digests, so the time taken says nothing about how much of the token was right. */
-async function sameSecret(a: string, b: string): Promise<boolean> {
-  const digest = async (s: string) => new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s)));
-  const [x, y] = await Promise.all([digest(a), digest(b)]);
-  let diff = 0;
-  for (let i = 0; i < x.length; i++) diff |= x[i] ^ y[i];
-  return diff === 0;
-}
-
 function round(x: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;

@@ -6,6 +6,8 @@ import type { Deps } from '../core/deps';
 import type { ChatService, Peer } from '../conversation/chat';
 import { loadHistory } from '../conversation/history';
 import { RateLimited } from '../conversation/limits';
+import { secretMatches } from '../core/secrets';
+import { UnknownSession } from '../conversation/errors';
 import { frameSizedBody } from './body-limit';
 import type { AddressOf } from './client-address';
 import { checkSite } from './site-access';
@@ -13,6 +15,8 @@ import { checkSite } from './site-access';
 const chatRequest = z.object({
   site: z.string().min(1).max(128),
   session: z.string().min(1).max(128).optional(),
+  /** The secret the first reply gave with `session`; without it a new conversation starts. */
+  resume: z.string().min(1).max(128).optional(),
   id: z.string().min(1).max(128),
   text: z.string(),
 });
@@ -46,12 +50,16 @@ export function mountChatHttp(app: Hono, deps: Deps, chat: ChatService, addressO
     const address = addressOf(c);
     const peer: Peer = { conn: { id: deps.newId('c'), send: (f) => queue.push(f) }, siteId: check.site.id, session: null, ...(address ? { address } : {}) };
     try {
-      await chat.handle(peer, { type: 'hello', v: PROTOCOL_VERSION, session: req.session });
+      await chat.handle(peer, { type: 'hello', v: PROTOCOL_VERSION, session: req.session, resume: req.resume });
     } catch (err) {
+      if (err instanceof UnknownSession) return c.json({ error: { code: 'unknown_session', message: err.message } }, 404);
       if (!(err instanceof RateLimited)) throw err;
       return c.json({ error: { code: 'rate_limited', message: err.message, retryAfter: err.retryAfter } }, 429, { 'Retry-After': String(err.retryAfter) });
     }
     const session = peer.session!;
+    const ready = queue.find((f) => f.type === 'ready');
+    // A new conversation's secret, for the next request's `resume`.
+    const resume = ready?.type === 'ready' ? ready.resume : undefined;
     queue.clear(); // `ready` is the socket's business; HTTP answers the message only
     await chat.handle(peer, message);
     const refused = queue.find((f) => f.type === 'error' && f.ref === req.id);
@@ -68,7 +76,12 @@ export function mountChatHttp(app: Hono, deps: Deps, chat: ChatService, addressO
     if (!c.req.header('accept')?.includes('text/event-stream')) {
       await chat.idle(session);
       const ticket = queue.find((f) => f.type === 'handoff');
-      return c.json({ session, answer: await storedAnswer(deps, session, req.id), ...(ticket?.type === 'handoff' ? { ticket: ticket.ticket } : {}) });
+      return c.json({
+        session,
+        ...(resume ? { resume } : {}),
+        answer: await storedAnswer(deps, session, req.id),
+        ...(ticket?.type === 'handoff' ? { ticket: ticket.ticket } : {}),
+      });
     }
     return streamSSE(c, async (stream) => {
       let answerId: string | null = null;
@@ -81,7 +94,7 @@ export function mountChatHttp(app: Hono, deps: Deps, chat: ChatService, addressO
           f.type === 'handoff' ||
           (f.type === 'error' && f.ref === req.id);
         if (!ours) continue;
-        await stream.writeSSE(sseEvent(f, session));
+        await stream.writeSSE(sseEvent(f, session, resume));
       }
       // A resent id was answered before: send that answer again rather than nothing.
       if (answerId === null) {
@@ -95,23 +108,32 @@ export function mountChatHttp(app: Hono, deps: Deps, chat: ChatService, addressO
           { type: 'answer.delta', id, text },
           { type: 'answer.end', id, citations, confidence: confidence ?? 0 },
         ];
-        for (const f of again) await stream.writeSSE(sseEvent(f, session));
+        for (const f of again) await stream.writeSSE(sseEvent(f, session, resume));
       }
     });
   });
 
+  /**
+   * A conversation's history, for its own widget: the resume secret in `X-Resume-Secret`, from
+   * an origin its site allows. Any failure is the same 404, so the answer does not tell whether
+   * an id exists.
+   */
   app.get('/v1/sessions/:id', async (c) => {
     const id = c.req.param('id');
     const conversation = await deps.db.conversations.get(id);
-    if (!conversation) return c.json({ error: { code: 'unknown_session', message: `no session "${id.slice(0, 64)}"` } }, 404);
+    const allowed =
+      conversation !== null &&
+      (await secretMatches(c.req.header('x-resume-secret'), conversation.resumeHash)) &&
+      (await checkSite(deps.db, conversation.siteId, c.req.header('origin'))).ok;
+    if (!conversation || !allowed) return c.json({ error: { code: 'unknown_session', message: `no session "${id.slice(0, 64)}" that you may read` } }, 404);
     const history = await loadHistory(deps.db, id);
     return c.json({ session: id, site: conversation.siteId, seq: conversation.lastSeq, history });
   });
 }
 
-/** A frame as an SSE event, naming its session (a request that began one learns it so). */
-function sseEvent(f: ServerFrame | UnsequencedEvent, session: string): SSEMessage {
-  return { event: f.type, data: JSON.stringify({ ...f, session }), ...('seq' in f ? { id: String(f.seq) } : {}) };
+/** A frame as an SSE event, naming its session (and the secret, when the request began it). */
+function sseEvent(f: ServerFrame | UnsequencedEvent, session: string, resume?: string): SSEMessage {
+  return { event: f.type, data: JSON.stringify({ ...f, session, ...(resume ? { resume } : {}) }), ...('seq' in f ? { id: String(f.seq) } : {}) };
 }
 
 /** The stored answer to a message id: also what a retried request gets, answered once. */

@@ -41,7 +41,7 @@ export function siteCors(db: Db, now: () => number): MiddlewareHandler {
 /** The answer to a browser's preflight before a cross-origin POST with a JSON body. */
 export const preflight: Handler = (c) => {
   c.header('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
-  c.header('Access-Control-Allow-Headers', 'Content-Type, Accept');
+  c.header('Access-Control-Allow-Headers', 'Content-Type, Accept, X-Resume-Secret');
   c.header('Access-Control-Max-Age', '86400');
   return c.body(null, 204);
 };

@@ -55,7 +55,7 @@ export type Item = UserItem | AnswerItem | AgentItem | TicketItem;
 
 export type Effect =
   | { type: 'send'; frame: ClientFrame }
-  | { type: 'ready'; session: string; fresh: boolean }
+  | { type: 'ready'; session: string; resume: string | undefined; fresh: boolean }
   | { type: 'answer'; item: AnswerItem }
   | { type: 'handoff'; ticket: string; status: TicketStatus }
   | { type: 'error'; code: ErrorCode; message: string; retryAfter?: number; ref?: string }
@@ -68,6 +68,8 @@ export interface ConversationOptions {
   newId(): string;
   now?(): number;
   session?: string;
+  /** The secret that resumes `session`. */
+  resume?: string;
   locale?: string;
   /** Messages waiting to be sent at most; beyond it `send` refuses. */
   maxQueued?: number;
@@ -75,6 +77,8 @@ export interface ConversationOptions {
 
 export class Conversation {
   session: string | undefined;
+  /** Shown with `session` in hello: the id alone resumes nothing. */
+  resume: string | undefined;
   /** The last event applied: the `after` of the next resume. */
   seq = 0;
   items: Item[] = [];
@@ -90,6 +94,7 @@ export class Conversation {
 
   constructor(private readonly opts: ConversationOptions) {
     this.session = opts.session;
+    this.resume = opts.resume;
     this.locale = opts.locale;
     this.maxQueued = opts.maxQueued ?? 20;
     this.now = opts.now ?? Date.now;
@@ -101,6 +106,7 @@ export class Conversation {
       type: 'hello',
       v: PROTOCOL_VERSION,
       ...(this.session ? { session: this.session } : {}),
+      ...(this.session && this.resume ? { resume: this.resume } : {}),
       ...(this.session && this.synced && !full ? { after: this.seq } : {}),
       ...(this.locale ? { locale: this.locale } : {}),
     };
@@ -148,6 +154,7 @@ export class Conversation {
   /** Forget this conversation: the next hello starts a new one. */
   reset(): void {
     this.session = undefined;
+    this.resume = undefined;
     this.seq = 0;
     this.items = [];
     this.synced = false;
@@ -216,12 +223,14 @@ export class Conversation {
       this.items = this.queued().map((m) => ({ ...m, status: 'pending' as const }));
     }
     this.session = frame.session;
+    if (frame.resume) this.resume = frame.resume;
+    else if (fresh) this.resume = undefined;
     this.seq = frame.seq;
     this.synced = true;
     this.resyncing = false;
     this.waiting = false;
     if (!frame.resumed) this.merge(frame.history);
-    const effects: Effect[] = [{ type: 'ready', session: frame.session, fresh }];
+    const effects: Effect[] = [{ type: 'ready', session: frame.session, resume: this.resume, fresh }];
     for (const f of this.due()) effects.push({ type: 'send', frame: f });
     // Still not in the history (its write can trail the stream by a moment): ask again.
     if (!frame.resumed && this.unresolved()) effects.push(...this.resync(true));
@@ -272,6 +281,13 @@ export class Conversation {
 
   private error(frame: Extract<ServerFrame, { type: 'error' }>): Effect[] {
     const effect: Effect = { type: 'error', code: frame.code, message: frame.message, retryAfter: frame.retryAfter, ref: frame.ref };
+    if (frame.code === 'unknown_session') {
+      // The server will not resume it (its secret is gone): a new conversation, unsent words kept.
+      this.session = undefined;
+      this.resume = undefined;
+      this.synced = false;
+      return [effect];
+    }
     const item = frame.ref ? this.find('user', frame.ref) : undefined;
     if (!item || item.status === 'acked') return [effect];
     if (frame.code === 'rate_limited') {

@@ -1,5 +1,6 @@
 /**
- * The one thing the widget stores: the conversation id, in localStorage, per site and server.
+ * The one thing the widget stores: the conversation id and its resume secret, in localStorage,
+ * per site and server.
  * Written only once a conversation exists (after the visitor or the host opened the widget);
  * storage that throws (private modes, blocked cookies) just means no memory across reloads.
  */
@@ -11,21 +12,27 @@ export function storageKey(endpoint: string, site: string): string {
   return `${PREFIX}${endpoint}|${site}`;
 }
 
-export function readSession(key: string): string | undefined {
+export interface StoredSession {
+  id: string;
+  /** The secret that resumes it; without it the server starts a new conversation. */
+  resume?: string;
+}
+
+export function readSession(key: string): StoredSession | undefined {
   try {
     const raw = localStorage.getItem(key);
     if (!raw) return undefined;
-    const { id, at } = JSON.parse(raw) as { id?: unknown; at?: unknown };
+    const { id, resume, at } = JSON.parse(raw) as { id?: unknown; resume?: unknown; at?: unknown };
     if (typeof id !== 'string' || typeof at !== 'number' || Date.now() - at > MAX_AGE_MS) return undefined;
-    return id;
+    return { id, ...(typeof resume === 'string' ? { resume } : {}) };
   } catch {
     return undefined;
   }
 }
 
-export function writeSession(key: string, id: string | undefined): void {
+export function writeSession(key: string, session: StoredSession | undefined): void {
   try {
-    if (id) localStorage.setItem(key, JSON.stringify({ id, at: Date.now() }));
+    if (session) localStorage.setItem(key, JSON.stringify({ ...session, at: Date.now() }));
     else localStorage.removeItem(key);
   } catch {
     // Nothing to do: the conversation still works for as long as the page is open.

@@ -63,7 +63,8 @@ export class Chat {
     const wasActive = this.active;
     this.stop();
     this.key = key;
-    this.conv = new Conversation({ newId, session: readSession(key), locale: resolveLocale(c.locale).lang });
+    const stored = readSession(key);
+    this.conv = new Conversation({ newId, session: stored?.id, resume: stored?.resume, locale: resolveLocale(c.locale).lang });
     if (wasActive) this.activate();
   }
 
@@ -165,7 +166,7 @@ export class Chat {
         case 'ready':
           this.ready = true;
           if (this.notice?.kind !== 'limited') this.notice = undefined;
-          writeSession(this.key, e.session);
+          writeSession(this.key, { id: e.session, ...(e.resume ? { resume: e.resume } : {}) });
           if (this.wantHandoff) this.out({ type: 'handoff' });
           this.wantHandoff = false;
           break;
@@ -193,6 +194,7 @@ export class Chat {
           if (e.code === 'rate_limited') this.notice = { kind: 'limited', until: Date.now() + (e.retryAfter ?? 5) * 1000 };
           else if (e.code === 'forbidden_origin' || e.code === 'unknown_site') this.notice = { kind: 'refused' };
           else if (e.code === 'unavailable' || e.code === 'internal') this.notice = { kind: 'error' };
+          else if (e.code === 'unknown_session') writeSession(this.key, undefined); // the next socket's URL names none
           break;
       }
     }

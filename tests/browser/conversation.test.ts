@@ -1,12 +1,13 @@
 import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ask, chat, cspViolations, events, openChat, browserSuite, storedSession, transcript, visit, type Harness } from './harness';
+import { ask, chat, cspViolations, events, openChat, browserSuite, stored, storedSession, transcript, visit, type Harness } from './harness';
 import { cutAfter, inject, spyState } from './spy';
 
 const test = browserSuite();
 
-async function history(h: Harness, session: string): Promise<{ role: string; text: string }[]> {
-  const res = await fetch(`${h.origin}/v1/sessions/${session}`);
+async function history(h: Harness, page: Page): Promise<{ role: string; text: string }[]> {
+  const kept = (await stored(page))!;
+  const res = await fetch(`${h.origin}/v1/sessions/${kept.id}`, { headers: { 'x-resume-secret': kept.resume ?? '' } });
   return ((await res.json()) as { history: { role: string; text: string }[] }).history;
 }
 
@@ -120,8 +121,8 @@ describe('<support-chat> on the demo shop, in Chromium', () => {
     const shown = await transcript(page);
     expect(shown.map(([k]) => k)).toEqual(['user', 'answer', 'user', 'answer', 'user', 'answer']);
     expect(norm(shown[3][1]).startsWith(partial), 'the cut answer went on from where it stopped').toBe(true);
-    const stored = await history(h, (await storedSession(page))!);
-    expect(stored.map((m) => [m.role === 'assistant' ? 'answer' : m.role, norm(m.text)])).toEqual(shown.map(([k, t]) => [k, norm(t)]));
+    const storedHistory = await history(h, page);
+    expect(storedHistory.map((m) => [m.role === 'assistant' ? 'answer' : m.role, norm(m.text)])).toEqual(shown.map(([k, t]) => [k, norm(t)]));
 
     const spy = await spyState(page);
     expect(spy.cuts).toBe(1);

@@ -109,8 +109,13 @@ export async function cspViolations(page: Page): Promise<string[]> {
 
 /** The conversation id the widget stored, if any. */
 export async function storedSession(page: Page): Promise<string | undefined> {
+  return (await stored(page))?.id;
+}
+
+/** The conversation the widget keeps: its id and the secret that resumes it. */
+export async function stored(page: Page): Promise<{ id: string; resume?: string } | undefined> {
   return page.evaluate(() => {
     const key = Object.keys(localStorage).find((k) => k.startsWith('support-chat:'));
-    return key ? (JSON.parse(localStorage.getItem(key)!) as { id: string }).id : undefined;
+    return key ? (JSON.parse(localStorage.getItem(key)!) as { id: string; resume?: string }) : undefined;
   });
 }

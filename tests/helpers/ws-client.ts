@@ -50,12 +50,22 @@ export class TestSocket {
     }
   }
 
-  /** Sends hello and returns `ready`. */
-  async hello(extra: { session?: string; after?: number } = {}) {
+  /**
+   * Sends hello and returns `ready`. Resuming a session shows the secret its first `ready` gave
+   * (remembered across sockets, as the widget keeps it), unless `resume` says otherwise.
+   */
+  async hello(extra: { session?: string; after?: number; resume?: string | null } = {}) {
     const from = this.frames.length;
-    this.send({ type: 'hello', v: 1, ...extra });
-    return this.next('ready', () => true, 10_000, from);
+    const { resume, ...rest } = extra;
+    const secret = resume === null ? undefined : (resume ?? (rest.session ? TestSocket.secrets.get(rest.session) : undefined));
+    this.send({ type: 'hello', v: 1, ...rest, ...(secret ? { resume: secret } : {}) });
+    const ready = await this.next('ready', () => true, 10_000, from);
+    if (ready.resume) TestSocket.secrets.set(ready.session, ready.resume);
+    return ready;
   }
+
+  /** Resume secrets by session, from every `ready` a test saw. */
+  static readonly secrets = new Map<string, string>();
 
   /** Sends a message and waits for its whole answer. */
   async ask(id: string, text: string) {

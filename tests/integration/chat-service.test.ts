@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../../protocol';
 import type { Deps } from '../../edge/core/deps';
 import type { Llm } from '../../edge/core/ports';
+import { UnknownSession } from '../../edge/conversation/errors';
 import { ChatService, type Peer } from '../../edge/conversation/chat';
 import { demoDeps } from '../helpers/deps';
 
@@ -26,7 +27,9 @@ async function visitor(deps: Deps) {
     const text_ = frames.filter((f) => f.type === 'answer.delta' && start?.type === 'answer.start' && f.id === start.id).map((f) => (f as { text: string }).text).join('');
     return { start, end: end as Extract<ServerFrame, { type: 'answer.end' }> | undefined, text: text_ };
   };
-  return { chat, peer, frames, ask };
+  const ready = frames.find((f) => f.type === 'ready');
+  const resume = ready?.type === 'ready' ? ready.resume : undefined;
+  return { chat, peer, frames, ask, resume };
 }
 
 const stored = async (deps: Deps, session: string) => deps.db.messages.list(session);
@@ -169,9 +172,38 @@ describe('the conversation when things go wrong (real stores, faulty providers)'
     await chat.handle(owner, { type: 'hello', v: 1 });
     await base.db.sites.upsert({ id: 'elsewhere', name: 'Elsewhere', allowedOrigins: [] });
     const intruder: Peer = { conn: { id: 'i', send: (f) => frames.push(f) }, siteId: 'elsewhere', session: null, assignedSession: owner.session! };
-    await chat.handle(intruder, { type: 'hello', v: 1 });
-    expect(frames.at(-1)).toMatchObject({ type: 'error', code: 'forbidden_origin' });
+    await expect(chat.handle(intruder, { type: 'hello', v: 1 })).rejects.toBeInstanceOf(UnknownSession);
     expect(intruder.session).toBeNull();
+  });
+
+  it('gives a conversation only to a hello that shows its secret: the id alone, a wrong secret or another site get nothing of it', async () => {
+    const v = await visitor(base);
+    await v.ask('s1', 'Do you ship internationally?');
+    const session = v.peer.session!;
+    expect(v.resume).toMatch(/^[\w-]{43}$/);
+    const stored = await base.db.conversations.get(session);
+    expect(stored?.resumeHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(stored?.resumeHash).not.toContain(v.resume);
+    const chat = new ChatService(base);
+    for (const resume of [undefined, 'wrong-secret', v.resume!.slice(0, -1) + (v.resume!.endsWith('A') ? 'B' : 'A')]) {
+      const frames: ServerFrame[] = [];
+      const peer: Peer = { conn: { id: 'x', send: (f) => frames.push(f) }, siteId: 'demo', session: null };
+      await chat.handle(peer, { type: 'hello', v: 1, session, ...(resume ? { resume } : {}) });
+      const ready = frames.find((f) => f.type === 'ready');
+      expect(ready?.type === 'ready' && ready.session).not.toBe(session);
+      expect(ready?.type === 'ready' && ready.history).toEqual([]);
+    }
+    // A socket routed to that conversation by its id (a Durable Object) is refused outright.
+    const routed: Peer = { conn: { id: 'y', send: () => {} }, siteId: 'demo', session: null, assignedSession: session };
+    await expect(chat.handle(routed, { type: 'hello', v: 1, session })).rejects.toBeInstanceOf(UnknownSession);
+    // With the secret: the conversation, its history, and no new secret.
+    const frames: ServerFrame[] = [];
+    const own: Peer = { conn: { id: 'z', send: (f) => frames.push(f) }, siteId: 'demo', session: null };
+    await chat.handle(own, { type: 'hello', v: 1, session, resume: v.resume });
+    const ready = frames.find((f) => f.type === 'ready');
+    expect(ready).toMatchObject({ type: 'ready', session });
+    expect(ready?.type === 'ready' && ready.history.length).toBe(2);
+    expect(ready?.type === 'ready' && ready.resume).toBeUndefined();
   });
 
   it('keeps the ticket in the history a returning visitor gets', async () => {
@@ -180,7 +212,7 @@ describe('the conversation when things go wrong (real stores, faulty providers)'
     const again = await visitor(base);
     const frames: ServerFrame[] = [];
     const peer: Peer = { conn: { id: 'r', send: (f) => frames.push(f) }, siteId: 'demo', session: null };
-    await again.chat.handle(peer, { type: 'hello', v: 1, session: v.peer.session! });
+    await again.chat.handle(peer, { type: 'hello', v: 1, session: v.peer.session!, resume: v.resume });
     const ready = frames.find((f) => f.type === 'ready');
     expect(ready?.type === 'ready' && ready.history.map((h) => h.role)).toEqual(['user', 'assistant', 'ticket']);
   });

@@ -21,8 +21,17 @@ function socket(chat: ChatService, id: string) {
   const frames: ServerFrame[] = [];
   const peer: Peer = { conn: { id, send: (f) => frames.push(f) }, siteId: 'demo', session: null };
   const events = () => frames.filter((f): f is Extract<ServerFrame, { seq: number }> => 'seq' in f && f.type !== 'ready');
-  return { chat, peer, frames, events, hello: (extra: { session?: string; after?: number } = {}) => chat.handle(peer, { type: 'hello', v: 1, ...extra }) };
+  const hello = async (extra: { session?: string; after?: number } = {}) => {
+    const from = frames.length;
+    await chat.handle(peer, { type: 'hello', v: 1, ...extra, ...(extra.session ? { resume: secrets.get(extra.session) } : {}) });
+    const ready = frames.slice(from).find((f) => f.type === 'ready');
+    if (ready?.type === 'ready' && ready.resume) secrets.set(ready.session, ready.resume);
+  };
+  return { chat, peer, frames, events, hello };
 }
+
+/** Resume secrets from every `ready`, as each visitor's widget keeps its own. */
+const secrets = new Map<string, string>();
 
 async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;

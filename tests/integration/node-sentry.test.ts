@@ -34,11 +34,11 @@ async function eventWhere(r: SentryReceiver, what: string, pred: (e: Event) => b
   return eventsOf(r).find(pred)!;
 }
 const rawOf = (r: SentryReceiver) => r.envelopes.map((e: Envelope) => e.raw).join('\n');
-const postChat = (p: NodeProcess, session?: string) =>
+const postChat = (p: NodeProcess, session?: string, resume?: string) =>
   fetch(`${p.url}/v1/chat`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ site: 'demo', ...(session ? { session } : {}), id: 'h1', text: TEXT }),
+    body: JSON.stringify({ site: 'demo', ...(session ? { session, resume } : {}), id: 'h1', text: TEXT }),
   });
 
 describe.skipIf(skip)('Node process → a local server speaking Sentry\'s envelope protocol (SENTRY_DSN)', () => {
@@ -86,7 +86,7 @@ describe.skipIf(skip)('Node process → a local server speaking Sentry\'s envelo
     try {
       s.send({ type: 'message', id: 'w1', text: TEXT });
       expect((await s.next('error', (f) => f.ref === 'w1', 20_000)).code).toBe('unavailable');
-      const res = await postChat(a, ready.session);
+      const res = await postChat(a, ready.session, ready.resume);
       expect(res.status).toBe(500);
 
       const core = await eventWhere(direct, 'stage core.message-not-taken', (e) => e.tags?.stage === 'core.message-not-taken');

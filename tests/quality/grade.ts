@@ -32,15 +32,17 @@ let counter = 0;
 /** One message (after any earlier ones) in a new conversation, through the HTTP API. */
 export async function ask(app: ReturnType<typeof createApp>['app'], q: GradedQuestion, site = 'demo'): Promise<Reply> {
   let session: string | undefined;
+  let resume: string | undefined;
   for (const text of [...(q.before ?? []), q.q]) {
     const res = await app.request('/v1/chat', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ site, id: `g${++counter}`, text, ...(session ? { session } : {}) }),
+      body: JSON.stringify({ site, id: `g${++counter}`, text, ...(session ? { session, resume } : {}) }),
     });
-    const body = (await res.json()) as { session: string; answer: Reply | null; ticket?: string; error?: { message: string } };
+    const body = (await res.json()) as { session: string; resume?: string; answer: Reply | null; ticket?: string; error?: { message: string } };
     if (!res.ok || !body.answer) throw new Error(`POST /v1/chat for "${text}": ${res.status} ${body.error?.message ?? 'no answer'}`);
     session = body.session;
+    resume = body.resume ?? resume;
     if (text === q.q) return { ...body.answer, ...(body.ticket ? { ticket: body.ticket } : {}) };
   }
   throw new Error('unreachable');

@@ -23,12 +23,16 @@ export const seqs = (s: TestSocket) => s.frames.filter((f): f is ServerEvent => 
 
 interface ChatJson {
   session: string;
+  resume?: string;
   answer: { id: string; replyTo: string; text: string; citations: { n: number; title: string }[]; confidence: number; intent: string };
 }
 
 export function conversationSuite(runtime: string, target: () => ConversationTarget): void {
   const ws = (opts: { site?: string; session?: string } = {}) => socketUrl(target(), opts);
   const url = () => target().url;
+  /** A conversation's history, with the secret its widget keeps. */
+  const sessionGet = (session: string, resume = TestSocket.secrets.get(session), headers: Record<string, string> = {}) =>
+    fetch(`${url()}/v1/sessions/${session}`, { headers: { ...(resume ? { 'x-resume-secret': resume } : {}), ...headers } });
   const post = (body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${url()}/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
@@ -103,7 +107,7 @@ export function conversationSuite(runtime: string, target: () => ConversationTar
       const before = a.frames.filter((f) => f.type === 'answer.delta' && f.id === start.id && f.seq <= seen);
       const after = b.frames.filter((f) => f.type === 'answer.delta' && f.id === start.id);
       const text = [...before, ...after].map((f) => (f as { text: string }).text).join('');
-      const history = (await (await fetch(`${url()}/v1/sessions/${session}`)).json()) as { history: { id?: string; text: string }[] };
+      const history = (await (await sessionGet(session)).json()) as { history: { id?: string; text: string }[] };
       expect(history.history.find((h) => h.id === start.id)?.text).toBe(text);
       b.close();
     });
@@ -255,6 +259,39 @@ export function conversationSuite(runtime: string, target: () => ConversationTar
       again.close();
     });
 
+    it('resumes a conversation only with its secret: knowing its id gets nothing of it', async () => {
+      const a = await TestSocket.open(ws());
+      const { session, resume } = await a.hello();
+      expect(resume).toMatch(/^[\w-]{43}$/);
+      await a.ask('sec1', 'Do you ship internationally?');
+      a.close();
+      // Over a socket: Node starts a new conversation; the Worker, routed to that conversation's
+      // object by the id in the URL, refuses and the widget comes back without it.
+      const thief = await TestSocket.open(ws({ session }));
+      thief.send({ type: 'hello', v: 1, session, resume: 'not-the-secret' });
+      await thief.next('pong', () => true, 5000).catch(() => {});
+      const got = thief.frames[0];
+      if (got?.type === 'ready') {
+        expect(got.session).not.toBe(session);
+        expect(got.history).toEqual([]);
+      } else {
+        expect(got).toMatchObject({ type: 'error', code: 'unknown_session' });
+        expect(thief.closed?.code).toBe(1013);
+      }
+      thief.close();
+      // Over HTTP: the history needs the secret, from an allowed origin; a wrong one looks like no conversation.
+      expect((await sessionGet(session, '')).status).toBe(404);
+      expect((await sessionGet(session, 'not-the-secret')).status).toBe(404);
+      expect((await sessionGet(session, resume, { origin: 'https://evil.example' })).status).toBe(404);
+      const own = await sessionGet(session, resume);
+      expect(own.status).toBe(200);
+      expect(((await own.json()) as { history: unknown[] }).history).toHaveLength(2);
+      // POST with the id and no secret: a conversation of its own, not this one.
+      const posted = (await (await post({ site: 'demo', session, id: 'sec2', text: 'Do you ship internationally?' })).json()) as ChatJson;
+      expect(posted.session).not.toBe(session);
+      expect(posted.resume).toBeTruthy();
+    });
+
     it('refuses an unknown site and a foreign origin with an error frame and a close code', async () => {
       const unknown = await TestSocket.open(ws({ site: 'no-such-site' }));
       expect((await unknown.next('error')).code).toBe('unknown_site');
@@ -317,9 +354,11 @@ export function conversationSuite(runtime: string, target: () => ConversationTar
       expect(body.answer.replyTo).toBe('j1');
       expect(body.answer.citations.length).toBeGreaterThan(0);
       expect(body.answer.text).toMatch(/\[\d\]/);
-      const again = (await (await post({ site: 'demo', session: body.session, id: 'j1', text: 'How long do I have to return an item?' })).json()) as ChatJson;
+      expect(body.resume).toMatch(/^[\w-]{40,}$/);
+      const again = (await (await post({ site: 'demo', session: body.session, resume: body.resume, id: 'j1', text: 'How long do I have to return an item?' })).json()) as ChatJson;
+      expect(again.session).toBe(body.session);
       expect(again.answer.id).toBe(body.answer.id);
-      const history = (await (await fetch(`${url()}/v1/sessions/${body.session}`)).json()) as { history: unknown[] };
+      const history = (await (await sessionGet(body.session, body.resume)).json()) as { history: unknown[] };
       expect(history.history).toHaveLength(2);
     });
 
@@ -334,7 +373,7 @@ export function conversationSuite(runtime: string, target: () => ConversationTar
       expect(names.filter((n) => n === 'answer.delta').length).toBeGreaterThan(1);
       expect(events.at(-1)!.data.citations.length).toBeGreaterThan(0);
       const text = events.filter((e) => e.event === 'answer.delta').map((e) => e.data.text).join('');
-      const stored = (await (await fetch(`${url()}/v1/sessions/${events[0].data.session}`)).json()) as { history: { role: string; text: string }[] };
+      const stored = (await (await sessionGet(events[0].data.session, events[0].data.resume)).json()) as { history: { role: string; text: string }[] };
       expect(stored.history.find((h) => h.role === 'assistant')?.text).toBe(text);
     });
 

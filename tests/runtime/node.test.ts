@@ -37,7 +37,7 @@ describe('a restart keeps every conversation (Node)', () => {
     s.close();
 
     server = await server.restart();
-    const history = (await (await fetch(`${server.url}/v1/sessions/${session}`)).json()) as { history: { role: string }[] };
+    const history = (await (await fetch(`${server.url}/v1/sessions/${session}`, { headers: { 'x-resume-secret': TestSocket.secrets.get(session)! } })).json()) as { history: { role: string }[] };
     expect(history.history.map((h) => h.role)).toEqual(['user', 'assistant']);
     const b = await TestSocket.open(socketUrl(server, { session }));
     const ready = await b.hello({ session, after: lastSeq });

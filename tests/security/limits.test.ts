@@ -101,9 +101,10 @@ describe('conversations and sockets per address', () => {
     again.send({ type: 'hello', v: 1 });
     expect((await again.next('error')).code).toBe('rate_limited');
     const first = flood.frames.find((f) => f.type === 'ready');
-    const resume = await TestSocket.open(s.wsUrl());
-    expect((await resume.hello({ session: first?.type === 'ready' ? first.session : '' })).session).toBe(first?.type === 'ready' ? first.session : '');
-    resume.close();
+    if (first?.type !== 'ready') throw new Error('no ready');
+    const back = await TestSocket.open(s.wsUrl());
+    expect((await back.hello({ session: first.session, resume: first.resume })).session).toBe(first.session);
+    back.close();
     const http = await post(s, { site: 'demo', id: 'h1', text: 'hi' });
     expect(http.status).toBe(429);
   });

@@ -17,14 +17,16 @@ afterAll(async () => {
 });
 
 let n = 0;
+const secrets = new Map<string, string>();
 async function ask(text: string, from: string, session?: string): Promise<{ session: string; text: string }> {
   const res = await fetch(`http://127.0.0.1:${server.port}/v1/chat`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-forwarded-for': from },
-    body: JSON.stringify({ site: 'demo', id: `o${n++}`, text, ...(session ? { session } : {}) }),
+    body: JSON.stringify({ site: 'demo', id: `o${n++}`, text, ...(session ? { session, resume: secrets.get(session) } : {}) }),
   });
   expect(res.status).toBe(200);
-  const body = (await res.json()) as { session: string; answer: { text: string } };
+  const body = (await res.json()) as { session: string; resume?: string; answer: { text: string } };
+  if (body.resume) secrets.set(body.session, body.resume);
   return { session: body.session, text: body.answer.text };
 }
 const lookUp = (number: string, email: string, from: string, session?: string) => ask(`Where is my order ${number}? My email is ${email}`, from, session);

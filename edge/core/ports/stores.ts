@@ -83,6 +83,8 @@ export interface ConversationRow {
   siteId: string;
   lastSeq: number;
   locale: string | null;
+  /** SHA-256 (hex) of the conversation's resume secret. */
+  resumeHash: string | null;
   createdAt: Date;
 }
 export interface MessageRow {
@@ -164,7 +166,7 @@ export interface Db {
   };
   conversations: {
     get(id: string): Promise<ConversationRow | null>;
-    create(row: { id: string; siteId: string; locale?: string | null }): Promise<ConversationRow>;
+    create(row: { id: string; siteId: string; locale?: string | null; resumeHash?: string | null }): Promise<ConversationRow>;
     setLastSeq(id: string, seq: number): Promise<void>;
   };
   messages: {

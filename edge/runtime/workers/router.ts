@@ -14,6 +14,7 @@ import { siteCors } from '../../http/cors';
 import { securityHeaders } from '../../http/security-headers';
 import { answerErrors, INTERNAL_ERROR } from '../../http/internal-error';
 import { checkSite } from '../../http/site-access';
+import { secretMatches } from '../../core/secrets';
 import type { ErrorReporter } from '../../ops/errors';
 import { ADDRESS_HEADER, SESSION_HEADER, SITE_HEADER } from './conversation-object';
 import type { OpenedNeon } from '../../stores/db/neon';
@@ -64,7 +65,7 @@ function workerApp(deps: Deps, env: WorkerEnv, reporter: ErrorReporter): Hono {
       refuseSocket(socketHandle(server), check);
       return upgradeResponse(client);
     }
-    const session = await conversationFor(deps, check.site.id, c.req.query('session'));
+    const session = await conversationFor(deps, check.site.id, c.req.query('session'), 'in-hello');
     return toConversation(env, session, check.site.id, c.req.raw);
   });
 
@@ -76,7 +77,8 @@ function workerApp(deps: Deps, env: WorkerEnv, reporter: ErrorReporter): Hono {
     const check = await checkSite(deps.db, typeof body?.site === 'string' ? body.site : undefined, foreignOrigin(c.req.raw));
     // Anything refused is refused by the app's own handler below, with its own words.
     if (!check.ok) return next();
-    const session = await conversationFor(deps, check.site.id, typeof body?.session === 'string' ? body.session : undefined);
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    const session = await conversationFor(deps, check.site.id, str(body?.session), str(body?.resume));
     const res = await toConversation(env, session, check.site.id, new Request(c.req.url, { method: 'POST', headers: c.req.raw.headers, body: raw }));
     return new Response(res.body, res); // headers of a fetched response are immutable
   });
@@ -87,13 +89,15 @@ function workerApp(deps: Deps, env: WorkerEnv, reporter: ErrorReporter): Hono {
 
 /**
  * The conversation a socket or request belongs to: the one asked for when it exists on this
- * site, else a new id (the Durable Object of that name creates it on hello). A session of
- * another site must not route there: its object would hand that conversation out.
+ * site, else a new id (the Durable Object of that name creates it with its first message). A
+ * session of another site must not route there. A request shows its resume secret here; a
+ * socket shows it in its hello, which that conversation's object checks.
  */
-async function conversationFor(deps: Deps, siteId: string, asked: string | undefined): Promise<string> {
+async function conversationFor(deps: Deps, siteId: string, asked: string | undefined, resume: string | undefined | 'in-hello'): Promise<string> {
   if (asked && asked.length <= 128) {
     const conversation = await deps.db.conversations.get(asked);
-    if (conversation?.siteId === siteId) return asked;
+    const shown = resume === 'in-hello' || (await secretMatches(resume, conversation?.resumeHash ?? null));
+    if (conversation?.siteId === siteId && shown) return asked;
   }
   return deps.newId('s');
 }

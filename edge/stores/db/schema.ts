@@ -46,6 +46,8 @@ export const conversations = pgTable(
       .references(() => sites.id, { onDelete: 'cascade' }),
     lastSeq: integer('last_seq').notNull().default(0),
     locale: text('locale'),
+    /** SHA-256 of the secret the widget resumes with; the id alone (in URLs and logs) resumes nothing. */
+    resumeHash: text('resume_hash'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -36,6 +36,22 @@ describe('client conversation (protocol v1)', () => {
     expect(conv.hello(true)).toEqual({ type: 'hello', v: 1, session: 's_1', locale: 'en' });
   });
 
+  it('keeps the resume secret a new conversation comes with, shows it in every hello, and drops both on unknown_session', () => {
+    const { conv } = setup();
+    const effects = conv.apply({ type: 'ready', session: 's_1', seq: 0, history: [], resume: 'secret-1' });
+    expect(effects[0]).toEqual({ type: 'ready', session: 's_1', resume: 'secret-1', fresh: true });
+    expect(conv.hello(true)).toEqual({ type: 'hello', v: 1, session: 's_1', resume: 'secret-1', locale: 'en' });
+    // A resumed ready gives no new secret: the one kept stays.
+    conv.apply({ type: 'ready', session: 's_1', seq: 0, history: [], resumed: true });
+    expect(conv.resume).toBe('secret-1');
+    // The server will not resume it: the next hello starts afresh.
+    conv.apply({ type: 'error', code: 'unknown_session', message: 'start a new one' });
+    expect(conv.hello()).toEqual({ type: 'hello', v: 1, locale: 'en' });
+    // A new conversation without a secret (an older server) leaves none behind from the old one.
+    conv.apply({ type: 'ready', session: 's_2', seq: 0, history: [] });
+    expect(conv.resume).toBeUndefined();
+  });
+
   it('a stored session id from an earlier page asks for the whole history, not a resume', () => {
     const { conv } = setup('s_old');
     expect(conv.hello()).toEqual({ type: 'hello', v: 1, session: 's_old', locale: 'en' });

@@ -8,6 +8,7 @@ const conversationColumns = {
   siteId: conversations.siteId,
   lastSeq: conversations.lastSeq,
   locale: conversations.locale,
+  resumeHash: conversations.resumeHash,
   createdAt: conversations.createdAt,
 };
 
@@ -55,7 +56,7 @@ export function conversationsRepo(db: Orm): Db['conversations'] {
     async create(row) {
       const [created] = await db
         .insert(conversations)
-        .values({ id: row.id, siteId: row.siteId, locale: row.locale ?? null })
+        .values({ id: row.id, siteId: row.siteId, locale: row.locale ?? null, resumeHash: row.resumeHash ?? null })
         .onConflictDoNothing()
         .returning(conversationColumns);
       if (created) return created;
