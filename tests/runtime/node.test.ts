@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { TestSocket } from '../helpers/ws-client';
 import { conversationSuite, socketUrl } from './conversation-suite';
+import { fuzzSuite } from './fuzz-suite';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -13,6 +14,7 @@ afterAll(async () => {
 });
 
 conversationSuite('Node server, embedded stores', () => server);
+fuzzSuite('Node server, embedded stores', () => server, { runs: 200 });
 
 describe('origins on the Node server', () => {
   it('refuses a socket with an empty Origin header (the WebSocket library would drop it as absent)', async () => {

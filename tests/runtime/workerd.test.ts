@@ -17,6 +17,7 @@ import { inCi } from '../../scripts/local/free-port';
 import { startSentryReceiver, type SentryReceiver } from '../servers/sentry-receiver';
 import { TestSocket } from '../helpers/ws-client';
 import { conversationSuite, seqs, socketUrl } from './conversation-suite';
+import { fuzzSuite } from './fuzz-suite';
 import { NO_LIMITS } from '../helpers/limits';
 
 /** Idle time after which workerd has hibernated an object: its ~10 s, plus Postgres' 2 s linger, plus margin. */
@@ -65,6 +66,7 @@ describe.skipIf(!worker)('the Worker in workerd', () => {
   });
 
   conversationSuite('Worker in workerd: Neon driver → Postgres wire, Upstash → redis', target);
+  fuzzSuite('Worker in workerd', target, { runs: 80 });
 
   it('routes a session of another site to a new conversation, never to that one', async () => {
     await worker!.postgres.pg.query(`INSERT INTO sites (id, name, allowed_origins) VALUES ('other', 'Other shop', '["*"]') ON CONFLICT DO NOTHING`);
