@@ -19,6 +19,26 @@ const optionalText = z
   .optional()
   .transform((v) => (v ? v : undefined));
 
+/** A number that may be left unset (or empty); `whole` for counts. */
+const optionalNumber = (min: number, max: number, whole = false) =>
+  optionalText.transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    const problem = !Number.isFinite(n)
+      ? 'must be a number'
+      : whole && !Number.isInteger(n)
+        ? 'must be a whole number'
+        : n < min
+          ? `must be at least ${min}`
+          : n > max
+            ? `must be at most ${max}`
+            : null;
+    if (problem === null) return n;
+    ctx.addIssue({ code: 'custom', message: problem });
+    return z.NEVER;
+  });
+const optionalInt = (min: number, max: number) => optionalNumber(min, max, true);
+
 const optionalUrl = (protocols: string[]) =>
   optionalText.refine((v) => v === undefined || isUrl(v, protocols), {
     message: `must be a URL starting with ${protocols.map((p) => p + '//').join(' or ')}`,
@@ -96,6 +116,14 @@ export const configSchema = z.object({
    * 0 trusts no header: the socket's peer is the client. Workers read CF-Connecting-IP.
    */
   TRUST_PROXY: int(0, 10, 0),
+
+  /**
+   * A site's daily allowance of LLM spend, counted from UTC midnight: tokens (prompt,
+   * completion and embedding) and US dollars. Past either, its answers come from the embedded
+   * extractive answerer until the day ends. Unset: no limit.
+   */
+  SITE_DAILY_TOKEN_BUDGET: optionalInt(1, 1_000_000_000),
+  SITE_DAILY_BUDGET_USD: optionalNumber(0, 1_000_000),
 
   /** Bearer token for /v1/admin/*; the admin API is off when unset. */
   ADMIN_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),

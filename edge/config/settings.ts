@@ -12,6 +12,9 @@ export function settingsFrom(config: Config): Deps['settings'] {
     // The pipeline reads the head of a long message; the protocol still accepts MAX_MESSAGE_CHARS.
     maxQuestionChars: Math.min(1000, MAX_MESSAGE_CHARS),
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    ...(config.SITE_DAILY_TOKEN_BUDGET !== undefined || config.SITE_DAILY_BUDGET_USD !== undefined
+      ? { budget: { tokensPerDay: config.SITE_DAILY_TOKEN_BUDGET, usdPerDay: config.SITE_DAILY_BUDGET_USD } }
+      : {}),
     limits: {
       perAddressPerMinute: config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
       perSitePerMinute: config.RATE_LIMIT_PER_SITE_PER_MINUTE,

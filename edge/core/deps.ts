@@ -23,6 +23,8 @@ export interface Deps {
     rateLimitPerMinute: number;
     /** Beyond one conversation's own limit; missing in tests that build settings by hand: no limit. */
     limits?: Limits;
+    /** A site's daily LLM allowance (pipeline/budget.ts); none when unset. */
+    budget?: { tokensPerDay?: number; usdPerDay?: number };
     /** The longest one answer may take before the visitor is told and the turn ends. */
     answerTimeoutMs: number;
     /** How long a silent answering process keeps a message before another may take it over. */
@@ -35,6 +37,8 @@ export interface Deps {
   embedder: Embedder;
   reranker: Reranker;
   llm: Llm;
+  /** The embedded answerer: what answers when `llm` may not (a site past its budget). Unset when `llm` is it. */
+  localLlm?: Llm;
   intents: IntentClassifier;
   sessions: SessionStore;
   log: Logger;

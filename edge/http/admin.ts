@@ -6,6 +6,7 @@
 import type { Context, Hono } from 'hono';
 import type { Deps } from '../core/deps';
 import { sameSecret } from '../core/secrets';
+import { budgetState } from '../pipeline/budget';
 import type { AddressOf } from './client-address';
 
 const tooMany = (c: Context, wait: number) =>
@@ -39,8 +40,11 @@ export function mountAdmin(app: Hono, deps: Deps, addressOf: AddressOf = () => u
   app.get('/v1/admin/stats', async (c) => {
     const site = c.req.query('site') || undefined;
     const rows = await deps.db.messages.stats(site);
+    // Today's spend against the daily allowance, when one is set: "exceeded" means the site
+    // answers from the embedded answerer until UTC midnight.
+    const budgets = await Promise.all(rows.map((r) => budgetState(deps, r.siteId)));
     return c.json({
-      sites: rows.map((r) => ({
+      sites: rows.map((r, i) => ({
         site: r.siteId,
         answers: r.answers,
         tokens: { prompt: r.promptTokens, completion: r.completionTokens, embedding: r.embeddingTokens },
@@ -48,6 +52,7 @@ export function mountAdmin(app: Hono, deps: Deps, addressOf: AddressOf = () => u
         avgConfidence: r.avgConfidence === null ? null : round(r.avgConfidence, 3),
         handoffs: r.handoffs,
         feedback: { up: r.feedbackUp, down: r.feedbackDown },
+        ...(budgets[i] ? { budget: { ...budgets[i], costUsd: round(budgets[i]!.costUsd, 6) } } : {}),
       })),
     });
   });

@@ -10,6 +10,7 @@ import { contentLanguage, detectLanguage } from '../language';
 import { findOrderClues } from '../products/orders';
 import { answerCacheKey, cachedAnswer } from './cache';
 import { confidence as scoreConfidence, LOW_CONFIDENCE } from './confidence';
+import { answererFor } from './budget';
 import { buildContext } from './context';
 import { liveTools, withLiveFacts } from './live-data';
 import { answerOrder } from './orders';
@@ -45,7 +46,8 @@ export async function prepareAnswer(deps: Deps, q: Question, signal?: AbortSigna
   const ask = { question: text, intent, locale: q.locale, language };
   if (routed.route === 'greeting' || routed.route === 'person') {
     const person = routed.route === 'person';
-    return { ...base, sources: [], confidence: 1, handoff: person, wantsPerson: person, text: deps.llm.stream({ ...ask, sources: [] }, signal) };
+    const llm = await answererFor(deps, q.siteId);
+    return { ...base, sources: [], confidence: 1, handoff: person, wantsPerson: person, text: llm.stream({ ...ask, sources: [] }, signal) };
   }
   if (routed.route === 'order') {
     start = deps.clock.now();
@@ -89,6 +91,7 @@ export async function prepareAnswer(deps: Deps, q: Question, signal?: AbortSigna
 
   // Below the bar the answerer gets no sources, so it says it does not know instead of guessing.
   const usable = conf >= LOW_CONFIDENCE ? sources : [];
+  const llm = await answererFor(deps, q.siteId);
   return {
     ...base,
     ...(report.embedding ? { embedding: report.embedding } : {}),
@@ -99,6 +102,6 @@ export async function prepareAnswer(deps: Deps, q: Question, signal?: AbortSigna
     // A complaint is offered a person at once; anything else when the answer is unsure.
     handoff: complaint || conf < LOW_CONFIDENCE || contentLang !== undefined,
     wantsPerson: false,
-    text: deps.llm.stream({ ...ask, sources: usable, confidence: conf, ...(contentLang ? { contentLanguage: contentLang } : {}), tools: liveTools(deps, q.siteId) }, signal),
+    text: llm.stream({ ...ask, sources: usable, confidence: conf, ...(contentLang ? { contentLanguage: contentLang } : {}), tools: liveTools(deps, q.siteId) }, signal),
   };
 }

@@ -45,6 +45,7 @@ export function baseDeps(config: Config, platform: Platform): Wired {
       embedder: providers.embedder,
       reranker: providers.reranker,
       llm: providers.llm,
+      ...(providers.localLlm ? { localLlm: providers.localLlm } : {}),
       intents: trainIntentClassifier(),
       sessions,
       log,

@@ -51,6 +51,8 @@ export interface SelectOptions {
 
 export interface SelectedProviders {
   llm: Llm;
+  /** The embedded answerer, when `llm` is another (it is also `llm`'s fallback). */
+  localLlm?: Llm;
   embedder: Embedder;
   reranker: Reranker;
   /** Which implementation serves each job, for the start-up log. */
@@ -121,6 +123,7 @@ export function selectProviders(config: Config, o: SelectOptions): SelectedProvi
 
   return {
     llm,
+    ...(llm !== extractive ? { localLlm: extractive } : {}),
     embedder,
     reranker,
     describe: describeProviderChoices(config, o.localModels ?? []),

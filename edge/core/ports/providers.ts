@@ -68,8 +68,8 @@ export type AnswerPart =
   /** A source found while answering (a tool result), numbered after the request's sources. */
   | { type: 'source'; source: Source }
   | { type: 'usage'; usage: Usage }
-  /** The provider asked for failed and a fallback answers (its note follows as text). */
-  | { type: 'fallback'; from: string };
+  /** The provider asked for failed, or the site's daily budget is spent, and a fallback answers (its note follows as text). */
+  | { type: 'fallback'; from: string; reason?: 'error' | 'budget' };
 
 export interface Llm {
   readonly name: string;

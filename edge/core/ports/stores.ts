@@ -173,6 +173,8 @@ export interface Db {
     add(row: Omit<MessageRow, 'createdAt'> & { createdAt?: Date }): Promise<void>;
     list(conversationId: string): Promise<MessageRow[]>;
     findByClientId(conversationId: string, clientId: string): Promise<MessageRow | null>;
+    /** Tokens (LLM and embedding) and cost of a site's answers since `since`: what its daily budget counts. */
+    spendSince(siteId: string, since: Date): Promise<{ tokens: number; costUsd: number }>;
     /** Answers, tokens, cost, confidence, hand-offs and feedback per site (one site when given). */
     stats(siteId?: string): Promise<SiteStats[]>;
   };

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, sql } from 'drizzle-orm';
 import type { ConversationRow, Db, MessageRow, MessageUsage, SiteStats } from '../../../core/ports';
 import { conversations, feedback, messages, tickets } from '../schema';
 import type { Orm } from './orm';
@@ -122,6 +122,17 @@ export function messagesRepo(db: Orm): Db['messages'] {
         .orderBy(asc(messages.n))
         .limit(1);
       return row ? toMessage(row as StoredMessage) : null;
+    },
+    async spendSince(siteId, since) {
+      const [row] = await db
+        .select({
+          tokens: sql<number>`coalesce(sum(coalesce(${messages.promptTokens}, 0) + coalesce(${messages.completionTokens}, 0) + coalesce(${messages.embeddingTokens}, 0)), 0)::float8`,
+          costUsd: sql<number>`coalesce(sum(${messages.costUsd}), 0)::float8`,
+        })
+        .from(messages)
+        .innerJoin(conversations, eq(messages.conversationId, conversations.id))
+        .where(and(eq(conversations.siteId, siteId), eq(messages.role, 'assistant'), gte(messages.createdAt, since)));
+      return { tokens: Number(row?.tokens ?? 0), costUsd: Number(row?.costUsd ?? 0) };
     },
     stats: (siteId) => siteStats(db, siteId),
   };
