@@ -15,8 +15,9 @@ import { feedbackRepo, ticketsRepo } from './repos/tickets';
 
 export type { Orm } from './repos/orm';
 
-export function createDb(db: Orm, close: () => Promise<void>): Db {
-  const text = textSearcher(db);
+/** `inMemoryText`: the database is this process's own (PGlite), so full text may be indexed in memory. */
+export function createDb(db: Orm, close: () => Promise<void>, opts: { inMemoryText?: boolean } = {}): Db {
+  const text = textSearcher(db, { inMemory: opts.inMemoryText });
   return {
     async ping() {
       await db.execute(sql`select 1`);

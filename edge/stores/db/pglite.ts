@@ -37,7 +37,7 @@ export async function openPglite(dataDir: string | null): Promise<OpenedPglite> 
     pg.query = ((sql, params, options) => query(sql, params, drizzles(options?.parsers) ? { ...options, parsers: undefined } : options)) as typeof pg.query;
     const orm = drizzle(pg);
     await migratePglite(orm);
-    const db = createDb(orm, () => (pg.closed ? Promise.resolve() : pg.close()));
+    const db = createDb(orm, () => (pg.closed ? Promise.resolve() : pg.close()), { inMemoryText: true });
     return { pg, db };
   } catch (err) {
     await pg.close().catch(() => {});

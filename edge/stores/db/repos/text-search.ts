@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { TextHit } from '../../../core/ports';
 import { rowsOf, type Orm } from './orm';
 import { correct, type Vocabulary } from '../../../text/typos';
+import { buildTextIndex, rankOr, WeightedVectorError, type SiteTextIndex } from './text-index';
 
 /** Upper bound on text hits per query, whatever the caller asks. */
 const MAX_TEXT_HITS = 200;
@@ -30,8 +31,31 @@ interface SiteStats extends Vocabulary {
  * Postgres full text with OR semantics, pruned by document frequency: the rarest of the
  * question's words are kept while the rows they match fit the ranking budget.
  */
-export function textSearcher(db: Orm, now: () => number = Date.now) {
+export function textSearcher(db: Orm, opts: { inMemory?: boolean; now?: () => number } = {}) {
+  const now = opts.now ?? Date.now;
   const stats = new Map<string, Promise<SiteStats>>();
+  /** The embedded database's sites, indexed in memory (text-index.ts); built on first use. */
+  const indexes = new Map<string, Promise<SiteTextIndex | null>>();
+
+  function indexFor(siteId: string): Promise<SiteTextIndex | null> {
+    let index = indexes.get(siteId);
+    if (!index) {
+      index = db
+        .execute(sql`select id, search::text as search from chunks where site_id = ${siteId} order by id`)
+        .then((res) => {
+          try {
+            return buildTextIndex(rowsOf<{ id: string; search: string }>(res));
+          } catch (err) {
+            // Weighted vectors rank differently: that site stays on SQL.
+            if (err instanceof WeightedVectorError) return null;
+            throw err;
+          }
+        });
+      indexes.set(siteId, index);
+      index.catch(() => indexes.get(siteId) === index && indexes.delete(siteId));
+    }
+    return index;
+  }
   /**
    * Chunks were written since the planner's statistics were taken. Embedded Postgres never
    * runs autovacuum: with stale statistics the planner filters every row of the site instead
@@ -40,7 +64,11 @@ export function textSearcher(db: Orm, now: () => number = Date.now) {
    */
   let written = true;
 
-  function statsFor(siteId: string): Promise<SiteStats> {
+  async function statsFor(siteId: string): Promise<SiteStats> {
+    if (opts.inMemory) {
+      const index = await indexFor(siteId);
+      if (index) return { at: now(), df: index.df };
+    }
     const cached = stats.get(siteId);
     if (cached) {
       return cached.then((s) => (now() - s.at < STATS_TTL_MS ? s : refresh(siteId)));
@@ -104,8 +132,13 @@ export function textSearcher(db: Orm, now: () => number = Date.now) {
     /** Writes to a site's chunks make its frequencies stale. */
     invalidate(siteId?: string) {
       written = true;
-      if (siteId === undefined) stats.clear();
-      else stats.delete(siteId);
+      if (siteId === undefined) {
+        stats.clear();
+        indexes.clear();
+      } else {
+        stats.delete(siteId);
+        indexes.delete(siteId);
+      }
     },
 
     /**
@@ -135,11 +168,13 @@ export function textSearcher(db: Orm, now: () => number = Date.now) {
       const [lexemes, site] = await Promise.all([queryLexemes(query), statsFor(siteId)]);
       const kept = keepRarest(spellChecked(lexemes, site), site.df, RANK_BUDGET);
       if (kept.length === 0) return [];
+      const index = opts.inMemory ? await indexFor(siteId) : null;
+      if (index) return rankOr(index, kept, limit);
       const q = kept.map(quoteLexeme).join(' | ');
       // Written out rather than built: this runs on every question, and the query builder cost
       // as much as the ranking on the embedded database.
       const rows = rowsOf<{ chunkId: string; score: number }>(
-        await db.execute(sql`select id as "chunkId", ts_rank(search, ${q}::tsquery) as score from chunks
+        await db.execute(sql`select id as "chunkId", ts_rank(search, ${q}::tsquery)::float8 as score from chunks
           where site_id = ${siteId} and search @@ ${q}::tsquery order by score desc, id asc limit ${limit}`),
       );
       return rows.map((r) => ({ chunkId: r.chunkId, score: Number(r.score) }));
