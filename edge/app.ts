@@ -8,6 +8,7 @@ import { mountChatHttp } from './http/chat';
 import { mountHealth } from './http/health';
 import type { AddressOf } from './http/client-address';
 import { answerErrors } from './http/internal-error';
+import { mountVisitors, type VisitorRuntime } from './http/visitors';
 import { securityHeaders } from './http/security-headers';
 import { mountWebSocket } from './http/ws';
 
@@ -16,6 +17,8 @@ export interface AppRuntime {
   upgradeWebSocket?: UpgradeWebSocket;
   /** Who is calling, for per-address limits; unknown (no such limits) when absent. */
   clientAddress?: AddressOf;
+  /** Storage a conversation has in the runtime itself (a Durable Object's), for erasure. */
+  eraseConversation?: VisitorRuntime['eraseConversation'];
 }
 
 /** The runtime-agnostic application: every runtime entry builds `deps` once and serves this. */
@@ -27,6 +30,7 @@ export function createApp(deps: Deps, runtime: AppRuntime = {}) {
   app.options('/v1/*', preflight);
   mountHealth(app, deps, () => chat.isDraining);
   mountAdmin(app, deps, runtime.clientAddress);
+  mountVisitors(app, deps, { eraseConversation: runtime.eraseConversation });
   mountChatHttp(app, deps, chat, runtime.clientAddress);
   if (runtime.upgradeWebSocket) mountWebSocket(app, deps, chat, runtime.upgradeWebSocket, runtime.clientAddress);
   return { app, chat };

@@ -58,7 +58,6 @@ export function mountAdmin(app: Hono, deps: Deps, addressOf: AddressOf = () => u
   });
 }
 
-/** Compares digests, so the time taken says nothing about how much of the token was right. */
 function round(x: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;

@@ -235,6 +235,20 @@ export function sessionStoreContract(name: string, make: ContractFactory, opts: 
       expect(await b.rateLimit('edge', 3, 60)).toBeGreaterThan(0);
     });
 
+    it('forgets a session: its event log and every counter or lease named after it, and nothing else', async () => {
+      const { a, b } = await open();
+      await a.appendEvent('s_gone', { n: 1 }, 0);
+      await a.appendEvent('s_kept', { n: 1 }, 0);
+      expect(await a.rateLimit('msg:s_gone', 1, 60)).toBe(0);
+      expect(await a.rateLimit('msg:s_gone', 1, 60)).toBeGreaterThan(0);
+      expect(await a.lease('turn:s_gone:m1', 'me', 60_000)).toBe(true);
+      await b.forget('s_gone');
+      expect(await a.lastSeq('s_gone')).toBeNull();
+      expect(await a.rateLimit('msg:s_gone', 1, 60)).toBe(0);
+      expect(await a.lease('turn:s_gone:m1', 'other', 60_000)).toBe(true);
+      expect(await a.lastSeq('s_kept')).toBe(1);
+    });
+
     it('answers ping', async () => {
       const { a, b } = await open();
       await expect(a.ping()).resolves.toBeUndefined();

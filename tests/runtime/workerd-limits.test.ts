@@ -5,16 +5,18 @@
  * Upstash (the REST bridge over a real redis-server), so every conversation's Durable Object
  * counts against the same limits.
  */
+import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalWorker, type LocalWorker } from '../../scripts/local-worker';
 import { TestSocket } from '../helpers/ws-client';
 import { socketUrl } from './conversation-suite';
 
+const ADMIN_TOKEN = 'admin-token-0123456789';
 let worker: LocalWorker;
 beforeAll(async () => {
   worker = await startLocalWorker({
     upstash: true,
-    vars: { RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '2', NEW_CONVERSATIONS_PER_ADDRESS_PER_HOUR: '3', LOG_LEVEL: 'warn' },
+    vars: { RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '2', NEW_CONVERSATIONS_PER_ADDRESS_PER_HOUR: '3', LOG_LEVEL: 'warn', ADMIN_TOKEN },
   });
 }, 120_000);
 afterAll(async () => {
@@ -55,5 +57,31 @@ describe('abuse limits on the Worker in workerd (Upstash-backed counters)', () =
     const other = await open('203.0.113.31');
     expect((await other.hello()).session).toMatch(/^s_/);
     other.close();
+  });
+
+  it("erases a visitor: its Durable Object closes the conversation's sockets and deletes its storage; Postgres and Upstash keep nothing of it", async () => {
+    const s = await TestSocket.open(socketUrl(worker), { 'cf-connecting-ip': '203.0.113.40' });
+    const { session } = await s.hello();
+    await s.ask('e1', 'Do you ship internationally?');
+    const admin = (path: string, method = 'GET') => fetch(`${worker.url}${path}`, { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'cf-connecting-ip': '203.0.113.41' } });
+    const exported = (await (await admin(`/v1/admin/visitors/${session}/export`)).json()) as { messages: { text: string }[] };
+    expect(exported.messages.map((m) => m.text)[0]).toBe('Do you ship internationally?');
+    expect((await admin(`/v1/admin/visitors/${session}`, 'DELETE')).status).toBe(204);
+    // The object closed the socket as it erased its storage.
+    await expect(s.next('pong', () => true, 5000)).rejects.toThrow(/closed \(1000\)/);
+    expect(s.closed?.reason).toBe('conversation erased');
+    const rows = await worker.postgres.pg.query<{ n: number }>(
+      `select (select count(*) from conversations where id = $1) + (select count(*) from messages where conversation_id = $1) as n`,
+      [session],
+    );
+    expect(Number(rows.rows[0].n)).toBe(0);
+    const redis = createClient({ url: worker.redis!.url });
+    await redis.connect();
+    try {
+      expect(await redis.keys(`*${session}*`)).toEqual([]);
+    } finally {
+      await redis.quit();
+    }
+    expect((await admin(`/v1/admin/visitors/${session}/export`)).status).toBe(404);
   });
 });

@@ -168,6 +168,8 @@ export interface Db {
     get(id: string): Promise<ConversationRow | null>;
     create(row: { id: string; siteId: string; locale?: string | null; resumeHash?: string | null }): Promise<ConversationRow>;
     setLastSeq(id: string, seq: number): Promise<void>;
+    /** Deletes the conversation with its messages, tickets and feedback (erasure). */
+    delete(id: string): Promise<void>;
   };
   messages: {
     add(row: Omit<MessageRow, 'createdAt'> & { createdAt?: Date }): Promise<void>;
@@ -186,9 +188,12 @@ export interface Db {
   };
   feedback: {
     add(row: { conversationId: string; answerId: string; rating: 'up' | 'down'; comment: string | null }): Promise<void>;
+    ofConversation(conversationId: string): Promise<{ answerId: string; rating: 'up' | 'down'; comment: string | null; createdAt: Date }[]>;
   };
   audit: {
     add(row: { siteId: string | null; actor: string; action: string; detail?: Record<string, unknown> }): Promise<void>;
+    /** Entries naming the conversation name its digest instead: the trail stays, the visitor goes. */
+    pseudonymize(conversationId: string, digest: string): Promise<void>;
   };
   documents: {
     list(siteId: string): Promise<DocumentRow[]>;
@@ -266,6 +271,8 @@ export interface SessionStore {
   publish(channel: string, message: unknown): Promise<void>;
   /** Resolves once subscribed: nothing published after it resolves is missed. */
   subscribe(channel: string, fn: (message: unknown) => void): Promise<() => void>;
+  /** Drops everything kept for the session (its event log: message text): erasure. */
+  forget(session: string): Promise<void>;
   /** Rejects when the server behind the store does not answer (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

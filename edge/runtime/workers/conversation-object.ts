@@ -12,6 +12,9 @@ import { closeCode, upgradeResponse, webSocketPair, type CfWebSocket, type Durab
 import { reported } from './reporting';
 import { HibernatingSockets } from './sockets';
 
+/** The Worker's own request to erase this conversation's storage (admin erasure); never forwarded from outside. */
+export const ERASE_PATH = '/internal/erase';
+
 /** Set by the Worker, which routed the request here: the conversation id, the checked site, the client's address. */
 export const SESSION_HEADER = 'x-support-chat-session';
 export const SITE_HEADER = 'x-support-chat-site';
@@ -32,6 +35,7 @@ export class ConversationObject {
     const name = request.headers.get(SESSION_HEADER);
     const site = request.headers.get(SITE_HEADER);
     if (!name || !site) return new Response('conversations are reached through the Worker', { status: 400 });
+    if (new URL(request.url).pathname === ERASE_PATH && request.method === 'DELETE') return this.erase();
     const live = this.start(name);
     return reported(live.reporter, { stage: 'do.fetch', request: { method: request.method, url: request.url }, site }, async () => {
       if (request.headers.get('upgrade')?.toLowerCase() === 'websocket') {
@@ -77,6 +81,21 @@ export class ConversationObject {
 
   async webSocketError(ws: CfWebSocket): Promise<void> {
     this.sockets.forget(ws);
+  }
+
+  /** Erasure: the sockets are closed and everything the object stored (its events) is deleted. */
+  private async erase(): Promise<Response> {
+    for (const ws of this.ctx.getWebSockets()) {
+      this.sockets.forget(ws);
+      try {
+        ws.close(1000, 'conversation erased');
+      } catch {
+        // Already closing.
+      }
+    }
+    await this.ctx.storage.deleteAll();
+    this.live = null;
+    return new Response(null, { status: 204 });
   }
 
   private start(name: string): LiveConversation {

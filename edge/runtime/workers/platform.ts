@@ -27,7 +27,7 @@ export interface SqlStorage {
 
 export interface DurableObjectState {
   readonly id: { readonly name?: string; toString(): string };
-  readonly storage: { readonly sql: SqlStorage };
+  readonly storage: { readonly sql: SqlStorage; deleteAll(): Promise<void> };
   /** Hibernation: the runtime holds the socket and wakes the object for its events. */
   acceptWebSocket(ws: CfWebSocket, tags?: string[]): void;
   getWebSockets(tag?: string): CfWebSocket[];

@@ -16,7 +16,7 @@ import { answerErrors, INTERNAL_ERROR } from '../../http/internal-error';
 import { checkSite } from '../../http/site-access';
 import { secretMatches } from '../../core/secrets';
 import type { ErrorReporter } from '../../ops/errors';
-import { ADDRESS_HEADER, SESSION_HEADER, SITE_HEADER } from './conversation-object';
+import { ADDRESS_HEADER, ERASE_PATH, SESSION_HEADER, SITE_HEADER } from './conversation-object';
 import type { OpenedNeon } from '../../stores/db/neon';
 import { connectNeon, depsOver, isolateParts, type IsolateParts, type WorkerEnv } from './deps';
 import { upgradeResponse, webSocketPair, type ExecutionContext } from './platform';
@@ -83,7 +83,13 @@ function workerApp(deps: Deps, env: WorkerEnv, reporter: ErrorReporter): Hono {
     return new Response(res.body, res); // headers of a fetched response are immutable
   });
 
-  root.route('/', createApp(deps, { clientAddress: (c) => c.req.header('cf-connecting-ip') }).app);
+  const eraseConversation = async (id: string, siteId: string) => {
+    const res = await env.CONVERSATIONS.get(env.CONVERSATIONS.idFromName(id)).fetch(
+      new Request(`https://conversation${ERASE_PATH}`, { method: 'DELETE', headers: { [SESSION_HEADER]: id, [SITE_HEADER]: siteId } }),
+    );
+    if (!res.ok) throw new Error(`the conversation's Durable Object could not erase its storage (${res.status})`);
+  };
+  root.route('/', createApp(deps, { clientAddress: (c) => c.req.header('cf-connecting-ip'), eraseConversation }).app);
   return root;
 }
 

@@ -63,6 +63,10 @@ class Lru<V extends { expiresAt: number }> {
     this.map.delete(key);
   }
 
+  deleteWhere(pred: (key: string) => boolean): void {
+    for (const key of [...this.map.keys()]) if (pred(key)) this.map.delete(key);
+  }
+
   get size(): number {
     return this.map.size;
   }
@@ -164,6 +168,12 @@ export class MemorySessionStore implements SessionStore {
 
   async subscribe(channel: string, fn: (message: unknown) => void): Promise<() => void> {
     return this.channels.subscribe(channel, fn);
+  }
+
+  async forget(session: string): Promise<void> {
+    this.sessions.delete(session);
+    // Counters and leases named after the session (limits, turns) go too.
+    for (const lru of [this.windows, this.leases, this.cache]) lru.deleteWhere((k) => k.includes(session));
   }
 
   async ping(): Promise<void> {}

@@ -87,6 +87,12 @@ redis.call('PEXPIRE', KEYS[1], window * 2)
 return {1, prev, curr}
 `;
 
+/** A SCAN pattern for every key under `prefix` that names `session` (limits, leases, its log). */
+export function keysNaming(prefix: string, session: string): string {
+  const glob = (s: string) => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+  return `${glob(prefix)}*${glob(session)}*`;
+}
+
 /** The seq of a stored entry without parsing the whole event. */
 export function seqOfEntry(entry: string): number {
   const m = /^\{"seq":(\d+),/.exec(entry);

@@ -21,6 +21,7 @@ import {
   positive,
   seconds,
   seqOfEntry,
+  keysNaming,
   sessionKeys,
   SLIDING_WINDOW,
   toJson,
@@ -53,6 +54,7 @@ export class RedisSessionStore implements SessionStore {
   private readonly sessionTtl: number;
   private readonly timeoutMs: number;
   private readonly keys: ReturnType<typeof sessionKeys>;
+  private readonly prefix: string;
   private readonly local: LocalChannels;
   /** Channels subscribed (or being subscribed) in Redis, by their Redis name. */
   private readonly remote = new Map<string, Promise<void>>();
@@ -64,7 +66,8 @@ export class RedisSessionStore implements SessionStore {
     this.maxEvents = positive(opts.maxEventsPerSession ?? 1000, 'maxEventsPerSession');
     this.sessionTtl = positive(opts.sessionTtlSeconds ?? 86_400, 'sessionTtlSeconds');
     this.timeoutMs = opts.commandTimeoutMs ?? 5000;
-    this.keys = sessionKeys(opts.prefix ?? 'sc:');
+    this.prefix = opts.prefix ?? 'sc:';
+    this.keys = sessionKeys(this.prefix);
     this.local = new LocalChannels(opts.log);
   }
 
@@ -128,6 +131,15 @@ export class RedisSessionStore implements SessionStore {
 
   subscribe(channel: string, fn: (message: unknown) => void): Promise<() => void> {
     return subscribeRemote(this.local, this.keys.channel(channel), fn, (n) => this.listen(n), (n, off) => this.leave(n, off));
+  }
+
+  /** The event log, and every counter or lease named after the session (found by SCAN: erasure is rare). */
+  async forget(session: string): Promise<void> {
+    await this.run(async (c) => {
+      const keys = [this.keys.events(session)];
+      for await (const batch of c.scanIterator({ MATCH: keysNaming(this.prefix, session), COUNT: 500 })) keys.push(...batch);
+      await c.del([...new Set(keys)]);
+    });
   }
 
   async ping(): Promise<void> {

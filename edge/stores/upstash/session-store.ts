@@ -23,6 +23,7 @@ import {
   positive,
   seconds,
   seqOfEntry,
+  keysNaming,
   sessionKeys,
   SLIDING_WINDOW,
   toJson,
@@ -32,7 +33,7 @@ import {
 import { secondsToWait, windowAt } from '../../core/rate-limit';
 
 /** The commands used; structurally the same for `@upstash/redis` and `@upstash/redis/cloudflare`. */
-export type UpstashRedis = Pick<Redis, 'get' | 'set' | 'lindex' | 'multi' | 'publish' | 'ping' | 'createScript' | 'subscribe'>;
+export type UpstashRedis = Pick<Redis, 'get' | 'set' | 'del' | 'scan' | 'lindex' | 'multi' | 'publish' | 'ping' | 'createScript' | 'subscribe'>;
 
 export interface UpstashSessionStoreOptions {
   redis: UpstashRedis;
@@ -62,6 +63,7 @@ export class UpstashSessionStore implements SessionStore {
   private readonly maxEvents: number;
   private readonly sessionTtl: number;
   private readonly keys: ReturnType<typeof sessionKeys>;
+  private readonly prefix: string;
   private readonly timeoutMs: number;
   private readonly log?: Pick<Logger, 'warn'>;
   private readonly local: LocalChannels;
@@ -81,7 +83,8 @@ export class UpstashSessionStore implements SessionStore {
     this.clock = opts.clock ?? { now: () => Date.now() };
     this.maxEvents = positive(opts.maxEventsPerSession ?? 1000, 'maxEventsPerSession');
     this.sessionTtl = positive(opts.sessionTtlSeconds ?? 86_400, 'sessionTtlSeconds');
-    this.keys = sessionKeys(opts.prefix ?? 'sc:');
+    this.prefix = opts.prefix ?? 'sc:';
+    this.keys = sessionKeys(this.prefix);
     this.timeoutMs = opts.subscribeTimeoutMs ?? 5000;
     this.log = opts.log;
     this.local = new LocalChannels(opts.log);
@@ -145,6 +148,18 @@ export class UpstashSessionStore implements SessionStore {
 
   subscribe(channel: string, fn: (message: unknown) => void): Promise<() => void> {
     return subscribeRemote(this.local, this.keys.channel(channel), fn, (n) => this.listen(n), (n, off) => this.leave(n, off));
+  }
+
+  /** The event log, and every counter or lease named after the session (found by SCAN: erasure is rare). */
+  async forget(session: string): Promise<void> {
+    const keys = [this.keys.events(session)];
+    let cursor: string | number = 0;
+    do {
+      const [next, batch]: [string | number, string[]] = await this.redis.scan(cursor, { match: keysNaming(this.prefix, session), count: 500 });
+      keys.push(...batch);
+      cursor = next;
+    } while (String(cursor) !== '0');
+    await this.redis.del(...new Set(keys));
   }
 
   async ping(): Promise<void> {

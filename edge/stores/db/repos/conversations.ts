@@ -67,6 +67,9 @@ export function conversationsRepo(db: Orm): Db['conversations'] {
       }
       return existing;
     },
+    async delete(id) {
+      await db.delete(conversations).where(eq(conversations.id, id));
+    },
     async setLastSeq(id, seq) {
       // Never backwards: writes from overlapping turns may land out of order.
       await db

@@ -55,5 +55,12 @@ export function feedbackRepo(db: Orm): Db['feedback'] {
           set: { rating: row.rating, comment: row.comment, createdAt: sql`now()` },
         });
     },
+    async ofConversation(conversationId) {
+      return db
+        .select({ answerId: feedback.answerId, rating: feedback.rating, comment: feedback.comment, createdAt: feedback.createdAt })
+        .from(feedback)
+        .where(eq(feedback.conversationId, conversationId))
+        .orderBy(asc(feedback.createdAt));
+    },
   };
 }
