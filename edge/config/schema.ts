@@ -125,6 +125,9 @@ export const configSchema = z.object({
   SITE_DAILY_TOKEN_BUDGET: optionalInt(1, 1_000_000_000),
   SITE_DAILY_BUDGET_USD: optionalNumber(0, 1_000_000),
 
+  /** Conversations idle this many days are erased by `npm run retention`. Unset: kept. */
+  RETENTION_DAYS: optionalInt(1, 36_500),
+
   /** Bearer token for /v1/admin/*; the admin API is off when unset. */
   ADMIN_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),
 });

@@ -3,19 +3,17 @@
  * `GET /v1/admin/visitors/:id/export` returns it as JSON, `DELETE /v1/admin/visitors/:id`
  * erases it from the database (the conversation, its messages, tickets and feedback go with
  * it), the session store (its event log, which holds message text) and, on Workers, its
- * Durable Object's storage; the audit trail keeps its entries with the conversation's digest
- * in place of its id, and records the erasure without what was erased. A
+ * Durable Object's storage (conversation/erase.ts). A
  * visitor is known by their conversation id: the widget is anonymous, and an order look-up's
  * email lives only in that conversation's messages. Chunk vectors hold site content only.
  */
 import type { Hono } from 'hono';
 import type { Deps } from '../core/deps';
-import { hashSecret } from '../core/secrets';
+import { eraseConversation, type RuntimeErase } from '../conversation/erase';
 import { loadHistory } from '../conversation/history';
 
 export interface VisitorRuntime {
-  /** Storage the runtime keeps per conversation besides the shared stores (a Durable Object's). */
-  eraseConversation?(id: string, siteId: string): Promise<void>;
+  eraseConversation?: RuntimeErase;
 }
 
 export function mountVisitors(app: Hono, deps: Deps, runtime: VisitorRuntime = {}): void {
@@ -48,15 +46,7 @@ export function mountVisitors(app: Hono, deps: Deps, runtime: VisitorRuntime = {
     const id = c.req.param('id');
     const conversation = await deps.db.conversations.get(id);
     if (!conversation) return c.json(unknown(id), 404);
-    // The copies first, the record last: a failure part-way leaves something to erase again.
-    await deps.sessions.forget(id);
-    await runtime.eraseConversation?.(id, conversation.siteId);
-    await deps.db.conversations.delete(id);
-    // Which conversation, as a digest: the trail (a ticket opened, then the erasure) still
-    // reads in order, and nothing in it leads back to the visitor.
-    const digest = (await hashSecret(id)).slice(0, 16);
-    await deps.db.audit.pseudonymize(id, digest);
-    await deps.db.audit.add({ siteId: conversation.siteId, actor: 'admin', action: 'visitor.erased', detail: { conversation: digest } });
+    await eraseConversation(deps, conversation, { actor: 'admin', action: 'visitor.erased' }, runtime.eraseConversation);
     return c.body(null, 204);
   });
 }

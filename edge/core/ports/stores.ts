@@ -170,6 +170,8 @@ export interface Db {
     setLastSeq(id: string, seq: number): Promise<void>;
     /** Deletes the conversation with its messages, tickets and feedback (erasure). */
     delete(id: string): Promise<void>;
+    /** Conversations with no activity since `before`, oldest first (retention). */
+    idleSince(before: Date, limit: number): Promise<{ id: string; siteId: string }[]>;
   };
   messages: {
     add(row: Omit<MessageRow, 'createdAt'> & { createdAt?: Date }): Promise<void>;

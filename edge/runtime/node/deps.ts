@@ -90,7 +90,7 @@ export async function buildNodeDeps(config: Config, log: Logger, opts: NodeDepsO
  * PostgreSQL when POSTGRES_URL is set (migrated at start; it must hold the vectors in its
  * pgvector unless QDRANT_URL sends them to Qdrant), the embedded PGlite otherwise.
  */
-async function openStores(config: Config, inMemory: boolean, log: Logger): Promise<{ db: Deps['db']; vectors: VectorStore; close(): Promise<void> }> {
+export async function openStores(config: Config, inMemory: boolean, log: Logger): Promise<{ db: Deps['db']; vectors: VectorStore; close(): Promise<void> }> {
   if (!config.POSTGRES_URL) return openEmbeddedStores({ dataDir: inMemory ? null : config.DATA_DIR });
   // selectVectorStore picks Qdrant whenever QDRANT_URL is set: only without it is pgvector required.
   return openServerPostgres(config.POSTGRES_URL, { vectors: !config.QDRANT_URL, log });

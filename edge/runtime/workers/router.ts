@@ -16,7 +16,8 @@ import { answerErrors, INTERNAL_ERROR } from '../../http/internal-error';
 import { checkSite } from '../../http/site-access';
 import { secretMatches } from '../../core/secrets';
 import type { ErrorReporter } from '../../ops/errors';
-import { ADDRESS_HEADER, ERASE_PATH, SESSION_HEADER, SITE_HEADER } from './conversation-object';
+import { ADDRESS_HEADER, SESSION_HEADER, SITE_HEADER } from './conversation-object';
+import { eraseInObject } from './erase';
 import type { OpenedNeon } from '../../stores/db/neon';
 import { connectNeon, depsOver, isolateParts, type IsolateParts, type WorkerEnv } from './deps';
 import { upgradeResponse, webSocketPair, type ExecutionContext } from './platform';
@@ -83,19 +84,13 @@ function workerApp(deps: Deps, env: WorkerEnv, reporter: ErrorReporter): Hono {
     return new Response(res.body, res); // headers of a fetched response are immutable
   });
 
-  const eraseConversation = async (id: string, siteId: string) => {
-    const res = await env.CONVERSATIONS.get(env.CONVERSATIONS.idFromName(id)).fetch(
-      new Request(`https://conversation${ERASE_PATH}`, { method: 'DELETE', headers: { [SESSION_HEADER]: id, [SITE_HEADER]: siteId } }),
-    );
-    if (!res.ok) throw new Error(`the conversation's Durable Object could not erase its storage (${res.status})`);
-  };
-  root.route('/', createApp(deps, { clientAddress: (c) => c.req.header('cf-connecting-ip'), eraseConversation }).app);
+  root.route('/', createApp(deps, { clientAddress: (c) => c.req.header('cf-connecting-ip'), eraseConversation: eraseInObject(env) }).app);
   return root;
 }
 
 /**
  * The conversation a socket or request belongs to: the one asked for when it exists on this
- * site, else a new id (the Durable Object of that name creates it with its first message). A
+ * site, else a new id (the Durable Object of that name creates it on hello). A
  * session of another site must not route there. A request shows its resume secret here; a
  * socket shows it in its hello, which that conversation's object checks.
  */

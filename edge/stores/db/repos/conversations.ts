@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { ConversationRow, Db, MessageRow, MessageUsage, SiteStats } from '../../../core/ports';
 import { conversations, feedback, messages, tickets } from '../schema';
 import type { Orm } from './orm';
@@ -66,6 +66,14 @@ export function conversationsRepo(db: Orm): Db['conversations'] {
         throw new Error(`conversation ${row.id} already exists for another site`);
       }
       return existing;
+    },
+    async idleSince(before, limit) {
+      return db
+        .select({ id: conversations.id, siteId: conversations.siteId })
+        .from(conversations)
+        .where(lt(conversations.updatedAt, before))
+        .orderBy(asc(conversations.updatedAt))
+        .limit(limit);
     },
     async delete(id) {
       await db.delete(conversations).where(eq(conversations.id, id));

@@ -1,0 +1,60 @@
+/**
+ * npm run retention on the embedded database, as an operator runs it with the server stopped:
+ * conversations idle longer than the period are erased (messages and tickets with them, the
+ * audit trail pseudonymized), recent ones stay; without a period it says how to give one.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPglite } from '../../edge/stores/db/pglite';
+import { runCli } from '../servers/cli';
+
+const retention = (env: Record<string, string>, ...args: string[]) => runCli('node', ['--import', 'tsx', 'edge/runtime/node/retention-cli.ts', ...args], 60_000, env);
+
+let dir: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'retention-'));
+  const { pg, db } = await openPglite(join(dir, 'db'));
+  await db.sites.upsert({ id: 'shop', name: 'Shop', allowedOrigins: [] });
+  for (const id of ['s_old', 's_new']) {
+    await db.conversations.create({ id, siteId: 'shop' });
+    await db.messages.add({ id: `m_${id}`, conversationId: id, role: 'user', clientId: 'q1', replyTo: null, text: 'my email is a@b.example', intent: null, citations: [], confidence: null });
+    await db.tickets.open({ id: `t_${id}`, siteId: 'shop', conversationId: id, reason: 'asked for a person' });
+    await db.audit.add({ siteId: 'shop', actor: 'visitor', action: 'ticket.open', detail: { ticket: `t_${id}`, conversation: id } });
+  }
+  await pg.query(`update conversations set updated_at = now() - interval '40 days' where id = 's_old'`);
+  await db.close();
+}, 60_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('npm run retention (embedded database)', () => {
+  it('says how to give a period when none is set', async () => {
+    const r = await retention({ DATA_DIR: join(dir, 'db') });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/set RETENTION_DAYS or pass --days N/);
+  });
+
+  it('erases conversations idle longer than the period, keeps the rest, and leaves the audit trail without the id', async () => {
+    const r = await retention({ DATA_DIR: join(dir, 'db'), RETENTION_DAYS: '30' });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^retention: 1 conversation idle since before \S+ erased \(30 days\)\n$/);
+    const { pg, db } = await openPglite(join(dir, 'db'));
+    try {
+      expect(await db.conversations.get('s_old')).toBeNull();
+      expect(await db.messages.list('s_old')).toEqual([]);
+      expect(await db.tickets.ofConversation('s_old')).toEqual([]);
+      expect(await db.conversations.get('s_new')).not.toBeNull();
+      const audit = (await pg.query<{ action: string; detail: { conversation: string } }>(`select action, detail from audit_log order by id`)).rows;
+      expect(audit.map((a) => a.detail.conversation)).not.toContain('s_old');
+      expect(audit.filter((a) => a.action === 'conversation.expired')).toHaveLength(1);
+      expect(audit.map((a) => a.detail.conversation)).toContain('s_new');
+    } finally {
+      await db.close();
+    }
+    // Run again: nothing more to do.
+    const again = await retention({ DATA_DIR: join(dir, 'db') }, '--days', '30');
+    expect(again.stdout).toMatch(/^retention: 0 conversations/);
+  });
+});
