@@ -22,7 +22,9 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe('ingest CLI', () => {
+// Each case runs the CLI as a new process (twice in some): 12–16 s on an idle 2-core machine,
+// so the default 30 s guard against hangs was too close once the machine was busy.
+describe('ingest CLI', { timeout: 120_000 }, () => {
   it('ingests a folder and prints the summary (exit 0), then reports a bad file by name (exit 1)', () => {
     const first = cli('--data-dir', dataDir, '--create-site', '--site', 'shop', shop);
     expect(first.stderr).toContain('[8/8]'); // not a TTY: a line per file
