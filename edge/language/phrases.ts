@@ -27,6 +27,7 @@ const en = {
   fallbackNote: 'Our AI assistant is unavailable right now, so this answer comes straight from our help content.',
   unavailable: 'Sorry, I can’t answer right now. Please try again in a moment, or ask to talk to a person.',
   interrupted: 'The answer was interrupted. Please ask again, or ask to talk to a person.',
+  refused: 'I can’t share that. I can help with questions about our products, orders, shipping and returns.',
 };
 
 export type PhraseKey = keyof typeof en;
@@ -54,6 +55,7 @@ const TABLES: Record<PhraseLanguage, Record<PhraseKey, string>> = {
     fallbackNote: 'Nuestro asistente de IA no está disponible ahora mismo, así que esta respuesta viene directamente de nuestro contenido de ayuda.',
     unavailable: 'Lo siento, ahora mismo no puedo responder. Inténtelo de nuevo en un momento, o pida hablar con una persona.',
     interrupted: 'La respuesta se interrumpió. Pregunte de nuevo, o pida hablar con una persona.',
+    refused: 'No puedo compartir eso. Puedo ayudarle con preguntas sobre nuestros productos, pedidos, envíos y devoluciones.',
   },
   de: {
     notFound: 'Dazu habe ich in unseren Hilfeinhalten nichts gefunden. Möchten Sie mit einer Person aus unserem Team sprechen?',
@@ -76,6 +78,7 @@ const TABLES: Record<PhraseLanguage, Record<PhraseKey, string>> = {
     fallbackNote: 'Unser KI-Assistent ist gerade nicht erreichbar, daher stammt diese Antwort direkt aus unseren Hilfeinhalten.',
     unavailable: 'Entschuldigung, ich kann gerade nicht antworten. Bitte versuchen Sie es gleich noch einmal, oder bitten Sie um eine Person.',
     interrupted: 'Die Antwort wurde unterbrochen. Bitte fragen Sie noch einmal, oder bitten Sie um eine Person.',
+    refused: 'Das kann ich nicht weitergeben. Ich helfe gern bei Fragen zu unseren Produkten, Bestellungen, zum Versand und zu Rücksendungen.',
   },
   ar: {
     notFound: 'لم أجد هذا في محتوى المساعدة لدينا. هل تريد أن أوصلك بأحد أفراد فريقنا؟',
@@ -98,6 +101,7 @@ const TABLES: Record<PhraseLanguage, Record<PhraseKey, string>> = {
     fallbackNote: 'مساعدنا الذكي غير متاح الآن، لذا تأتي هذه الإجابة مباشرة من محتوى المساعدة لدينا.',
     unavailable: 'عذرًا، لا يمكنني الإجابة الآن. حاول مرة أخرى بعد قليل، أو اطلب التحدث مع شخص.',
     interrupted: 'انقطعت الإجابة. اسأل مرة أخرى، أو اطلب التحدث مع شخص.',
+    refused: 'لا يمكنني مشاركة ذلك. يمكنني المساعدة في الأسئلة عن منتجاتنا وطلباتنا والشحن والإرجاع.',
   },
 };
 

@@ -1,5 +1,6 @@
 /**
- * The answer's closing steps, as its parts stream: citations kept to the sources given (and
+ * The answer's closing steps, as its parts stream: the output guard (no recital of the system
+ * prompt, no link but to the sources and the site), citations kept to the sources given (and
  * numbered as the visitor reads them), sources found by tools on the way, tokens and their
  * cost, and whether a fallback answered. The conversation layer only streams what `take`
  * returns and stores what `close` gives.
@@ -9,7 +10,9 @@ import { CitationGuard } from '../core/citations';
 import type { AnswerPart, MessageUsage, Source, Usage } from '../core/ports';
 import { phrase } from '../language';
 import { answerUsage } from '../providers/openai/pricing';
+import { PROMPT_INSTRUCTIONS } from '../providers/openai/prompt';
 import type { CachedAnswer } from './cache';
+import { OutputGuard } from './guard';
 import type { PreparedAnswer } from './prepared';
 
 export interface ClosedAnswer {
@@ -22,11 +25,14 @@ export interface ClosedAnswer {
   wantsPerson: boolean;
   /** What the answer cache may keep, under which key; null when it must not. */
   cache: { key: string; answer: CachedAnswer } | null;
+  /** What the output guard took out: links to elsewhere, a recital of the prompt. */
+  guarded: { linksRemoved: number; leakRefused: boolean };
 }
 
 export class AnswerClosing {
   private prepared: PreparedAnswer | null = null;
   private guard: CitationGuard | null = null;
+  private output: OutputGuard | null = null;
   /** Sources the model found while answering (tool results): citable like the others. */
   private readonly found: Source[] = [];
   private readonly usage: Usage[] = [];
@@ -37,6 +43,11 @@ export class AnswerClosing {
     this.prepared = prepared;
     // Sources are cited as the visitor reads them: the first one cited is [1], with no gaps.
     this.guard = new CitationGuard(new Set(prepared.sources.map((s) => s.n)), { renumber: true });
+    this.output = new OutputGuard({
+      hosts: [...(prepared.linkHosts ?? []), ...prepared.sources.map((s) => s.url ?? '')],
+      secret: PROMPT_INSTRUCTIONS,
+      refusal: phrase('refused', prepared.language),
+    });
   }
 
   /** The visible text a part adds ('' for none). */
@@ -45,6 +56,7 @@ export class AnswerClosing {
       case 'source':
         this.found.push(part.source);
         this.guard?.allow(part.source.n);
+        this.output?.allowUrl(part.source.url);
         return '';
       case 'usage':
         this.usage.push(part.usage);
@@ -52,14 +64,17 @@ export class AnswerClosing {
       case 'fallback':
         this.fallback = true;
         return '';
-      case 'text':
-        return part.text && this.guard ? this.guard.push(part.text) : '';
+      case 'text': {
+        const safe = part.text && this.output ? this.output.push(part.text) : '';
+        return safe && this.guard ? this.guard.push(safe) : '';
+      }
     }
   }
 
-  /** What the citation check still holds at the end of the stream. */
+  /** What the output guard and the citation check still hold at the end of the stream. */
   flush(): string {
-    return this.guard?.flush() ?? '';
+    const rest = this.output?.flush() ?? '';
+    return (rest && this.guard ? this.guard.push(rest) : '') + (this.guard?.flush() ?? '');
   }
 
   /** Said when the answer failed: after what streamed, or instead of an answer. */
@@ -86,8 +101,10 @@ export class AnswerClosing {
       embeddingTokens: metered.embeddingTokens,
       costUsd: metered.costUsd,
     };
-    // A fallback answer is not cached: the better one should be back once the provider is.
-    const cacheable = prepared && !failed && prepared.cacheKey && !this.fallback;
+    // A fallback answer is not cached: the better one should be back once the provider is;
+    // nor is one the guard had to mend: the next asker gets a fresh answer.
+    const guarded = this.output?.report() ?? { linksRemoved: 0, leakRefused: false };
+    const cacheable = prepared && !failed && prepared.cacheKey && !this.fallback && guarded.linksRemoved === 0 && !guarded.leakRefused;
     return {
       intent: prepared?.intent ?? 'other',
       citations,
@@ -96,6 +113,7 @@ export class AnswerClosing {
       usage,
       wantsPerson: prepared?.wantsPerson === true,
       cache: cacheable ? { key: prepared.cacheKey!, answer: { intent: prepared.intent, text, sources, confidence: prepared.confidence, handoff } } : null,
+      guarded,
     };
   }
 }

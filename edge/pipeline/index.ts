@@ -2,7 +2,8 @@
  * The pipeline up to the answer stream, stage by stage in the order they run:
  *   preprocess → intent → route (greeting, person, order: answered directly) → answer cache →
  *   spell → retrieve → rerank → context (with live product facts) → confidence → answerer.
- * What happens as the answer streams and when it ends is `closing.ts`.
+ * What happens as the answer streams and when it ends is `closing.ts` (with the output guard
+ * of `guard/`, which keeps links to the sources and `linkHosts`).
  */
 import type { Deps } from '../core/deps';
 import { textParts } from '../core/stream';
@@ -27,6 +28,18 @@ export { questionIn, type Question } from './question';
 export type { PreparedAnswer } from './prepared';
 
 export async function prepareAnswer(deps: Deps, q: Question, signal?: AbortSignal): Promise<PreparedAnswer> {
+  // Where the answer may link (the site's own origins) is read while the answer is prepared.
+  const [prepared, linkHosts] = await Promise.all([prepare(deps, q, signal), siteHosts(deps, q.siteId)]);
+  return { ...prepared, linkHosts };
+}
+
+/** The hosts of the site's allowed origins; none when the site cannot be read (links then stay to the sources'). */
+async function siteHosts(deps: Pick<Deps, 'db'>, siteId: string): Promise<string[]> {
+  const site = await deps.db.sites.get(siteId).catch(() => null);
+  return (site?.allowedOrigins ?? []).filter((o) => o !== '*');
+}
+
+async function prepare(deps: Deps, q: Question, signal?: AbortSignal): Promise<PreparedAnswer> {
   const timings: Record<string, number> = {};
   const t = (name: string, since: number) => (timings[name] = deps.clock.now() - since);
   let start = deps.clock.now();
@@ -102,6 +115,6 @@ export async function prepareAnswer(deps: Deps, q: Question, signal?: AbortSigna
     // A complaint is offered a person at once; anything else when the answer is unsure.
     handoff: complaint || conf < LOW_CONFIDENCE || contentLang !== undefined,
     wantsPerson: false,
-    text: llm.stream({ ...ask, sources: usable, confidence: conf, ...(contentLang ? { contentLanguage: contentLang } : {}), tools: liveTools(deps, q.siteId) }, signal),
+    text: llm.stream({ ...ask, sources: usable, confidence: conf, ...(contentLang ? { contentLanguage: contentLang } : {}), tools: liveTools(deps, { ...q, said: [text, ...earlier], language }) }, signal),
   };
 }

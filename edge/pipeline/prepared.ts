@@ -17,6 +17,8 @@ export interface PreparedAnswer {
   /** Where the answer may be reused for the same normalised question (not live data). */
   cacheKey: string | null;
   timings: Record<string, number>;
+  /** Origins (or hosts) of the site that the answer may link to, besides its sources' own. */
+  linkHosts?: string[];
   /** The query embedding's billed tokens, when a metered embedder ran. */
   embedding?: { model: string; tokens: number };
 }
