@@ -14,7 +14,7 @@ import { selectProviders, selectVectorStore } from '../edge/wiring/providers';
 import { IndexMismatchError, type Db } from '../edge/core/ports';
 import { reembedStored } from '../edge/ingest/reembed';
 import { describeProgress, formatSummary, ingest, IngestConfigError, type IngestDeps, type ProgressEvent } from '../edge/ingest/run';
-import { parseCli } from '../edge/runtime/node/cli-parse';
+import { parseCli, runMain } from '../edge/runtime/node/cli-parse';
 import { nodeLocalModels } from '../edge/runtime/node/local-models';
 import { followMessage, planIndexUpgrade } from '../edge/runtime/node/index-upgrade';
 import { LOCAL_EMBEDDING_MODEL } from '../edge/providers/embeddings/local';
@@ -162,12 +162,4 @@ function progressReporter(): { on: (e: ProgressEvent) => void; stop: () => void 
   };
 }
 
-main(process.argv).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e) => {
-    process.stderr.write(`ingest: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = 1;
-  },
-);
+runMain('ingest', main);

@@ -26,8 +26,9 @@ export function siteCors(db: Db, now: () => number): MiddlewareHandler {
   return async (c, next) => {
     await next();
     // A socket's upgrade carries no CORS; its origin is checked against the site itself.
-    if (c.res.status === 101) return;
-    c.res.headers.append('Vary', 'Origin');
+    // A router and the app it hands to may both run this: the first answer stands.
+    if (c.res.status === 101 || c.res.headers.has('Access-Control-Allow-Origin')) return;
+    if (!/\borigin\b/i.test(c.res.headers.get('Vary') ?? '')) c.res.headers.append('Vary', 'Origin');
     const origin = c.req.header('origin');
     if (!origin || origin === 'null') return;
     const ok = await allowed().then(

@@ -38,7 +38,7 @@ export const PAGE_HEADERS: Record<string, string> = {
 };
 
 export function headersFor(path: string): Record<string, string> {
-  if (path === '/v1' || path.startsWith('/v1/') || path === '/metrics') return API_HEADERS;
+  if (path === '/v1' || path.startsWith('/v1/')) return API_HEADERS;
   if (path.startsWith('/sdk/')) return SDK_HEADERS;
   return PAGE_HEADERS;
 }

@@ -9,7 +9,7 @@ import { Command } from 'commander';
 import { LOCAL_EMBEDDING_MODEL, LocalEmbedder } from '../../providers/embeddings/local';
 import { IndexMismatchError } from '../../core/ports';
 import { migrateTarget, NO_PGVECTOR } from './postgres-stores';
-import { parseCli } from './cli-parse';
+import { parseCli, runMain } from './cli-parse';
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command()
@@ -62,12 +62,4 @@ function redact(url: string): string {
   }
 }
 
-main(process.argv).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e) => {
-    process.stderr.write(`db:migrate: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = 1;
-  },
-);
+runMain('db:migrate', main);

@@ -10,7 +10,7 @@ import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../../config/load';
 import { expireConversations } from '../../conversation/erase';
 import { consoleLogger } from '../../ops/logger';
-import { parseCli } from './cli-parse';
+import { parseCli, runMain } from './cli-parse';
 import { openStores } from './deps';
 import { openSessionStore } from './sessions';
 
@@ -60,12 +60,4 @@ function fail(message: string): number {
   return 2;
 }
 
-main(process.argv).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e) => {
-    process.stderr.write(`retention: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = 1;
-  },
-);
+runMain('retention', main);
