@@ -101,6 +101,8 @@ export const ERROR_CODES = [
   'too_long',
   'rate_limited',
   'forbidden_origin',
+  /** The site asks for a key or token that was missing or not its own. */
+  'unauthorized',
   'unknown_site',
   'unknown_session',
   'unavailable',

@@ -27,13 +27,40 @@ export async function eraseConversation(
   await deps.db.audit.add({ siteId, actor: why.actor, action: why.action, detail: { conversation: digest } });
 }
 
-/** Erases every conversation idle since before `before`, a batch at a time; how many went. */
-export async function expireConversations(deps: Pick<Deps, 'db' | 'sessions'>, before: Date, runtimeErase?: RuntimeErase): Promise<number> {
+/** Erases every conversation idle since before `before` (one site's when given), a batch at a time; how many went. */
+export async function expireConversations(deps: Pick<Deps, 'db' | 'sessions'>, before: Date, runtimeErase?: RuntimeErase, siteId?: string): Promise<number> {
   let erased = 0;
   for (;;) {
-    const batch = await deps.db.conversations.idleSince(before, 200);
+    const batch = await deps.db.conversations.idleSince(before, 200, siteId);
     if (batch.length === 0) return erased;
     for (const c of batch) await eraseConversation(deps, c, { actor: 'retention', action: 'conversation.expired' }, runtimeErase);
     erased += batch.length;
   }
+}
+
+const DAY_MS = 86_400_000;
+
+export interface SiteRetention {
+  site: string;
+  days: number;
+  before: Date;
+  erased: number;
+}
+
+/**
+ * Retention for every site: each by its own `retentionDays` setting, else `defaultDays`
+ * (RETENTION_DAYS); a site with neither keeps its conversations. What went, per site.
+ */
+export async function expireBySite(
+  deps: Pick<Deps, 'db' | 'sessions'>,
+  opts: { defaultDays?: number; now: number; runtimeErase?: RuntimeErase },
+): Promise<SiteRetention[]> {
+  const out: SiteRetention[] = [];
+  for (const site of await deps.db.sites.list()) {
+    const days = site.settings?.retentionDays ?? opts.defaultDays;
+    if (days === undefined) continue;
+    const before = new Date(opts.now - days * DAY_MS);
+    out.push({ site: site.id, days, before, erased: await expireConversations(deps, before, opts.runtimeErase, site.id) });
+  }
+  return out;
 }

@@ -170,7 +170,7 @@ export function openSocket(
 /** A site refused: the socket says why in an error frame and closes with a code not to retry on. */
 export function refuseSocket(socket: SocketHandle, refused: Extract<SiteCheck, { ok: false }>): void {
   sendFrame(socket, error(refused.code, refused.message));
-  socket.close(refused.code === 'forbidden_origin' ? CLOSE_FORBIDDEN : CLOSE_UNKNOWN_SITE, refused.code);
+  socket.close(refused.code !== 'unknown_site' ? CLOSE_FORBIDDEN : CLOSE_UNKNOWN_SITE, refused.code);
 }
 
 /** A frame for a closing socket is dropped: the client resumes with `after`. */

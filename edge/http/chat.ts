@@ -17,12 +17,15 @@ const chatRequest = z.object({
   session: z.string().min(1).max(128).optional(),
   /** The secret the first reply gave with `session`; without it a new conversation starts. */
   resume: z.string().min(1).max(128).optional(),
+  /** The site's public key, as the page gives it (`data-key`). */
+  key: z.string().max(200).optional(),
   id: z.string().min(1).max(128),
   text: z.string(),
 });
 
-const STATUS: Partial<Record<ErrorCode, 400 | 403 | 404 | 413 | 429 | 503>> = {
+const STATUS: Partial<Record<ErrorCode, 400 | 401 | 403 | 404 | 413 | 429 | 503>> = {
   invalid_message: 400,
+  unauthorized: 401,
   too_long: 413,
   forbidden_origin: 403,
   unknown_site: 404,
@@ -39,7 +42,7 @@ export function mountChatHttp(app: Hono, deps: Deps, chat: ChatService, addressO
       return c.json({ error: { code: 'invalid_message', message: `"${issue.path.join('.') || 'body'}" ${issue.message}` } }, 400);
     }
     const req = body.data;
-    const check = await checkSite(deps.db, req.site, c.req.header('origin'));
+    const check = await checkSite(deps.db, req.site, c.req.header('origin'), { key: req.key, authorization: c.req.header('authorization') });
     if (!check.ok) return c.json({ error: { code: check.code, message: check.message } }, check.status);
     const message: MessageFrame = { type: 'message', id: req.id, text: req.text };
     // The same validation as a socket frame, so both paths refuse the same input.
@@ -124,7 +127,7 @@ export function mountChatHttp(app: Hono, deps: Deps, chat: ChatService, addressO
     const allowed =
       conversation !== null &&
       (await secretMatches(c.req.header('x-resume-secret'), conversation.resumeHash)) &&
-      (await checkSite(deps.db, conversation.siteId, c.req.header('origin'))).ok;
+      (await checkSite(deps.db, conversation.siteId, c.req.header('origin'), { key: c.req.query('key'), authorization: c.req.header('authorization') })).ok;
     if (!conversation || !allowed) return c.json({ error: { code: 'unknown_session', message: `no session "${id.slice(0, 64)}" that you may read` } }, 404);
     const history = await loadHistory(deps.db, id);
     return c.json({ session: id, site: conversation.siteId, seq: conversation.lastSeq, history });

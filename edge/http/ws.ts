@@ -19,7 +19,7 @@ export function mountWebSocket(app: Hono, deps: Deps, chat: ChatService, upgrade
   app.get(
     '/v1/ws',
     upgradeWebSocket(async (c) => {
-      const check = await checkSite(deps.db, c.req.query('site'), c.req.header('origin'));
+      const check = await checkSite(deps.db, c.req.query('site'), c.req.header('origin'), { key: c.req.query('key'), authorization: c.req.header('authorization') });
       const address = addressOf(c);
       let socket: ConversationSocket | null = null;
       let counted = false;

@@ -7,6 +7,7 @@
  */
 import type { Deps } from '../core/deps';
 import { textParts } from '../core/stream';
+import { recentSite } from '../core/sites/recent';
 import { contentLanguage, detectLanguage } from '../language';
 import { findOrderClues } from '../products/orders';
 import { answerCacheKey, cachedAnswer } from './cache';
@@ -33,30 +34,10 @@ export async function prepareAnswer(deps: Deps, q: Question, signal?: AbortSigna
   return { ...prepared, linkHosts };
 }
 
-/** How long a site's origins are trusted before they are read again (as the CORS check does). */
-const SITE_HOSTS_TTL_MS = 10_000;
-const siteHostsSeen = new WeakMap<object, Map<string, { at: number; hosts: Promise<string[]> }>>();
-
-/**
- * The hosts of the site's allowed origins; none when the site cannot be read (links then stay
- * to the sources'). Remembered for a few seconds per database: every answer needs them, and
- * on the embedded database each read waits its turn behind retrieval's queries.
- */
-function siteHosts(deps: Pick<Deps, 'db' | 'clock'>, siteId: string): Promise<string[]> {
-  let bySite = siteHostsSeen.get(deps.db);
-  if (!bySite) siteHostsSeen.set(deps.db, (bySite = new Map()));
-  const now = deps.clock.now();
-  const seen = bySite.get(siteId);
-  if (seen && now - seen.at < SITE_HOSTS_TTL_MS) return seen.hosts;
-  const hosts = deps.db.sites.get(siteId).then(
-    (site) => (site?.allowedOrigins ?? []).filter((o) => o !== '*'),
-    () => {
-      bySite.delete(siteId);
-      return [];
-    },
-  );
-  bySite.set(siteId, { at: now, hosts });
-  return hosts;
+/** The hosts of the site's allowed origins; none when the site cannot be read (links then stay to the sources'). */
+async function siteHosts(deps: Pick<Deps, 'db' | 'clock'>, siteId: string): Promise<string[]> {
+  const site = await recentSite(deps, siteId);
+  return (site?.allowedOrigins ?? []).filter((o) => o !== '*');
 }
 
 async function prepare(deps: Deps, q: Question, signal?: AbortSignal): Promise<PreparedAnswer> {

@@ -8,6 +8,8 @@ import type { DetailOf, SupportChatEventName } from './events';
  */
 export interface PanelConfig {
   site: string;
+  /** The site's public key (`key`), when the site asks for one. */
+  key?: string;
   /** The server's origin, e.g. https://support.example.com. */
   endpoint: string;
   title?: string;

@@ -11,7 +11,7 @@ const script = document.currentScript as HTMLScriptElement | null;
 SupportChat.defaultEndpoint ||= new URL(scriptSrc).origin;
 define();
 
-const ATTRS = ['site', 'endpoint', 'title', 'greeting', 'placeholder', 'position', 'mode', 'theme', 'accent', 'radius', 'font', 'locale', 'open'];
+const ATTRS = ['site', 'key', 'endpoint', 'title', 'greeting', 'placeholder', 'position', 'mode', 'theme', 'accent', 'radius', 'font', 'locale', 'open'];
 
 if (script?.dataset.site && !document.querySelector('support-chat')) {
   const el = document.createElement('support-chat');

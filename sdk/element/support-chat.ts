@@ -5,7 +5,7 @@ import { loadPanel } from './load-panel';
 import { shellCss } from './shell.styles';
 import { themeRule } from './theme';
 
-const PROPS = ['site', 'endpoint', 'greeting', 'placeholder', 'position', 'mode', 'theme', 'accent', 'radius', 'font', 'locale'] as const;
+const PROPS = ['site', 'key', 'endpoint', 'greeting', 'placeholder', 'position', 'mode', 'theme', 'accent', 'radius', 'font', 'locale'] as const;
 
 /** The launcher's name before the panel (and its translations) has loaded. */
 const LAUNCHER: Record<string, [open: string, close: string]> = {
@@ -59,7 +59,8 @@ function fire(target: EventTarget, name: string, detail: unknown): void {
  * @tag support-chat
  * @summary Realtime AI customer support with citations, handoff to a person and resumable streams.
  *
- * @attr site - The site key the server knows this page by (required).
+ * @attr site - The site id the server knows this page by (required).
+ * @attr key - The site's public key (`pk_…`), for a site that asks for one (`npm run site -- keys`).
  * @attr endpoint - The server's origin; defaults to the origin the script was loaded from.
  * @attr title - The panel's heading.
  * @attr greeting - The first message shown in a new conversation.
@@ -115,6 +116,7 @@ export class SupportChat extends HTMLElement implements PanelHost {
   static defaultEndpoint = '';
 
   declare site: string | null;
+  declare key: string | null;
   declare endpoint: string | null;
   declare greeting: string | null;
   declare placeholder: string | null;
@@ -219,6 +221,7 @@ export class SupportChat extends HTMLElement implements PanelHost {
     const a = (n: string) => this.getAttribute(n) ?? undefined;
     return {
       site: a('site') ?? '',
+      key: a('key'),
       endpoint: a('endpoint') || SupportChat.defaultEndpoint || location.origin,
       title: a('title'),
       greeting: a('greeting'),

@@ -12,10 +12,11 @@ export type Notice = { kind: 'limited'; until: number } | { kind: 'error' } | { 
  * `/v1/ws?site=…`, plus the conversation when there is one: a runtime that keeps each
  * conversation in its own place (a Durable Object) routes the socket by it.
  */
-export function socketUrl(endpoint: string, site: string, session?: string): string {
+export function socketUrl(endpoint: string, site: string, session?: string, key?: string): string {
   const url = new URL('/v1/ws', endpoint);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   url.searchParams.set('site', site);
+  if (key) url.searchParams.set('key', key);
   if (session) url.searchParams.set('session', session);
   return url.href;
 }
@@ -76,7 +77,7 @@ export class Chat {
   activate(): void {
     if (this.link) return;
     const c = this.host.config();
-    this.link = new Link(() => socketUrl(c.endpoint, c.site, this.conv.session), {
+    this.link = new Link(() => socketUrl(c.endpoint, c.site, this.conv.session, c.key), {
       open: () => this.out(this.conv.hello()),
       frame: (f) => this.effects(this.conv.apply(f)),
       state: (state, retryAt) => {
@@ -192,7 +193,7 @@ export class Chat {
         case 'error':
           this.host.emit('support-chat-error', { code: e.code, message: e.message, retryAfter: e.retryAfter, ref: e.ref });
           if (e.code === 'rate_limited') this.notice = { kind: 'limited', until: Date.now() + (e.retryAfter ?? 5) * 1000 };
-          else if (e.code === 'forbidden_origin' || e.code === 'unknown_site') this.notice = { kind: 'refused' };
+          else if (e.code === 'forbidden_origin' || e.code === 'unknown_site' || e.code === 'unauthorized') this.notice = { kind: 'refused' };
           else if (e.code === 'unavailable' || e.code === 'internal') this.notice = { kind: 'error' };
           else if (e.code === 'unknown_session') writeSession(this.key, undefined); // the next socket's URL names none
           break;

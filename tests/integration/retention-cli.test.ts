@@ -32,14 +32,14 @@ describe('npm run retention (embedded database)', () => {
   it('says how to give a period when none is set', async () => {
     const r = await retention({ DATA_DIR: join(dir, 'db') });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/set RETENTION_DAYS or pass --days N/);
+    expect(r.stderr).toMatch(/set RETENTION_DAYS, pass --days N, or give a site its own/);
   });
 
   it('erases conversations idle longer than the period, keeps the rest, and leaves the audit trail without the id', async () => {
     const r = await retention({ DATA_DIR: join(dir, 'db'), RETENTION_DAYS: '30' });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^retention: 1 conversation idle since before \S+ erased \(30 days\)\n$/);
+    expect(r.stdout).toMatch(/^retention: shop: 1 conversation idle since before \S+ erased \(30 days\)\n$/);
     const { pg, db } = await openPglite(join(dir, 'db'));
     try {
       expect(await db.conversations.get('s_old')).toBeNull();
@@ -55,6 +55,32 @@ describe('npm run retention (embedded database)', () => {
     }
     // Run again: nothing more to do.
     const again = await retention({ DATA_DIR: join(dir, 'db') }, '--days', '30');
-    expect(again.stdout).toMatch(/^retention: 0 conversations/);
+    expect(again.stdout).toMatch(/^retention: shop: 0 conversations/);
+  });
+
+  it("takes a site's own retentionDays over the server's period, either way", async () => {
+    const { pg, db } = await openPglite(join(dir, 'db'));
+    try {
+      await db.sites.upsert({ id: 'keeper', name: 'Keeper', allowedOrigins: [], settings: { retentionDays: 90 } });
+      await db.sites.upsert({ id: 'brief', name: 'Brief', allowedOrigins: [], settings: { retentionDays: 7 } });
+      for (const [id, site, age] of [['k_old', 'keeper', 40], ['b_old', 'brief', 10], ['b_new', 'brief', 1]] as const) {
+        await db.conversations.create({ id, siteId: site });
+        await pg.query(`update conversations set updated_at = now() - interval '${age} days' where id = $1`, [id]);
+      }
+    } finally {
+      await db.close();
+    }
+    const r = await retention({ DATA_DIR: join(dir, 'db'), RETENTION_DAYS: '30' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/retention: brief: 1 conversation idle since before \S+ erased \(7 days\)/);
+    expect(r.stdout).toMatch(/retention: keeper: 0 conversations idle since before \S+ erased \(90 days\)/);
+    const { db: after } = await openPglite(join(dir, 'db'));
+    try {
+      expect(await after.conversations.get('b_old')).toBeNull();
+      expect(await after.conversations.get('b_new')).not.toBeNull();
+      expect(await after.conversations.get('k_old')).not.toBeNull();
+    } finally {
+      await after.close();
+    }
   });
 });

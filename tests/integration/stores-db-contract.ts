@@ -41,10 +41,22 @@ export function dbContract(label: string, target: () => ContractTarget): void {
     });
 
     it('sites: reads back what was upserted, updates in place', async () => {
-      expect(await db.sites.get('shop')).toEqual({ id: 'shop', name: 'Shop', allowedOrigins: ['https://shop.example'] });
+      expect(await db.sites.get('shop')).toEqual({ id: 'shop', name: 'Shop', allowedOrigins: ['https://shop.example'], publicKey: null, secretKey: null, settings: {} });
       await db.sites.upsert({ id: 'tmp', name: 'After', allowedOrigins: ['b', 'c'] });
-      expect(await db.sites.get('tmp')).toEqual({ id: 'tmp', name: 'After', allowedOrigins: ['b', 'c'] });
+      expect(await db.sites.get('tmp')).toEqual({ id: 'tmp', name: 'After', allowedOrigins: ['b', 'c'], publicKey: null, secretKey: null, settings: {} });
       expect(await db.sites.get('missing')).toBeNull();
+    });
+
+    it('sites: keys and settings are kept, and an upsert without them (ingest, the demo seed) leaves them', async () => {
+      await db.sites.upsert({ id: 'keyed', name: 'Keyed', allowedOrigins: [], publicKey: 'pk_a', secretKey: 'sk_a', settings: { requireKey: true, retentionDays: 30 } });
+      expect(await db.sites.update('keyed', { allowedOrigins: ['https://k.example'], settings: { requireKey: false } })).toBe(true);
+      await db.sites.upsert({ id: 'keyed', name: 'Renamed', allowedOrigins: ['https://k.example'] });
+      expect(await db.sites.get('keyed')).toEqual({
+        id: 'keyed', name: 'Renamed', allowedOrigins: ['https://k.example'], publicKey: 'pk_a', secretKey: 'sk_a', settings: { requireKey: false },
+      });
+      expect(await db.sites.update('missing', { name: 'x' })).toBe(false);
+      // Public keys are unique: one key never names two sites.
+      await expect(db.sites.update('tmp', { publicKey: 'pk_a' })).rejects.toThrow();
     });
 
     it('conversations: idempotent per site, refuses another site, seq moves forward only', async () => {

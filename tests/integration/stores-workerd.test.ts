@@ -84,7 +84,7 @@ describe.skipIf(skip)('store adapters in workerd', () => {
     expect(body.after0).toBeNull();
     expect(body.leases).toEqual([true, false]);
     expect(body.waits).toEqual([0, true]);
-    expect(body.site).toEqual({ id: 'wd1', name: 'Workerd', allowedOrigins: ['https://w.example'] });
+    expect(body.site).toEqual({ id: 'wd1', name: 'Workerd', allowedOrigins: ['https://w.example'], publicKey: null, secretKey: null, settings: {} });
     expect(body.hit).toEqual([{ found: true, score: 1 }]);
 
     const [env] = await sentry.waitFor(1);

@@ -1,4 +1,5 @@
 /** Where the product keeps things: vectors, the relational database, sessions and cache. */
+import type { SiteSettings } from '../sites/settings';
 import type { Citation, Intent, TicketStatus } from '../../../protocol';
 
 export type DocKind = 'faq' | 'doc' | 'product';
@@ -49,6 +50,11 @@ export interface Site {
   id: string;
   name: string;
   allowedOrigins: string[];
+  /** Named in the page (`data-key`); null until made with `npm run site`. */
+  publicKey?: string | null;
+  /** For clients without an Origin and the tokens a site's backend mints; never sent out. */
+  secretKey?: string | null;
+  settings?: SiteSettings;
 }
 
 export interface DocumentRow {
@@ -162,7 +168,10 @@ export interface Db {
   sites: {
     list(): Promise<Site[]>;
     get(id: string): Promise<Site | null>;
+    /** Creates or renames the site and sets its origins; keys and settings only when given. */
     upsert(site: Site): Promise<void>;
+    /** Changes what is given; false when there is no such site. */
+    update(id: string, patch: Partial<Omit<Site, 'id'>>): Promise<boolean>;
   };
   conversations: {
     get(id: string): Promise<ConversationRow | null>;
@@ -170,8 +179,8 @@ export interface Db {
     setLastSeq(id: string, seq: number): Promise<void>;
     /** Deletes the conversation with its messages, tickets and feedback (erasure). */
     delete(id: string): Promise<void>;
-    /** Conversations with no activity since `before`, oldest first (retention). */
-    idleSince(before: Date, limit: number): Promise<{ id: string; siteId: string }[]>;
+    /** Conversations with no activity since `before`, oldest first (retention); one site's when given. */
+    idleSince(before: Date, limit: number, siteId?: string): Promise<{ id: string; siteId: string }[]>;
   };
   messages: {
     add(row: Omit<MessageRow, 'createdAt'> & { createdAt?: Date }): Promise<void>;

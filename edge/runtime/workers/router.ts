@@ -58,7 +58,7 @@ function workerApp(deps: Deps, env: WorkerEnv, reporter: ErrorReporter): Hono {
     if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
       return c.json({ error: { code: 'invalid_message', message: 'this endpoint speaks WebSocket only' } }, 426);
     }
-    const check = await checkSite(deps.db, c.req.query('site'), foreignOrigin(c.req.raw));
+    const check = await checkSite(deps.db, c.req.query('site'), foreignOrigin(c.req.raw), { key: c.req.query('key'), authorization: c.req.header('authorization') });
     if (!check.ok) {
       // As on Node: the socket opens, says why in an error frame, and closes with a code not to retry.
       const { client, server } = webSocketPair();
@@ -75,10 +75,10 @@ function workerApp(deps: Deps, env: WorkerEnv, reporter: ErrorReporter): Hono {
   root.post('/v1/chat', frameSizedBody, async (c, next) => {
     const raw = await c.req.text();
     const body = parseObject(raw);
-    const check = await checkSite(deps.db, typeof body?.site === 'string' ? body.site : undefined, foreignOrigin(c.req.raw));
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    const check = await checkSite(deps.db, str(body?.site), foreignOrigin(c.req.raw), { key: str(body?.key), authorization: c.req.header('authorization') });
     // Anything refused is refused by the app's own handler below, with its own words.
     if (!check.ok) return next();
-    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
     const session = await conversationFor(deps, check.site.id, str(body?.session), str(body?.resume));
     const res = await toConversation(env, session, check.site.id, new Request(c.req.url, { method: 'POST', headers: c.req.raw.headers, body: raw }));
     return new Response(res.body, res); // headers of a fetched response are immutable

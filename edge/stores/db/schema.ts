@@ -34,6 +34,14 @@ export const sites = pgTable('sites', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   allowedOrigins: jsonb('allowed_origins').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+  /** Given in the page (`data-key`): names the site like its id, but can be replaced. */
+  publicKey: text('public_key').unique(),
+  /**
+   * For clients without an Origin, and what tokens the site's backend mints are signed with;
+   * kept as given (an HMAC needs the key itself), shown once when made.
+   */
+  secretKey: text('secret_key'),
+  settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
   createdAt: createdAt(),
 });
 

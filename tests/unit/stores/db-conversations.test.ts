@@ -15,10 +15,10 @@ afterAll(() => db.close());
 
 describe('sites', () => {
   it('reads back what was upserted, and upsert updates in place', async () => {
-    expect(await db.sites.get('shop')).toEqual({ id: 'shop', name: 'Shop', allowedOrigins: ['https://shop.example'] });
+    expect(await db.sites.get('shop')).toEqual({ id: 'shop', name: 'Shop', allowedOrigins: ['https://shop.example'], publicKey: null, secretKey: null, settings: {} });
     await db.sites.upsert({ id: 'tmp', name: 'Before', allowedOrigins: ['a'] });
     await db.sites.upsert({ id: 'tmp', name: 'After', allowedOrigins: ['b', 'c'] });
-    expect(await db.sites.get('tmp')).toEqual({ id: 'tmp', name: 'After', allowedOrigins: ['b', 'c'] });
+    expect(await db.sites.get('tmp')).toEqual({ id: 'tmp', name: 'After', allowedOrigins: ['b', 'c'], publicKey: null, secretKey: null, settings: {} });
     expect(await db.sites.get('missing')).toBeNull();
     await db.ping();
   });

@@ -34,7 +34,7 @@ describe('openEmbeddedStores (file-backed)', () => {
 
     const second = await openEmbeddedStores({ dataDir: dir });
     try {
-      expect(await second.db.sites.get('shop')).toEqual({ id: 'shop', name: 'Shop', allowedOrigins: [] });
+      expect(await second.db.sites.get('shop')).toEqual({ id: 'shop', name: 'Shop', allowedOrigins: [], publicKey: null, secretKey: null, settings: {} });
       expect((await second.db.chunks.textSearch('shop', 'return', 5))[0].chunkId).toBe(chunk.id);
       expect(await second.vectors.info()).toEqual({ model: 'm', dimensions: 3 });
       await second.vectors.ensure({ model: 'm', dimensions: 3 });

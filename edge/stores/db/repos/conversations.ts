@@ -67,11 +67,12 @@ export function conversationsRepo(db: Orm): Db['conversations'] {
       }
       return existing;
     },
-    async idleSince(before, limit) {
+    async idleSince(before, limit, siteId) {
+      const idle = lt(conversations.updatedAt, before);
       return db
         .select({ id: conversations.id, siteId: conversations.siteId })
         .from(conversations)
-        .where(lt(conversations.updatedAt, before))
+        .where(siteId === undefined ? idle : and(idle, eq(conversations.siteId, siteId)))
         .orderBy(asc(conversations.updatedAt))
         .limit(limit);
     },

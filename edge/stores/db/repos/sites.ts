@@ -1,30 +1,63 @@
 import { asc, eq } from 'drizzle-orm';
-import type { Db } from '../../../core/ports';
+import type { Db, Site } from '../../../core/ports';
+import { readSettings } from '../../../core/sites/settings';
 import { sites } from '../schema';
 import type { Orm } from './orm';
 
+const columns = {
+  id: sites.id,
+  name: sites.name,
+  allowedOrigins: sites.allowedOrigins,
+  publicKey: sites.publicKey,
+  secretKey: sites.secretKey,
+  settings: sites.settings,
+};
+
+type Row = { [K in keyof typeof columns]: (typeof columns)[K]['_']['data'] | null };
+
+function toSite(row: Row): Site {
+  return {
+    id: row.id!,
+    name: row.name!,
+    allowedOrigins: row.allowedOrigins ?? [],
+    publicKey: row.publicKey,
+    secretKey: row.secretKey,
+    settings: readSettings(row.settings),
+  };
+}
+
+/** Only what the caller gave: an upsert from ingest must not wipe keys or settings. */
+function given(site: Partial<Omit<Site, 'id'>>) {
+  return {
+    ...(site.name !== undefined ? { name: site.name } : {}),
+    ...(site.allowedOrigins !== undefined ? { allowedOrigins: site.allowedOrigins } : {}),
+    ...(site.publicKey !== undefined ? { publicKey: site.publicKey } : {}),
+    ...(site.secretKey !== undefined ? { secretKey: site.secretKey } : {}),
+    ...(site.settings !== undefined ? { settings: site.settings as Record<string, unknown> } : {}),
+  };
+}
+
 export function sitesRepo(db: Orm): Db['sites'] {
-  const columns = { id: sites.id, name: sites.name, allowedOrigins: sites.allowedOrigins };
   return {
     async list() {
-      return db.select(columns).from(sites).orderBy(asc(sites.id));
+      return (await db.select(columns).from(sites).orderBy(asc(sites.id))).map(toSite);
     },
     async get(id) {
-      const [row] = await db
-        .select({ id: sites.id, name: sites.name, allowedOrigins: sites.allowedOrigins })
-        .from(sites)
-        .where(eq(sites.id, id))
-        .limit(1);
-      return row ?? null;
+      const [row] = await db.select(columns).from(sites).where(eq(sites.id, id)).limit(1);
+      return row ? toSite(row) : null;
     },
     async upsert(site) {
+      const set = given(site);
       await db
         .insert(sites)
-        .values({ id: site.id, name: site.name, allowedOrigins: site.allowedOrigins })
-        .onConflictDoUpdate({
-          target: sites.id,
-          set: { name: site.name, allowedOrigins: site.allowedOrigins },
-        });
+        .values({ id: site.id, ...set, name: site.name, allowedOrigins: site.allowedOrigins })
+        .onConflictDoUpdate({ target: sites.id, set });
+    },
+    async update(id, patch) {
+      const set = given(patch);
+      if (Object.keys(set).length === 0) return (await this.get(id)) !== null;
+      const done = await db.update(sites).set(set).where(eq(sites.id, id)).returning({ id: sites.id });
+      return done.length > 0;
     },
   };
 }

@@ -1,0 +1,67 @@
+/**
+ * What a site's owner sets for their site (stored as JSON beside it, set with `npm run site`).
+ * Each is optional: an unset value takes the server's default from its configuration, so one
+ * server can host a cautious shop and a relaxed blog side by side.
+ */
+import { z } from 'zod';
+
+export const siteSettingsSchema = z
+  .object({
+    /**
+     * Browsers must give the site's public key, and clients without an Origin (servers, apps)
+     * its secret key or a token minted with it. Off: the site id and allowed origins suffice.
+     */
+    requireKey: z.boolean(),
+    /** Conversations idle this many days are erased (over RETENTION_DAYS). */
+    retentionDays: z.number().int().min(1).max(36_500),
+    /** The widget's reset() also erases the conversation on the server. */
+    eraseOnReset: z.boolean(),
+    /** Message text is encrypted at rest (when DATA_ENCRYPTION_KEY is set). Default on. */
+    encryptMessages: z.boolean(),
+    /** Daily LLM allowance (over SITE_DAILY_TOKEN_BUDGET / SITE_DAILY_BUDGET_USD). */
+    dailyTokenBudget: z.number().int().min(1),
+    dailyBudgetUsd: z.number().positive(),
+  })
+  .partial()
+  .strict();
+
+export type SiteSettings = z.infer<typeof siteSettingsSchema>;
+export type SiteSettingName = keyof SiteSettings;
+
+export const SITE_SETTING_NAMES = Object.keys(siteSettingsSchema.shape) as SiteSettingName[];
+
+/** Settings read back from the database: anything unknown or malformed is dropped, not fatal. */
+export function readSettings(stored: unknown): SiteSettings {
+  if (!stored || typeof stored !== 'object') return {};
+  const out: Record<string, unknown> = {};
+  for (const name of SITE_SETTING_NAMES) {
+    const one = siteSettingsSchema.shape[name].safeParse((stored as Record<string, unknown>)[name]);
+    if (one.success && one.data !== undefined) out[name] = one.data;
+  }
+  return out as SiteSettings;
+}
+
+/**
+ * `name=value` as typed on a command line or sent as a string: booleans and numbers by their
+ * setting's type; an empty value unsets. Errors name the setting and what it takes.
+ */
+export function parseSetting(assignment: string): { name: SiteSettingName; value: SiteSettings[SiteSettingName] | undefined } {
+  const eq = assignment.indexOf('=');
+  if (eq < 1) throw new Error(`"${assignment}": write a setting as name=value (settings: ${SITE_SETTING_NAMES.join(', ')})`);
+  const name = assignment.slice(0, eq).trim();
+  const raw = assignment.slice(eq + 1).trim();
+  if (!(SITE_SETTING_NAMES as string[]).includes(name)) {
+    throw new Error(`unknown setting "${name}" (settings: ${SITE_SETTING_NAMES.join(', ')})`);
+  }
+  const key = name as SiteSettingName;
+  if (raw === '') return { name: key, value: undefined };
+  const shape = siteSettingsSchema.shape[key];
+  const isBool = shape.unwrap() instanceof z.ZodBoolean;
+  const candidate = isBool ? (raw === 'true' || raw === 'on' || raw === 'yes' ? true : raw === 'false' || raw === 'off' || raw === 'no' ? false : raw) : Number(raw);
+  const parsed = shape.safeParse(candidate);
+  if (!parsed.success) {
+    const want = isBool ? 'true or false' : parsed.error.issues[0]?.message ?? 'a number';
+    throw new Error(`${key}: "${raw}" is not valid (${want})`);
+  }
+  return { name: key, value: parsed.data };
+}

@@ -1,0 +1,203 @@
+/**
+ * npm run site -- <command>: a site's origins, keys and settings, without SQL or a restart of
+ * anything but the embedded database's own server (PGlite belongs to one process: stop
+ * `npm start` first, or use POSTGRES_URL, where a running server sees changes at once).
+ *   create <id> [--name N] [--origin O]... [--set name=value]... [--no-require-key]
+ *   list | show <id>
+ *   set <id> [--name N] [--origin O]... [--add-origin O]... [--remove-origin O]... [--set name=value]...
+ *   keys <id> [--rotate public|secret|both]
+ *   token <id> [--ttl seconds] [--subject S]
+ * Exit codes: 0 done, 1 no such site, 2 usage or a store that cannot be opened.
+ */
+import { existsSync } from 'node:fs';
+import { Command } from 'commander';
+import { ConfigError, loadConfig } from '../../config/load';
+import type { Db, Site } from '../../core/ports';
+import { mintSiteToken, newPublicKey, newSecretKey } from '../../core/sites/keys';
+import { parseSetting, type SiteSettings } from '../../core/sites/settings';
+import { MAX_TOKEN_AGE_SECONDS } from '../../http/site-access';
+import { consoleLogger } from '../../ops/logger';
+import { parseCli, runMain } from './cli-parse';
+import { openStores } from './deps';
+
+class Usage extends Error {}
+class Missing extends Error {}
+
+const SITE_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
+const out = (s: string): void => void process.stdout.write(s + '\n');
+const many = (v: string, all: string[] = []) => [...all, v];
+
+async function main(argv: string[]): Promise<number> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  let action: ((db: Db) => Promise<void>) | undefined;
+  const program = new Command().name('site').description("A site's origins, keys and settings").showHelpAfterError();
+  program
+    .command('create <id>')
+    .description('add a site, with its public and secret keys')
+    .option('--name <name>', 'a name for people (default: the id)')
+    .option('--origin <origin>', 'a page origin allowed to use the site (repeat for more)', many)
+    .option('--set <name=value>', 'a setting (repeat for more)', many)
+    .option('--no-require-key', 'accept clients without the public key or a secret (not recommended)')
+    .action((id: string, o) => void (action = (db) => create(db, id, o)));
+  program.command('list').description('every site').action(() => void (action = list));
+  program.command('show <id>').description("one site's origins, public key and settings").action((id: string) => void (action = (db) => show(db, id)));
+  program
+    .command('set <id>')
+    .description('change a site')
+    .option('--name <name>', 'rename')
+    .option('--origin <origin>', 'replace the allowed origins (repeat for more)', many)
+    .option('--add-origin <origin>', 'allow one more origin', many)
+    .option('--remove-origin <origin>', 'no longer allow an origin', many)
+    .option('--set <name=value>', 'a setting; name= unsets it (repeat for more)', many)
+    .action((id: string, o) => void (action = (db) => change(db, id, o)));
+  program
+    .command('keys <id>')
+    .description('show the public key; --rotate makes new keys (the old ones stop working at once)')
+    .option('--rotate <which>', 'public, secret or both')
+    .action((id: string, o: { rotate?: string }) => void (action = (db) => keys(db, id, o.rotate)));
+  program
+    .command('token <id>')
+    .description("mint a short-lived token with the site's secret key (what the site's backend does)")
+    .option('--ttl <seconds>', `lifetime, at most ${MAX_TOKEN_AGE_SECONDS}`, '600')
+    .option('--subject <sub>', 'who it is for (your user id)')
+    .action((id: string, o: { ttl: string; subject?: string }) => void (action = (db) => token(db, id, o)));
+
+  const usage = parseCli(program, argv);
+  if (usage !== null) return usage;
+  if (!action) return program.help({ error: true }), 2;
+
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (e) {
+    return fail(e instanceof ConfigError ? e.message : String(e), 2);
+  }
+  let stores;
+  try {
+    stores = await openStores(config, false, consoleLogger({ level: 'warn' }));
+  } catch (e) {
+    return fail(e instanceof Error ? e.message : String(e), 2);
+  }
+  try {
+    await action(stores.db);
+    return 0;
+  } catch (e) {
+    if (e instanceof Usage) return fail(e.message, 2);
+    if (e instanceof Missing) return fail(e.message, 1);
+    throw e;
+  } finally {
+    await stores.close();
+  }
+}
+
+async function create(db: Db, id: string, o: { name?: string; origin?: string[]; set?: string[]; requireKey: boolean }): Promise<void> {
+  if (!SITE_ID.test(id)) throw new Usage(`"${id}" is not a site id: letters, digits, - and _, at most 64`);
+  if (await db.sites.get(id)) throw new Usage(`site "${id}" exists: change it with npm run site -- set ${id}`);
+  const settings = applySettings({ requireKey: o.requireKey }, o.set);
+  const site: Site = { id, name: o.name ?? id, allowedOrigins: (o.origin ?? []).map(origin), publicKey: newPublicKey(), secretKey: newSecretKey(), settings };
+  await db.sites.upsert(site);
+  out(`site "${id}" created`);
+  describe(site);
+  out(`secret key: ${site.secretKey}   (shown once: keep it on your servers; rotate with npm run site -- keys ${id} --rotate secret)`);
+  out(`\nOn your pages:\n  <script src="https://YOUR-SERVER/sdk/support-chat.iife.js" data-site="${id}" data-key="${site.publicKey}" async></script>`);
+  if (site.allowedOrigins.length === 0) out(`\nNo page may use it yet: allow one with npm run site -- set ${id} --add-origin https://your-shop.example`);
+}
+
+async function list(db: Db): Promise<void> {
+  const sites = await db.sites.list();
+  if (sites.length === 0) return out('no sites yet: npm run site -- create <id> --origin https://your-shop.example');
+  for (const s of sites) {
+    const settings = Object.entries(s.settings ?? {}).map(([k, v]) => `${k}=${v}`);
+    out(`${s.id}\t${s.name}\t${s.allowedOrigins.join(' ') || '(no origins)'}\t${settings.join(' ') || '(defaults)'}`);
+  }
+}
+
+async function show(db: Db, id: string): Promise<void> {
+  describe(await need(db, id));
+}
+
+async function change(db: Db, id: string, o: { name?: string; origin?: string[]; addOrigin?: string[]; removeOrigin?: string[]; set?: string[] }): Promise<void> {
+  const site = await need(db, id);
+  let origins = o.origin ? o.origin.map(origin) : site.allowedOrigins;
+  for (const add of (o.addOrigin ?? []).map(origin)) if (!origins.includes(add)) origins = [...origins, add];
+  const drop = new Set((o.removeOrigin ?? []).map(origin));
+  origins = origins.filter((x) => !drop.has(x));
+  const settings = applySettings(site.settings ?? {}, o.set);
+  await db.sites.update(id, { ...(o.name ? { name: o.name } : {}), allowedOrigins: origins, settings });
+  out(`site "${id}" changed`);
+  describe({ ...site, ...(o.name ? { name: o.name } : {}), allowedOrigins: origins, settings });
+}
+
+async function keys(db: Db, id: string, rotate: string | undefined): Promise<void> {
+  const site = await need(db, id);
+  if (rotate === undefined) {
+    out(`public key: ${site.publicKey ?? '(none: npm run site -- keys ' + id + ' --rotate both)'}`);
+    return out(`secret key: ${site.secretKey ? 'set (shown only when made)' : 'none'}`);
+  }
+  if (!['public', 'secret', 'both'].includes(rotate)) throw new Usage(`--rotate takes public, secret or both, not "${rotate}"`);
+  const patch = {
+    ...(rotate !== 'secret' ? { publicKey: newPublicKey() } : {}),
+    ...(rotate !== 'public' ? { secretKey: newSecretKey() } : {}),
+  };
+  await db.sites.update(id, patch);
+  if (patch.publicKey) out(`public key: ${patch.publicKey}   (update data-key on your pages)`);
+  if (patch.secretKey) out(`secret key: ${patch.secretKey}   (shown once)`);
+}
+
+async function token(db: Db, id: string, o: { ttl: string; subject?: string }): Promise<void> {
+  const site = await need(db, id);
+  const ttl = Number(o.ttl);
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TOKEN_AGE_SECONDS) throw new Usage(`--ttl must be a whole number of seconds from 1 to ${MAX_TOKEN_AGE_SECONDS}`);
+  if (!site.secretKey) throw new Usage(`site "${id}" has no secret key: npm run site -- keys ${id} --rotate secret`);
+  out(await mintSiteToken(id, site.secretKey, ttl, o.subject));
+}
+
+function describe(site: Site): void {
+  out(`id: ${site.id}\nname: ${site.name}`);
+  out(`allowed origins: ${site.allowedOrigins.join(', ') || '(none)'}`);
+  out(`public key: ${site.publicKey ?? '(none)'}`);
+  const settings = Object.entries(site.settings ?? {});
+  out(`settings: ${settings.length ? settings.map(([k, v]) => `${k}=${v}`).join(', ') : '(server defaults)'}`);
+}
+
+async function need(db: Db, id: string): Promise<Site> {
+  const site = await db.sites.get(id);
+  if (!site) throw new Missing(`no site "${id.slice(0, 64)}" (npm run site -- list)`);
+  return site;
+}
+
+function applySettings(base: SiteSettings, assignments: string[] = []): SiteSettings {
+  const next: Record<string, unknown> = { ...base };
+  for (const a of assignments) {
+    let parsed;
+    try {
+      parsed = parseSetting(a);
+    } catch (e) {
+      throw new Usage((e as Error).message);
+    }
+    if (parsed.value === undefined) delete next[parsed.name];
+    else next[parsed.name] = parsed.value;
+  }
+  return next as SiteSettings;
+}
+
+/** An origin as browsers send it: scheme, host and port only, no path or trailing slash. */
+function origin(value: string): string {
+  if (value === '*') return value;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Usage(`"${value}" is not an origin: write it as https://shop.example or http://localhost:5173`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Usage(`"${value}": an origin starts with https:// or http://`);
+  if (url.pathname !== '/' || url.search || url.hash) throw new Usage(`"${value}": an origin has no path; did you mean ${url.origin}?`);
+  return url.origin;
+}
+
+function fail(message: string, code: number): number {
+  process.stderr.write(`site: ${message}\n`);
+  return code;
+}
+
+runMain('site', main);
