@@ -6,6 +6,7 @@ import { mountAdmin } from './http/admin';
 import { preflight, siteCors } from './http/cors';
 import { mountChatHttp } from './http/chat';
 import { mountHealth } from './http/health';
+import { mountSessions } from './http/sessions';
 import type { AddressOf } from './http/client-address';
 import { answerErrors } from './http/internal-error';
 import { mountVisitors, type VisitorRuntime } from './http/visitors';
@@ -32,6 +33,7 @@ export function createApp(deps: Deps, runtime: AppRuntime = {}) {
   mountAdmin(app, deps, runtime.clientAddress);
   mountVisitors(app, deps, { eraseConversation: runtime.eraseConversation });
   mountChatHttp(app, deps, chat, runtime.clientAddress);
+  mountSessions(app, deps, runtime.eraseConversation);
   if (runtime.upgradeWebSocket) mountWebSocket(app, deps, chat, runtime.upgradeWebSocket, runtime.clientAddress);
   return { app, chat };
 }

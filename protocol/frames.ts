@@ -125,6 +125,8 @@ export type ServerEvent =
       resumed?: boolean;
       /** Given with a new session: the secret a later hello must show to resume it. Keep it private. */
       resume?: string;
+      /** The site erases a conversation its widget resets (`DELETE /v1/sessions/:id`). */
+      eraseOnReset?: boolean;
     }
   | { type: 'ack'; seq: number; id: string }
   | { type: 'answer.start'; seq: number; id: string; replyTo: string; intent: Intent }

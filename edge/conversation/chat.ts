@@ -6,6 +6,7 @@ import { SessionLog, type SessionEvents } from './session-log';
 import { openTicket } from './handoff';
 import { Answering } from './answering';
 import { hashSecret, newSecret, secretMatches } from '../core/secrets';
+import { recentSite } from '../core/sites/recent';
 import { error, UnknownSession } from './errors';
 import { countMessage, countNewConversation, RateLimited } from './limits';
 
@@ -58,6 +59,8 @@ export class ChatService {
       throw new UnknownSession();
     }
     const resuming = conversation !== null;
+    const eraseOnReset = (await recentSite(this.deps, peer.siteId))?.settings?.eraseOnReset === true;
+    const told = eraseOnReset ? { eraseOnReset } : {};
     let resume: string | undefined;
     if (!conversation) {
       await countNewConversation(this.deps, peer);
@@ -79,14 +82,14 @@ export class ChatService {
     const now = await this.log.load(session, after ?? 0);
     const replay = after !== undefined ? await this.log.replay(session, after) : null;
     if (replay) {
-      peer.conn.send({ type: 'ready', session, seq: after!, history: [], resumed: true });
+      peer.conn.send({ type: 'ready', session, seq: after!, history: [], resumed: true, ...told });
       for (const event of replay) peer.conn.send(event);
       gate.release(replay.at(-1)?.seq ?? after!);
     } else {
       const history = await loadHistory(db, session);
       // Events after ready.seq follow; an answer still streaming is not in the history yet,
       // so its remaining deltas arrive without their start (clients show them as they come).
-      peer.conn.send({ type: 'ready', session, seq: now, history, ...(resume ? { resume } : {}) });
+      peer.conn.send({ type: 'ready', session, seq: now, history, ...(resume ? { resume } : {}), ...told });
       gate.release(now);
     }
     if (resuming) void this.answering.adoptOrphans(peer.siteId, session, { locale: peer.locale, address: peer.address });

@@ -4,9 +4,7 @@ import { z } from 'zod';
 import { checkClientFrame, PROTOCOL_VERSION, type ErrorCode, type MessageFrame, type ServerFrame, type UnsequencedEvent } from '../../protocol';
 import type { Deps } from '../core/deps';
 import type { ChatService, Peer } from '../conversation/chat';
-import { loadHistory } from '../conversation/history';
 import { RateLimited } from '../conversation/limits';
-import { secretMatches } from '../core/secrets';
 import { UnknownSession } from '../conversation/errors';
 import { frameSizedBody } from './body-limit';
 import type { AddressOf } from './client-address';
@@ -116,22 +114,6 @@ export function mountChatHttp(app: Hono, deps: Deps, chat: ChatService, addressO
     });
   });
 
-  /**
-   * A conversation's history, for its own widget: the resume secret in `X-Resume-Secret`, from
-   * an origin its site allows. Any failure is the same 404, so the answer does not tell whether
-   * an id exists.
-   */
-  app.get('/v1/sessions/:id', async (c) => {
-    const id = c.req.param('id');
-    const conversation = await deps.db.conversations.get(id);
-    const allowed =
-      conversation !== null &&
-      (await secretMatches(c.req.header('x-resume-secret'), conversation.resumeHash)) &&
-      (await checkSite(deps.db, conversation.siteId, c.req.header('origin'), { key: c.req.query('key'), authorization: c.req.header('authorization') })).ok;
-    if (!conversation || !allowed) return c.json({ error: { code: 'unknown_session', message: `no session "${id.slice(0, 64)}" that you may read` } }, 404);
-    const history = await loadHistory(deps.db, id);
-    return c.json({ session: id, site: conversation.siteId, seq: conversation.lastSeq, history });
-  });
 }
 
 /** A frame as an SSE event, naming its session (and the secret, when the request began it). */

@@ -39,9 +39,9 @@ export function siteCors(db: Db, now: () => number): MiddlewareHandler {
   };
 }
 
-/** The answer to a browser's preflight before a cross-origin POST with a JSON body. */
+/** The answer to a browser's preflight before a cross-origin POST with a JSON body, or a DELETE. */
 export const preflight: Handler = (c) => {
-  c.header('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+  c.header('Access-Control-Allow-Methods', 'GET, POST, DELETE, OPTIONS');
   c.header('Access-Control-Allow-Headers', 'Content-Type, Accept, X-Resume-Secret');
   c.header('Access-Control-Max-Age', '86400');
   return c.body(null, 204);

@@ -55,7 +55,7 @@ export type Item = UserItem | AnswerItem | AgentItem | TicketItem;
 
 export type Effect =
   | { type: 'send'; frame: ClientFrame }
-  | { type: 'ready'; session: string; resume: string | undefined; fresh: boolean }
+  | { type: 'ready'; session: string; resume: string | undefined; fresh: boolean; eraseOnReset?: true }
   | { type: 'answer'; item: AnswerItem }
   | { type: 'handoff'; ticket: string; status: TicketStatus }
   | { type: 'error'; code: ErrorCode; message: string; retryAfter?: number; ref?: string }
@@ -230,7 +230,7 @@ export class Conversation {
     this.resyncing = false;
     this.waiting = false;
     if (!frame.resumed) this.merge(frame.history);
-    const effects: Effect[] = [{ type: 'ready', session: frame.session, resume: this.resume, fresh }];
+    const effects: Effect[] = [{ type: 'ready', session: frame.session, resume: this.resume, fresh, ...(frame.eraseOnReset && { eraseOnReset: true as const }) }];
     for (const f of this.due()) effects.push({ type: 'send', frame: f });
     // Still not in the history (its write can trail the stream by a moment): ask again.
     if (!frame.resumed && this.unresolved()) effects.push(...this.resync(true));

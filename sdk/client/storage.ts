@@ -44,3 +44,10 @@ export function newId(prefix = 'm'): string {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
   return prefix + '_' + Array.from(bytes, (b) => (b % 36).toString(36)).join('');
 }
+
+/** Asks the server to erase a conversation (a site with `eraseOnReset`); a failure changes nothing here. */
+export function eraseSession(server: { endpoint: string; key?: string }, session: StoredSession): void {
+  const url = new URL(`/v1/sessions/${encodeURIComponent(session.id)}`, server.endpoint);
+  if (server.key) url.searchParams.set('key', server.key);
+  fetch(url, { method: 'DELETE', headers: { 'X-Resume-Secret': session.resume! }, keepalive: true }).catch(() => {});
+}

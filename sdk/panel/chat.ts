@@ -1,6 +1,6 @@
 import { Link, type LinkState } from '../client/connection';
 import { Conversation, type AnswerItem, type Effect } from '../client/conversation';
-import { newId, readSession, storageKey, writeSession } from '../client/storage';
+import { eraseSession, newId, readSession, storageKey, writeSession, type StoredSession } from '../client/storage';
 import type { PanelHost } from '../element/host';
 import type { ClientFrame } from '../../protocol/frames';
 import { fill, resolveLocale, type Strings } from './i18n';
@@ -38,6 +38,7 @@ export class Chat {
   private key = '';
   private resyncs = 0;
   private wantHandoff = false;
+  private erasable: StoredSession | undefined;
   private timers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(private readonly host: PanelHost, private readonly changed: () => void) {
@@ -128,6 +129,9 @@ export class Chat {
   }
 
   reset(): void {
+    // The site erases what its widget resets: the old conversation goes from the server too.
+    if (this.erasable) eraseSession(this.host.config(), this.erasable);
+    this.erasable = undefined;
     writeSession(this.key, undefined);
     this.conv.reset();
     this.notice = undefined;
@@ -168,6 +172,7 @@ export class Chat {
           this.ready = true;
           if (this.notice?.kind !== 'limited') this.notice = undefined;
           writeSession(this.key, { id: e.session, ...(e.resume ? { resume: e.resume } : {}) });
+          this.erasable = e.eraseOnReset && e.resume ? { id: e.session, resume: e.resume } : undefined;
           if (this.wantHandoff) this.out({ type: 'handoff' });
           this.wantHandoff = false;
           break;

@@ -14,9 +14,10 @@ export interface Harness {
   contexts: BrowserContext[];
 }
 
-export async function startHarness(): Promise<Harness | null> {
+/** `dataDir`: a database made beforehand (e.g. sites made with `npm run site`). */
+export async function startHarness(dataDir?: string): Promise<Harness | null> {
   await ensureBuilt();
-  const [server, { browser, why }] = await Promise.all([startTestServer(), launchBrowser()]);
+  const [server, { browser, why }] = await Promise.all([startTestServer({}, dataDir), launchBrowser()]);
   if (!requireBrowser(browser, why)) {
     await server.destroy();
     return null;
@@ -28,11 +29,11 @@ export async function startHarness(): Promise<Harness | null> {
  * One server and one browser for the test file; returns `test`, whose tests skip (outside CI)
  * when no browser could start (under CI startHarness fails instead, see browser.ts).
  */
-export function browserSuite(before: () => void = () => {}) {
+export function browserSuite(before: () => void | Promise<string | void> = () => {}) {
   let h: Harness | null = null;
   beforeAll(async () => {
-    before();
-    h = await startHarness();
+    const dataDir = await before();
+    h = await startHarness(dataDir ?? undefined);
   }, 120_000);
   afterAll(() => stopHarness(h));
   return (name: string, fn: (h: Harness) => Promise<void>, timeout = 30_000) =>

@@ -8,7 +8,7 @@ import { ask, chat, cspViolations, openChat, browserSuite, visit, type Harness }
 import { spyState } from './spy';
 
 const ARTIFACTS = join(ROOT, 'tests/artifacts');
-const test = browserSuite(() => mkdirSync(ARTIFACTS, { recursive: true }));
+const test = browserSuite(() => void mkdirSync(ARTIFACTS, { recursive: true }));
 
 const css = (l: Locator, prop: string) => l.evaluate((el, p) => getComputedStyle(el).getPropertyValue(p), prop);
 const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });

@@ -27,7 +27,7 @@ let beta: { pk: string; sk: string };
 let cliToken: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'site-keys-'));
-  const a = await site(dir, 'create', 'acme', '--origin', `${ACME}/`, '--origin', 'http://localhost:5173', '--set', 'retentionDays=30');
+  const a = await site(dir, 'create', 'acme', '--origin', `${ACME}/`, '--origin', 'http://localhost:5173', '--set', 'retentionDays=30', '--set', 'eraseOnReset=true');
   expect(a.code, a.stderr).toBe(0);
   const b = await site(dir, 'create', 'beta', '--origin', ACME);
   expect(b.code, b.stderr).toBe(0);
@@ -106,5 +106,36 @@ describe('who may talk to a site that requires its key (Node server)', () => {
     expect((await history({})).status).toBe(404);
     expect((await history({ authorization: `Bearer ${beta.sk}` })).status).toBe(404);
     expect((await history({ authorization: `Bearer ${acme.sk}` })).status).toBe(200);
+  });
+});
+
+describe("a visitor's reset on a site that erases what its widget resets", () => {
+  it('ready says so; DELETE with the resume secret erases the conversation; without it, or where the site keeps conversations, nothing goes', async () => {
+    const auth = { authorization: `Bearer ${acme.sk}` };
+    const sock = await TestSocket.open(ws('acme'), auth);
+    const ready = await sock.hello();
+    expect(ready.eraseOnReset).toBe(true);
+    await sock.ask('r1', 'How long do I have to return an item?');
+    sock.ws.close();
+    const url = `${server.url}/v1/sessions/${ready.session}`;
+    const erase = (headers: Record<string, string>) => fetch(url, { method: 'DELETE', headers: { ...auth, ...headers } });
+
+    expect((await erase({})).status).toBe(404);
+    expect((await erase({ 'x-resume-secret': 'guessed' })).status).toBe(404);
+    expect((await fetch(url, { headers: { ...auth, 'x-resume-secret': ready.resume! } })).status).toBe(200);
+    expect((await erase({ 'x-resume-secret': ready.resume! })).status).toBe(204);
+    expect((await fetch(url, { headers: { ...auth, 'x-resume-secret': ready.resume! } })).status).toBe(404);
+    // The socket can no longer resume it: a new conversation starts.
+    const again = await TestSocket.open(ws('acme'), auth);
+    expect((await again.hello({ session: ready.session, resume: ready.resume! })).session).not.toBe(ready.session);
+    again.ws.close();
+
+    const kept = await TestSocket.open(ws('beta'), { authorization: `Bearer ${beta.sk}` });
+    const other = await kept.hello();
+    expect(other.eraseOnReset).toBeUndefined();
+    kept.ws.close();
+    const refused = await fetch(`${server.url}/v1/sessions/${other.session}`, { method: 'DELETE', headers: { authorization: `Bearer ${beta.sk}`, 'x-resume-secret': other.resume! } });
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).error.code).toBe('erase_disabled');
   });
 });
