@@ -9,6 +9,9 @@ import { hashSecret, newSecret, secretMatches } from '../core/secrets';
 import { recentSite } from '../core/sites/recent';
 import { error, UnknownSession } from './errors';
 import { countMessage, countNewConversation, RateLimited } from './limits';
+import { pendingInSessions, type PendingConversation, type PendingConversations } from './pending';
+
+const REMEMBERED = 10_000;
 
 /**
  * Protocol v1 on the server, independent of the transport: the WebSocket route, the SSE and
@@ -17,10 +20,15 @@ import { countMessage, countNewConversation, RateLimited } from './limits';
  */
 export class ChatService {
   private readonly answering: Answering;
+  /** Conversations this process knows have their database row (bounded; a miss only costs a look-up). */
+  private readonly stored = new Set<string>();
+  /** Conversations said hello to here and not yet written to the database. */
+  private readonly pendingHere = new Map<string, PendingConversation>();
 
   constructor(
     private readonly deps: Deps,
     readonly log: SessionEvents = new SessionLog(deps.db, deps.sessions),
+    private readonly pending: PendingConversations = pendingInSessions(deps.sessions),
   ) {
     this.answering = new Answering(deps, log);
   }
@@ -44,8 +52,8 @@ export class ChatService {
   }
 
   async hello(peer: Peer, frame: HelloFrame): Promise<void> {
-    const { db, newId } = this.deps;
-    let conversation = frame.session ? await db.conversations.get(frame.session) : null;
+    const { newId } = this.deps;
+    let conversation = frame.session ? await this.find(frame.session) : null;
     // Only on its own site and with its secret: an id seen in a URL, a log or a ticket resumes nothing.
     if (conversation && (conversation.siteId !== peer.siteId || !(await secretMatches(frame.resume, conversation.resumeHash)))) {
       conversation = null;
@@ -55,7 +63,7 @@ export class ChatService {
     }
     // Where the socket was routed to a conversation by its id (a Durable Object), a hello that
     // cannot show its secret must not get that one, and this socket can hold no other.
-    if (!conversation && peer.assignedSession && (await db.conversations.get(peer.assignedSession))) {
+    if (!conversation && peer.assignedSession && (await this.find(peer.assignedSession))) {
       throw new UnknownSession();
     }
     const resuming = conversation !== null;
@@ -67,7 +75,10 @@ export class ChatService {
       // Only its SHA-256 is kept: the secret itself goes to this client once, in `ready`.
       resume = newSecret();
       const id = peer.assignedSession ?? newId('s');
-      conversation = await db.conversations.create({ id, siteId: peer.siteId, locale: frame.locale ?? null, resumeHash: await hashSecret(resume) });
+      // Not in the database until its first message (pending.ts): a hello alone writes nothing there.
+      conversation = { id, siteId: peer.siteId, locale: frame.locale ?? null, resumeHash: await hashSecret(resume) };
+      await this.pending.put(conversation);
+      this.remember(this.pendingHere, id, conversation);
     }
     const session = conversation.id;
     if (peer.session && peer.attached) this.log.detach(peer.session, peer.attached);
@@ -86,7 +97,7 @@ export class ChatService {
       for (const event of replay) peer.conn.send(event);
       gate.release(replay.at(-1)?.seq ?? after!);
     } else {
-      const history = await loadHistory(db, session);
+      const history = await loadHistory(this.deps.db, session);
       // Events after ready.seq follow; an answer still streaming is not in the history yet,
       // so its remaining deltas arrive without their start (clients show them as they come).
       peer.conn.send({ type: 'ready', session, seq: now, history, ...(resume ? { resume } : {}), ...told });
@@ -103,6 +114,7 @@ export class ChatService {
         if (stored) return { fresh: false, text: stored.text };
         // Only a message not seen before counts: a resend after a reconnect never does.
         await countMessage(this.deps, peer, session);
+        await this.store(peer.siteId, session);
         await db.messages.add({
           id: this.deps.newId('m'),
           conversationId: session,
@@ -135,6 +147,7 @@ export class ChatService {
   async handoff(siteId: string, session: string, frame: HandoffFrame): Promise<void> {
     this.log.hold(session);
     this.answering.queue(session, undefined, async () => {
+      await this.store(siteId, session);
       await openTicket(this.deps, this.log, { siteId, session, reason: frame.reason ?? 'asked for a person' });
       await this.log.checkpoint(session);
     });
@@ -155,6 +168,33 @@ export class ChatService {
    */
   drain(graceMs: number): Promise<void> {
     return this.answering.drain(graceMs);
+  }
+
+  /** The conversation as stored, or as said hello to and not yet written (pending). */
+  private async find(id: string): Promise<PendingConversation | null> {
+    const row = await this.deps.db.conversations.get(id);
+    if (row) {
+      this.remember(this.stored, id);
+      return row;
+    }
+    return this.pendingHere.get(id) ?? (await this.pending.get(id));
+  }
+
+  /** Writes a pending conversation's row before the first thing that needs it (idempotent). */
+  private async store(siteId: string, id: string): Promise<void> {
+    if (this.stored.has(id)) return;
+    const pending = this.pendingHere.get(id) ?? (await this.pending.get(id));
+    // Without its record (expired, or evicted from memory) the row is still made, so nothing
+    // the visitor writes is lost; only resuming it from another page is not possible then.
+    await this.deps.db.conversations.create(pending ?? { id, siteId, locale: null, resumeHash: null });
+    this.pendingHere.delete(id);
+    this.remember(this.stored, id);
+  }
+
+  private remember<V>(into: Set<string> | Map<string, V>, id: string, value?: V): void {
+    if (into.size >= REMEMBERED) into.delete(into.keys().next().value!);
+    if (into instanceof Set) into.add(id);
+    else into.set(id, value!);
   }
 
   detach(peer: Peer): void {

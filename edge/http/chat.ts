@@ -32,7 +32,8 @@ const STATUS: Partial<Record<ErrorCode, 400 | 401 | 403 | 404 | 413 | 429 | 503>
 };
 
 /** The HTTP twins of the socket, for hosts that cannot keep one open. */
-export function mountChatHttp(app: Hono, deps: Deps, chat: ChatService, addressOf: AddressOf = () => undefined): void {
+/** `assignedSession`: where requests were routed by conversation (a Durable Object), its id. */
+export function mountChatHttp(app: Hono, deps: Deps, chat: ChatService, addressOf: AddressOf = () => undefined, assignedSession?: string): void {
   app.post('/v1/chat', frameSizedBody, async (c) => {
     const body = chatRequest.safeParse(await c.req.json().catch(() => null));
     if (!body.success) {
@@ -49,7 +50,7 @@ export function mountChatHttp(app: Hono, deps: Deps, chat: ChatService, addressO
 
     const queue = new FrameQueue();
     const address = addressOf(c);
-    const peer: Peer = { conn: { id: deps.newId('c'), send: (f) => queue.push(f) }, siteId: check.site.id, session: null, ...(address ? { address } : {}) };
+    const peer: Peer = { conn: { id: deps.newId('c'), send: (f) => queue.push(f) }, siteId: check.site.id, session: null, ...(address ? { address } : {}), ...(assignedSession ? { assignedSession } : {}) };
     try {
       await chat.handle(peer, { type: 'hello', v: PROTOCOL_VERSION, session: req.session, resume: req.resume });
     } catch (err) {

@@ -29,7 +29,7 @@ describe('<support-chat>: how it looks, in Chromium', () => {
     expect((await spyState(page)).sockets).toBe(0);
     expect(await css(inline, 'position')).toBe('relative');
     await inline.locator('textarea').focus();
-    await expect.poll(async () => (await spyState(page)).sockets).toBe(1);
+    await expect.poll(async () => (await spyState(page)).sockets, { timeout: 10_000 }).toBe(1);
 
     const set = (name: string, value: string | null) =>
       inline.evaluate((el, [n, v]) => (v === null ? el.removeAttribute(n!) : el.setAttribute(n!, v)), [name, value]);
@@ -157,7 +157,7 @@ describe('<support-chat>: how it looks, in Chromium', () => {
     await page.keyboard.press('Enter');
     await chat(page).locator('textarea').waitFor();
     const active = () => page.evaluate(() => document.querySelector('support-chat')!.shadowRoot!.activeElement?.getAttribute('part'));
-    await expect.poll(active).toBe('input');
+    await expect.poll(active, { timeout: 10_000 }).toBe('input');
     await page.keyboard.type('Do you sell gift cards?');
     await page.keyboard.press('Shift+Enter');
     expect(await chat(page).locator('textarea').inputValue()).toBe('Do you sell gift cards?\n');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { TestSocket } from '../helpers/ws-client';
 import { conversationSuite, socketUrl } from './conversation-suite';
+import { pendingSuite } from './pending-suite';
 import { fuzzSuite } from './fuzz-suite';
 
 let server: TestServer;
@@ -14,6 +15,7 @@ afterAll(async () => {
 });
 
 conversationSuite('Node server, embedded stores', () => server);
+pendingSuite('Node server, embedded stores', () => server);
 fuzzSuite('Node server, embedded stores', () => server, { runs: 200 });
 
 describe('origins on the Node server', () => {

@@ -17,6 +17,7 @@ import { inCi } from '../../scripts/local/free-port';
 import { startSentryReceiver, type SentryReceiver } from '../servers/sentry-receiver';
 import { TestSocket } from '../helpers/ws-client';
 import { conversationSuite, seqs, socketUrl } from './conversation-suite';
+import { pendingSuite } from './pending-suite';
 import { fuzzSuite } from './fuzz-suite';
 import { NO_LIMITS } from '../helpers/limits';
 
@@ -66,12 +67,15 @@ describe.skipIf(!worker)('the Worker in workerd', () => {
   });
 
   conversationSuite('Worker in workerd: Neon driver → Postgres wire, Upstash → redis', target);
+  pendingSuite('Worker in workerd', target);
   fuzzSuite('Worker in workerd', target, { runs: 80 });
 
   it('routes a session of another site to a new conversation, never to that one', async () => {
     await worker!.postgres.pg.query(`INSERT INTO sites (id, name, allowed_origins) VALUES ('other', 'Other shop', '["*"]') ON CONFLICT DO NOTHING`);
     const theirs = await TestSocket.open(socketUrl(target(), { site: 'other' }));
     const { session } = await theirs.hello();
+    // Stored (a message written): the router finds it in the database, on the other site.
+    await theirs.ask('o0', 'hello');
     theirs.close();
     const s = await TestSocket.open(socketUrl(target(), { session }));
     const ready = await s.hello({ session });

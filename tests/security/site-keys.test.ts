@@ -133,6 +133,7 @@ describe("a visitor's reset on a site that erases what its widget resets", () =>
     const kept = await TestSocket.open(ws('beta'), { authorization: `Bearer ${beta.sk}` });
     const other = await kept.hello();
     expect(other.eraseOnReset).toBeUndefined();
+    await kept.ask('k1', 'Hello');
     kept.ws.close();
     const refused = await fetch(`${server.url}/v1/sessions/${other.session}`, { method: 'DELETE', headers: { authorization: `Bearer ${beta.sk}`, 'x-resume-secret': other.resume! } });
     expect(refused.status).toBe(403);

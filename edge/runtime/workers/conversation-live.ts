@@ -16,6 +16,7 @@ import type { OpenedNeon } from '../../stores/db/neon';
 import { LingeringConnection } from './connections';
 import { connectNeon, depsOver, isolateParts, type WorkerEnv } from './deps';
 import { DurableSessionEvents } from './durable-events';
+import { pendingInObject } from './pending';
 import type { DurableObjectState } from './platform';
 import { reporterFor } from './reporting';
 
@@ -46,10 +47,10 @@ export function startConversation(
   const postgres = new LingeringConnection(() => connectNeon(parts), POSTGRES_LINGER_MS);
   const deps = depsOver(parts, reporter, () => postgres.get(), { newId });
   const events = new DurableSessionEvents(ctx.storage.sql, () => deps.db, () => sockets.helloed());
-  const chat = new ChatService(deps, events);
+  const chat = new ChatService(deps, events, pendingInObject(ctx.storage.sql));
   const http = new Hono();
   answerErrors(http, parts.base.log, { reporter, stage: 'do.http' });
-  mountChatHttp(http, deps, chat, (c) => c.req.header(ADDRESS_HEADER));
+  mountChatHttp(http, deps, chat, (c) => c.req.header(ADDRESS_HEADER), name);
   parts.base.log.info('conversation object started', { session: name, sockets: sockets.count() });
   return { chat, postgres, http, reporter, log: parts.base.log };
 }

@@ -99,9 +99,15 @@ async function conversationFor(deps: Deps, siteId: string, asked: string | undef
     const conversation = await deps.db.conversations.get(asked);
     const shown = resume === 'in-hello' || (await secretMatches(resume, conversation?.resumeHash ?? null));
     if (conversation?.siteId === siteId && shown) return asked;
+    // Not in the database yet: said hello to, no message (conversation/pending.ts). Only its
+    // object knows it and checks the secret; an id nobody holds gets an empty object there.
+    if (!conversation && PENDING_ID.test(asked)) return asked;
   }
   return deps.newId('s');
 }
+
+/** What randomId('s') makes: nothing else is routed to an object by a client's word. */
+const PENDING_ID = /^s_[A-Za-z0-9_-]{22}$/;
 
 function toConversation(env: WorkerEnv, session: string, siteId: string, request: Request): Promise<Response> {
   const headers = new Headers(request.headers);
