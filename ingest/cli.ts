@@ -19,6 +19,7 @@ import { nodeLocalModels } from '../edge/runtime/node/local-models';
 import { followMessage, planIndexUpgrade } from '../edge/runtime/node/index-upgrade';
 import { LOCAL_EMBEDDING_MODEL } from '../edge/providers/embeddings/local';
 import { MINILM_MODEL } from '../edge/providers/embeddings/models';
+import { sealingFor } from '../edge/wiring/sealing';
 
 interface CliOptions {
   site: string;
@@ -69,8 +70,8 @@ async function main(argv: string[]): Promise<number> {
   let stores: { db: Db; vectors: IngestDeps['vectors']; close(): Promise<void> };
   try {
     stores = opts.target
-      ? await openPostgresStores(opts.target, undefined, { needPgvector: !config.QDRANT_URL })
-      : await openEmbeddedStores({ dataDir: opts.dataDir });
+      ? await openPostgresStores(opts.target, undefined, { needPgvector: !config.QDRANT_URL, sealing: sealingFor(config) })
+      : await openEmbeddedStores({ dataDir: opts.dataDir, sealing: sealingFor(config) });
   } catch (e) {
     if (e instanceof TargetDatabaseError) return configError(e.message);
     const reason = (e as Error).message || (e as { code?: string }).code || String(e);

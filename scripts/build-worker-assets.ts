@@ -12,7 +12,9 @@ import { assetHeadersFile, SDK_FILE } from '../edge/http/security-headers';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const ASSETS_DIR = join(ROOT, '.assets');
 
-export function buildWorkerAssets(opts: { requireSdk?: boolean } = {}): string {
+/** `into`: another folder than `.assets/` (a test's own, so Workers started side by side never share one). */
+export function buildWorkerAssets(opts: { requireSdk?: boolean; into?: string } = {}): string {
+  const out = opts.into ?? ASSETS_DIR;
   const demo = join(ROOT, 'demo', 'site');
   const sdk = join(ROOT, 'dist');
   if (!existsSync(join(sdk, 'support-chat.iife.js'))) {
@@ -20,31 +22,31 @@ export function buildWorkerAssets(opts: { requireSdk?: boolean } = {}): string {
     if (opts.requireSdk) throw new Error(msg);
     console.warn(`warning: ${msg}; the demo will have no widget`);
   }
-  rmSync(ASSETS_DIR, { recursive: true, force: true });
-  mkdirSync(ASSETS_DIR, { recursive: true });
-  cpSync(demo, ASSETS_DIR, { recursive: true });
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  cpSync(demo, out, { recursive: true });
   // Each page by every name the assets server answers it under (/, /x, /x.html), and its styles.
   const pages = readdirSync(demo)
     .filter((f) => f.endsWith('.html'))
     .flatMap((f) => (f === 'index.html' ? ['/', '/index.html'] : [`/${f}`, `/${f.replace(/\.html$/, '')}`]));
-  writeFileSync(join(ASSETS_DIR, '_headers'), assetHeadersFile([...pages, '/assets/*']));
+  writeFileSync(join(out, '_headers'), assetHeadersFile([...pages, '/assets/*']));
   if (existsSync(sdk)) {
     // The built scripts only: no source maps or type declarations go out.
-    mkdirSync(join(ASSETS_DIR, 'sdk'));
-    for (const f of readdirSync(sdk)) if (SDK_FILE.test(f)) cpSync(join(sdk, f), join(ASSETS_DIR, 'sdk', f));
+    mkdirSync(join(out, 'sdk'));
+    for (const f of readdirSync(sdk)) if (SDK_FILE.test(f)) cpSync(join(sdk, f), join(out, 'sdk', f));
     // Static assets cannot tell a classic script from a module (Node does, by Sec-Fetch-Mode):
     // the one-line embed `<script src="/sdk/support-chat.js">` gets the script-tag build here,
     // and module scripts the ES module under its own name.
     const iife = join(sdk, 'support-chat.iife.js');
     if (existsSync(iife)) {
-      cpSync(join(sdk, 'support-chat.js'), join(ASSETS_DIR, 'sdk', 'support-chat.esm.js'));
-      cpSync(iife, join(ASSETS_DIR, 'sdk', 'support-chat.js'));
+      cpSync(join(sdk, 'support-chat.js'), join(out, 'sdk', 'support-chat.esm.js'));
+      cpSync(iife, join(out, 'sdk', 'support-chat.js'));
     }
   }
   // Generated: keep it out of git without touching the project's .gitignore, and off the CDN.
-  writeFileSync(join(ASSETS_DIR, '.gitignore'), '*\n');
-  writeFileSync(join(ASSETS_DIR, '.assetsignore'), '.gitignore\n');
-  return ASSETS_DIR;
+  writeFileSync(join(out, '.gitignore'), '*\n');
+  writeFileSync(join(out, '.assetsignore'), '.gitignore\n');
+  return out;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -3,6 +3,7 @@
  * cloud and no login. It starts Postgres (PGlite + pgvector, in this process) with the demo
  * shop's data, the WebSocket proxy that Neon's driver talks through, and `wrangler dev`
  * (workerd) on PORT (default 8788), which reloads when the sources change. Ctrl-C stops all.
+ * The cron trigger (retention) runs on request: GET /__scheduled (wrangler's --test-scheduled).
  *
  * Settings from the environment or `.env` (edge/config/schema.ts names them) go to the Worker
  * as variables; set UPSTASH_REDIS_REST_URL/TOKEN or SENTRY_DSN there to use those services.
@@ -28,7 +29,7 @@ for (const name of Object.keys(configSchema.shape)) {
 }
 
 const started = Date.now();
-const worker = await startLocalWorker({ port, frozen: false, echo: true, log, vars }).catch((err: Error) => {
+const worker = await startLocalWorker({ port, frozen: false, testScheduled: true, echo: true, log, vars }).catch((err: Error) => {
   log.error(`could not start the Worker: ${err.message}`);
   process.exit(1);
 });
@@ -36,6 +37,7 @@ log.info(
   `ready in ${((Date.now() - started) / 1000).toFixed(1)} s: open http://127.0.0.1:${worker.port}/ for the demo shop with the assistant ` +
     `(the Worker in workerd; Postgres through Neon's driver and ${worker.proxy.address}; Ctrl-C stops everything)`,
 );
+log.info(`the cron trigger (retention, with RETENTION_DAYS): curl "http://127.0.0.1:${worker.port}/__scheduled?cron=17+3+*+*+*"`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

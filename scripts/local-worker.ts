@@ -6,7 +6,7 @@
  * the bench.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -22,7 +22,7 @@ import { startPgliteServer, type PgliteServer } from './local/pglite-server';
 import { startRedis, type RunningRedis } from './local/redis';
 import { startUpstashBridge, type UpstashBridge } from './local/upstash-bridge';
 import { startWsProxy, type WsProxy } from './local/ws-proxy';
-import { ASSETS_DIR, buildWorkerAssets, ROOT } from './build-worker-assets';
+import { buildWorkerAssets, ROOT } from './build-worker-assets';
 import { startPgGate } from './pg-gate';
 
 export const DEMO_SITE = 'demo';
@@ -41,6 +41,8 @@ export interface WranglerOptions {
   persistTo: string;
   /** A config from `freezeWorker`: serve that bundle instead of watching the sources. */
   frozenConfig?: string;
+  /** `--test-scheduled`: GET /__scheduled?cron=… runs the cron handler (only where wrangler bundles, not a frozen config). */
+  testScheduled?: boolean;
   echo?: boolean;
 }
 
@@ -55,18 +57,22 @@ const OFFLINE_NOISE = /Request\.cf|ENOTFOUND|GetAddrInfoReqWrap|^\s+at /;
  * and restarts (closing every socket) when any file changes: right while developing, wrong
  * for tests and benchmarks, which serve this frozen copy instead.
  */
-export async function freezeWorker(dir: string): Promise<string> {
+export async function freezeWorker(dir: string, opts: { assets?: boolean } = {}): Promise<string> {
   const run = promisify(execFile);
   const config = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8');
   // Bundled from a copy of the config in `dir`, so wrangler's scratch files (.wrangler/) land there.
   const source = config
     .replace(/^main = .*$/m, `main = ${JSON.stringify(join(ROOT, 'edge/worker.ts'))}`)
-    .replace(/^directory = .*$/m, `directory = ${JSON.stringify(ASSETS_DIR)}`);
+    .replace(/^directory = .*$/m, `directory = ${JSON.stringify(join(dir, 'assets'))}`);
   writeFileSync(join(dir, 'source.toml'), source);
+  // Its own copy of the assets: test files start Workers side by side, and one rebuilding the
+  // shared .assets/ while another reads it fails (ENOTEMPTY).
+  buildWorkerAssets({ into: join(dir, 'assets') });
   const args = [WRANGLER, 'deploy', '--dry-run', '--config', join(dir, 'source.toml'), '--outdir', join(dir, 'bundle')];
   await run(process.execPath, args, { cwd: dir, env: { ...process.env, ...OFFLINE } });
-  cpSync(ASSETS_DIR, join(dir, 'assets'), { recursive: true });
-  const frozen = config.replace(/^main = .*$/m, 'main = "bundle/worker.js"').replace(/^directory = .*$/m, 'directory = "assets"');
+  let frozen = config.replace(/^main = .*$/m, 'main = "bundle/worker.js"').replace(/^directory = .*$/m, 'directory = "assets"');
+  // Without [assets] every request, and every cron run, goes straight to the Worker.
+  if (opts.assets === false) frozen = frozen.replace(/^\[assets\]\n(?:(?!\[).*\n)*/m, '');
   writeFileSync(join(dir, 'wrangler.toml'), frozen);
   return join(dir, 'wrangler.toml');
 }
@@ -77,6 +83,7 @@ export async function startWrangler(opts: WranglerOptions): Promise<WranglerDev>
   const inspector = await freePort();
   const args = [WRANGLER, 'dev', '--port', String(port), '--ip', '127.0.0.1'];
   if (opts.frozenConfig) args.push('--config', opts.frozenConfig, '--no-bundle');
+  if (opts.testScheduled) args.push('--test-scheduled');
   args.push('--inspector-port', String(inspector), '--persist-to', opts.persistTo, '--show-interactive-dev-session=false', '--live-reload=false');
   for (const [k, v] of Object.entries(opts.vars)) args.push('--var', `${k}:${v}`);
   // Its own process group, so stop() ends wrangler's workerd children with it.
@@ -191,6 +198,14 @@ export interface LocalWorkerOptions {
   persistTo?: string;
   /** Serve a bundle made at start (default), or watch the sources and reload on edits (false). */
   frozen?: boolean;
+  /**
+   * false: a frozen Worker without its static assets. wrangler 4.86's miniflare sends a cron
+   * run (GET /cdn-cgi/handler/scheduled) to the assets proxy in front of the Worker, which has
+   * no scheduled handler: it answers "exception" and the Worker never runs (workers-sdk#9882).
+   */
+  assets?: boolean;
+  /** `--test-scheduled` (watching only: the route is added to the bundle wrangler makes). */
+  testScheduled?: boolean;
   echo?: boolean;
   log?: Logger;
 }
@@ -203,12 +218,13 @@ export async function startLocalWorker(opts: LocalWorkerOptions = {}): Promise<L
     for (const stop of stops.reverse().splice(0)) await stop().catch(() => {});
   };
   try {
-    buildWorkerAssets();
+    // Watching serves .assets/ (wrangler.toml); a frozen Worker brings its own (freezeWorker).
+    if (opts.frozen === false) buildWorkerAssets();
     let frozen: Promise<string> | undefined;
     if (opts.frozen !== false) {
       const dir = mkdtempSync(join(tmpdir(), 'worker-bundle-'));
       stops.push(async () => rmSync(dir, { recursive: true, force: true }));
-      frozen = freezeWorker(dir); // bundles while Postgres starts
+      frozen = freezeWorker(dir, { assets: opts.assets }); // bundles while Postgres starts
       frozen.catch(() => {});
     }
     const port = opts.port ?? (await freePort());
@@ -235,7 +251,7 @@ export async function startLocalWorker(opts: LocalWorkerOptions = {}): Promise<L
     }
     const persistTo = opts.persistTo ?? mkdtempSync(join(tmpdir(), 'worker-state-'));
     if (!opts.persistTo) stops.push(async () => rmSync(persistTo, { recursive: true, force: true }));
-    const wrangler = await startWrangler({ port, vars: { ...vars, ...opts.vars }, persistTo, frozenConfig: await frozen, echo: opts.echo });
+    const wrangler = await startWrangler({ port, vars: { ...vars, ...opts.vars }, persistTo, frozenConfig: await frozen, testScheduled: opts.testScheduled, echo: opts.echo });
     stops.push(() => wrangler.stop());
     return { url: wrangler.url, port, wrangler, postgres, proxy, redis, upstash, stop: stopAll };
   } catch (err) {

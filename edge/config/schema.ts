@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseKeyRing } from '../core/crypto/keyring';
 
 /**
  * Every setting the product reads, validated once at start. The runtime hands in its
@@ -105,6 +106,8 @@ export const configSchema = z.object({
   RATE_LIMIT_PER_ADDRESS_PER_MINUTE: int(1, 100_000, 60),
   /** Messages one site may receive per minute, from everyone: the bill's ceiling. */
   RATE_LIMIT_PER_SITE_PER_MINUTE: int(1, 1_000_000, 600),
+  /** Messages one site may receive per second: a burst within the minute's allowance is spread out. */
+  RATE_LIMIT_PER_SITE_PER_SECOND: int(1, 100_000, 20),
   /** Conversations one client address may start per hour. */
   NEW_CONVERSATIONS_PER_ADDRESS_PER_HOUR: int(1, 100_000, 120),
   /** Open sockets one client address may hold on one Node process. */
@@ -125,8 +128,23 @@ export const configSchema = z.object({
   SITE_DAILY_TOKEN_BUDGET: optionalInt(1, 1_000_000_000),
   SITE_DAILY_BUDGET_USD: optionalNumber(0, 1_000_000),
 
-  /** Conversations idle this many days are erased by `npm run retention`. Unset: kept. */
+  /** Conversations idle this many days are erased by `npm run retention` and the Worker's cron trigger. Unset: kept. */
   RETENTION_DAYS: optionalInt(1, 36_500),
+  /**
+   * Workers: conversations one run of the daily cron trigger erases at most (each costs a few
+   * subrequests: the session store's and its Durable Object's); the next run goes on.
+   */
+  RETENTION_PER_RUN: int(1, 100_000, 1000),
+
+  /**
+   * Encryption at rest of visitor data (message text, ticket reasons, feedback comments, order
+   * emails): `kid:base64key` entries, comma-separated, the first current; each key 32 bytes.
+   * Unset: stored in the clear.
+   */
+  DATA_ENCRYPTION_KEY: optionalText.superRefine((v, ctx) => {
+    if (v === undefined) return;
+    for (const message of parseKeyRing(v).problems ?? []) ctx.addIssue({ code: 'custom', message });
+  }),
 
   /** Bearer token for /v1/admin/*; the admin API is off when unset. */
   ADMIN_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),

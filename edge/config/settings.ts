@@ -18,6 +18,7 @@ export function settingsFrom(config: Config): Deps['settings'] {
     limits: {
       perAddressPerMinute: config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
       perSitePerMinute: config.RATE_LIMIT_PER_SITE_PER_MINUTE,
+      perSitePerSecond: config.RATE_LIMIT_PER_SITE_PER_SECOND,
       newConversationsPerHour: config.NEW_CONVERSATIONS_PER_ADDRESS_PER_HOUR,
       socketsPerAddress: config.SOCKETS_PER_ADDRESS,
       socketIdleSeconds: config.SOCKET_IDLE_SECONDS,

@@ -90,14 +90,16 @@ export class ChatService {
     peer.attached = gate.conn;
     await this.log.attach(session, gate.conn);
     const after = resuming ? frame.after : undefined;
-    const now = await this.log.load(session, after ?? 0);
+    // A conversation this hello made has no events or rows yet: nothing to read for it.
+    const now = resuming ? await this.log.load(session, after ?? 0) : 0;
+    peer.fresh = resuming ? undefined : session;
     const replay = after !== undefined ? await this.log.replay(session, after) : null;
     if (replay) {
       peer.conn.send({ type: 'ready', session, seq: after!, history: [], resumed: true, ...told });
       for (const event of replay) peer.conn.send(event);
       gate.release(replay.at(-1)?.seq ?? after!);
     } else {
-      const history = await loadHistory(this.deps.db, session);
+      const history = resuming ? await loadHistory(this.deps.db, session) : [];
       // Events after ready.seq follow; an answer still streaming is not in the history yet,
       // so its remaining deltas arrive without their start (clients show them as they come).
       peer.conn.send({ type: 'ready', session, seq: now, history, ...(resume ? { resume } : {}), ...told });
@@ -110,7 +112,10 @@ export class ChatService {
     const { db } = this.deps;
     try {
       await this.answering.take(peer.siteId, session, frame.id, { locale: peer.locale, address: peer.address }, async () => {
-        const stored = await db.messages.findByClientId(session, frame.id);
+        // The first message on the socket that made the conversation cannot be a resend.
+        const fresh = peer.fresh === session;
+        peer.fresh = undefined;
+        const stored = fresh ? null : await db.messages.findByClientId(session, frame.id);
         if (stored) return { fresh: false, text: stored.text };
         // Only a message not seen before counts: a resend after a reconnect never does.
         await countMessage(this.deps, peer, session);

@@ -19,6 +19,8 @@ export interface Peer {
    * opens (a Durable Object per conversation), the router has already chosen it.
    */
   assignedSession?: string;
+  /** The conversation this connection's hello made, until its first message. */
+  fresh?: string;
   /** The connection registered with the session log (a gate over `conn`). */
   attached?: Connection;
 }

@@ -77,6 +77,9 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput, stop
     }
     const closed = closing.close(text, Boolean(failed));
     const { citations, confidence, handoff } = closed;
+    // Cached before the end is announced: whoever sees the end and asks the same (on any
+    // process) is answered from the cache, not by a second LLM call racing this write.
+    if (closed.cache) await rememberAnswer(deps, closed.cache.key, closed.cache.answer);
     await log.emit(t.session, { type: 'answer.end', id: answerId, citations, confidence, ...(handoff ? { handoff } : {}) });
     await deps.db.messages.add({
       id: deps.newId('m'),
@@ -90,7 +93,6 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput, stop
       confidence,
       usage: closed.usage,
     });
-    if (closed.cache) await rememberAnswer(deps, closed.cache.key, closed.cache.answer);
     if (closed.wantsPerson) await openTicket(deps, log, { siteId: t.siteId, session: t.session, reason: t.text });
     await log.checkpoint(t.session);
   }

@@ -13,6 +13,7 @@ export interface PipelineSettings {
 export interface Limits {
   perAddressPerMinute: number;
   perSitePerMinute: number;
+  perSitePerSecond: number;
   newConversationsPerHour: number;
   socketsPerAddress: number;
   socketIdleSeconds: number;

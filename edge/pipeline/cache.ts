@@ -26,7 +26,7 @@ export async function cachedAnswer(deps: Pick<Deps, 'settings' | 'sessions'>, ke
   return deps.sessions.cacheGet<CachedAnswer>(key);
 }
 
-/** The answer is stored and sent by now: a cache that cannot take it only costs the next asker time. */
+/** The answer is complete by now: a cache that cannot take it only costs the next asker time. */
 export async function rememberAnswer(deps: Pick<Deps, 'settings' | 'sessions' | 'log'>, key: string, answer: CachedAnswer): Promise<void> {
   await deps.sessions.cacheSet(key, answer, deps.settings.cacheTtlSeconds).catch((err) => {
     deps.log.warn('answer not cached', { error: String(err) });

@@ -9,6 +9,7 @@
  */
 import type { Deps } from '../core/deps';
 import type { Source } from '../core/ports';
+import { hashSecret } from '../core/secrets';
 import { textParts } from '../core/stream';
 import { phrase } from '../language';
 import { lookUpOrder, type OrderClues } from '../products/orders';
@@ -31,17 +32,21 @@ export async function answerOrder(
   language: string,
   signal?: AbortSignal,
 ): Promise<OrderReply> {
-  const counters = failureCounters(q, clues);
+  const counters = await failureCounters(q, clues);
   if (counters.length > 0 && (await paused(deps, counters))) return reply(phrase('orderPaused', language), 0.8, [], signal);
   const found = await lookUpOrder(deps.db, q.siteId, clues, language);
   if (found.kind === 'not_found' && counters.length > 0) await countFailure(deps, counters);
   return reply(found.text, found.kind === 'found' ? 0.95 : 0.8, found.kind === 'found' ? [found.source] : [], signal);
 }
 
-/** A look-up with both clues is a guess that can fail; what it counts against. */
-function failureCounters(q: Pick<Question, 'siteId' | 'session' | 'address'>, clues: OrderClues): { key: string; limit: number }[] {
+/**
+ * A look-up with both clues is a guess that can fail; what it counts against. The order number
+ * is kept in the session store (Redis) only as a digest: its keys are listed in the clear.
+ */
+async function failureCounters(q: Pick<Question, 'siteId' | 'session' | 'address'>, clues: OrderClues): Promise<{ key: string; limit: number }[]> {
   if (!clues.number || !clues.email) return [];
-  const out: { key: string; limit: number }[] = [{ key: `order-num:${q.siteId}:${clues.number}`, limit: ORDER_FAILURES.number }];
+  const number = (await hashSecret(`${q.siteId}:${clues.number}`)).slice(0, 32);
+  const out: { key: string; limit: number }[] = [{ key: `order-num:${q.siteId}:${number}`, limit: ORDER_FAILURES.number }];
   if (q.session) out.push({ key: `order-conv:${q.session}`, limit: ORDER_FAILURES.conversation });
   if (q.address) out.push({ key: `order-addr:${q.address}`, limit: ORDER_FAILURES.address });
   return out;

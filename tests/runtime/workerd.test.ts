@@ -18,6 +18,7 @@ import { startSentryReceiver, type SentryReceiver } from '../servers/sentry-rece
 import { TestSocket } from '../helpers/ws-client';
 import { conversationSuite, seqs, socketUrl } from './conversation-suite';
 import { pendingSuite } from './pending-suite';
+import { mintSiteToken } from '../../edge/core/sites/keys';
 import { fuzzSuite } from './fuzz-suite';
 import { NO_LIMITS } from '../helpers/limits';
 
@@ -82,6 +83,33 @@ describe.skipIf(!worker)('the Worker in workerd', () => {
     expect(ready.session).not.toBe(session);
     expect(ready.history).toEqual([]);
     s.close();
+  });
+
+  it('holds a site that requires its key to it: public key for pages, secret key or token without Origin, nothing of another site', async () => {
+    await worker!.postgres.pg.query(
+      `INSERT INTO sites (id, name, allowed_origins, public_key, secret_key, settings) VALUES ('locked', 'Locked', '["https://locked.example"]', 'pk_locked_wd', 'sk_locked_wd', '{"requireKey": true}') ON CONFLICT DO NOTHING`,
+    );
+    const locked = (key?: string) => `${socketUrl(target(), { site: 'locked' })}${key ? `&key=${key}` : ''}`;
+    const refusedWith = async (url: string, headers: Record<string, string>) => {
+      const s = await TestSocket.open(url, headers);
+      return (await s.next('error')).code;
+    };
+    expect(await refusedWith(locked(), { origin: 'https://locked.example' })).toBe('unauthorized');
+    expect(await refusedWith(locked('pk_of_another_site'), { origin: 'https://locked.example' })).toBe('unauthorized');
+    expect(await refusedWith(locked(), {})).toBe('unauthorized');
+    expect(await refusedWith(locked(), { authorization: 'Bearer sk_another_sites' })).toBe('unauthorized');
+    const page = await TestSocket.open(locked('pk_locked_wd'), { origin: 'https://locked.example' });
+    expect((await page.hello()).session).toMatch(/^s_/);
+    page.close();
+    const token = await mintSiteToken('locked', 'sk_locked_wd', 60);
+    const res = await fetch(`${worker!.url}/v1/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ site: 'locked', id: 'k1', text: 'hello' }),
+    });
+    expect(res.status).toBe(200);
+    const without = await fetch(`${worker!.url}/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ site: 'locked', id: 'k2', text: 'hello' }) });
+    expect(without.status).toBe(401);
   });
 
   it("lets the Worker's own pages use any site, and still refuses other origins", async () => {

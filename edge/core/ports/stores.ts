@@ -162,6 +162,30 @@ export interface OrderRow {
   updatedAt: Date;
 }
 
+/** One sealed column (core/crypto): its values by the key id they are sealed under, and plain ones. */
+export interface SealedColumnStatus {
+  column: string;
+  sealed: Record<string, number>;
+  plain: number;
+}
+export interface RotateOptions {
+  /** Rows read and re-sealed at a time (default 100): short statements beside live traffic. */
+  batch?: number;
+  /** Also seal values stored in the clear (written before a key was set). */
+  plain?: boolean;
+  signal?: AbortSignal;
+  onProgress?(p: { column: string; resealed: number; failed: number }): void;
+}
+export interface RotateSummary {
+  /** The key everything was re-sealed under; null when no key is set (nothing done). */
+  kid: string | null;
+  resealed: number;
+  /** Values that would not open (an unknown key, tampering): left as they were. */
+  failed: number;
+  /** The first few reasons, naming the key id. */
+  errors: string[];
+}
+
 /** The relational store: one implementation over drizzle serves PGlite, node-postgres and Neon. */
 export interface Db {
   ping(): Promise<void>;
@@ -234,6 +258,14 @@ export interface Db {
     upsert(rows: OrderRow[]): Promise<void>;
     /** Both must match: an order number alone must not reveal someone's order. */
     find(siteId: string, number: string, email: string): Promise<OrderRow | null>;
+  };
+  /**
+   * Visitor data sealed at rest (DATA_ENCRYPTION_KEY): counts per key, and the re-sealing under
+   * the current key of what older keys sealed (rotation). Absent from stores that seal nothing.
+   */
+  encryption?: {
+    status(): Promise<SealedColumnStatus[]>;
+    rotate(opts?: RotateOptions): Promise<RotateSummary>;
   };
   close(): Promise<void>;
 }

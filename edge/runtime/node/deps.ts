@@ -3,6 +3,7 @@ import type { Deps } from '../../core/deps';
 import { IndexMismatchError, type Logger, type VectorStore } from '../../core/ports';
 import { LOCAL_EMBEDDING_MODEL } from '../../providers/embeddings/local';
 import { baseDeps, type Wired } from '../../wiring/deps';
+import { sealingFor } from '../../wiring/sealing';
 import type { SelectOptions } from '../../wiring/providers';
 import { RefusingVectorStore } from '../../stores/vectors/refusing';
 import { openServerPostgres } from './server-postgres';
@@ -91,7 +92,8 @@ export async function buildNodeDeps(config: Config, log: Logger, opts: NodeDepsO
  * pgvector unless QDRANT_URL sends them to Qdrant), the embedded PGlite otherwise.
  */
 export async function openStores(config: Config, inMemory: boolean, log: Logger): Promise<{ db: Deps['db']; vectors: VectorStore; close(): Promise<void> }> {
-  if (!config.POSTGRES_URL) return openEmbeddedStores({ dataDir: inMemory ? null : config.DATA_DIR });
+  const sealing = sealingFor(config);
+  if (!config.POSTGRES_URL) return openEmbeddedStores({ dataDir: inMemory ? null : config.DATA_DIR, sealing });
   // selectVectorStore picks Qdrant whenever QDRANT_URL is set: only without it is pgvector required.
-  return openServerPostgres(config.POSTGRES_URL, { vectors: !config.QDRANT_URL, log });
+  return openServerPostgres(config.POSTGRES_URL, { vectors: !config.QDRANT_URL, log, sealing });
 }

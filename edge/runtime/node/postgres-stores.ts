@@ -5,6 +5,7 @@
  */
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { IndexInfo } from '../../core/ports';
+import type { Sealing } from '../../stores/db/create-db';
 import { migrationsFolder } from '../../stores/db/migrate';
 import { applyMigrations, hasPgvector, openPostgres, type OpenedPostgres } from '../../stores/db/postgres';
 import type { SqlClient } from '../../stores/vectors/pgvector';
@@ -58,8 +59,8 @@ export async function migrateTarget(url: string, opts: { vectorIndex?: IndexInfo
 }
 
 /** The stores of an ingest into `url`: its schema must be current and it must have pgvector. */
-export async function openPostgresStores(url: string, vectorOptions?: PgVectorOptions, opts: { needPgvector?: boolean } = {}): Promise<PostgresStores> {
-  const pg = openPostgres(url);
+export async function openPostgresStores(url: string, vectorOptions?: PgVectorOptions, opts: { needPgvector?: boolean; sealing?: Sealing } = {}): Promise<PostgresStores> {
+  const pg = openPostgres(url, { sealing: opts.sealing });
   try {
     const applied = await appliedHashes(pg.sql);
     const pending = readMigrationFiles({ migrationsFolder }).filter((m) => !applied.has(m.hash)).length;

@@ -5,6 +5,7 @@
  * hold the vectors it must hold, stops the start with a one-line `StartupError`.
  */
 import type { Db, IndexInfo, Logger } from '../../core/ports';
+import type { Sealing } from '../../stores/db/create-db';
 import { applyMigrations, DEFAULT_CONNECT_TIMEOUT_MS, hasPgvector, openPostgres, type OpenedPostgres } from '../../stores/db/postgres';
 import { PgVectorStore } from '../../stores/vectors/pgvector';
 import { StartupError } from './startup-error';
@@ -15,6 +16,7 @@ export interface ServerPostgresOptions {
   log: Logger;
   connectTimeoutMs?: number;
   queryTimeoutMs?: number;
+  sealing?: Sealing;
 }
 
 export interface ServerPostgres {
@@ -34,6 +36,7 @@ export async function openServerPostgres(url: string, opts: ServerPostgresOption
   const pg = openPostgres(url, {
     connectTimeoutMs: opts.connectTimeoutMs,
     queryTimeoutMs: opts.queryTimeoutMs ?? SERVER_QUERY_TIMEOUT_MS,
+    sealing: opts.sealing,
     onError: (err) => log.warn(`a PostgreSQL connection failed; it will be replaced: ${describePgError(err, url)}`, { stage: 'db' }),
   });
   try {

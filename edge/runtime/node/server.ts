@@ -21,6 +21,8 @@ import { mountDemoPages } from './demo-pages';
 import { classicScriptEmbed } from './sdk-embed';
 import { ensureDemoSite, loadDemoData } from './seed';
 import { nodeLocalModels } from './local-models';
+import { describeEncryption, rotateInBackground } from './encryption';
+import type { RotateSummary } from '../../core/ports';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -40,6 +42,8 @@ export interface RunningServer {
    * stores, which flushes their writes, and sends the error reports still pending (up to ~2 s).
    */
   close(opts?: { graceMs?: number }): Promise<void>;
+  /** The background re-sealing under the current key (encryption.ts): its summary, null when there was none. */
+  rotation: Promise<RotateSummary | null>;
 }
 
 export interface StartOptions {
@@ -52,6 +56,8 @@ export interface StartOptions {
 /** The Node runtime: builds deps, seeds the demo, serves the app, the demo site and the SDK. */
 export async function startServer(config: Config, baseLog: Logger, opts: StartOptions = {}): Promise<RunningServer> {
   for (const [job, impl] of Object.entries(describeProviders(config, nodeLocalModels()))) baseLog.info(`${job.padEnd(10)} ${impl}`);
+  const encryption = describeEncryption(config);
+  if (encryption) baseLog[encryption.level](encryption.text);
   const reporter = opts.reporter ?? reporterFor(config.SENTRY_DSN);
   // What the core logs as an error (a failed turn, a message not taken) is reported too.
   const log = reportingLogger(baseLog, reporter);
@@ -111,13 +117,17 @@ async function serveApp(config: Config, log: Logger, deps: Deps, reporter: Error
 
   await ensureDemoSite(deps, config, port);
   const url = `http://localhost:${port}`;
+  const rotation = rotateInBackground(deps.db, config, log);
   let closing: Promise<void> | null = null;
   return {
     url,
     port,
+    rotation: rotation.done,
     close: (opts = {}) =>
       (closing ??= (async () => {
         stopIdleSweep();
+        // Between two batches: what is left is rotated at the next start.
+        await rotation.stop();
         const drained = chat.drain(opts.graceMs ?? config.SHUTDOWN_GRACE_MS);
         const closed = new Promise<void>((ok) => server.close(() => ok()));
         // Their clients reconnect to another process, which resumes the session from the shared

@@ -7,6 +7,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSy
 import { join, resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Db } from '../../core/ports';
+import type { Sealing } from '../../stores/db/create-db';
 import { openPglite } from '../../stores/db/pglite';
 import { PgVectorStore, type PgVectorOptions } from '../../stores/vectors/pgvector';
 
@@ -32,15 +33,17 @@ export class DataDirInUseError extends Error {
 export async function openEmbeddedStores({
   dataDir,
   vectorOptions,
+  sealing,
 }: {
   dataDir: string | null;
   vectorOptions?: PgVectorOptions;
+  sealing?: Sealing;
 }): Promise<EmbeddedStores> {
   const dir = dataDir === null ? null : resolve(dataDir);
   if (dir !== null) mkdirSync(dir, { recursive: true });
   const release = dir === null ? () => {} : lockDataDir(dir);
   try {
-    const { pg, db } = await openPglite(dir);
+    const { pg, db } = await openPglite(dir, { sealing });
     const vectors = new PgVectorStore(pg, vectorOptions);
     let closing: Promise<void> | null = null;
     return {

@@ -14,6 +14,7 @@ import { consoleLogger } from '../../ops/logger';
 import { openNeon, type NeonOptions, type OpenedNeon } from '../../stores/db/neon';
 import { PgVectorStore } from '../../stores/vectors/pgvector';
 import { baseDeps, type BaseDeps, type Wired } from '../../wiring/deps';
+import { sealingFor } from '../../wiring/sealing';
 import { connectClosing, dbOver, sqlOver } from './connections';
 import type { DurableObjectNamespace } from './platform';
 import { reportingLogger } from './reporting';
@@ -69,7 +70,12 @@ export function isolateParts(env: WorkerEnv): IsolateParts {
   // No in-process models here (onnxruntime does not run on Workers): the hashed vectors by default.
   const wired = baseDeps(config, { log, clock, sessions: sessions.store });
   for (const [job, impl] of Object.entries(wired.providers.describe)) log.info(`${job}: ${impl}`);
-  const neon: NeonOptions = { ...(env.NEON_WS_PROXY ? { wsProxy: env.NEON_WS_PROXY } : {}), onError: (err) => log.warn('postgres connection dropped', { error: err.message }) };
+  const neon: NeonOptions = {
+    ...(env.NEON_WS_PROXY ? { wsProxy: env.NEON_WS_PROXY } : {}),
+    onError: (err) => log.warn('postgres connection dropped', { error: err.message }),
+    // Keys imported once per isolate; every Neon connection seals and opens with them.
+    sealing: sealingFor(config),
+  };
   const parts: IsolateParts = {
     config,
     postgresUrl: config.POSTGRES_URL,

@@ -46,6 +46,14 @@ export interface ExecutionContext {
   waitUntil(promise: Promise<unknown>): void;
 }
 
+/** What a cron trigger's `scheduled` event carries. */
+export interface ScheduledController {
+  /** When the run was due, in ms since the epoch. */
+  readonly scheduledTime: number;
+  /** The trigger's expression, as written in wrangler.toml. */
+  readonly cron: string;
+}
+
 /** `readyState` of an open socket (the WebSocket standard's OPEN). */
 export const OPEN = 1;
 

@@ -4,34 +4,53 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../core/ports';
+import { recentSite } from '../../core/sites/recent';
 import { auditRepo } from './repos/audit';
 import { ordersRepo, productsRepo } from './repos/commerce';
 import { chunksRepo, documentsRepo } from './repos/content';
 import { conversationsRepo, messagesRepo } from './repos/conversations';
 import type { Orm } from './repos/orm';
 import { sitesRepo } from './repos/sites';
+import { sealedColumns } from './rotate';
+import { PLAIN, type Sealing } from './sealing';
 import { textSearcher } from './repos/text-search';
 import { feedbackRepo, ticketsRepo } from './repos/tickets';
 
 export type { Orm } from './repos/orm';
 
-/** `inMemoryText`: the database is this process's own (PGlite), so full text may be indexed in memory. */
-export function createDb(db: Orm, close: () => Promise<void>, opts: { inMemoryText?: boolean } = {}): Db {
+export type { Sealing } from './sealing';
+
+export interface CreateDbOptions {
+  /** The database is this process's own (PGlite), so full text may be indexed in memory. */
+  inMemoryText?: boolean;
+  /** How visitor data is sealed at rest (DATA_ENCRYPTION_KEY); unset, it is stored in the clear. */
+  sealing?: Sealing;
+}
+
+export function createDb(db: Orm, close: () => Promise<void>, opts: CreateDbOptions = {}): Db {
   const text = textSearcher(db, { inMemory: opts.inMemoryText });
-  return {
+  const given = opts.sealing ?? PLAIN;
+  // Message text by the site's `encryptMessages` (default on), read as recently as the rest of
+  // the site's settings; a site that cannot be read is sealed.
+  const sealing: Sealing = given.sealMessages
+    ? given
+    : { ...given, sealMessages: async (siteId) => (await recentSite({ db: self, clock: Date }, siteId))?.settings?.encryptMessages !== false };
+  const self: Db = {
     async ping() {
       await db.execute(sql`select 1`);
     },
     sites: sitesRepo(db),
     conversations: conversationsRepo(db),
-    messages: messagesRepo(db),
-    tickets: ticketsRepo(db),
-    feedback: feedbackRepo(db),
+    messages: messagesRepo(db, sealing),
+    tickets: ticketsRepo(db, sealing),
+    feedback: feedbackRepo(db, sealing),
     audit: auditRepo(db),
     documents: documentsRepo(db, (siteId) => text.invalidate(siteId)),
     chunks: chunksRepo(db, text),
     products: productsRepo(db),
-    orders: ordersRepo(db),
+    orders: ordersRepo(db, sealing),
+    encryption: sealedColumns(db, sealing),
     close,
   };
+  return self;
 }

@@ -10,7 +10,7 @@
 import { Client, Pool, type NeonConfig, type WebSocketConstructor } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-serverless';
 import type { Db } from '../../core/ports';
-import { createDb } from './create-db';
+import { createDb, type Sealing } from './create-db';
 import { pooledSqlClient, type PooledSqlClient } from './pooled-sql';
 
 export interface NeonOptions {
@@ -26,6 +26,8 @@ export interface NeonOptions {
   max?: number;
   /** Told about errors of idle connections (which the pool then drops); they are not thrown. */
   onError?: (err: Error) => void;
+  /** How visitor data is sealed at rest (create-db.ts); unset, in the clear. */
+  sealing?: Sealing;
 }
 
 export interface OpenedNeon {
@@ -74,5 +76,5 @@ export function openNeon(url: string, opts: NeonOptions = {}): OpenedNeon {
   const orm = drizzle({ client: pool });
   let closing: Promise<void> | null = null;
   const close = () => (closing ??= pool.end());
-  return { db: createDb(orm, close), sql: pooledSqlClient(pool), close };
+  return { db: createDb(orm, close, { sealing: opts.sealing }), sql: pooledSqlClient(pool), close };
 }

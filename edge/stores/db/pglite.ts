@@ -6,7 +6,7 @@ import { PGlite, types } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { drizzle } from 'drizzle-orm/pglite';
 import type { Db } from '../../core/ports';
-import { createDb } from './create-db';
+import { createDb, type Sealing } from './create-db';
 import { migratePglite } from './migrate';
 
 export interface OpenedPglite {
@@ -23,8 +23,8 @@ export interface OpenedPglite {
 const AS_TEXT = (value: string) => value;
 const DRIZZLE_PARSERS = { [types.TIMESTAMP]: AS_TEXT, [types.TIMESTAMPTZ]: AS_TEXT, [types.INTERVAL]: AS_TEXT, [types.DATE]: AS_TEXT };
 
-/** Opens (creating if needed) the database in `dataDir`, or an in-memory one when null. */
-export async function openPglite(dataDir: string | null): Promise<OpenedPglite> {
+/** Opens (creating if needed) the database in `dataDir`, or an in-memory one when null; `sealing`: see create-db.ts. */
+export async function openPglite(dataDir: string | null, opts: { sealing?: Sealing } = {}): Promise<OpenedPglite> {
   const pg = await PGlite.create({
     ...(dataDir === null ? {} : { dataDir }),
     extensions: { vector },
@@ -37,7 +37,7 @@ export async function openPglite(dataDir: string | null): Promise<OpenedPglite> 
     pg.query = ((sql, params, options) => query(sql, params, drizzles(options?.parsers) ? { ...options, parsers: undefined } : options)) as typeof pg.query;
     const orm = drizzle(pg);
     await migratePglite(orm);
-    const db = createDb(orm, () => (pg.closed ? Promise.resolve() : pg.close()), { inMemoryText: true });
+    const db = createDb(orm, () => (pg.closed ? Promise.resolve() : pg.close()), { inMemoryText: true, sealing: opts.sealing });
     return { pg, db };
   } catch (err) {
     await pg.close().catch(() => {});

@@ -8,7 +8,7 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import type { Db } from '../../core/ports';
 import type { SqlClient } from '../vectors/pgvector';
-import { createDb } from './create-db';
+import { createDb, type Sealing } from './create-db';
 import { migrationsFolder } from './migrate';
 import { pooledSqlClient, type PooledSqlClient } from './pooled-sql';
 
@@ -24,6 +24,8 @@ export interface PostgresOptions {
    * hangs on a network that swallows packets.
    */
   queryTimeoutMs?: number;
+  /** How visitor data is sealed at rest (create-db.ts); unset, in the clear. */
+  sealing?: Sealing;
 }
 
 /** A connection of its own holding the schema lock, for work that changes the schema. */
@@ -90,7 +92,7 @@ export function openPostgres(url: string, opts: PostgresOptions = {}): OpenedPos
     }
   };
 
-  return { db: createDb(orm, close), sql: pooledSqlClient(pool), orm, pool, exclusive, close };
+  return { db: createDb(orm, close, { sealing: opts.sealing }), sql: pooledSqlClient(pool), orm, pool, exclusive, close };
 }
 
 /** Applies the drizzle-kit migrations under the schema lock: two processes starting at once apply them once. */

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, OrderRow, ProductRow } from '../../../core/ports';
 import { orders, products } from '../schema';
+import { aad, PLAIN, type Sealing } from '../sealing';
 import { anyTermsQuery, batches, likeLiteral, type Orm } from './orm';
 
 const productColumns = {
@@ -90,13 +91,19 @@ export function productsRepo(db: Orm): Db['products'] {
   };
 }
 
-export function ordersRepo(db: Orm): Db['orders'] {
+export function ordersRepo(db: Orm, { cipher }: Sealing = PLAIN): Db['orders'] {
   return {
     async upsert(rows) {
       for (const batch of batches(rows)) {
+        const values = await Promise.all(
+          batch.map(async (o) => {
+            const number = o.number.trim();
+            return { ...o, number, email: await cipher.seal(normalizeEmail(o.email), aad.order(o.siteId, number)) };
+          }),
+        );
         await db
           .insert(orders)
-          .values(batch.map((o) => ({ ...o, number: o.number.trim(), email: normalizeEmail(o.email) })))
+          .values(values)
           .onConflictDoUpdate({
             target: [orders.siteId, orders.number],
             set: {
@@ -116,13 +123,19 @@ export function ordersRepo(db: Orm): Db['orders'] {
       const num = number.trim();
       const mail = normalizeEmail(email);
       if (num === '' || mail === '') return null;
-      const [row] = await db
+      // The email may be sealed (random IVs: no equality in SQL), so it is compared here, on the
+      // few orders whose number matches in any case.
+      const rows = await db
         .select(orderColumns)
         .from(orders)
-        .where(and(eq(orders.siteId, siteId), sql`lower(${orders.number}) = lower(${num})`, eq(orders.email, mail)))
+        .where(and(eq(orders.siteId, siteId), sql`lower(${orders.number}) = lower(${num})`))
         .orderBy(asc(orders.number))
-        .limit(1);
-      return (row as OrderRow | undefined) ?? null;
+        .limit(20);
+      for (const row of rows as OrderRow[]) {
+        const email = await cipher.open(row.email, aad.order(row.siteId, row.number));
+        if (email === mail) return { ...row, email };
+      }
+      return null;
     },
   };
 }

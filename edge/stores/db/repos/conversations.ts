@@ -1,6 +1,7 @@
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { ConversationRow, Db, MessageRow, MessageUsage, SiteStats } from '../../../core/ports';
 import { conversations, feedback, messages, tickets } from '../schema';
+import { aad, PLAIN, type Sealing } from '../sealing';
 import type { Orm } from './orm';
 
 const conversationColumns = {
@@ -89,7 +90,26 @@ export function conversationsRepo(db: Orm): Db['conversations'] {
   };
 }
 
-export function messagesRepo(db: Orm): Db['messages'] {
+export function messagesRepo(db: Orm, sealing: Sealing = PLAIN): Db['messages'] {
+  const { cipher } = sealing;
+  // A conversation never changes site: remember a few, so the per-site choice costs no query per message.
+  const sites = new Map<string, string>();
+  const siteOf = async (conversationId: string): Promise<string | null> => {
+    const known = sites.get(conversationId);
+    if (known !== undefined) return known;
+    const [row] = await db.select({ siteId: conversations.siteId }).from(conversations).where(eq(conversations.id, conversationId)).limit(1);
+    if (!row) return null;
+    if (sites.size >= 1000) sites.delete(sites.keys().next().value!);
+    sites.set(conversationId, row.siteId);
+    return row.siteId;
+  };
+  const stored = async (row: { id: string; conversationId: string; text: string }): Promise<string> => {
+    if (cipher.currentKid === null || !sealing.sealMessages) return cipher.seal(row.text, aad.message(row.id));
+    const siteId = await siteOf(row.conversationId);
+    // An unknown conversation fails on its foreign key anyway; sealing errs on the safe side.
+    return siteId === null || (await sealing.sealMessages(siteId)) ? cipher.seal(row.text, aad.message(row.id)) : cipher.keep(row.text);
+  };
+  const opened = async (row: StoredMessage): Promise<MessageRow> => toMessage({ ...row, text: await cipher.open(row.text, aad.message(row.id)) });
   return {
     async add(row) {
       // Idempotent: a retried message (same conversation, role and client id) is kept once.
@@ -101,7 +121,7 @@ export function messagesRepo(db: Orm): Db['messages'] {
           role: row.role,
           clientId: row.clientId,
           replyTo: row.replyTo,
-          text: row.text,
+          text: await stored(row),
           intent: row.intent,
           citations: row.citations,
           confidence: row.confidence,
@@ -124,7 +144,7 @@ export function messagesRepo(db: Orm): Db['messages'] {
         .from(messages)
         .where(eq(messages.conversationId, conversationId))
         .orderBy(asc(messages.createdAt), asc(messages.n));
-      return (rows as StoredMessage[]).map(toMessage);
+      return Promise.all((rows as StoredMessage[]).map(opened));
     },
     async findByClientId(conversationId, clientId) {
       const [row] = await db
@@ -133,7 +153,7 @@ export function messagesRepo(db: Orm): Db['messages'] {
         .where(and(eq(messages.conversationId, conversationId), eq(messages.clientId, clientId)))
         .orderBy(asc(messages.n))
         .limit(1);
-      return row ? toMessage(row as StoredMessage) : null;
+      return row ? opened(row as StoredMessage) : null;
     },
     async spendSince(siteId, since) {
       const [row] = await db
