@@ -16,7 +16,7 @@ export interface TurnInput {
 }
 
 /**
- * One answer, streamed as events: answer.start, answer.delta…, answer.end, then stored.
+ * One answer, streamed as events: answer.start, answer.delta…, stored, then answer.end.
  * Whatever fails, the visitor gets an answer.end (with what streamed so far and an honest
  * notice) and the history stays consistent. What the answer cites, costs and may cache is
  * the pipeline's closing (`AnswerClosing`); a turn streams and stores it.
@@ -77,10 +77,9 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput, stop
     }
     const closed = closing.close(text, Boolean(failed));
     const { citations, confidence, handoff } = closed;
-    // Cached before the end is announced: whoever sees the end and asks the same (on any
-    // process) is answered from the cache, not by a second LLM call racing this write.
-    if (closed.cache) await rememberAnswer(deps, closed.cache.key, closed.cache.answer);
-    await log.emit(t.session, { type: 'answer.end', id: answerId, citations, confidence, ...(handoff ? { handoff } : {}) });
+    // Stored and cached before the end is announced: a visitor who sees the end can rate the
+    // answer at once, and whoever asks the same next (on any process) gets it from the cache
+    // instead of a second LLM call racing these writes.
     await deps.db.messages.add({
       id: deps.newId('m'),
       conversationId: t.session,
@@ -93,6 +92,8 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput, stop
       confidence,
       usage: closed.usage,
     });
+    if (closed.cache) await rememberAnswer(deps, closed.cache.key, closed.cache.answer);
+    await log.emit(t.session, { type: 'answer.end', id: answerId, citations, confidence, ...(handoff ? { handoff } : {}) });
     if (closed.wantsPerson) await openTicket(deps, log, { siteId: t.siteId, session: t.session, reason: t.text });
     await log.checkpoint(t.session);
   }
