@@ -15,7 +15,7 @@ export type RuntimeErase = (id: string, siteId: string) => Promise<void>;
 export async function eraseConversation(
   deps: Pick<Deps, 'db' | 'sessions'>,
   conversation: { id: string; siteId: string },
-  why: { actor: string; action: string },
+  why: { actor: string; action: string; address?: string },
   runtimeErase?: RuntimeErase,
 ): Promise<void> {
   const { id, siteId } = conversation;
@@ -24,7 +24,7 @@ export async function eraseConversation(
   await deps.db.conversations.delete(id);
   const digest = (await hashSecret(id)).slice(0, 16);
   await deps.db.audit.pseudonymize(id, digest);
-  await deps.db.audit.add({ siteId, actor: why.actor, action: why.action, detail: { conversation: digest } });
+  await deps.db.audit.add({ siteId, actor: why.actor, action: why.action, detail: { conversation: digest, ...(why.address ? { address: why.address } : {}) } });
 }
 
 /** Erases every conversation idle since before `before` (one site's when given), a batch at a time; how many went. */

@@ -9,6 +9,7 @@
  */
 import type { Hono } from 'hono';
 import type { Deps } from '../core/deps';
+import { adminCaller, requireScope } from './admin-auth';
 import { eraseConversation, type RuntimeErase } from '../conversation/erase';
 import { loadHistory } from '../conversation/history';
 
@@ -19,7 +20,7 @@ export interface VisitorRuntime {
 export function mountVisitors(app: Hono, deps: Deps, runtime: VisitorRuntime = {}): void {
   const unknown = (id: string) => ({ error: { code: 'unknown_session', message: `no visitor "${id.slice(0, 64)}"` } });
 
-  app.get('/v1/admin/visitors/:id/export', async (c) => {
+  app.get('/v1/admin/visitors/:id/export', requireScope('read'), async (c) => {
     const id = c.req.param('id');
     const conversation = await deps.db.conversations.get(id);
     if (!conversation) return c.json(unknown(id), 404);
@@ -42,11 +43,12 @@ export function mountVisitors(app: Hono, deps: Deps, runtime: VisitorRuntime = {
     });
   });
 
-  app.delete('/v1/admin/visitors/:id', async (c) => {
+  app.delete('/v1/admin/visitors/:id', requireScope('write'), async (c) => {
     const id = c.req.param('id');
     const conversation = await deps.db.conversations.get(id);
     if (!conversation) return c.json(unknown(id), 404);
-    await eraseConversation(deps, conversation, { actor: 'admin', action: 'visitor.erased' }, runtime.eraseConversation);
+    const caller = adminCaller(c);
+    await eraseConversation(deps, conversation, { actor: caller.actor, action: 'visitor.erased', address: caller.address }, runtime.eraseConversation);
     return c.body(null, 204);
   });
 }

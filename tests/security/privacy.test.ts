@@ -91,7 +91,8 @@ describe('a visitor exported and erased (admin API; PostgreSQL and Redis servers
     expect(await redisKeysMentioning(EMAIL)).toEqual([]);
     const audit = (await postgres.pg.query<{ action: string; detail: string }>(`select action, detail::text as detail from audit_log where action = 'visitor.erased'`)).rows;
     expect(audit).toHaveLength(1);
-    expect(audit[0].detail).toMatch(/^\{"conversation": "[0-9a-f]{16}"\}$/);
+    // The digest, and the address the admin called from: nothing of the visitor.
+    expect(audit[0].detail).toMatch(/^\{"address": "[^"]+", "conversation": "[0-9a-f]{16}"\}$/);
 
     expect((await admin(`/v1/admin/visitors/${session}/export`)).status).toBe(404);
     expect((await admin(`/v1/admin/visitors/${session}`, 'DELETE')).status).toBe(404);

@@ -186,6 +186,17 @@ export interface RotateSummary {
   errors: string[];
 }
 
+/** What an admin token may do: read (stats, exports), write (changes, erasure), agent (the inbox). */
+export type AdminScope = 'read' | 'write' | 'agent';
+export const ADMIN_SCOPES: readonly AdminScope[] = ['read', 'write', 'agent'];
+
+export interface AdminTokenRow {
+  id: string;
+  name: string;
+  scopes: AdminScope[];
+  createdAt: Date;
+}
+
 /** The relational store: one implementation over drizzle serves PGlite, node-postgres and Neon. */
 export interface Db {
   ping(): Promise<void>;
@@ -224,6 +235,15 @@ export interface Db {
   feedback: {
     add(row: { conversationId: string; answerId: string; rating: 'up' | 'down'; comment: string | null }): Promise<void>;
     ofConversation(conversationId: string): Promise<{ answerId: string; rating: 'up' | 'down'; comment: string | null; createdAt: Date }[]>;
+  };
+  /** The admin API's tokens (ADMIN_TOKEN aside, the bootstrap one): hashed, with scopes. */
+  adminTokens: {
+    create(row: { id: string; hash: string; name: string; scopes: AdminScope[] }): Promise<void>;
+    /** The live (not revoked) token with this hash. */
+    byHash(hash: string): Promise<AdminTokenRow | null>;
+    list(): Promise<(AdminTokenRow & { revokedAt: Date | null })[]>;
+    /** False when there is no such live token. */
+    revoke(id: string): Promise<boolean>;
   };
   audit: {
     add(row: { siteId: string | null; actor: string; action: string; detail?: Record<string, unknown> }): Promise<void>;

@@ -230,3 +230,13 @@ export const orders = pgTable(
     index('orders_number_ci_idx').on(t.siteId, sql`lower(${t.number})`),
   ],
 );
+
+export const adminTokens = pgTable('admin_tokens', {
+  id: text('id').primaryKey(),
+  /** SHA-256 of the whole token: the token itself is shown once, when made. */
+  hash: text('hash').notNull().unique(),
+  name: text('name').notNull(),
+  scopes: jsonb('scopes').$type<string[]>().notNull(),
+  createdAt: createdAt(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+});
