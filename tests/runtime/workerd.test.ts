@@ -19,6 +19,7 @@ import { TestSocket } from '../helpers/ws-client';
 import { conversationSuite, seqs, socketUrl } from './conversation-suite';
 import { pendingSuite } from './pending-suite';
 import { mintSiteToken } from '../../edge/core/sites/keys';
+import bcrypt from 'bcryptjs';
 import { fuzzSuite } from './fuzz-suite';
 import { NO_LIMITS } from '../helpers/limits';
 
@@ -110,6 +111,20 @@ describe.skipIf(!worker)('the Worker in workerd', () => {
     expect(res.status).toBe(200);
     const without = await fetch(`${worker!.url}/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ site: 'locked', id: 'k2', text: 'hello' }) });
     expect(without.status).toBe(401);
+  });
+
+  it('signs an agent in (bcrypt and the session cookie in workerd), and refuses a wrong password', async () => {
+    const hash = await bcrypt.hash('workerd agent password', 10);
+    await worker!.postgres.pg.query(`INSERT INTO agents (id, site_id, email, name, password_hash) VALUES ('ag_wd', 'demo', 'wd@juniper.example', 'Wren', $1) ON CONFLICT DO NOTHING`, [hash]);
+    const signIn = (password: string) =>
+      fetch(`${worker!.url}/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'wd@juniper.example', password }) });
+    expect((await signIn('not it')).status).toBe(401);
+    const ok = await signIn('workerd agent password');
+    expect(ok.status).toBe(200);
+    const cookie = ok.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/HttpOnly/);
+    const me = await fetch(`${worker!.url}/agent/me`, { headers: { cookie: cookie.split(';')[0] } });
+    expect((await me.json()).agent).toMatchObject({ name: 'Wren', site: 'demo' });
   });
 
   it("lets the Worker's own pages use any site, and still refuses other origins", async () => {

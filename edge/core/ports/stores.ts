@@ -197,6 +197,14 @@ export interface AdminTokenRow {
   createdAt: Date;
 }
 
+export interface AgentRow {
+  id: string;
+  siteId: string;
+  email: string;
+  name: string;
+  disabledAt: Date | null;
+}
+
 /** The relational store: one implementation over drizzle serves PGlite, node-postgres and Neon. */
 export interface Db {
   ping(): Promise<void>;
@@ -244,6 +252,18 @@ export interface Db {
     list(): Promise<(AdminTokenRow & { revokedAt: Date | null })[]>;
     /** False when there is no such live token. */
     revoke(id: string): Promise<boolean>;
+  };
+  agents: {
+    create(row: { id: string; siteId: string; email: string; name: string; passwordHash: string }): Promise<void>;
+    /** With its password hash, for signing in; null when unknown. */
+    byEmail(email: string): Promise<(AgentRow & { passwordHash: string }) | null>;
+    get(id: string): Promise<AgentRow | null>;
+    /** Disables the agent and ends their sessions; false when there is no such agent. */
+    disable(id: string): Promise<boolean>;
+    startSession(row: { hash: string; agentId: string; expiresAt: Date }): Promise<void>;
+    /** The live session's agent (not expired, agent not disabled). */
+    bySession(hash: string, now: Date): Promise<AgentRow | null>;
+    endSession(hash: string): Promise<void>;
   };
   audit: {
     add(row: { siteId: string | null; actor: string; action: string; detail?: Record<string, unknown> }): Promise<void>;

@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../core/ports';
 import { recentSite } from '../../core/sites/recent';
 import { adminTokensRepo } from './repos/admin-tokens';
+import { agentsRepo } from './repos/agents';
 import { auditRepo } from './repos/audit';
 import { ordersRepo, productsRepo } from './repos/commerce';
 import { chunksRepo, documentsRepo } from './repos/content';
@@ -46,6 +47,7 @@ export function createDb(db: Orm, close: () => Promise<void>, opts: CreateDbOpti
     tickets: ticketsRepo(db, sealing),
     feedback: feedbackRepo(db, sealing),
     adminTokens: adminTokensRepo(db),
+    agents: agentsRepo(db),
     audit: auditRepo(db),
     documents: documentsRepo(db, (siteId) => text.invalidate(siteId)),
     chunks: chunksRepo(db, text),

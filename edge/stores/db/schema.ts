@@ -240,3 +240,32 @@ export const adminTokens = pgTable('admin_tokens', {
   createdAt: createdAt(),
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
 });
+
+/** People who answer tickets, each for one site; they sign in with email and password. */
+export const agents = pgTable('agents', {
+  id: text('id').primaryKey(),
+  siteId: text('site_id')
+    .notNull()
+    .references(() => sites.id, { onDelete: 'cascade' }),
+  /** Stored trimmed and lowercased: one account per address. */
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  /** bcrypt. */
+  passwordHash: text('password_hash').notNull(),
+  disabledAt: timestamp('disabled_at', { withTimezone: true }),
+  createdAt: createdAt(),
+});
+
+export const agentSessions = pgTable(
+  'agent_sessions',
+  {
+    /** SHA-256 of the cookie's value: a read of the table signs nobody in. */
+    hash: text('hash').primaryKey(),
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => agents.id, { onDelete: 'cascade' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('agent_sessions_agent_idx').on(t.agentId)],
+);
