@@ -55,7 +55,7 @@ export function adminAuth(deps: Deps, addressOf: AddressOf): MiddlewareHandler {
   };
 }
 
-async function callerOf(deps: Deps, given: string, address: string): Promise<AdminCaller | null> {
+export async function callerOf(deps: Deps, given: string, address: string): Promise<AdminCaller | null> {
   const bootstrap = deps.settings.adminToken;
   if (bootstrap && (await sameSecret(given, bootstrap))) return { actor: 'admin', scopes: new Set(ADMIN_SCOPES), address };
   if (!given.startsWith(ADMIN_TOKEN_PREFIX)) return null;

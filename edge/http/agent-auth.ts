@@ -73,11 +73,16 @@ export function mountAgentAuth(app: Hono, deps: Deps, addressOf: AddressOf = () 
   });
 }
 
+/** The agent signed in with this request's cookie, if any. */
+export async function agentOf(deps: Deps, c: Context): Promise<AgentRow | null> {
+  const token = getCookie(c, AGENT_COOKIE);
+  return token ? deps.db.agents.bySession(await hashSecret(token), new Date(deps.clock.now())) : null;
+}
+
 /** For inbox routes: a live session, else 401 `session_expired` (the inbox then shows its sign-in). */
 export function requireAgent(deps: Deps): MiddlewareHandler {
   return async (c, next) => {
-    const token = getCookie(c, AGENT_COOKIE);
-    const agent = token ? await deps.db.agents.bySession(await hashSecret(token), new Date(deps.clock.now())) : null;
+    const agent = await agentOf(deps, c);
     if (!agent) return c.json({ error: { code: 'session_expired', message: 'sign in again' } }, 401);
     agents.set(c.req.raw, agent);
     await next();

@@ -54,6 +54,10 @@ describe('admin tokens with scopes (no ADMIN_TOKEN set)', () => {
     await ws.ask('q1', 'How long do I have to return an item?');
     ws.close();
     expect((await call(`/v1/admin/visitors/${session}/export`, tokens.read)).status).toBe(200);
+    // Staff read a conversation's history without its resume secret; without the scope, not.
+    expect((await call(`/v1/sessions/${session}`, tokens.read)).status).toBe(200);
+    expect((await call(`/v1/sessions/${session}`, tokens.agent)).status).toBe(404);
+    expect((await call(`/v1/sessions/${session}`, null)).status).toBe(404);
     const refused = await call(`/v1/admin/visitors/${session}`, tokens.read, 'DELETE');
     expect(refused.status).toBe(403);
     expect((await refused.json()).error).toMatchObject({ code: 'forbidden_scope', message: 'this token does not have the "write" scope' });

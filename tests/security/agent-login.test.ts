@@ -4,15 +4,23 @@
  * passwords limited per account and per address (a locked account refuses even the right
  * password), and writes from another site's page refused (CSRF).
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../servers/cli';
 import { openPglite } from '../../edge/stores/db/pglite';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 const ADMIN = 'admin-token-0123456789';
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ ADMIN_TOKEN: ADMIN, TRUST_PROXY: '1' });
-}, 60_000);
+  // A second site, made as an operator does, for an agent who must not see the demo's conversations.
+  const dir = mkdtempSync(join(tmpdir(), 'agents-'));
+  const made = await runCli('node', ['--import', 'tsx', 'edge/runtime/node/site-cli.ts', 'create', 'other', '--origin', '*', '--no-require-key'], 60_000, { DATA_DIR: join(dir, 'db') });
+  expect(made.code, made.stderr).toBe(0);
+  server = await startTestServer({ ADMIN_TOKEN: ADMIN, TRUST_PROXY: '1' }, dir);
+}, 90_000);
 afterAll(async () => {
   await server?.destroy();
 });
@@ -42,6 +50,15 @@ describe('agents sign in to the inbox (Node server)', () => {
     expect(setCookie).not.toMatch(/Secure/); // on localhost only: a real host gets Secure
     const cookie = cookieOf(res);
     expect((await me(cookie)).status).toBe(200);
+
+    // The agent reads a conversation of their site without its secret; an agent of another site cannot.
+    const chat = await fetch(url('/v1/chat'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ site: 'demo', id: 'q1', text: 'Do you ship internationally?' }) });
+    const { session } = (await chat.json()) as { session: string };
+    expect((await fetch(url(`/v1/sessions/${session}`), { headers: { cookie } })).status).toBe(200);
+    expect((await fetch(url(`/v1/sessions/${session}`))).status).toBe(404);
+    expect((await makeAgent({ site: 'other', email: 'oz@elsewhere.example', name: 'Oz', password: 'oz long password' })).status).toBe(201);
+    const oz = cookieOf(await signIn('oz@elsewhere.example', 'oz long password', '198.51.100.8'));
+    expect((await fetch(url(`/v1/sessions/${session}`), { headers: { cookie: oz } })).status).toBe(404);
 
     // Sign-out from another site's page is refused; from the inbox it ends the session.
     expect((await fetch(url('/agent/logout'), { method: 'POST', headers: { cookie, origin: 'https://evil.example' } })).status).toBe(403);
