@@ -4,6 +4,7 @@ import type { Deps } from './core/deps';
 import { ChatService } from './conversation/chat';
 import { mountAdmin } from './http/admin';
 import { mountAdminAgents } from './http/admin-agents';
+import { mountAdminSites } from './http/admin-sites';
 import { mountAgentAuth } from './http/agent-auth';
 import { preflight, siteCors } from './http/cors';
 import { mountChatHttp } from './http/chat';
@@ -35,6 +36,7 @@ export function createApp(deps: Deps, runtime: AppRuntime = {}) {
   mountHealth(app, deps, () => chat.isDraining);
   mountAdmin(app, deps, runtime.clientAddress);
   mountAdminAgents(app, deps);
+  mountAdminSites(app, deps);
   mountAgentAuth(app, deps, runtime.clientAddress);
   mountVisitors(app, deps, { eraseConversation: runtime.eraseConversation });
   mountChatHttp(app, deps, chat, runtime.clientAddress);

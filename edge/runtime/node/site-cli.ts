@@ -14,6 +14,7 @@ import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../../config/load';
 import type { Db, Site } from '../../core/ports';
 import { mintSiteToken, newPublicKey, newSecretKey } from '../../core/sites/keys';
+import { normalizeOrigin, SITE_ID } from '../../core/sites/origins';
 import { parseSetting, type SiteSettings } from '../../core/sites/settings';
 import { MAX_TOKEN_AGE_SECONDS } from '../../http/site-access';
 import { consoleLogger } from '../../ops/logger';
@@ -23,7 +24,6 @@ import { openStores } from './deps';
 class Usage extends Error {}
 class Missing extends Error {}
 
-const SITE_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
 const out = (s: string): void => void process.stdout.write(s + '\n');
 const many = (v: string, all: string[] = []) => [...all, v];
 
@@ -181,18 +181,13 @@ function applySettings(base: SiteSettings, assignments: string[] = []): SiteSett
   return next as SiteSettings;
 }
 
-/** An origin as browsers send it: scheme, host and port only, no path or trailing slash. */
+/** normalizeOrigin, its complaint as a usage error. */
 function origin(value: string): string {
-  if (value === '*') return value;
-  let url: URL;
   try {
-    url = new URL(value);
-  } catch {
-    throw new Usage(`"${value}" is not an origin: write it as https://shop.example or http://localhost:5173`);
+    return normalizeOrigin(value);
+  } catch (e) {
+    throw new Usage((e as Error).message);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Usage(`"${value}": an origin starts with https:// or http://`);
-  if (url.pathname !== '/' || url.search || url.hash) throw new Usage(`"${value}": an origin has no path; did you mean ${url.origin}?`);
-  return url.origin;
 }
 
 function fail(message: string, code: number): number {
