@@ -36,7 +36,7 @@ export function createApp(deps: Deps, runtime: AppRuntime = {}) {
   mountHealth(app, deps, () => chat.isDraining);
   mountAdmin(app, deps, runtime.clientAddress);
   mountAdminAgents(app, deps);
-  mountAdminSites(app, deps);
+  mountAdminSites(app, deps, runtime.eraseConversation);
   mountAgentAuth(app, deps, runtime.clientAddress);
   mountVisitors(app, deps, { eraseConversation: runtime.eraseConversation });
   mountChatHttp(app, deps, chat, runtime.clientAddress);

@@ -1,6 +1,7 @@
 /**
  * Sites through the admin API, as `npm run site` does them, on a running server and on both
- * runtimes: list and read (`read`); create, change and rotate keys (`write`, audited). The
+ * runtimes: list and read (`read`); create, change, rotate keys and delete with everything it
+ * holds (`write`, audited). The
  * secret key is shown once, when made; reads never include it.
  */
 import type { Context, Hono } from 'hono';
@@ -10,6 +11,8 @@ import type { Site } from '../core/ports';
 import { newPublicKey, newSecretKey } from '../core/sites/keys';
 import { normalizeOrigin, SITE_ID } from '../core/sites/origins';
 import { siteSettingsSchema, type SiteSettings } from '../core/sites/settings';
+import { deleteSite } from '../conversation/delete-site';
+import type { RuntimeErase } from '../conversation/erase';
 import { adminCaller, requireScope } from './admin-auth';
 
 const origins = z.array(z.string().max(300)).max(100);
@@ -24,7 +27,7 @@ const shown = (s: Site) => ({ id: s.id, name: s.name, allowedOrigins: s.allowedO
 const bad = (c: Context, message: string) => c.json({ error: { code: 'invalid_message', message } }, 400);
 const missing = (c: Context, id: string) => c.json({ error: { code: 'unknown_site', message: `no site "${id.slice(0, 64)}"` } }, 404);
 
-export function mountAdminSites(app: Hono, deps: Deps): void {
+export function mountAdminSites(app: Hono, deps: Deps, runtimeErase?: RuntimeErase): void {
   const audit = (c: Context, siteId: string, action: string, detail: Record<string, unknown> = {}) => {
     const caller = adminCaller(c);
     return deps.db.audit.add({ siteId, actor: caller.actor, action, detail: { ...detail, address: caller.address } });
@@ -69,6 +72,12 @@ export function mountAdminSites(app: Hono, deps: Deps): void {
     await deps.db.sites.update(site.id, patch);
     await audit(c, site.id, 'site.changed', { fields: Object.keys(p) });
     return c.json({ site: shown({ ...site, ...patch }) });
+  });
+
+  app.delete('/v1/admin/sites/:id', requireScope('write'), async (c) => {
+    const caller = adminCaller(c);
+    const done = await deleteSite(deps, c.req.param('id'), caller, runtimeErase);
+    return done ? c.json({ deleted: done }) : missing(c, c.req.param('id'));
   });
 
   app.post('/v1/admin/sites/:id/keys', requireScope('write'), async (c) => {

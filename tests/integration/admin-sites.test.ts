@@ -60,4 +60,30 @@ describe('sites through the admin API (Node server)', () => {
     expect(await connect(site.publicKey, 'https://acme.example')).toBe('unauthorized');
     expect(await connect(rotated.publicKey, 'https://acme.example')).toBe('ready');
   });
+
+  it('deletes a site with its conversations and agents; the rest of the server carries on', async () => {
+    const made = (await (await api('POST', '/sites', { id: 'gone', origins: ['*'], settings: { requireKey: false } })).json()) as { secretKey: string };
+    expect(made.secretKey).toMatch(/^sk_/);
+    expect((await api('POST', '/agents', { site: 'gone', email: 'pat@gone.example', name: 'Pat', password: 'pats long password' })).status).toBe(201);
+    const s = await TestSocket.open(server.wsUrl('gone'));
+    const ready = await s.hello();
+    await s.ask('g1', 'hello');
+    s.close();
+
+    const deleted = await api('DELETE', '/sites/gone');
+    expect(deleted.status).toBe(200);
+    expect(await deleted.json()).toEqual({ deleted: { conversations: 1, documents: 0 } });
+    expect((await api('GET', '/sites/gone')).status).toBe(404);
+    expect((await api('DELETE', '/sites/gone')).status).toBe(404);
+    expect((await api('GET', `/visitors/${ready.session}/export`)).status).toBe(404);
+    const signIn = await fetch(`${server.url}/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'pat@gone.example', password: 'pats long password' }) });
+    expect(signIn.status).toBe(401);
+    // Refused as a site that does not exist; the demo still answers.
+    const again = await TestSocket.open(server.wsUrl('gone'));
+    expect((await again.next('error')).code).toBe('unknown_site');
+    const demo = await TestSocket.open(server.wsUrl('demo'));
+    await demo.hello();
+    expect((await demo.ask('d1', 'How long does shipping take?')).text).toMatch(/business days/);
+    demo.close();
+  });
 });

@@ -215,6 +215,12 @@ export interface Db {
     upsert(site: Site): Promise<void>;
     /** Changes what is given; false when there is no such site. */
     update(id: string, patch: Partial<Omit<Site, 'id'>>): Promise<boolean>;
+    /**
+     * The site's row and every row of its own in one transaction: documents (their chunks with
+     * them), products, orders, conversations (messages, tickets, feedback), agents. The audit
+     * trail stays. False when there was no such site.
+     */
+    delete(id: string): Promise<boolean>;
   };
   conversations: {
     get(id: string): Promise<ConversationRow | null>;

@@ -7,6 +7,7 @@
  *   set <id> [--name N] [--origin O]... [--add-origin O]... [--remove-origin O]... [--set name=value]...
  *   keys <id> [--rotate public|secret|both]
  *   token <id> [--ttl seconds] [--subject S]
+ *   delete <id> --yes          the site with its content, conversations and agents
  * Exit codes: 0 done, 1 no such site, 2 usage or a store that cannot be opened.
  */
 import { existsSync } from 'node:fs';
@@ -20,6 +21,8 @@ import { MAX_TOKEN_AGE_SECONDS } from '../../http/site-access';
 import { consoleLogger } from '../../ops/logger';
 import { parseCli, runMain } from './cli-parse';
 import { openStores } from './deps';
+import { openSessionStore } from './sessions';
+import { deleteSite } from '../../conversation/delete-site';
 
 class Usage extends Error {}
 class Missing extends Error {}
@@ -29,7 +32,8 @@ const many = (v: string, all: string[] = []) => [...all, v];
 
 async function main(argv: string[]): Promise<number> {
   if (existsSync('.env')) process.loadEnvFile('.env');
-  let action: ((db: Db) => Promise<void>) | undefined;
+  let action: ((db: Db, stores: Opened) => Promise<void>) | undefined;
+  let misuse: string | undefined;
   const program = new Command().name('site').description("A site's origins, keys and settings").showHelpAfterError();
   program
     .command('create <id>')
@@ -56,6 +60,14 @@ async function main(argv: string[]): Promise<number> {
     .option('--rotate <which>', 'public, secret or both')
     .action((id: string, o: { rotate?: string }) => void (action = (db) => keys(db, id, o.rotate)));
   program
+    .command('delete <id>')
+    .description('delete the site with all its content, conversations and agents (asks for --yes)')
+    .option('--yes', 'yes, delete it')
+    .action((id: string, o: { yes?: boolean }) => {
+      if (!o.yes) misuse = `this deletes site "${id}" with its documents, products, orders, conversations and agents: add --yes`;
+      action = (_db, stores) => remove(stores, id);
+    });
+  program
     .command('token <id>')
     .description("mint a short-lived token with the site's secret key (what the site's backend does)")
     .option('--ttl <seconds>', `lifetime, at most ${MAX_TOKEN_AGE_SECONDS}`, '600')
@@ -65,6 +77,7 @@ async function main(argv: string[]): Promise<number> {
   const usage = parseCli(program, argv);
   if (usage !== null) return usage;
   if (!action) return program.help({ error: true }), 2;
+  if (misuse) return fail(misuse, 2);
 
   let config;
   try {
@@ -72,22 +85,37 @@ async function main(argv: string[]): Promise<number> {
   } catch (e) {
     return fail(e instanceof ConfigError ? e.message : String(e), 2);
   }
+  const log = consoleLogger({ level: 'warn' });
   let stores;
+  let sessions;
   try {
-    stores = await openStores(config, false, consoleLogger({ level: 'warn' }));
+    sessions = await openSessionStore(config, log, { now: () => Date.now() });
+    stores = await openStores(config, false, log);
   } catch (e) {
+    await sessions?.close().catch(() => {});
     return fail(e instanceof Error ? e.message : String(e), 2);
   }
   try {
-    await action(stores.db);
+    await action(stores.db, { db: stores.db, vectors: stores.vectors, sessions: sessions.store });
     return 0;
   } catch (e) {
     if (e instanceof Usage) return fail(e.message, 2);
     if (e instanceof Missing) return fail(e.message, 1);
     throw e;
   } finally {
-    await stores.close();
+    await Promise.allSettled([stores.close(), sessions.close()]);
   }
+}
+
+type Opened = Parameters<typeof deleteSite>[0];
+
+async function remove(stores: Opened, id: string): Promise<void> {
+  // The index as it was made (by ingest or the server): deleting from it needs no embedder.
+  const index = await stores.vectors.info();
+  if (index) await stores.vectors.ensure(index);
+  const done = await deleteSite(stores, id, { actor: 'cli' });
+  if (!done) throw new Missing(`no site "${id.slice(0, 64)}" (npm run site -- list)`);
+  out(`site "${id}" deleted: ${done.documents} document${done.documents === 1 ? '' : 's'}, ${done.conversations} conversation${done.conversations === 1 ? '' : 's'} erased`);
 }
 
 async function create(db: Db, id: string, o: { name?: string; origin?: string[]; set?: string[]; requireKey: boolean }): Promise<void> {

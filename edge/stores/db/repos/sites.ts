@@ -1,7 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db, Site } from '../../../core/ports';
 import { readSettings } from '../../../core/sites/settings';
-import { sites } from '../schema';
+import { documents, orders, products, sites } from '../schema';
 import type { Orm } from './orm';
 
 const columns = {
@@ -52,6 +52,16 @@ export function sitesRepo(db: Orm): Db['sites'] {
         .insert(sites)
         .values({ id: site.id, ...set, name: site.name, allowedOrigins: site.allowedOrigins })
         .onConflictDoUpdate({ target: sites.id, set });
+    },
+    async delete(id) {
+      return db.transaction(async (tx) => {
+        await tx.delete(documents).where(eq(documents.siteId, id));
+        await tx.delete(products).where(eq(products.siteId, id));
+        await tx.delete(orders).where(eq(orders.siteId, id));
+        // Conversations and agents go by their foreign keys' cascade.
+        const gone = await tx.delete(sites).where(eq(sites.id, id)).returning({ id: sites.id });
+        return gone.length > 0;
+      });
     },
     async update(id, patch) {
       const set = given(patch);
