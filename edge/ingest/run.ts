@@ -167,7 +167,7 @@ export async function ingest(deps: IngestDeps, opts: IngestOptions): Promise<Ing
 
 async function ensureSite(db: Db, siteId: string, create: boolean): Promise<void> {
   if (await db.sites.get(siteId)) return;
-  if (!create) throw new IngestConfigError(`site "${siteId}" does not exist; pass --create-site to create it`);
+  if (!create) throw new IngestConfigError(`site "${siteId}" does not exist; make it with npm run site -- create ${siteId} --origin <your pages' origin>, or pass --create-site`);
   await db.sites.upsert({ id: siteId, name: siteId, allowedOrigins: [] });
 }
 

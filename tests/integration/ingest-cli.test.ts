@@ -49,7 +49,7 @@ describe('ingest CLI', { timeout: 120_000 }, () => {
 
     const noSite = cli('--data-dir', dataDir, '--site', 'other', shop);
     expect(noSite.code).toBe(2);
-    expect(noSite.stderr).toContain('site "other" does not exist; pass --create-site to create it');
+    expect(noSite.stderr).toContain('site "other" does not exist; make it with npm run site -- create other --origin <your pages\' origin>, or pass --create-site');
 
     const usage = cli('--data-dir', dataDir);
     expect(usage.code).toBe(2);

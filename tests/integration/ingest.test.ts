@@ -204,7 +204,7 @@ describe('ingest', () => {
   });
 
   it('refuses a site that does not exist unless asked to create it', async () => {
-    await expect(run({ createSite: false })).rejects.toThrow(`site "${siteId}" does not exist; pass --create-site to create it`);
+    await expect(run({ createSite: false })).rejects.toThrow(`site "${siteId}" does not exist; make it with npm run site -- create ${siteId} --origin <your pages' origin>, or pass --create-site`);
     await run({ createSite: true, paths: [join(dir, 'docs/warranty.md')] });
     expect(await stores.db.sites.get(siteId)).toEqual({ id: siteId, name: siteId, allowedOrigins: [], publicKey: null, secretKey: null, settings: {} });
     await expect(run({ createSite: false, paths: [join(dir, 'nope')] })).rejects.toThrow(`path not found: ${join(dir, 'nope')}`);

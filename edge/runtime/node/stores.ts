@@ -24,7 +24,7 @@ export class DataDirInUseError extends Error {
     readonly pid: number,
   ) {
     super(
-      `the database in ${dir} is in use by process ${pid} (is the server running? stop it, or use its admin API)`,
+      `the database in ${dir} is in use by process ${pid} (is the server running? stop it first; with POSTGRES_URL the commands work while it runs)`,
     );
     this.name = 'DataDirInUseError';
   }

@@ -18,7 +18,7 @@ describe('openEmbeddedStores (file-backed)', () => {
     const err = await openEmbeddedStores({ dataDir: dir }).catch((e) => e);
     expect(err).toBeInstanceOf(DataDirInUseError);
     expect(err.message).toBe(
-      `the database in ${dir} is in use by process ${process.pid} (is the server running? stop it, or use its admin API)`,
+      `the database in ${dir} is in use by process ${process.pid} (is the server running? stop it first; with POSTGRES_URL the commands work while it runs)`,
     );
 
     await first.db.sites.upsert({ id: 'shop', name: 'Shop', allowedOrigins: [] });
