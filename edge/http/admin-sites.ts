@@ -10,7 +10,7 @@ import type { Deps } from '../core/deps';
 import type { Site } from '../core/ports';
 import { newPublicKey, newSecretKey } from '../core/sites/keys';
 import { normalizeOrigin, SITE_ID } from '../core/sites/origins';
-import { siteSettingsSchema, type SiteSettings } from '../core/sites/settings';
+import { applySettings, type SiteSettings } from '../core/sites/settings';
 import { deleteSite } from '../conversation/delete-site';
 import type { RuntimeErase } from '../conversation/erase';
 import { adminCaller, requireScope } from './admin-auth';
@@ -108,15 +108,11 @@ function normalized(list: string[]): string[] | string {
   }
 }
 
-/** The settings with `patch` applied (null unsets); a message naming the first bad one otherwise. */
+/** The settings with `patch` applied (null unsets); the complaint as a message otherwise. */
 function changed(base: SiteSettings, patch: Record<string, unknown> | undefined): SiteSettings | string {
-  const next: Record<string, unknown> = { ...base };
-  for (const [name, value] of Object.entries(patch ?? {})) {
-    if (value === null) delete next[name];
-    else next[name] = value;
+  try {
+    return applySettings(base, patch ?? {});
+  } catch (e) {
+    return (e as Error).message;
   }
-  const parsed = siteSettingsSchema.safeParse(next);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  return issue.code === 'unrecognized_keys' ? `unknown setting ${issue.keys.map((k) => `"${k}"`).join(', ')}` : `setting "${issue.path.join('.')}" ${issue.message}`;
 }

@@ -5,4 +5,5 @@
  */
 export * from './providers';
 export * from './stores';
+export * from './session-store';
 export * from './ops';

@@ -65,3 +65,20 @@ export function parseSetting(assignment: string): { name: SiteSettingName; value
   }
   return { name: key, value: parsed.data };
 }
+
+/**
+ * `base` with `patch` applied, a setting given as null or undefined unset; throws a message
+ * naming the first setting that is unknown or not valid. What `npm run site -- set` and
+ * `PATCH /v1/admin/sites/:id` both do.
+ */
+export function applySettings(base: SiteSettings, patch: Record<string, unknown>): SiteSettings {
+  const next: Record<string, unknown> = { ...base };
+  for (const [name, value] of Object.entries(patch)) {
+    if (value === null || value === undefined) delete next[name];
+    else next[name] = value;
+  }
+  const parsed = siteSettingsSchema.safeParse(next);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new Error(issue.code === 'unrecognized_keys' ? `unknown setting ${issue.keys.map((k) => `"${k}"`).join(', ')}` : `setting "${issue.path.join('.')}" ${issue.message}`);
+}

@@ -8,17 +8,13 @@
  */
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
-import { ConfigError, loadConfig } from '../../config/load';
 import { ADMIN_SCOPES, type AdminScope, type Db } from '../../core/ports';
 import { randomId } from '../../core/ids';
 import { hashSecret, newSecret } from '../../core/secrets';
 import { ADMIN_TOKEN_PREFIX } from '../../http/admin-auth';
-import { consoleLogger } from '../../ops/logger';
 import { parseCli, runMain } from './cli-parse';
-import { openStores } from './deps';
+import { cliFail, NotFoundError, withStores } from './cli-stores';
 
-class Usage extends Error {}
-class Missing extends Error {}
 const out = (s: string): void => void process.stdout.write(s + '\n');
 const many = (v: string, all: string[] = []) => [...all, v];
 
@@ -48,29 +44,8 @@ async function main(argv: string[]): Promise<number> {
   const usage = parseCli(program, argv);
   if (usage !== null) return usage;
   if (!action) return program.help({ error: true }), 2;
-  if (misuse) return fail(misuse, 2);
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (e) {
-    return fail(e instanceof ConfigError ? e.message : String(e), 2);
-  }
-  let stores;
-  try {
-    stores = await openStores(config, false, consoleLogger({ level: 'warn' }));
-  } catch (e) {
-    return fail(e instanceof Error ? e.message : String(e), 2);
-  }
-  try {
-    await action(stores.db);
-    return 0;
-  } catch (e) {
-    if (e instanceof Usage) return fail(e.message, 2);
-    if (e instanceof Missing) return fail(e.message, 1);
-    throw e;
-  } finally {
-    await stores.close();
-  }
+  if (misuse) return cliFail('admin', misuse, 2);
+  return withStores('admin', ({ db }) => action!(db));
 }
 
 async function create(db: Db, scopes: string[], name: string): Promise<void> {
@@ -88,13 +63,8 @@ async function list(db: Db): Promise<void> {
 }
 
 async function revoke(db: Db, id: string): Promise<void> {
-  if (!(await db.adminTokens.revoke(id))) throw new Missing(`no live token "${id.slice(0, 64)}" (npm run admin -- token list)`);
+  if (!(await db.adminTokens.revoke(id))) throw new NotFoundError(`no live token "${id.slice(0, 64)}" (npm run admin -- token list)`);
   out(`token ${id} revoked`);
-}
-
-function fail(message: string, code: number): number {
-  process.stderr.write(`admin: ${message}\n`);
-  return code;
 }
 
 runMain('admin', main);

@@ -12,27 +12,21 @@
  */
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
-import { ConfigError, loadConfig } from '../../config/load';
 import type { Db, Site } from '../../core/ports';
 import { mintSiteToken, newPublicKey, newSecretKey } from '../../core/sites/keys';
 import { normalizeOrigin, SITE_ID } from '../../core/sites/origins';
-import { parseSetting, type SiteSettings } from '../../core/sites/settings';
+import { applySettings, parseSetting, type SiteSettings } from '../../core/sites/settings';
 import { MAX_TOKEN_AGE_SECONDS } from '../../http/site-access';
-import { consoleLogger } from '../../ops/logger';
-import { parseCli, runMain } from './cli-parse';
-import { openStores } from './deps';
-import { openSessionStore } from './sessions';
 import { deleteSite } from '../../conversation/delete-site';
-
-class Usage extends Error {}
-class Missing extends Error {}
+import { parseCli, runMain } from './cli-parse';
+import { cliFail, NotFoundError, UsageError, withStores, type CliStores } from './cli-stores';
 
 const out = (s: string): void => void process.stdout.write(s + '\n');
 const many = (v: string, all: string[] = []) => [...all, v];
 
 async function main(argv: string[]): Promise<number> {
   if (existsSync('.env')) process.loadEnvFile('.env');
-  let action: ((db: Db, stores: Opened) => Promise<void>) | undefined;
+  let action: ((stores: CliStores) => Promise<void>) | undefined;
   let misuse: string | undefined;
   const program = new Command().name('site').description("A site's origins, keys and settings").showHelpAfterError();
   program
@@ -42,9 +36,9 @@ async function main(argv: string[]): Promise<number> {
     .option('--origin <origin>', 'a page origin allowed to use the site (repeat for more)', many)
     .option('--set <name=value>', 'a setting (repeat for more)', many)
     .option('--no-require-key', 'accept clients without the public key or a secret (not recommended)')
-    .action((id: string, o) => void (action = (db) => create(db, id, o)));
-  program.command('list').description('every site').action(() => void (action = list));
-  program.command('show <id>').description("one site's origins, public key and settings").action((id: string) => void (action = (db) => show(db, id)));
+    .action((id: string, o) => void (action = ({ db }) => create(db, id, o)));
+  program.command('list').description('every site').action(() => void (action = ({ db }) => list(db)));
+  program.command('show <id>').description("one site's origins, public key and settings").action((id: string) => void (action = ({ db }) => show(db, id)));
   program
     .command('set <id>')
     .description('change a site')
@@ -53,75 +47,48 @@ async function main(argv: string[]): Promise<number> {
     .option('--add-origin <origin>', 'allow one more origin', many)
     .option('--remove-origin <origin>', 'no longer allow an origin', many)
     .option('--set <name=value>', 'a setting; name= unsets it (repeat for more)', many)
-    .action((id: string, o) => void (action = (db) => change(db, id, o)));
+    .action((id: string, o) => void (action = ({ db }) => change(db, id, o)));
   program
     .command('keys <id>')
     .description('show the public key; --rotate makes new keys (the old ones stop working at once)')
     .option('--rotate <which>', 'public, secret or both')
-    .action((id: string, o: { rotate?: string }) => void (action = (db) => keys(db, id, o.rotate)));
+    .action((id: string, o: { rotate?: string }) => void (action = ({ db }) => keys(db, id, o.rotate)));
   program
     .command('delete <id>')
     .description('delete the site with all its content, conversations and agents (asks for --yes)')
     .option('--yes', 'yes, delete it')
     .action((id: string, o: { yes?: boolean }) => {
       if (!o.yes) misuse = `this deletes site "${id}" with its documents, products, orders, conversations and agents: add --yes`;
-      action = (_db, stores) => remove(stores, id);
+      action = (stores) => remove(stores, id);
     });
   program
     .command('token <id>')
     .description("mint a short-lived token with the site's secret key (what the site's backend does)")
     .option('--ttl <seconds>', `lifetime, at most ${MAX_TOKEN_AGE_SECONDS}`, '600')
     .option('--subject <sub>', 'who it is for (your user id)')
-    .action((id: string, o: { ttl: string; subject?: string }) => void (action = (db) => token(db, id, o)));
+    .action((id: string, o: { ttl: string; subject?: string }) => void (action = ({ db }) => token(db, id, o)));
 
   const usage = parseCli(program, argv);
   if (usage !== null) return usage;
   if (!action) return program.help({ error: true }), 2;
-  if (misuse) return fail(misuse, 2);
+  if (misuse) return cliFail('site', misuse, 2);
 
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (e) {
-    return fail(e instanceof ConfigError ? e.message : String(e), 2);
-  }
-  const log = consoleLogger({ level: 'warn' });
-  let stores;
-  let sessions;
-  try {
-    sessions = await openSessionStore(config, log, { now: () => Date.now() });
-    stores = await openStores(config, false, log);
-  } catch (e) {
-    await sessions?.close().catch(() => {});
-    return fail(e instanceof Error ? e.message : String(e), 2);
-  }
-  try {
-    await action(stores.db, { db: stores.db, vectors: stores.vectors, sessions: sessions.store });
-    return 0;
-  } catch (e) {
-    if (e instanceof Usage) return fail(e.message, 2);
-    if (e instanceof Missing) return fail(e.message, 1);
-    throw e;
-  } finally {
-    await Promise.allSettled([stores.close(), sessions.close()]);
-  }
+  return withStores('site', (stores) => action!(stores));
 }
 
-type Opened = Parameters<typeof deleteSite>[0];
-
-async function remove(stores: Opened, id: string): Promise<void> {
+async function remove(stores: CliStores, id: string): Promise<void> {
   // The index as it was made (by ingest or the server): deleting from it needs no embedder.
   const index = await stores.vectors.info();
   if (index) await stores.vectors.ensure(index);
   const done = await deleteSite(stores, id, { actor: 'cli' });
-  if (!done) throw new Missing(`no site "${id.slice(0, 64)}" (npm run site -- list)`);
+  if (!done) throw new NotFoundError(`no site "${id.slice(0, 64)}" (npm run site -- list)`);
   out(`site "${id}" deleted: ${done.documents} document${done.documents === 1 ? '' : 's'}, ${done.conversations} conversation${done.conversations === 1 ? '' : 's'} erased`);
 }
 
 async function create(db: Db, id: string, o: { name?: string; origin?: string[]; set?: string[]; requireKey: boolean }): Promise<void> {
-  if (!SITE_ID.test(id)) throw new Usage(`"${id}" is not a site id: letters, digits, - and _, at most 64`);
-  if (await db.sites.get(id)) throw new Usage(`site "${id}" exists: change it with npm run site -- set ${id}`);
-  const settings = applySettings({ requireKey: o.requireKey }, o.set);
+  if (!SITE_ID.test(id)) throw new UsageError(`"${id}" is not a site id: letters, digits, - and _, at most 64`);
+  if (await db.sites.get(id)) throw new UsageError(`site "${id}" exists: change it with npm run site -- set ${id}`);
+  const settings = assigned({ requireKey: o.requireKey }, o.set);
   const site: Site = { id, name: o.name ?? id, allowedOrigins: (o.origin ?? []).map(origin), publicKey: newPublicKey(), secretKey: newSecretKey(), settings };
   await db.sites.upsert(site);
   out(`site "${id}" created`);
@@ -150,7 +117,7 @@ async function change(db: Db, id: string, o: { name?: string; origin?: string[];
   for (const add of (o.addOrigin ?? []).map(origin)) if (!origins.includes(add)) origins = [...origins, add];
   const drop = new Set((o.removeOrigin ?? []).map(origin));
   origins = origins.filter((x) => !drop.has(x));
-  const settings = applySettings(site.settings ?? {}, o.set);
+  const settings = assigned(site.settings ?? {}, o.set);
   await db.sites.update(id, { ...(o.name ? { name: o.name } : {}), allowedOrigins: origins, settings });
   out(`site "${id}" changed`);
   describe({ ...site, ...(o.name ? { name: o.name } : {}), allowedOrigins: origins, settings });
@@ -162,7 +129,7 @@ async function keys(db: Db, id: string, rotate: string | undefined): Promise<voi
     out(`public key: ${site.publicKey ?? '(none: npm run site -- keys ' + id + ' --rotate both)'}`);
     return out(`secret key: ${site.secretKey ? 'set (shown only when made)' : 'none'}`);
   }
-  if (!['public', 'secret', 'both'].includes(rotate)) throw new Usage(`--rotate takes public, secret or both, not "${rotate}"`);
+  if (!['public', 'secret', 'both'].includes(rotate)) throw new UsageError(`--rotate takes public, secret or both, not "${rotate}"`);
   const patch = {
     ...(rotate !== 'secret' ? { publicKey: newPublicKey() } : {}),
     ...(rotate !== 'public' ? { secretKey: newSecretKey() } : {}),
@@ -175,8 +142,8 @@ async function keys(db: Db, id: string, rotate: string | undefined): Promise<voi
 async function token(db: Db, id: string, o: { ttl: string; subject?: string }): Promise<void> {
   const site = await need(db, id);
   const ttl = Number(o.ttl);
-  if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TOKEN_AGE_SECONDS) throw new Usage(`--ttl must be a whole number of seconds from 1 to ${MAX_TOKEN_AGE_SECONDS}`);
-  if (!site.secretKey) throw new Usage(`site "${id}" has no secret key: npm run site -- keys ${id} --rotate secret`);
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TOKEN_AGE_SECONDS) throw new UsageError(`--ttl must be a whole number of seconds from 1 to ${MAX_TOKEN_AGE_SECONDS}`);
+  if (!site.secretKey) throw new UsageError(`site "${id}" has no secret key: npm run site -- keys ${id} --rotate secret`);
   out(await mintSiteToken(id, site.secretKey, ttl, o.subject));
 }
 
@@ -190,23 +157,18 @@ function describe(site: Site): void {
 
 async function need(db: Db, id: string): Promise<Site> {
   const site = await db.sites.get(id);
-  if (!site) throw new Missing(`no site "${id.slice(0, 64)}" (npm run site -- list)`);
+  if (!site) throw new NotFoundError(`no site "${id.slice(0, 64)}" (npm run site -- list)`);
   return site;
 }
 
-function applySettings(base: SiteSettings, assignments: string[] = []): SiteSettings {
-  const next: Record<string, unknown> = { ...base };
-  for (const a of assignments) {
-    let parsed;
-    try {
-      parsed = parseSetting(a);
-    } catch (e) {
-      throw new Usage((e as Error).message);
-    }
-    if (parsed.value === undefined) delete next[parsed.name];
-    else next[parsed.name] = parsed.value;
+/** `name=value` assignments applied to `base`, each complaint a usage error. */
+function assigned(base: SiteSettings, assignments: string[] = []): SiteSettings {
+  try {
+    const patch = Object.fromEntries(assignments.map(parseSetting).map(({ name, value }) => [name, value]));
+    return applySettings(base, patch);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
   }
-  return next as SiteSettings;
 }
 
 /** normalizeOrigin, its complaint as a usage error. */
@@ -214,13 +176,8 @@ function origin(value: string): string {
   try {
     return normalizeOrigin(value);
   } catch (e) {
-    throw new Usage((e as Error).message);
+    throw new UsageError((e as Error).message);
   }
-}
-
-function fail(message: string, code: number): number {
-  process.stderr.write(`site: ${message}\n`);
-  return code;
 }
 
 runMain('site', main);
