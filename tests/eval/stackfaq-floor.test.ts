@@ -3,12 +3,14 @@
  * ../shared/eval/stackfaq-dev with the default embedder and answerer, plus 300 questions it
  * cannot answer from CLINC150's test split (150 out-of-scope, 150 banking/travel/kitchen/auto).
  * The same code as `npm run eval -- answers ../shared/eval/stackfaq-dev --unanswerable
- * ../shared/eval/clinc150/test.csv`. Without the data: skipped outside CI, a failure under CI=true.
+ * ../shared/eval/clinc150/test.csv`. Without the data (a clone with no ../shared beside it) it
+ * is skipped with a message, as the other eval-data tests are, under CI=true too: the data is
+ * not the project's to ship (StackFAQ states no licence of its own: evaluation use only), so a
+ * fresh machine cannot measure, and must still pass.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { skipWithout } from '../servers/availability';
 import type { AnswersReport } from './answers';
 import { formatAnswers } from './report';
 import { runEval, type EvalReport } from './run';
@@ -17,7 +19,8 @@ const EVAL = resolve(import.meta.dirname, '../../../shared/eval');
 const DIR = join(EVAL, 'stackfaq-dev');
 const CLINC = join(EVAL, 'clinc150', 'test.csv');
 const missing = [join(DIR, 'corpus.jsonl'), join(DIR, 'queries.jsonl'), join(DIR, 'qrels.tsv'), CLINC].find((f) => !existsSync(f));
-const skip = skipWithout('StackFAQ floor', missing ? `no eval data at ${missing} (../shared/eval, beside the repository)` : null);
+const skip = missing !== undefined;
+if (skip) console.warn(`skipped: the StackFAQ floor needs eval data: no ${missing} (../shared/eval, beside the repository)`);
 
 /** The targets of issue 11. */
 const TARGET = {
