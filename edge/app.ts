@@ -4,8 +4,13 @@ import type { Deps } from './core/deps';
 import { ChatService } from './conversation/chat';
 import { mountAdmin } from './http/admin';
 import { mountAdminAgents } from './http/admin-agents';
+import { mountAdminConversations } from './http/admin-conversations';
+import { mountAdminDocuments } from './http/admin-documents';
 import { mountAdminSites } from './http/admin-sites';
+import { mountAgentApi, type TicketWrites } from './http/agent-api';
+import { mountAdminTickets } from './http/admin-tickets';
 import { mountAgentAuth } from './http/agent-auth';
+import { mountAgentSocket } from './http/agent-ws';
 import { preflight, siteCors } from './http/cors';
 import { mountChatHttp } from './http/chat';
 import { mountHealth } from './http/health';
@@ -23,6 +28,8 @@ export interface AppRuntime {
   clientAddress?: AddressOf;
   /** Storage a conversation has in the runtime itself (a Durable Object's), for erasure. */
   eraseConversation?: VisitorRuntime['eraseConversation'];
+  /** Where agents' writes to a conversation go: its Durable Object on Workers; unset, this process's log. */
+  ticketWrites?: TicketWrites;
 }
 
 /** The runtime-agnostic application: every runtime entry builds `deps` once and serves this. */
@@ -37,10 +44,18 @@ export function createApp(deps: Deps, runtime: AppRuntime = {}) {
   mountAdmin(app, deps, runtime.clientAddress);
   mountAdminAgents(app, deps);
   mountAdminSites(app, deps, runtime.eraseConversation);
+  mountAdminDocuments(app, deps);
+  mountAdminConversations(app, deps);
   mountAgentAuth(app, deps, runtime.clientAddress);
+  const ticketWrites = runtime.ticketWrites ?? { log: chat.log };
+  mountAgentApi(app, deps, ticketWrites, runtime.clientAddress);
+  mountAdminTickets(app, deps, ticketWrites);
   mountVisitors(app, deps, { eraseConversation: runtime.eraseConversation });
   mountChatHttp(app, deps, chat, runtime.clientAddress);
   mountSessions(app, deps, runtime.eraseConversation);
-  if (runtime.upgradeWebSocket) mountWebSocket(app, deps, chat, runtime.upgradeWebSocket, runtime.clientAddress);
+  if (runtime.upgradeWebSocket) {
+    mountWebSocket(app, deps, chat, runtime.upgradeWebSocket, runtime.clientAddress);
+    mountAgentSocket(app, deps, chat.log, runtime.upgradeWebSocket);
+  }
   return { app, chat };
 }

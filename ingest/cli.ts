@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { openEmbeddedStores } from '../edge/runtime/node/stores';
+import { DataDirInUseError, openEmbeddedStores } from '../edge/runtime/node/stores';
 import { openPostgresStores, TargetDatabaseError } from '../edge/runtime/node/postgres-stores';
 import { ConfigError, loadConfig } from '../edge/config/load';
 import type { Config } from '../edge/config/schema';
@@ -13,6 +13,7 @@ import { consoleLogger } from '../edge/ops/logger';
 import { selectProviders, selectVectorStore } from '../edge/wiring/providers';
 import { IndexMismatchError, type Db } from '../edge/core/ports';
 import { reembedStored } from '../edge/ingest/reembed';
+import { sourceOf } from '../edge/ingest/walk';
 import { describeProgress, formatSummary, ingest, IngestConfigError, type IngestDeps, type ProgressEvent } from '../edge/ingest/run';
 import { parseCli, runMain } from '../edge/runtime/node/cli-parse';
 import { nodeLocalModels } from '../edge/runtime/node/local-models';
@@ -74,6 +75,8 @@ async function main(argv: string[]): Promise<number> {
       : await openEmbeddedStores({ dataDir: opts.dataDir, sealing: sealingFor(config) });
   } catch (e) {
     if (e instanceof TargetDatabaseError) return configError(e.message);
+    // The running server ingests itself: point at the routes that do what this run would.
+    if (e instanceof DataDirInUseError) return configError(`${e.message}\n${whileRunning(opts, paths)}`);
     const reason = (e as Error).message || (e as { code?: string }).code || String(e);
     return configError(opts.target ? `cannot open the target database: ${reason}` : `cannot open the data directory ${opts.dataDir}: ${reason}`);
   }
@@ -119,6 +122,19 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await stores.close();
   }
+}
+
+/** What to ask the running server instead (README, "Admin API"). */
+function whileRunning(opts: CliOptions, paths: string[]): string {
+  const site = encodeURIComponent(opts.site);
+  const base = `http://localhost:${process.env.PORT || 8787}/v1/admin/sites/${site}/documents`;
+  const auth = '-H "Authorization: Bearer $ADMIN_TOKEN"';
+  if (paths.length === 0) return `while it runs, re-embed a site's stored chunks through its admin API: curl -X POST ${auth} ${base}/reembed`;
+  return (
+    `while it runs, upload each file through its admin API (same formats, same pipeline): ` +
+    `curl ${auth} -F file=@${paths[0]} -F source=${sourceOf(paths[0]!, process.cwd())} ${base}` +
+    (paths.length > 1 || !/\.[^./\\]+$/.test(paths[0]!) ? ' (one file a request; folders are not taken)' : '')
+  );
 }
 
 function configError(message: string): number {

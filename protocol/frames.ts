@@ -46,18 +46,34 @@ export const handoffFrame = z.object({
 
 export const pingFrame = z.object({ type: z.literal('ping') });
 
+/** The visitor is (or stopped) typing: shown to the agent who holds the ticket, never stored. */
+export const typingFrame = z.object({ type: z.literal('typing'), active: z.boolean() });
+
+/**
+ * Where a person's reply can reach the visitor when no agent is online (the widget asks for it
+ * once a ticket says `offline`). Stored with the ticket as personal data.
+ */
+export const contactFrame = z.object({
+  type: z.literal('contact'),
+  email: z.string().trim().max(254).email(),
+});
+
 export const clientFrame = z.discriminatedUnion('type', [
   helloFrame,
   messageFrame,
   feedbackFrame,
   handoffFrame,
   pingFrame,
+  typingFrame,
+  contactFrame,
 ]);
 
 export type HelloFrame = z.infer<typeof helloFrame>;
 export type MessageFrame = z.infer<typeof messageFrame>;
 export type FeedbackFrame = z.infer<typeof feedbackFrame>;
 export type HandoffFrame = z.infer<typeof handoffFrame>;
+export type TypingFrame = z.infer<typeof typingFrame>;
+export type ContactFrame = z.infer<typeof contactFrame>;
 export type ClientFrame = z.infer<typeof clientFrame>;
 export type ClientFrameType = ClientFrame['type'];
 
@@ -92,9 +108,25 @@ export type HistoryEntry =
       confidence: number;
       at: string;
     }
-  | { role: 'agent'; text: string; agent: { name: string }; at: string }
-  /** A ticket for a person, where it was opened in the conversation. */
-  | { role: 'ticket'; ticket: string; status: TicketStatus; at: string };
+  | { role: 'agent'; id: string; text: string; agent: { name: string }; at: string }
+  /** A ticket for a person, where it was opened in the conversation, as it stands now. */
+  | ({ role: 'ticket'; at: string } & TicketState);
+
+/**
+ * Where a hand-off stands. `open` without `agent`: waiting in the queue; with `agent`: that
+ * person has joined and the assistant is silent; `closed`: handed back to the assistant.
+ */
+export interface TicketState {
+  ticket: string;
+  /** What people call it, "#1042": numbered per site. */
+  number?: number;
+  status: TicketStatus;
+  agent?: { name: string };
+  /** No agent has been online lately: a reply may take a while, and the widget offers to take an email. */
+  offline?: boolean;
+  /** An email for the reply was left (never the address itself: the widget only needs to know). */
+  contact?: boolean;
+}
 
 export const ERROR_CODES = [
   'invalid_message',
@@ -128,7 +160,8 @@ export type ServerEvent =
       /** The site erases a conversation its widget resets (`DELETE /v1/sessions/:id`). */
       eraseOnReset?: boolean;
     }
-  | { type: 'ack'; seq: number; id: string }
+  /** The visitor's message is stored; `text` lets other tabs and the agent's inbox show it. */
+  | { type: 'ack'; seq: number; id: string; text?: string }
   | { type: 'answer.start'; seq: number; id: string; replyTo: string; intent: Intent }
   | { type: 'answer.delta'; seq: number; id: string; text: string }
   | {
@@ -139,14 +172,18 @@ export type ServerEvent =
       confidence: number;
       handoff?: boolean;
     }
-  | { type: 'handoff'; seq: number; ticket: string; status: TicketStatus }
-  | { type: 'agent.message'; seq: number; text: string; agent: { name: string } };
+  /** The hand-off changed: a ticket opened, a person joined, the ticket closed (back to the assistant). */
+  | ({ type: 'handoff'; seq: number } & TicketState)
+  /** A person's reply, from the agent inbox. */
+  | { type: 'agent.message'; seq: number; id: string; text: string; agent: { name: string } };
 
 export type TicketStatus = 'open' | 'pending' | 'solved' | 'closed';
 
 /** Out-of-band replies: not part of the session's event log, so they carry no `seq`. */
 export type ServerReply =
   | { type: 'pong' }
+  /** Someone in the conversation is typing; it lapses by itself after TYPING_LAPSE_MS without a repeat. */
+  | { type: 'typing'; who: 'visitor' | 'agent'; active: boolean; name?: string }
   | { type: 'error'; code: ErrorCode; message: string; retryAfter?: number; ref?: string };
 
 export type ServerFrame = ServerEvent | ServerReply;
@@ -158,6 +195,9 @@ export type UnsequencedEvent = ServerEvent extends infer E
     ? Omit<E, 'seq'>
     : never
   : never;
+
+/** A typing signal stands this long unless repeated; clients repeat it while typing goes on. */
+export const TYPING_LAPSE_MS = 6000;
 
 /** Close codes the client should not retry on: reconnecting cannot fix them. */
 export const CLOSE_FORBIDDEN = 4403;

@@ -1,4 +1,5 @@
 import type { Deps } from '../core/deps';
+import type { TicketRow } from '../core/ports';
 import { error } from './errors';
 import { takeLease, turnKey, type HeldLease } from './lease';
 import { endInterrupted, isAnswered, unanswered } from './recovery';
@@ -41,6 +42,8 @@ export class Answering {
   constructor(
     private readonly deps: Deps,
     private readonly log: SessionEvents,
+    /** A visitor's message while a ticket is live (it goes to the agents, and may notify the site). */
+    private readonly toPeople?: (ticket: TicketRow, m: { siteId: string; session: string; messageId: string; text: string }) => Promise<void>,
   ) {
     this.owner = deps.newId('p');
   }
@@ -97,7 +100,8 @@ export class Answering {
       }
       this.log.hold(session);
       try {
-        await this.log.emit(session, { type: 'ack', id: messageId });
+        // With its text: the visitor's other tabs and the agent watching show it from the event.
+        await this.log.emit(session, { type: 'ack', id: messageId, text: stored.text });
       } catch (err) {
         this.log.release(session);
         throw err;
@@ -115,6 +119,9 @@ export class Answering {
       messageId,
       async () => {
         try {
+          // A person owns the conversation: the message is theirs to answer, the assistant stays silent.
+          const ticket = await this.deps.db.tickets.openFor(session);
+          if (ticket) return await this.toPeople?.(ticket, { siteId, session, messageId, text });
           if (!fresh || this.interrupted.has(key)) {
             await endInterrupted(this.deps, this.log, session, messageId, this.interrupted.get(key));
             this.interrupted.delete(key);

@@ -1,9 +1,9 @@
-import type { ClientFrame, FeedbackFrame, HandoffFrame, HelloFrame, MessageFrame } from '../../protocol';
+import type { ClientFrame, FeedbackFrame, HandoffFrame, HelloFrame, MessageFrame, TypingFrame } from '../../protocol';
 import type { Deps } from '../core/deps';
 import { holdFrames, type Connection, type Peer } from './connection';
 import { loadHistory } from './history';
 import { SessionLog, type SessionEvents } from './session-log';
-import { openTicket } from './handoff';
+import { leaveContact, openTicket } from './handoff';
 import { Answering } from './answering';
 import { hashSecret, newSecret, secretMatches } from '../core/secrets';
 import { recentSite } from '../core/sites/recent';
@@ -30,7 +30,7 @@ export class ChatService {
     readonly log: SessionEvents = new SessionLog(deps.db, deps.sessions),
     private readonly pending: PendingConversations = pendingInSessions(deps.sessions),
   ) {
-    this.answering = new Answering(deps, log);
+    this.answering = new Answering(deps, log, (ticket) => deps.db.tickets.touch(ticket.id));
   }
 
   async handle(peer: Peer, frame: ClientFrame): Promise<void> {
@@ -48,7 +48,20 @@ export class ChatService {
         return this.feedback(peer, peer.session, frame);
       case 'handoff':
         return this.handoff(peer.siteId, peer.session, frame);
+      case 'typing':
+        return this.typing(peer, peer.session, frame);
+      case 'contact':
+        await leaveContact(this.deps, this.log, peer.conn, peer.session, frame);
+        return;
     }
+  }
+
+  /** Shown to the agent watching; at most one a second per connection, never stored. */
+  typing(peer: Peer, session: string, frame: TypingFrame): void {
+    const now = this.deps.clock.now();
+    if (frame.active && peer.typedAt !== undefined && now - peer.typedAt < 1000) return;
+    peer.typedAt = frame.active ? now : undefined;
+    this.log.broadcast(session, { type: 'typing', who: 'visitor', active: frame.active });
   }
 
   async hello(peer: Peer, frame: HelloFrame): Promise<void> {

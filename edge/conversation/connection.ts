@@ -23,6 +23,8 @@ export interface Peer {
   fresh?: string;
   /** The connection registered with the session log (a gate over `conn`). */
   attached?: Connection;
+  /** When this connection last said the visitor is typing (they are throttled). */
+  typedAt?: number;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { HistoryEntry } from '../../protocol';
+import type { HistoryEntry, TicketState } from '../../protocol';
 import type { Db, MessageRow, TicketRow } from '../core/ports';
 
 /** A conversation as the protocol shows it: its messages and tickets, in the order they came. */
@@ -11,15 +11,27 @@ export function toHistory(rows: MessageRow[], tickets: TicketRow[] = []): Histor
   const entries = rows.map((m): [number, HistoryEntry] => {
     const at = m.createdAt.toISOString();
     if (m.role === 'user') return [m.createdAt.getTime(), { role: 'user', id: m.clientId, text: m.text, at }];
-    if (m.role === 'agent') return [m.createdAt.getTime(), { role: 'agent', text: m.text, agent: { name: 'Support' }, at }];
+    if (m.role === 'agent') return [m.createdAt.getTime(), { role: 'agent', id: m.clientId, text: m.text, agent: { name: m.agentName ?? 'Support' }, at }];
     return [
       m.createdAt.getTime(),
       { role: 'assistant', id: m.clientId, replyTo: m.replyTo ?? '', text: m.text, citations: m.citations, confidence: m.confidence ?? 0, at },
     ];
   });
   for (const t of tickets) {
-    entries.push([t.createdAt.getTime(), { role: 'ticket', ticket: t.id, status: t.status, at: t.createdAt.toISOString() }]);
+    entries.push([t.createdAt.getTime(), { role: 'ticket', ...ticketState(t), at: t.createdAt.toISOString() }]);
   }
   // A stable sort keeps messages of the same instant in their stored order.
   return entries.sort((a, b) => a[0] - b[0]).map(([, e]) => e);
+}
+
+/** What the widget is told of a ticket: never the contact address itself, only that one was left. */
+export function ticketState(t: TicketRow, extra: { offline?: boolean } = {}): TicketState {
+  return {
+    ticket: t.id,
+    number: t.number,
+    status: t.status,
+    ...(t.assignee ? { agent: { name: t.assignee.name } } : {}),
+    ...(extra.offline ? { offline: true } : {}),
+    ...(t.contactEmail ? { contact: true } : {}),
+  };
 }

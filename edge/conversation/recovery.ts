@@ -13,12 +13,17 @@ export const ORPHAN_WINDOW_MS = 15 * 60_000;
 
 const RESTARTED = '\n\n_The answer was interrupted; answering again._';
 
-/** The session's user messages without an answer, oldest first, sent within the window. */
+/**
+ * The session's user messages without an answer, oldest first, sent within the window. Those
+ * sent while a ticket was live went to people: the assistant never answers them, not even
+ * after the ticket closes.
+ */
 export async function unanswered(deps: Deps, session: string): Promise<MessageRow[]> {
-  const messages = await deps.db.messages.list(session);
+  const [messages, tickets] = await Promise.all([deps.db.messages.list(session), deps.db.tickets.ofConversation(session)]);
   const answered = new Set(messages.filter((m) => m.role === 'assistant').map((m) => m.replyTo));
   const since = deps.clock.now() - ORPHAN_WINDOW_MS;
-  return messages.filter((m) => m.role === 'user' && !answered.has(m.clientId) && m.createdAt.getTime() >= since);
+  const toPeople = (at: number) => tickets.some((t) => t.createdAt.getTime() <= at && (t.closedAt === null || at < t.closedAt.getTime()));
+  return messages.filter((m) => m.role === 'user' && !answered.has(m.clientId) && m.createdAt.getTime() >= since && !toPeople(m.createdAt.getTime()));
 }
 
 export async function isAnswered(deps: Deps, session: string, messageId: string): Promise<boolean> {

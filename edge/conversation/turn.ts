@@ -94,7 +94,11 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput, stop
     });
     if (closed.cache) await rememberAnswer(deps, closed.cache.key, closed.cache.answer);
     await log.emit(t.session, { type: 'answer.end', id: answerId, citations, confidence, ...(handoff ? { handoff } : {}) });
-    if (closed.wantsPerson) await openTicket(deps, log, { siteId: t.siteId, session: t.session, reason: t.text });
+    if (closed.wantsPerson) {
+      // A complaint goes ahead of the queue: an unhappy customer waiting longer only gets angrier.
+      const priority = prepared?.intent === 'complaint' ? 'high' : 'normal';
+      await openTicket(deps, log, { siteId: t.siteId, session: t.session, reason: t.text, priority });
+    }
     await log.checkpoint(t.session);
   }
 }

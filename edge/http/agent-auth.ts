@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { Deps } from '../core/deps';
 import type { AgentRow } from '../core/ports';
 import { hashSecret, newSecret } from '../core/secrets';
+import { notePresence } from '../inbox/presence';
 import type { AddressOf } from './client-address';
 
 export const AGENT_COOKIE = 'support_chat_agent';
@@ -55,6 +56,7 @@ export function mountAgentAuth(app: Hono, deps: Deps, addressOf: AddressOf = () 
     }
     const token = newSecret();
     await deps.db.agents.startSession({ hash: await hashSecret(token), agentId: agent.id, expiresAt: new Date(deps.clock.now() + SESSION_HOURS * 3600_000) });
+    notePresence(deps, agent.id);
     const local = ['localhost', '127.0.0.1', '[::1]'].includes(new URL(c.req.url).hostname);
     setCookie(c, AGENT_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure: !local, path: '/', maxAge: SESSION_HOURS * 3600 });
     return c.json({ agent: { id: agent.id, name: agent.name, site: agent.siteId } });
@@ -85,6 +87,7 @@ export function requireAgent(deps: Deps): MiddlewareHandler {
     const agent = await agentOf(deps, c);
     if (!agent) return c.json({ error: { code: 'session_expired', message: 'sign in again' } }, 401);
     agents.set(c.req.raw, agent);
+    notePresence(deps, agent.id);
     await next();
   };
 }
@@ -111,7 +114,8 @@ const sameSiteWrites: MiddlewareHandler = async (c, next) => {
   await next();
 };
 
-function originHost(origin: string): string | null {
+/** The host an Origin header names; null for one that is not a URL ("null", garbage). */
+export function originHost(origin: string): string | null {
   try {
     return new URL(origin).host;
   } catch {

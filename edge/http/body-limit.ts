@@ -18,7 +18,7 @@ export const frameSizedBody = bodyLimit({
  * connection broke under `wrangler dev`: the next request on it got "Your worker restarted
  * mid-request" (measured; cancelling the stream did not help).
  */
-async function drain(body: ReadableStream<Uint8Array> | null, limit: number): Promise<void> {
+export async function drain(body: ReadableStream<Uint8Array> | null, limit: number): Promise<void> {
   // Locked when the limit was found while reading a body of unannounced length: it stopped there.
   if (!body || body.locked) return;
   const reader = body.getReader();

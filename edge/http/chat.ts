@@ -77,12 +77,15 @@ export function mountChatHttp(app: Hono, deps: Deps, chat: ChatService, addressO
 
     if (!c.req.header('accept')?.includes('text/event-stream')) {
       await chat.idle(session);
-      const ticket = queue.find((f) => f.type === 'handoff');
+      const answer = await storedAnswer(deps, session, req.id);
+      // No answer because a person has the conversation: say which ticket, so the client waits for them.
+      const told = queue.find((f) => f.type === 'handoff');
+      const ticket = (told?.type === 'handoff' ? told.ticket : undefined) ?? (answer ? undefined : (await deps.db.tickets.openFor(session))?.id);
       return c.json({
         session,
         ...(resume ? { resume } : {}),
-        answer: await storedAnswer(deps, session, req.id),
-        ...(ticket?.type === 'handoff' ? { ticket: ticket.ticket } : {}),
+        answer,
+        ...(ticket ? { ticket } : {}),
       });
     }
     return streamSSE(c, async (stream) => {

@@ -1,5 +1,5 @@
-import type { Citation, ClientFrame, ErrorCode, HistoryEntry, MessageFrame, ServerFrame, TicketStatus } from '../../protocol/frames';
-import { PROTOCOL_VERSION } from './limits';
+import type { Citation, ClientFrame, ErrorCode, HistoryEntry, MessageFrame, ServerFrame, TicketState } from '../../protocol/frames';
+import { PROTOCOL_VERSION, TYPING_LAPSE_MS } from './limits';
 
 /** Characters a visitor cannot mean to send (tab and newline stay). */
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
@@ -45,11 +45,21 @@ export interface AgentItem {
   name: string;
 }
 
-export interface TicketItem {
-  kind: 'ticket';
-  id: string;
-  status: TicketStatus;
+/**
+ * A ticket for a person, where it was opened, as it stands now (`id` is the ticket's id, never
+ * shown: people see its `number`). `after`: the item it was closed after, when seen live.
+ */
+export type TicketItem = { kind: 'ticket'; id: string; after?: string } & Omit<TicketState, 'ticket'>;
+
+/** Waiting in the queue, a person has joined, or handed back to the assistant. */
+export type TicketPhase = 'queued' | 'joined' | 'closed';
+
+export function phase(t: Pick<TicketState, 'status' | 'agent'>): TicketPhase {
+  return t.status === 'open' || t.status === 'pending' ? (t.agent ? 'joined' : 'queued') : 'closed';
 }
+
+/** How items are told apart across kinds (an answer and a message may share an id). */
+export const keyOf = (i: Item): string => `${i.kind}:${i.id}`;
 
 export type Item = UserItem | AnswerItem | AgentItem | TicketItem;
 
@@ -57,7 +67,10 @@ export type Effect =
   | { type: 'send'; frame: ClientFrame }
   | { type: 'ready'; session: string; resume: string | undefined; fresh: boolean; eraseOnReset?: true }
   | { type: 'answer'; item: AnswerItem }
-  | { type: 'handoff'; ticket: string; status: TicketStatus }
+  /** A ticket changed; `changed` when the visitor should hear of it (another phase, an email taken). */
+  | { type: 'handoff'; item: TicketItem; changed: boolean }
+  /** A person's reply arrived (live: not from the history). */
+  | { type: 'agent'; item: AgentItem }
   | { type: 'error'; code: ErrorCode; message: string; retryAfter?: number; ref?: string }
   /** Send `hello` again: with `after` to fill a gap, without to fetch the whole history. */
   | { type: 'resync'; full: boolean }
@@ -89,6 +102,8 @@ export class Conversation {
   private resyncing = false;
   /** Reset: events still arriving belong to the old conversation, until the new `ready`. */
   private waiting = false;
+  /** A person is typing: their name, until the signal lapses. */
+  private typing: { name: string; until: number } | undefined;
   private readonly maxQueued: number;
   private readonly now: () => number;
 
@@ -160,6 +175,19 @@ export class Conversation {
     this.synced = false;
     this.resyncing = false;
     this.waiting = true;
+    this.typing = undefined;
+  }
+
+  /** The latest ticket while it is open (queued or with a person), else undefined. */
+  live(): TicketItem | undefined {
+    let t: TicketItem | undefined;
+    for (const i of this.items) if (i.kind === 'ticket') t = i;
+    return t && phase(t) !== 'closed' ? t : undefined;
+  }
+
+  /** Who is typing (a name, or '' when the server gave none), until it lapses; else undefined. */
+  typist(): string | undefined {
+    return this.typing && this.typing.until > this.now() ? this.typing.name : undefined;
   }
 
   apply(frame: ServerFrame): Effect[] {
@@ -170,6 +198,13 @@ export class Conversation {
         return this.error(frame);
       case 'ready':
         return this.ready(frame);
+      case 'typing': {
+        if (frame.who !== 'agent' || this.waiting) return [];
+        const until = this.now() + TYPING_LAPSE_MS;
+        this.typing = frame.active ? { name: frame.name ?? this.live()?.agent?.name ?? '', until } : undefined;
+        // Shown until then unless repeated: the panel looks again at that time.
+        return frame.active ? [{ type: 'wake', at: until }] : [];
+      }
     }
     if (this.waiting || frame.seq <= this.seq) return []; // seen already: a replay overlapping what arrived live
     if (frame.seq > this.seq + 1) return this.resync(false); // a gap: ask for what is missing
@@ -178,6 +213,11 @@ export class Conversation {
       case 'ack': {
         let item = this.find('user', frame.id);
         if (!item) this.items.push((item = { kind: 'user', id: frame.id, text: '', status: 'acked', unknown: true }));
+        // Sent from another tab of this visitor: its words come with the ack.
+        if (item.unknown && frame.text != null) {
+          item.text = frame.text;
+          item.unknown = undefined;
+        }
         item.status = 'acked';
         item.retryAt = undefined;
         return [];
@@ -202,15 +242,36 @@ export class Conversation {
         return this.unresolved() ? effects.concat(this.resync(true)) : effects;
       }
       case 'handoff': {
-        const item = this.find('ticket', frame.ticket);
-        if (item) item.status = frame.status;
-        else this.items.push({ kind: 'ticket', id: frame.ticket, status: frame.status });
-        return [{ type: 'handoff', ticket: frame.ticket, status: frame.status }];
+        const old = this.find('ticket', frame.ticket);
+        const item: TicketItem = {
+          kind: 'ticket',
+          id: frame.ticket,
+          number: frame.number ?? old?.number,
+          status: frame.status,
+          // Closed: who had it still names the "left" line.
+          agent: frame.agent ?? (phase(frame) === 'closed' ? old?.agent : undefined),
+          offline: frame.offline,
+          contact: frame.contact,
+          after: old?.after,
+        };
+        const was = old && phase(old);
+        const now = phase(item);
+        if (now === 'closed') {
+          this.typing = undefined;
+          // Where the person left, as the visitor saw it: after whatever came last.
+          const last = this.items[this.items.length - 1];
+          if (was !== 'closed') item.after = last && last !== old ? keyOf(last) : undefined;
+        }
+        if (old) this.items[this.items.indexOf(old)] = item;
+        else this.items.push(item);
+        return [{ type: 'handoff', item, changed: was !== now || (!!item.contact && !old?.contact) }];
       }
       case 'agent.message': {
-        const id = `agent:${frame.agent.name}:${frame.text}`;
-        if (!this.find('agent', id)) this.items.push({ kind: 'agent', id, text: frame.text, name: frame.agent.name });
-        return [];
+        this.typing = undefined;
+        if (this.find('agent', frame.id)) return [];
+        const item: AgentItem = { kind: 'agent', id: frame.id, text: frame.text, name: frame.agent.name };
+        this.items.push(item);
+        return [{ type: 'agent', item }];
       }
     }
     return [];
@@ -254,13 +315,16 @@ export class Conversation {
    * answer still streaming, tickets): nothing the visitor saw disappears and nothing doubles.
    */
   private merge(history: HistoryEntry[]): void {
-    const local = new Map(this.items.map((i) => [`${i.kind}:${i.id}`, i]));
+    const local = new Map(this.items.map((i) => [keyOf(i), i]));
     const merged: Item[] = history.map((h): Item => {
       if (h.role === 'user') {
         return { kind: 'user', id: h.id, text: h.text, status: 'acked' };
       }
-      if (h.role === 'agent') return { kind: 'agent', id: `agent:${h.agent.name}:${h.text}`, text: h.text, name: h.agent.name };
-      if (h.role === 'ticket') return { kind: 'ticket', id: h.ticket, status: h.status };
+      if (h.role === 'agent') return { kind: 'agent', id: h.id, text: h.text, name: h.agent.name };
+      if (h.role === 'ticket') {
+        const { role, at, ticket, ...state } = h;
+        return { kind: 'ticket', id: ticket, ...state, after: (local.get(`ticket:${ticket}`) as TicketItem | undefined)?.after };
+      }
       const mine = local.get(`answer:${h.id}`) as AnswerItem | undefined;
       return {
         kind: 'answer',
@@ -274,8 +338,8 @@ export class Conversation {
         rating: mine?.rating,
       };
     });
-    const known = new Set(merged.map((i) => `${i.kind}:${i.id}`));
-    for (const i of this.items) if (!known.has(`${i.kind}:${i.id}`)) merged.push(i);
+    const known = new Set(merged.map(keyOf));
+    for (const i of this.items) if (!known.has(keyOf(i))) merged.push(i);
     this.items = merged;
   }
 

@@ -20,10 +20,17 @@ export interface AnswerDetail {
   handoff: boolean;
 }
 
-/** `support-chat-handoff`: a ticket for a person was opened (or its status changed). */
+/**
+ * `support-chat-handoff`: a ticket for a person was opened, a person joined (`agent`), or it
+ * was closed and the assistant answers again (`status: 'closed'`).
+ */
 export interface HandoffDetail {
   ticket: string;
+  /** What people call it: "#1042". */
+  number?: number;
   status: TicketStatus;
+  /** The person who joined. */
+  agent?: { name: string };
 }
 
 /** `support-chat-error`: something the visitor is told about (rate limit, server error, refused site). */

@@ -78,7 +78,7 @@ function fire(target: EventTarget, name: string, detail: unknown): void {
  * @fires support-chat-close - The panel closed.
  * @fires support-chat-message - The visitor sent a message: `{ id, text }`.
  * @fires support-chat-answer - An answer finished: `{ id, replyTo, text, citations, confidence, handoff }`.
- * @fires support-chat-handoff - A ticket for a person was opened: `{ ticket, status }`.
+ * @fires support-chat-handoff - A ticket for a person was opened, a person joined, or it was closed: `{ ticket, number?, status, agent? }`.
  * @fires support-chat-error - The visitor was told of a problem: `{ code, message, retryAfter?, ref? }`.
  *
  * @csspart launcher - The round button that opens and closes the panel.
@@ -90,6 +90,7 @@ function fire(target: EventTarget, name: string, detail: unknown): void {
  * @csspart feedback - The helpful / not helpful buttons.
  * @csspart handoff - The "talk to a person" buttons.
  * @csspart status - The connection and error notice.
+ * @csspart typing - The line that says a person is typing.
  * @csspart input - The text area.
  * @csspart send - The send button.
  *

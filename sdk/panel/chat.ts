@@ -1,6 +1,7 @@
 import { Link, type LinkState } from '../client/connection';
-import { Conversation, type AnswerItem, type Effect } from '../client/conversation';
+import { Conversation, phase, type AnswerItem, type Effect, type TicketItem } from '../client/conversation';
 import { eraseSession, newId, readSession, storageKey, writeSession, type StoredSession } from '../client/storage';
+import { TypingSignal } from '../client/typing';
 import type { PanelHost } from '../element/host';
 import type { ClientFrame } from '../../protocol/frames';
 import { fill, resolveLocale, type Strings } from './i18n';
@@ -32,8 +33,13 @@ export class Chat {
   /** `ready` received on the current socket: messages may go out. */
   ready = false;
   notice: Notice | undefined;
-  /** What the live region says next: each finished answer, once. */
+  /** What the live region says next: each finished answer, person's reply and hand-off change, once. */
   announce = '';
+  /** The address the visitor left for a person's reply: only this tab knows it (the server never echoes it). */
+  email: string | undefined;
+  /** The address went out and the ticket has not confirmed it yet. */
+  emailPending = false;
+  private readonly typing = new TypingSignal();
   private link: Link | undefined;
   private key = '';
   private resyncs = 0;
@@ -112,7 +118,21 @@ export class Chat {
     } else {
       if (sent.frame) this.out(sent.frame);
       this.host.emit('support-chat-message', { id: sent.item.id, text });
+      this.stopTyping();
     }
+    this.changed();
+  }
+
+  /** The input changed: a person holding the ticket sees that the visitor is typing (nobody else needs it). */
+  typed(text: string): void {
+    const f = this.conv.live() ? this.typing.input(text) : this.typing.stop();
+    if (f) this.out(f);
+  }
+
+  /** Where a person's reply can reach the visitor when nobody is online. */
+  contact(email: string): void {
+    this.email = email;
+    this.emailPending = this.out({ type: 'contact', email });
     this.changed();
   }
 
@@ -122,10 +142,26 @@ export class Chat {
     this.changed();
   }
 
-  handoff(): void {
+  /** Asks for a person; false when a ticket is open already (the panel shows it instead of opening another). */
+  handoff(): boolean {
+    const live = this.conv.live();
+    if (live) {
+      this.announce = this.ticketWords(live);
+      this.changed();
+      return false;
+    }
     this.activate();
     if (this.ready) this.out({ type: 'handoff' });
     else this.wantHandoff = true;
+    return true;
+  }
+
+  /** What a ticket's state says, in words (the view shows the same with names set apart). */
+  ticketWords(t: TicketItem): string {
+    const s = this.strings;
+    const p = phase(t);
+    const words = fill(...ticketLine(t, s, p === 'closed'));
+    return p === 'queued' && t.offline ? `${words} ${t.contact ? this.emailed() : s.away}` : words;
   }
 
   reset(): void {
@@ -134,8 +170,11 @@ export class Chat {
     this.erasable = undefined;
     writeSession(this.key, undefined);
     this.conv.reset();
+    this.stopTyping();
     this.notice = undefined;
     this.announce = '';
+    this.email = undefined;
+    this.emailPending = false;
     // A new socket for the new conversation (its URL no longer names the old one).
     this.link?.retryNow();
     this.changed();
@@ -150,8 +189,13 @@ export class Chat {
     this.changed();
   }
 
-  private out(frame: ClientFrame): void {
-    this.link?.send(frame);
+  private out(frame: ClientFrame): boolean {
+    return this.link?.send(frame) ?? false;
+  }
+
+  private stopTyping(): void {
+    const f = this.typing.stop();
+    if (f) this.out(f);
   }
 
   private later(ms: number, fn: () => void): void {
@@ -191,11 +235,19 @@ export class Chat {
           this.resyncs = 0;
           this.answered(e.item);
           break;
-        case 'handoff':
-          this.announce = fill(this.strings.ticket, { ticket: e.ticket, status: this.status(e.status) });
-          this.host.emit('support-chat-handoff', { ticket: e.ticket, status: e.status });
+        case 'handoff': {
+          const t = e.item;
+          if (t.contact) this.emailPending = false;
+          if (phase(t) === 'closed') this.stopTyping();
+          if (e.changed) this.announce = this.ticketWords(t);
+          this.host.emit('support-chat-handoff', { ticket: t.id, number: t.number, status: t.status, agent: t.agent });
+          break;
+        }
+        case 'agent':
+          this.announce = fill(this.strings.said, { name: e.item.name, text: plain(e.item.text) });
           break;
         case 'error':
+          if (!e.ref) this.emailPending = false; // the address was refused, or never arrived: the form is back
           this.host.emit('support-chat-error', { code: e.code, message: e.message, retryAfter: e.retryAfter, ref: e.ref });
           if (e.code === 'rate_limited') this.notice = { kind: 'limited', until: Date.now() + (e.retryAfter ?? 5) * 1000 };
           else if (e.code === 'forbidden_origin' || e.code === 'unknown_site' || e.code === 'unauthorized') this.notice = { kind: 'refused' };
@@ -219,8 +271,19 @@ export class Chat {
     });
   }
 
-  status(s: string): string {
-    const i = ['open', 'pending', 'solved', 'closed'].indexOf(s);
-    return this.strings.statuses.split('|')[i] ?? s;
+  /** "We'll email you at …", with the address when this tab knows it. */
+  emailed(): string {
+    const s = this.strings;
+    return this.email ? fill(s.emailed, { email: this.email }) : s.emailedAny;
   }
+}
+
+/**
+ * The words for where a ticket stands, as [template, values]: waiting for a person, a person
+ * joined, or back with the assistant (who left, when someone had joined).
+ */
+export function ticketLine(t: TicketItem, s: Strings, left = false): [string, Record<string, string>] {
+  const name = { name: t.agent?.name ?? '' };
+  if (!t.agent) return [phase(t) === 'closed' ? s.closed : s.queued, name];
+  return [left ? s.left : s.joined, name];
 }

@@ -17,9 +17,30 @@ export interface Strings {
   helpful: string;
   unhelpful: string;
   thanks: string;
-  ticket: string;
-  /** The ticket statuses open|pending|solved|closed, in that order, separated by |. */
-  statuses: string;
+  /** Asked for a person: waiting in the queue. */
+  queued: string;
+  /** A person took the conversation ({name}). */
+  joined: string;
+  /** The person ({name}) closed it: the assistant answers again. */
+  left: string;
+  /** Closed before anyone joined. */
+  closed: string;
+  /** The ticket's number as people say it ({n}). */
+  number: string;
+  /** Nobody is online: a reply may take a while, leave an email. */
+  away: string;
+  /** The email field's label. */
+  email: string;
+  /** The email was taken ({email}: what the visitor typed in this tab). */
+  emailed: string;
+  /** The email was taken, the address unknown here (another tab, a reload). */
+  emailedAny: string;
+  /** A person ({name}) is typing. */
+  agentTyping: string;
+  /** The input's placeholder while a person ({name}) is in the conversation. */
+  messageTo: string;
+  /** What a screen reader hears of a person's reply ({name}, {text}). */
+  said: string;
   typing: string;
   connecting: string;
   reconnecting: string;
@@ -32,7 +53,6 @@ export interface Strings {
   failed: string;
   full: string;
   dismiss: string;
-  agent: string;
   answered: string;
 }
 
@@ -51,8 +71,18 @@ const en: Strings = {
   helpful: 'Helpful',
   unhelpful: 'Not helpful',
   thanks: 'Thanks for your feedback.',
-  ticket: 'A person will reply here. Ticket {ticket} is {status}.',
-  statuses: 'open|pending|solved|closed',
+  queued: "You're in the queue. Someone from our team will reply here.",
+  joined: '{name} joined the conversation',
+  left: '{name} left the conversation. The assistant will answer from here.',
+  closed: 'The request was closed. The assistant will answer from here.',
+  number: 'Ticket #{n}',
+  away: "No one is available right now, so a reply may take a while. Leave your email and we'll write to you.",
+  email: 'Your email',
+  emailed: "We'll email you at {email}.",
+  emailedAny: "We'll email you at the address you gave.",
+  agentTyping: '{name} is typing…',
+  messageTo: 'Message {name}…',
+  said: '{name}: {text}',
   typing: 'Writing an answer…',
   connecting: 'Connecting…',
   reconnecting: 'Connection lost. Reconnecting in {s} s…',
@@ -65,7 +95,6 @@ const en: Strings = {
   failed: 'Not sent',
   full: 'Too many messages are waiting. Please wait for the connection.',
   dismiss: 'Dismiss',
-  agent: '{name} (person)',
   answered: 'Answer: {text}',
 };
 
@@ -84,8 +113,18 @@ const es: Strings = {
   helpful: 'Útil',
   unhelpful: 'No es útil',
   thanks: 'Gracias por tu opinión.',
-  ticket: 'Una persona te responderá aquí. El ticket {ticket} está {status}.',
-  statuses: 'abierto|pendiente|resuelto|cerrado',
+  queued: 'Estás en la cola. Alguien de nuestro equipo te responderá aquí.',
+  joined: '{name} se unió a la conversación',
+  left: '{name} salió de la conversación. El asistente responderá a partir de ahora.',
+  closed: 'La solicitud se cerró. El asistente responderá a partir de ahora.',
+  number: 'Ticket n.º {n}',
+  away: 'Ahora no hay nadie disponible, así que la respuesta puede tardar. Déjanos tu correo y te escribiremos.',
+  email: 'Tu correo electrónico',
+  emailed: 'Te escribiremos a {email}.',
+  emailedAny: 'Te escribiremos a la dirección que nos diste.',
+  agentTyping: '{name} está escribiendo…',
+  messageTo: 'Mensaje para {name}…',
+  said: '{name}: {text}',
   typing: 'Escribiendo una respuesta…',
   connecting: 'Conectando…',
   reconnecting: 'Se perdió la conexión. Reconectando en {s} s…',
@@ -98,7 +137,6 @@ const es: Strings = {
   failed: 'No enviado',
   full: 'Hay demasiados mensajes en espera. Espera a que vuelva la conexión.',
   dismiss: 'Descartar',
-  agent: '{name} (persona)',
   answered: 'Respuesta: {text}',
 };
 
@@ -117,8 +155,18 @@ const de: Strings = {
   helpful: 'Hilfreich',
   unhelpful: 'Nicht hilfreich',
   thanks: 'Danke für Ihr Feedback.',
-  ticket: 'Ein Mensch antwortet Ihnen hier. Ticket {ticket}: {status}.',
-  statuses: 'offen|in Bearbeitung|gelöst|geschlossen',
+  queued: 'Sie sind in der Warteschlange. Jemand aus unserem Team antwortet Ihnen hier.',
+  joined: '{name} ist dem Gespräch beigetreten',
+  left: '{name} hat das Gespräch verlassen. Ab jetzt antwortet wieder der Assistent.',
+  closed: 'Die Anfrage wurde geschlossen. Ab jetzt antwortet wieder der Assistent.',
+  number: 'Ticket Nr. {n}',
+  away: 'Gerade ist niemand erreichbar, eine Antwort kann daher etwas dauern. Hinterlassen Sie Ihre E-Mail-Adresse, dann schreiben wir Ihnen.',
+  email: 'Ihre E-Mail-Adresse',
+  emailed: 'Wir schreiben Ihnen an {email}.',
+  emailedAny: 'Wir schreiben Ihnen an die angegebene Adresse.',
+  agentTyping: '{name} schreibt…',
+  messageTo: 'Nachricht an {name}…',
+  said: '{name}: {text}',
   typing: 'Antwort wird geschrieben…',
   connecting: 'Verbinde…',
   reconnecting: 'Verbindung verloren. Neuer Versuch in {s} s…',
@@ -131,7 +179,6 @@ const de: Strings = {
   failed: 'Nicht gesendet',
   full: 'Zu viele Nachrichten warten. Bitte warten Sie auf die Verbindung.',
   dismiss: 'Schließen',
-  agent: '{name} (Mensch)',
   answered: 'Antwort: {text}',
 };
 
@@ -150,8 +197,18 @@ const ar: Strings = {
   helpful: 'مفيدة',
   unhelpful: 'غير مفيدة',
   thanks: 'شكرًا على ملاحظاتك.',
-  ticket: 'سيرد عليك شخص هنا. حالة التذكرة {ticket}: {status}.',
-  statuses: 'مفتوحة|قيد الانتظار|محلولة|مغلقة',
+  queued: 'أنت في قائمة الانتظار. سيرد عليك أحد أعضاء فريقنا هنا.',
+  joined: '{name} في المحادثة الآن',
+  left: 'انتهت مشاركة {name} في المحادثة. سيتولى المساعد الرد من الآن.',
+  closed: 'أُغلق الطلب. سيتولى المساعد الرد من الآن.',
+  number: 'التذكرة رقم {n}',
+  away: 'لا يوجد أحد متاح الآن، لذا قد يستغرق الرد بعض الوقت. اترك بريدك الإلكتروني وسنراسلك.',
+  email: 'بريدك الإلكتروني',
+  emailed: 'سنراسلك على {email}.',
+  emailedAny: 'سنراسلك على العنوان الذي أدخلته.',
+  agentTyping: '{name}: جارٍ الكتابة…',
+  messageTo: 'رسالة إلى {name}…',
+  said: '{name}: {text}',
   typing: 'جارٍ كتابة الإجابة…',
   connecting: 'جارٍ الاتصال…',
   reconnecting: 'انقطع الاتصال. إعادة المحاولة خلال {s} ث…',
@@ -164,7 +221,6 @@ const ar: Strings = {
   failed: 'لم تُرسل',
   full: 'هناك رسائل كثيرة في الانتظار. يُرجى انتظار الاتصال.',
   dismiss: 'إغلاق',
-  agent: '{name} (شخص)',
   answered: 'الإجابة: {text}',
 };
 

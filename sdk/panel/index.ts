@@ -51,7 +51,18 @@ export const mount: MountPanel = (host: PanelHost): PanelApi => {
         submit();
       }
     },
-    input: (e) => grow(e.target as HTMLTextAreaElement),
+    input: (e) => {
+      const ta = e.target as HTMLTextAreaElement;
+      grow(ta);
+      chat.typed(ta.value);
+    },
+    // A ticket is open already: no second one, the visitor is shown where it stands.
+    person: () => void (chat.handoff() || el.querySelector<HTMLElement>('[data-live]')?.focus()),
+    contact: (e) => {
+      e.preventDefault();
+      const field = (e.target as HTMLFormElement).elements.namedItem('email') as HTMLInputElement;
+      chat.contact(field.value.trim());
+    },
   };
 
   function schedule(): void {

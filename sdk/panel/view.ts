@@ -1,8 +1,8 @@
 import { html, nothing, type TemplateResult } from 'lit/html.js';
-import type { AnswerItem, Item } from '../client/conversation';
+import { keyOf, phase, type AnswerItem, type Item, type TicketItem } from '../client/conversation';
 import { MAX_MESSAGE_CHARS } from '../client/limits';
 import type { PanelConfig } from '../element/host';
-import type { Chat } from './chat';
+import { ticketLine, type Chat } from './chat';
 import { fill, type Strings } from './i18n';
 import { link, markdown } from './markdown-view';
 import { safeUrl } from './markdown';
@@ -15,6 +15,10 @@ export interface Actions {
   submit(e: Event): void;
   keydown(e: KeyboardEvent): void;
   input(e: Event): void;
+  /** "Talk to a person": asks for one, or shows the ticket already open. */
+  person(): void;
+  /** The email form of a ticket while nobody is online. */
+  contact(e: Event): void;
 }
 
 // Feather-style icons, drawn with strokes (see the `svg` rule).
@@ -38,29 +42,64 @@ function body(item: AnswerItem): TemplateResult[] {
   return out;
 }
 
+/** `fill` for the view: each value in a <bdi>, so a name or an address in another script keeps its place. */
+const fillBdi = (template: string, values: Record<string, string>) =>
+  template.split(/\{(\w+)\}/).map((x, n) => (n % 2 ? html`<bdi>${values[x]}</bdi>` : x));
+
+/**
+ * A person's initial, as their avatar. Drawn from an attribute: no text of its own, so it never
+ * sets the direction of the message around it, and it follows the panel's own direction.
+ */
+const avatar = (name: string) => html`<span class="av" aria-hidden="true" data-i=${[...name.trim()][0]?.toUpperCase() ?? '?'}></span>`;
+
 // The live region gets a new element for each announcement, so the same words twice are spoken twice.
 export function panelView(chat: Chat, c: PanelConfig, s: Strings, a: Actions, announced: number): TemplateResult {
-  const ticket = chat.conv.items.some((i) => i.kind === 'ticket');
+  const items = chat.conv.items;
+  const live = chat.conv.live();
+  const who = chat.conv.typist();
+  // A person in the conversation: the input is addressed to them.
+  const placeholder = live?.agent ? fill(s.messageTo, { name: live.agent.name }) : c.placeholder || s.placeholder;
+  // Where each "… left the conversation" line goes: after the item the ticket was closed after,
+  // or (from the history, which keeps no such place) after that person's last reply.
+  const left = new Map<string, TicketItem>();
+  let last = -1;
+  items.forEach((t, n) => {
+    if (t.kind !== 'ticket') return;
+    last = n;
+    if (phase(t) !== 'closed' || !t.agent) return;
+    let after = t.after && items.some((i) => keyOf(i) === t.after) ? t.after : keyOf(t);
+    if (after === keyOf(t)) for (let i = n + 1; i < items.length && items[i].kind !== 'ticket'; i++) if (items[i].kind === 'agent') after = keyOf(items[i]);
+    left.set(after, t);
+  });
   return html`
     <div class="head" part="header">
       <h2 id="title">${c.title || s.title}</h2>
-      <button class="icon" part="handoff" aria-label=${s.person} title=${s.person} @click=${() => chat.handoff()}>${svg(I.person)}</button>
+      <button class="icon" part="handoff" aria-label=${s.person} title=${s.person} @click=${a.person}>${svg(I.person)}</button>
       <button class="icon" aria-label=${s.newChat} title=${s.newChat} @click=${() => chat.reset()}>${svg(I.reset)}</button>
       ${c.inline ? nothing : html`<button class="icon" aria-label=${s.close} title=${s.close} @click=${a.close}>${svg(I.close)}</button>`}
     </div>
     ${status(chat, s)}
     <div class="list" part="messages" role="log" aria-live="off" aria-label=${s.messages} tabindex="0">
       <div class="msg answer" part="message greeting"><p>${c.greeting || s.greeting}</p></div>
-      ${chat.conv.items.map((i) => item(i, chat, s, ticket))}
+      ${items.map((i, n) => {
+        const t = left.get(keyOf(i));
+        return [
+          item(i, chat, s, a, !live && n > last),
+          t ? html`<div class="msg ticket" part="message ticket" data-phase="left"><p>${fillBdi(...ticketLine(t, s, true))}</p></div>` : nothing,
+        ];
+      })}
     </div>
+    <div class="typing" part="typing" aria-live="polite">${
+      who === undefined ? nothing : html`<p><span class="dots" aria-hidden="true"><i></i><i></i><i></i></span> ${who ? fillBdi(s.agentTyping, { name: who }) : s.typing}</p>`
+    }</div>
     <div class="sr" aria-live="polite" aria-atomic="true">${announced % 2 ? html`<p>${chat.announce}</p>` : html`<div>${chat.announce}</div>`}</div>
     <form class="form" @submit=${a.submit}>
       <textarea
         part="input"
         rows="1"
         maxlength=${MAX_MESSAGE_CHARS}
-        aria-label=${c.placeholder || s.placeholder}
-        placeholder=${c.placeholder || s.placeholder}
+        aria-label=${placeholder}
+        placeholder=${placeholder}
         enterkeyhint="send"
         @keydown=${a.keydown}
         @input=${a.input}
@@ -91,7 +130,7 @@ function status(chat: Chat, s: Strings): TemplateResult | typeof nothing {
   return html`<div class="status" part="status" role="status" data-kind=${kind}><p>${text}</p>${action}</div>`;
 }
 
-function item(i: Item, chat: Chat, s: Strings, ticket: boolean): TemplateResult | typeof nothing {
+function item(i: Item, chat: Chat, s: Strings, a: Actions, offer: boolean): TemplateResult | typeof nothing {
   switch (i.kind) {
     case 'user':
       if (i.unknown) return nothing;
@@ -99,18 +138,37 @@ function item(i: Item, chat: Chat, s: Strings, ticket: boolean): TemplateResult 
         i.status === 'pending' ? html`<small>${s.waiting}</small>` : i.status === 'failed' ? html`<small>${s.failed}</small>` : nothing
       }</div>`;
     case 'agent':
-      return html`<div class="msg agent" part="message agent" dir="auto"><b>${fill(s.agent, { name: i.name })}</b>${markdown(i.text)}</div>`;
+      // A person's reply: their name and initial, no sources, confidence or feedback (those rate the assistant).
+      return html`<div class="msg agent" part="message agent" dir="auto"><b class="who">${avatar(i.name)}<bdi>${i.name}</bdi></b>${markdown(i.text)}</div>`;
     case 'ticket':
-      return html`<div class="msg ticket" part="message ticket">${fill(s.ticket, { ticket: i.id, status: chat.status(i.status) })}</div>`;
+      return ticket(i, chat, s, a);
     case 'answer':
-      return answer(i, chat, s, ticket);
+      return answer(i, chat, s, a, offer);
   }
 }
 
-function answer(i: AnswerItem, chat: Chat, s: Strings, ticket: boolean): TemplateResult {
+/** Where a hand-off stands, where it was opened: waiting (and, nobody online, the email form), who joined, or closed. */
+function ticket(t: TicketItem, chat: Chat, s: Strings, a: Actions): TemplateResult {
+  const p = phase(t);
+  const away = p === 'queued' && t.offline;
+  return html`<div class="msg ticket" part="message ticket" data-phase=${p} tabindex="-1" ?data-live=${p !== 'closed'}>
+    <p>${t.agent ? avatar(t.agent.name) : svg(I.person)}${fillBdi(...ticketLine(t, s))}</p>
+    ${t.number ? html`<small>${fill(s.number, { n: t.number })}</small>` : nothing}
+    ${away && t.contact ? html`<p>${chat.email ? fillBdi(s.emailed, { email: chat.email }) : s.emailedAny}</p>` : nothing}
+    ${away && !t.contact
+      ? html`<p>${s.away}</p>
+          <form class="mail" @submit=${a.contact}>
+            <input type="email" name="email" required maxlength="254" autocomplete="email" dir="auto" aria-label=${s.email} placeholder=${s.email} ?disabled=${chat.emailPending} />
+            <button type="submit" ?disabled=${chat.emailPending}>${s.send}</button>
+          </form>`
+      : nothing}
+  </div>`;
+}
+
+function answer(i: AnswerItem, chat: Chat, s: Strings, a: Actions, offered: boolean): TemplateResult {
   const typing = html`<span class="dots" role="img" aria-label=${s.typing}><i></i><i></i><i></i></span>`;
   const low = i.done && (i.confidence ?? 1) < LOW;
-  const offer = i.done && i.handoff && !ticket;
+  const offer = i.done && i.handoff && offered;
   return html`<article class="msg answer" part="message answer" dir="auto" aria-busy=${String(!i.done)} data-confidence=${i.confidence ?? nothing}>
     ${i.partial && !i.done ? typing : body(i)} ${!i.done && !i.partial && !i.text ? typing : nothing}
     ${i.done && i.citations.length
@@ -123,7 +181,7 @@ function answer(i: AnswerItem, chat: Chat, s: Strings, ticket: boolean): Templat
         </ol>`
       : nothing}
     ${low || offer
-      ? html`<p class="low" dir="auto">${low ? s.low : nothing} ${offer ? html`<button class="link" part="handoff" @click=${() => chat.handoff()}>${s.person}</button>` : nothing}</p>`
+      ? html`<p class="low" dir="auto">${low ? s.low : nothing} ${offer ? html`<button class="link" part="handoff" @click=${a.person}>${s.person}</button>` : nothing}</p>`
       : nothing}
     ${i.done && !i.partial
       ? html`<div class="fb">

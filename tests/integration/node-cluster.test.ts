@@ -4,6 +4,7 @@
  * local server speaking Qdrant's REST protocol; the LLM is a local server speaking OpenAI's
  * (it can stream slowly, so an answer is still in flight when a process is killed or stopped).
  */
+import bcrypt from 'bcryptjs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../../protocol';
@@ -166,6 +167,49 @@ describe.skipIf(skip)('two Node processes on one Redis and one PostgreSQL', () =
     expect(contiguous(ea)).toBe(true);
     a.close();
     b.close();
+  });
+
+  it('a person takes over across processes: the visitor on one, the agent on the other; replies, typing and silence cross', async () => {
+    const [p1, p2] = live();
+    const hash = await bcrypt.hash('cluster agent password', 10);
+    await db.query(`INSERT INTO agents (id, site_id, email, name, password_hash) VALUES ('ag_cl', 'demo', 'cleo@juniper.example', 'Cleo', $1) ON CONFLICT DO NOTHING`, [hash]);
+    const login = await fetch(`${p2.url}/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'cleo@juniper.example', password: 'cluster agent password' }) });
+    expect(login.status).toBe(200);
+    const cookie = login.headers.get('set-cookie')!.split(';')[0];
+    const api = (path: string, body?: unknown) =>
+      fetch(`${p2.url}/agent/api${path}`, body === undefined ? { headers: { cookie } } : { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+    const visitor = await ws(p1);
+    const ready = await visitor.hello();
+    await visitor.ask('h1', 'How long does standard shipping take?');
+    visitor.send({ type: 'handoff', reason: 'a person please' });
+    const opened = await visitor.next('handoff');
+    expect(opened).toMatchObject({ status: 'open' });
+    expect(opened.offline).toBeUndefined(); // Cleo signed in: someone is online
+
+    const watch = await TestSocket.open(`ws://127.0.0.1:${p2.port}/agent/ws?ticket=${opened.ticket}`, { cookie });
+    await watch.next('watching' as never);
+    const from = visitor.frames.length;
+    visitor.send({ type: 'typing', active: true });
+    expect(await watch.next('typing')).toMatchObject({ who: 'visitor' });
+    visitor.send({ type: 'message', id: 'h2', text: 'Are you there?' });
+    expect(await watch.next('ack', (f) => f.id === 'h2')).toMatchObject({ text: 'Are you there?' });
+    watch.send({ type: 'typing', active: true });
+    expect(await visitor.next('typing', (f) => f.who === 'agent', 10_000, from)).toMatchObject({ name: 'Cleo' });
+    expect((await api(`/tickets/${opened.ticket}/reply`, { text: 'Cleo here. Standard shipping takes 3 to 5 days.' })).status).toBe(200);
+    expect(await visitor.next('agent.message', () => true, 10_000, from)).toMatchObject({ agent: { name: 'Cleo' } });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(starts(visitor, 'h2')).toEqual([]);
+    // The visitor's events stay numbered once, in order, whichever process emitted them.
+    expect(contiguous(events(visitor).map((f) => f.seq))).toBe(true);
+
+    expect((await api(`/tickets/${opened.ticket}/close`, {})).status).toBe(200);
+    await visitor.next('handoff', (f) => f.status === 'closed', 10_000, from);
+    await visitor.ask('h3', 'What does the warranty cover?');
+    const again = await ws(p2);
+    const reloaded = await again.hello({ session: ready.session });
+    expect(reloaded.history.map((e) => e.role)).toEqual(['user', 'assistant', 'ticket', 'user', 'agent', 'user', 'assistant']);
+    for (const s of [visitor, watch, again]) s.close();
   });
 
   it('answers a message once when, after a drop, it is resent to the other process', async () => {

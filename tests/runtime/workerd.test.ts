@@ -127,6 +127,54 @@ describe.skipIf(!worker)('the Worker in workerd', () => {
     expect((await me.json()).agent).toMatchObject({ name: 'Wren', site: 'demo' });
   });
 
+  it('lets an agent take a conversation over: queue, the socket in the Durable Object, reply, silence, close', async () => {
+    const hash = await bcrypt.hash('workerd inbox password', 10);
+    await worker!.postgres.pg.query(`INSERT INTO agents (id, site_id, email, name, password_hash) VALUES ('ag_wd2', 'demo', 'ivy@juniper.example', 'Ivy', $1) ON CONFLICT DO NOTHING`, [hash]);
+    const login = await fetch(`${worker!.url}/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ivy@juniper.example', password: 'workerd inbox password' }) });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0];
+    const api = (path: string, body?: unknown) =>
+      fetch(`${worker!.url}/agent/api${path}`, body === undefined ? { headers: { cookie } } : { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+    const visitor = await TestSocket.open(socketUrl(target()));
+    const { session } = await visitor.hello();
+    await visitor.ask('wq1', 'Do you ship internationally?');
+    visitor.send({ type: 'handoff', reason: 'a person please' });
+    const opened = await visitor.next('handoff');
+    expect(opened.status).toBe('open');
+    expect(opened.number).toBeGreaterThanOrEqual(1001);
+
+    const queue = await (await api('/tickets')).json();
+    const ticket = queue.items.find((t: { conversationId: string }) => t.conversationId === session);
+    expect(ticket).toMatchObject({ number: opened.number, firstQuestion: 'Do you ship internationally?' });
+
+    // The agent's socket is held by the conversation's object: it hears the visitor at once.
+    const watch = await TestSocket.open(`${worker!.url.replace('http', 'ws')}/agent/ws?ticket=${ticket.id}`, { cookie });
+    expect(await watch.next('watching' as never)).toMatchObject({ session });
+    const from = visitor.frames.length;
+    visitor.send({ type: 'message', id: 'wq2', text: 'Is anyone there?' });
+    expect(await watch.next('ack', (f) => f.id === 'wq2')).toMatchObject({ text: 'Is anyone there?' });
+    watch.send({ type: 'typing', active: true });
+    expect(await visitor.next('typing', (f) => f.who === 'agent', 10_000, from)).toMatchObject({ name: 'Ivy' });
+
+    const reply = await api(`/tickets/${ticket.id}/reply`, { text: 'Ivy here: yes, to 40 countries.' });
+    expect(reply.status).toBe(200);
+    expect(await visitor.next('agent.message', () => true, 10_000, from)).toMatchObject({ text: 'Ivy here: yes, to 40 countries.', agent: { name: 'Ivy' } });
+    await watch.next('agent.message');
+    expect(visitor.frames.slice(from).some((f) => f.type === 'answer.start')).toBe(false);
+
+    expect((await api(`/tickets/${ticket.id}/close`, {})).status).toBe(200);
+    await visitor.next('handoff', (f) => f.status === 'closed', 10_000, from);
+    const late = await api(`/tickets/${ticket.id}/reply`, { text: 'late' });
+    expect((await late.json()).error.code).toBe('ticket_closed');
+    const { start } = await visitor.ask('wq3', 'How long do refunds take?');
+    expect(start.replyTo).toBe('wq3');
+
+    const reloaded = await TestSocket.open(socketUrl(target(), { session }));
+    const ready = await reloaded.hello({ session });
+    expect(ready.history.filter((e) => e.role === 'agent')).toEqual([expect.objectContaining({ agent: { name: 'Ivy' } })]);
+    for (const s of [visitor, watch, reloaded]) s.close();
+  }, 60_000);
+
   it("lets the Worker's own pages use any site, and still refuses other origins", async () => {
     await worker!.postgres.pg.query(`INSERT INTO sites (id, name, allowed_origins) VALUES ('closed', 'No origins yet', '[]') ON CONFLICT DO NOTHING`);
     const own = await TestSocket.open(socketUrl(target(), { site: 'closed' }), { origin: worker!.url });

@@ -67,6 +67,11 @@ export interface DocumentRow {
   url: string | null;
   hash: string;
 }
+/** A document as the admin API lists it: with its chunk count and when it last changed. */
+export interface DocumentListItem extends DocumentRow {
+  chunks: number;
+  updatedAt: Date;
+}
 export interface ChunkRow {
   id: string;
   documentId: string;
@@ -93,6 +98,36 @@ export interface ConversationRow {
   resumeHash: string | null;
   createdAt: Date;
 }
+/** Which conversations the admin API lists (all given conditions hold), newest first. */
+export interface ConversationFilter {
+  siteId?: string;
+  /** Created at or after. */
+  from?: Date;
+  /** Created before. */
+  to?: Date;
+  /** Some message of it was classified so. */
+  intent?: Intent;
+  /** It has (true) or has not (false) a ticket. */
+  handoff?: boolean;
+  /** Some answer of it was rated so. */
+  feedback?: 'up' | 'down';
+  limit: number;
+  /** The last row of the previous page: its creation time (ISO, ms) and id. */
+  after?: { key: string | number; id: string } | null;
+}
+/** A conversation as the admin API lists it. */
+export interface ConversationSummary {
+  id: string;
+  siteId: string;
+  createdAt: Date;
+  updatedAt: Date;
+  messages: number;
+  /** The visitor's first message, opened; null when none (or sealed under a key no longer held). */
+  firstQuestion: string | null;
+  intents: Intent[];
+  hasTicket: boolean;
+  feedback: { up: number; down: number };
+}
 export interface MessageRow {
   id: string;
   conversationId: string;
@@ -104,6 +139,9 @@ export interface MessageRow {
   intent: Intent | null;
   citations: Citation[];
   confidence: number | null;
+  /** For an agent's message: who wrote it, and their name as the visitor saw it. */
+  agentId?: string | null;
+  agentName?: string | null;
   /** What an assistant answer consumed; null when nothing metered ran (a cached or direct reply). */
   usage?: MessageUsage | null;
   createdAt: Date;
@@ -135,9 +173,23 @@ export interface TicketRow {
   id: string;
   siteId: string;
   conversationId: string;
+  /** Per site, from #1001 (ticket_numbers). */
+  number: number;
   status: TicketStatus;
+  priority: 'normal' | 'high';
   reason: string | null;
+  assignee: { id: string; name: string } | null;
+  /** Where a reply goes when nobody was online (personal data, sealed at rest). */
+  contactEmail: string | null;
+  closedAt: Date | null;
   createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A ticket as the queue lists it: with the visitor's first question and the assistant's last answer. */
+export interface QueuedTicket extends TicketRow {
+  firstQuestion: string | null;
+  lastAnswer: string | null;
 }
 export interface ProductRow {
   siteId: string;
@@ -230,6 +282,8 @@ export interface Db {
     delete(id: string): Promise<void>;
     /** Conversations with no activity since `before`, oldest first (retention); one site's when given. */
     idleSince(before: Date, limit: number, siteId?: string): Promise<{ id: string; siteId: string }[]>;
+    /** Newest first, with counts and the first question; `limit` rows after `after`. */
+    list(filter: ConversationFilter): Promise<ConversationSummary[]>;
   };
   messages: {
     add(row: Omit<MessageRow, 'createdAt'> & { createdAt?: Date }): Promise<void>;
@@ -241,10 +295,32 @@ export interface Db {
     stats(siteId?: string): Promise<SiteStats[]>;
   };
   tickets: {
-    open(row: { id: string; siteId: string; conversationId: string; reason: string | null }): Promise<TicketRow>;
+    /** Numbers it (per site) as it opens it; the ticket already live when there is one. */
+    open(row: { id: string; siteId: string; conversationId: string; reason: string | null; priority?: 'normal' | 'high' }): Promise<TicketRow>;
+    get(id: string): Promise<TicketRow | null>;
     openFor(conversationId: string): Promise<TicketRow | null>;
     /** Every ticket of a conversation, oldest first (they belong in its history). */
     ofConversation(conversationId: string): Promise<TicketRow[]>;
+    /**
+     * The queue: live tickets (status open or pending) or closed ones, high priority first,
+     * then oldest first (closed: newest first); one site's or every site's.
+     */
+    list(q: {
+      siteId?: string;
+      state: 'live' | 'closed';
+      limit: number;
+      after?: { key: string | number; id: string } | null;
+    }): Promise<QueuedTicket[]>;
+    /**
+     * Gives a live ticket to the agent (or back to the queue with null). Unless `force`, only
+     * when nobody else holds it. Returns the ticket as it is after, and whether it changed.
+     */
+    assign(id: string, agentId: string | null, opts?: { force?: boolean }): Promise<{ ticket: TicketRow | null; changed: boolean }>;
+    /** Closes a live ticket; null when it was not live (already closed, or none). */
+    close(id: string, at: Date): Promise<TicketRow | null>;
+    setContact(id: string, email: string): Promise<void>;
+    /** Marks it updated (a visitor's reply), so the queue shows activity. */
+    touch(id: string): Promise<void>;
   };
   feedback: {
     add(row: { conversationId: string; answerId: string; rating: 'up' | 'down'; comment: string | null }): Promise<void>;
@@ -270,6 +346,10 @@ export interface Db {
     /** The live session's agent (not expired, agent not disabled). */
     bySession(hash: string, now: Date): Promise<AgentRow | null>;
     endSession(hash: string): Promise<void>;
+    /** Notes that the agent is active now (sign-in, the inbox open). */
+    seen(id: string, at: Date): Promise<void>;
+    /** Whether any enabled agent of the site was active since `since`. */
+    anySeenSince(siteId: string, since: Date): Promise<boolean>;
   };
   audit: {
     add(row: { siteId: string | null; actor: string; action: string; detail?: Record<string, unknown> }): Promise<void>;
@@ -283,6 +363,9 @@ export interface Db {
     replace(doc: DocumentRow, chunks: Omit<ChunkRow, 'id' | 'documentId' | 'siteId'>[]): Promise<ChunkRow[]>;
     delete(ids: string[]): Promise<void>;
     count(siteId?: string): Promise<number>;
+    /** A page of the site's documents by source (then id), `limit` rows after `after`. */
+    page(siteId: string, limit: number, after?: { key: string | number; id: string } | null): Promise<DocumentListItem[]>;
+    byId(siteId: string, id: string): Promise<DocumentRow | null>;
   };
   chunks: {
     get(ids: string[]): Promise<ChunkRow[]>;

@@ -10,6 +10,8 @@ import type { Connection } from '../../conversation/connection';
 import { randomId } from '../../core/ids';
 import type { Logger } from '../../core/ports';
 import { mountChatHttp } from '../../http/chat';
+import type { Deps } from '../../core/deps';
+import { mountTicketActions } from './ticket-actions';
 import { answerErrors } from '../../http/internal-error';
 import type { ErrorReporter } from '../../ops/errors';
 import type { OpenedNeon } from '../../stores/db/neon';
@@ -28,6 +30,7 @@ const POSTGRES_LINGER_MS = 2000;
 
 export interface LiveConversation {
   chat: ChatService;
+  deps: Deps;
   postgres: LingeringConnection<OpenedNeon>;
   http: Hono;
   reporter: ErrorReporter;
@@ -51,6 +54,7 @@ export function startConversation(
   const http = new Hono();
   answerErrors(http, parts.base.log, { reporter, stage: 'do.http' });
   mountChatHttp(http, deps, chat, (c) => c.req.header(ADDRESS_HEADER), name);
+  mountTicketActions(http, deps, chat.log, name);
   parts.base.log.info('conversation object started', { session: name, sockets: sockets.count() });
-  return { chat, postgres, http, reporter, log: parts.base.log };
+  return { chat, deps, postgres, http, reporter, log: parts.base.log };
 }

@@ -10,7 +10,10 @@ import { ADDRESS_HEADER, startConversation, type LiveConversation } from './conv
 import type { WorkerEnv } from './deps';
 import { closeCode, upgradeResponse, webSocketPair, type CfWebSocket, type DurableObjectState } from './platform';
 import { reported } from './reporting';
-import { HibernatingSockets } from './sockets';
+import { HibernatingSockets, socketHandle } from './sockets';
+import { receiveAgentFrame, type Watch } from '../../inbox/agent-socket';
+import { notePresence } from '../../inbox/presence';
+import { WATCH_HEADER } from './agent-routes';
 
 /** The Worker's own request to erase this conversation's storage (admin erasure); never forwarded from outside. */
 export const ERASE_PATH = '/internal/erase';
@@ -22,6 +25,8 @@ export { ADDRESS_HEADER };
 
 export class ConversationObject {
   private live: LiveConversation | null = null;
+  /** When each agent socket last said it was typing (throttled); lost with hibernation, harmlessly. */
+  private readonly typing = new Map<string, { at: number }>();
   private readonly sockets: HibernatingSockets;
 
   constructor(
@@ -39,6 +44,8 @@ export class ConversationObject {
     const live = this.start(name);
     return reported(live.reporter, { stage: 'do.fetch', request: { method: request.method, url: request.url }, site }, async () => {
       if (request.headers.get('upgrade')?.toLowerCase() === 'websocket') {
+        const watch = request.headers.get(WATCH_HEADER);
+        if (watch) return this.watch(live, name, site, JSON.parse(watch) as Watch);
         const { client, server } = webSocketPair();
         const address = request.headers.get(ADDRESS_HEADER);
         this.sockets.accept(server, { conn: randomId('c'), site, assigned: name, session: null, ...(address ? { address } : {}) });
@@ -57,6 +64,12 @@ export class ConversationObject {
     const state = this.sockets.attachment(ws);
     if (!state) return ws.close(1011, 'lost its state');
     const live = this.start(state.assigned);
+    if (state.watch) {
+      const typing = this.typing.get(state.conn) ?? { at: 0 };
+      this.typing.set(state.conn, typing);
+      if (receiveAgentFrame(message, socketHandle(ws), live.chat.log, state.watch, typing)) notePresence(live.deps, state.watch.agent.id);
+      return;
+    }
     const socket = this.sockets.handler(ws, state, {
       chat: live.chat,
       log: live.log,
@@ -71,6 +84,7 @@ export class ConversationObject {
   }
 
   async webSocketClose(ws: CfWebSocket, code: number, reason: string): Promise<void> {
+    this.typing.delete(this.sockets.attachment(ws)?.conn ?? '');
     this.sockets.forget(ws);
     try {
       ws.close(closeCode(code), reason);
@@ -81,6 +95,19 @@ export class ConversationObject {
 
   async webSocketError(ws: CfWebSocket): Promise<void> {
     this.sockets.forget(ws);
+  }
+
+  /**
+   * An agent's socket (checked by the Worker): it hears every event of the conversation, as the
+   * visitor's sockets do, from the moment it is accepted; `watching` gives the number it starts at.
+   */
+  private async watch(live: LiveConversation, name: string, site: string, watch: Watch): Promise<Response> {
+    const { client, server } = webSocketPair();
+    this.sockets.accept(server, { conn: randomId('c'), site, assigned: name, session: name, watch });
+    const seq = await live.postgres.during(() => live.chat.log.load(name));
+    socketHandle(server).send(JSON.stringify({ type: 'watching', ticket: watch.ticket, session: name, seq }));
+    notePresence(live.deps, watch.agent.id);
+    return upgradeResponse(client);
   }
 
   /** Erasure: the sockets are closed and everything the object stored (its events) is deleted. */

@@ -18,6 +18,7 @@ import { secretMatches } from '../../core/secrets';
 import type { ErrorReporter } from '../../ops/errors';
 import { ADDRESS_HEADER, SESSION_HEADER, SITE_HEADER } from './conversation-object';
 import { eraseInObject } from './erase';
+import { mountAgentSocketRoute, ticketWritesVia } from './agent-routes';
 import type { OpenedNeon } from '../../stores/db/neon';
 import { connectNeon, depsOver, isolateParts, type IsolateParts, type WorkerEnv } from './deps';
 import { upgradeResponse, webSocketPair, type ExecutionContext } from './platform';
@@ -84,7 +85,8 @@ function workerApp(deps: Deps, env: WorkerEnv, reporter: ErrorReporter): Hono {
     return new Response(res.body, res); // headers of a fetched response are immutable
   });
 
-  root.route('/', createApp(deps, { clientAddress: (c) => c.req.header('cf-connecting-ip'), eraseConversation: eraseInObject(env) }).app);
+  mountAgentSocketRoute(root, deps, env);
+  root.route('/', createApp(deps, { clientAddress: (c) => c.req.header('cf-connecting-ip'), eraseConversation: eraseInObject(env), ticketWrites: ticketWritesVia(env) }).app);
   return root;
 }
 

@@ -6,10 +6,14 @@
  */
 import type { Connection } from '../../conversation/connection';
 import { ConversationSocket, sendFrame, type SocketHandle, type SocketState, type SocketOptions } from '../../conversation/socket';
+import type { Watch } from '../../inbox/agent-socket';
 import { OPEN, type CfWebSocket, type DurableObjectState } from './platform';
 
-/** A socket's attachment: its conversation state, and the object (conversation) it was opened in. */
-export type Attachment = SocketState & { assigned: string };
+/**
+ * A socket's attachment: its conversation state, and the object (conversation) it was opened
+ * in; for an agent's socket, what the Worker checked (it watches, it never says hello).
+ */
+export type Attachment = SocketState & { assigned: string; watch?: Watch };
 
 export function socketHandle(ws: CfWebSocket): SocketHandle {
   return {

@@ -42,7 +42,7 @@ export function createDb(db: Orm, close: () => Promise<void>, opts: CreateDbOpti
       await db.execute(sql`select 1`);
     },
     sites: sitesRepo(db),
-    conversations: conversationsRepo(db),
+    conversations: conversationsRepo(db, sealing),
     messages: messagesRepo(db, sealing),
     tickets: ticketsRepo(db, sealing),
     feedback: feedbackRepo(db, sealing),

@@ -25,6 +25,7 @@ interface SealedColumn {
 export const SEALED_COLUMNS: readonly SealedColumn[] = [
   { name: 'messages.text', table: 'messages', column: 'text', key: ['id'], aad: ([id]) => aad.message(id), site: '(select c.site_id from conversations c where c.id = t.conversation_id)' },
   { name: 'tickets.reason', table: 'tickets', column: 'reason', key: ['id'], aad: ([id]) => aad.ticket(id) },
+  { name: 'tickets.contact_email', table: 'tickets', column: 'contact_email', key: ['id'], aad: ([id]) => aad.ticketContact(id) },
   { name: 'feedback.comment', table: 'feedback', column: 'comment', key: ['conversation_id', 'answer_id'], aad: ([c, a]) => aad.feedback(c, a) },
   { name: 'orders.email', table: 'orders', column: 'email', key: ['site_id', 'number'], aad: ([s, n]) => aad.order(s, n) },
 ];

@@ -42,6 +42,8 @@ export const sites = pgTable('sites', {
    */
   secretKey: text('secret_key'),
   settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  /** Signs the site's webhook deliveries (HMAC-SHA256); kept as given, like the secret key. */
+  webhookSecret: text('webhook_secret'),
   createdAt: createdAt(),
 });
 
@@ -76,6 +78,9 @@ export const messages = pgTable(
     intent: text('intent').$type<Intent>(),
     citations: jsonb('citations').$type<Citation[]>().notNull().default(sql`'[]'::jsonb`),
     confidence: real('confidence'),
+    /** For an agent's message: who wrote it, and their name as the visitor saw it then. */
+    agentId: text('agent_id'),
+    agentName: text('agent_name'),
     // What an assistant answer consumed (null for other messages and unmetered answers).
     llmModel: text('llm_model'),
     promptTokens: integer('prompt_tokens'),
@@ -107,6 +112,14 @@ export const tickets = pgTable(
       .notNull()
       .default('open'),
     reason: text('reason'),
+    /** What people call it (#1042): numbered per site, from ticket_numbers. */
+    number: integer('number'),
+    priority: text('priority', { enum: ['normal', 'high'] }).notNull().default('normal'),
+    /** The agent who holds it; null while it waits in the queue. */
+    assignedAgentId: text('assigned_agent_id').references(() => agents.id, { onDelete: 'set null' }),
+    /** Where the reply goes when no agent was online (sealed like other visitor data). */
+    contactEmail: text('contact_email'),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -116,7 +129,39 @@ export const tickets = pgTable(
       .on(t.conversationId)
       .where(sql`${t.status} in ('open', 'pending')`),
     index('tickets_site_idx').on(t.siteId, t.status),
+    uniqueIndex('tickets_number_uq').on(t.siteId, t.number),
   ],
+);
+
+/** The last ticket number given per site: an atomic counter, so two handoffs never share one. */
+export const ticketNumbers = pgTable('ticket_numbers', {
+  siteId: text('site_id')
+    .primaryKey()
+    .references(() => sites.id, { onDelete: 'cascade' }),
+  last: integer('last').notNull(),
+});
+
+/** Each webhook notification and how its delivery went: retried with backoff until it lands or gives up. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    event: text('event').notNull(),
+    url: text('url').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    /** The last attempt's HTTP status, or null when it never got one (refused, timed out). */
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('webhook_deliveries_site_idx').on(t.siteId, t.createdAt), index('webhook_deliveries_due_idx').on(t.status, t.nextAttemptAt)],
 );
 
 export const feedback = pgTable(
@@ -252,6 +297,8 @@ export const agents = pgTable('agents', {
   name: text('name').notNull(),
   /** bcrypt. */
   passwordHash: text('password_hash').notNull(),
+  /** Last sign-in or inbox activity: whether anyone is online to take a ticket. */
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
   disabledAt: timestamp('disabled_at', { withTimezone: true }),
   createdAt: createdAt(),
 });

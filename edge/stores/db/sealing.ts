@@ -21,6 +21,7 @@ export const PLAIN: Sealing = { cipher: fieldCipher(null) };
 export const aad = {
   message: (id: string) => `messages.text:${id}`,
   ticket: (id: string) => `tickets.reason:${id}`,
+  ticketContact: (id: string) => `tickets.contact_email:${id}`,
   feedback: (conversationId: string, answerId: string) => `feedback.comment:${conversationId}:${answerId}`,
   order: (siteId: string, number: string) => `orders.email:${siteId}:${number}`,
 };

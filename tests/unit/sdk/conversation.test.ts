@@ -78,6 +78,7 @@ describe('client conversation (protocol v1)', () => {
     // The live event for the same ticket updates it rather than adding a second.
     conv.apply({ type: 'handoff', seq: 10, ticket: 't_1', status: 'pending' });
     expect(conv.items.filter((i) => i.kind === 'ticket')).toEqual([{ kind: 'ticket', id: 't_1', status: 'pending' }]);
+    expect(conv.items).toHaveLength(3);
   });
 
   it('streams an answer and reports it finished once, with citations and confidence', () => {
@@ -243,7 +244,9 @@ describe('client conversation (protocol v1)', () => {
   it('records one ticket per handoff, updating its status', () => {
     const { conv } = setup();
     conv.apply({ type: 'ready', session: 's', seq: 0, history: [] });
-    expect(conv.apply({ type: 'handoff', seq: 1, ticket: 't_1', status: 'open' })).toEqual([{ type: 'handoff', ticket: 't_1', status: 'open' }]);
+    expect(conv.apply({ type: 'handoff', seq: 1, ticket: 't_1', status: 'open' })).toEqual([
+      { type: 'handoff', item: { kind: 'ticket', id: 't_1', status: 'open' }, changed: true },
+    ]);
     conv.apply({ type: 'handoff', seq: 2, ticket: 't_1', status: 'solved' });
     expect(conv.items).toEqual([{ kind: 'ticket', id: 't_1', status: 'solved' }]);
   });

@@ -43,6 +43,8 @@ async function fill(db: Db, n = 1) {
     await db.messages.add({ id: `m${i}`, conversationId: c, role: 'user', clientId: 'q1', replyTo: null, text: `order JP-1 for ${EMAIL}`, intent: null, citations: [], confidence: null });
     await db.messages.add({ id: `a${i}`, conversationId: c, role: 'assistant', clientId: 'a1', replyTo: 'q1', text: `No order for ${EMAIL}`, intent: null, citations: [], confidence: 0.8 });
     await db.tickets.open({ id: `t${i}`, siteId: 'shop', conversationId: c, reason: `call me at +351 912 ${i}` });
+    // The email left for a reply when nobody was online: personal data like the rest.
+    if (i === 0) await db.tickets.setContact(`t${i}`, 'reply-to@example.net');
     await db.feedback.add({ conversationId: c, answerId: 'a1', rating: 'down', comment: `wrong, ${EMAIL}` });
   }
   await db.orders.upsert([{ siteId: 'shop', number: 'JP-1', email: ` ${EMAIL.toUpperCase()} `, status: 'shipped', items: [], totalCents: 100, currency: 'EUR', carrier: null, tracking: null, updatedAt: new Date() }]);
@@ -64,6 +66,8 @@ describe('sealed columns', () => {
     expect(raw).not.toContain('marker.ana');
     expect(raw).not.toContain('MARKER.ANA');
     expect(raw).not.toContain('+351 912');
+    expect(raw).not.toContain('reply-to@example.net');
+    expect((await db.tickets.get('t0'))?.contactEmail).toBe('reply-to@example.net');
     expect(raw).toMatch(/enc:v1:k1:/);
     expect((await db.messages.list('c0')).map((m) => m.text)).toEqual([`order JP-1 for ${EMAIL}`, `No order for ${EMAIL}`]);
     expect((await db.messages.findByClientId('c0', 'q1'))?.text).toBe(`order JP-1 for ${EMAIL}`);
@@ -78,6 +82,7 @@ describe('sealed columns', () => {
     expect(await db.encryption!.status()).toEqual([
       { column: 'messages.text', sealed: { k1: 2 }, plain: 0 },
       { column: 'tickets.reason', sealed: { k1: 1 }, plain: 0 },
+      { column: 'tickets.contact_email', sealed: { k1: 1 }, plain: 0 },
       { column: 'feedback.comment', sealed: { k1: 1 }, plain: 0 },
       { column: 'orders.email', sealed: { k1: 1 }, plain: 0 },
     ]);
@@ -133,7 +138,7 @@ describe('rotation', () => {
     const db = await over(pg, sealing(`${K2},${K1}`));
     const progress: number[] = [];
     const summary = await db.encryption!.rotate({ batch: 2, onProgress: (p) => p.column === 'messages.text' && progress.push(p.resealed) });
-    expect(summary).toEqual({ kid: 'k2', resealed: 10 + 5 + 5 + 1, failed: 0, errors: [] });
+    expect(summary).toEqual({ kid: 'k2', resealed: 10 + 5 + 1 + 5 + 1, failed: 0, errors: [] });
     expect(progress).toEqual([2, 4, 6, 8, 10]);
     for (const c of await db.encryption!.status()) expect(Object.keys(c.sealed)).toEqual(['k2']);
     // Only the new key is needed now.
@@ -152,7 +157,7 @@ describe('rotation', () => {
     expect((await db.encryption!.rotate()).resealed).toBe(0);
     await pg.query(`update tickets set reason = 'enc:v1:zz:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' where id = 't1'`);
     const summary = await db.encryption!.rotate({ plain: true });
-    expect(summary).toMatchObject({ kid: 'k1', resealed: 6 + 2 + 3 + 1, failed: 1 });
+    expect(summary).toMatchObject({ kid: 'k1', resealed: 6 + 2 + 1 + 3 + 1, failed: 1 });
     expect(summary.errors).toEqual([expect.stringMatching(/^tickets\.reason: a value is sealed under key "zz", which is unknown/)]);
     expect(await dump(pg)).not.toContain(EMAIL);
     expect((await db.messages.list('c2'))[1].text).toBe(`No order for ${EMAIL}`);

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, gte, isNull } from 'drizzle-orm';
 import type { Db } from '../../../core/ports';
 import { agents, agentSessions } from '../schema';
 import type { Orm } from './orm';
@@ -41,6 +41,17 @@ export function agentsRepo(db: Orm): Db['agents'] {
     },
     async endSession(hash) {
       await db.delete(agentSessions).where(eq(agentSessions.hash, hash));
+    },
+    async seen(id, at) {
+      await db.update(agents).set({ lastSeenAt: at }).where(eq(agents.id, id));
+    },
+    async anySeenSince(siteId, since) {
+      const [row] = await db
+        .select({ id: agents.id })
+        .from(agents)
+        .where(and(eq(agents.siteId, siteId), isNull(agents.disabledAt), gte(agents.lastSeenAt, since)))
+        .limit(1);
+      return row !== undefined;
     },
   };
 }

@@ -72,6 +72,32 @@ export function documentsRepo(db: Orm, changed: (siteId?: string) => void = () =
       if (ids.length === 0) return;
       await db.delete(documents).where(inArray(documents.id, ids)).finally(() => changed());
     },
+    async page(siteId, limit, after) {
+      const mine = eq(documents.siteId, siteId);
+      // By source, then id: a stable order (re-ingesting a document keeps its place), so a page
+      // boundary neither skips nor repeats one while documents change.
+      const where = after ? and(mine, sql`(${documents.source}, ${documents.id}) > (${String(after.key)}, ${after.id})`) : mine;
+      const rows = await db
+        .select({
+          ...documentColumns,
+          updatedAt: documents.updatedAt,
+          // Qualified by hand: drizzle leaves a one-table select's columns bare, and c has an id too.
+          chunks: sql<number>`(select count(*) from ${chunks} c where c.document_id = ${documents}.id)::int`,
+        })
+        .from(documents)
+        .where(where)
+        .orderBy(asc(documents.source), asc(documents.id))
+        .limit(limit);
+      return rows.map((r) => ({ ...r, chunks: Number(r.chunks) }));
+    },
+    async byId(siteId, id) {
+      const [row] = await db
+        .select(documentColumns)
+        .from(documents)
+        .where(and(eq(documents.siteId, siteId), eq(documents.id, id)))
+        .limit(1);
+      return row ?? null;
+    },
     async count(siteId) {
       const [row] = await db
         .select({ n: count() })

@@ -2,6 +2,7 @@ import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { ConversationRow, Db, MessageRow, MessageUsage, SiteStats } from '../../../core/ports';
 import { conversations, feedback, messages, tickets } from '../schema';
 import { aad, PLAIN, type Sealing } from '../sealing';
+import { listConversations } from './conversation-list';
 import type { Orm } from './orm';
 
 const conversationColumns = {
@@ -23,6 +24,8 @@ const messageColumns = {
   intent: messages.intent,
   citations: messages.citations,
   confidence: messages.confidence,
+  agentId: messages.agentId,
+  agentName: messages.agentName,
   llmModel: messages.llmModel,
   promptTokens: messages.promptTokens,
   completionTokens: messages.completionTokens,
@@ -47,7 +50,7 @@ function toMessage({ llmModel, promptTokens, completionTokens, embeddingTokens, 
   return { ...row, usage };
 }
 
-export function conversationsRepo(db: Orm): Db['conversations'] {
+export function conversationsRepo(db: Orm, sealing: Sealing = PLAIN): Db['conversations'] {
   const get = async (id: string): Promise<ConversationRow | null> => {
     const [row] = await db.select(conversationColumns).from(conversations).where(eq(conversations.id, id)).limit(1);
     return row ?? null;
@@ -77,6 +80,7 @@ export function conversationsRepo(db: Orm): Db['conversations'] {
         .orderBy(asc(conversations.updatedAt))
         .limit(limit);
     },
+    list: (filter) => listConversations(db, sealing, filter),
     async delete(id) {
       await db.delete(conversations).where(eq(conversations.id, id));
     },
@@ -125,6 +129,8 @@ export function messagesRepo(db: Orm, sealing: Sealing = PLAIN): Db['messages'] 
           intent: row.intent,
           citations: row.citations,
           confidence: row.confidence,
+          agentId: row.agentId ?? null,
+          agentName: row.agentName ?? null,
           ...(row.usage
             ? {
                 llmModel: row.usage.model,

@@ -1,47 +1,174 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { Db, TicketRow } from '../../../core/ports';
-import { feedback, tickets } from '../schema';
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Db, QueuedTicket, TicketRow } from '../../../core/ports';
+import { agents, feedback, messages, ticketNumbers, tickets } from '../schema';
 import { aad, openNullable, PLAIN, sealNullable, type Sealing } from '../sealing';
 import type { Orm } from './orm';
+
+/** The first number a site's tickets get: "#1001" reads as a ticket, "#1" as a typo. */
+const FIRST_NUMBER = 1001;
+const LIVE = ['open', 'pending'] as const;
 
 const ticketColumns = {
   id: tickets.id,
   siteId: tickets.siteId,
   conversationId: tickets.conversationId,
+  number: tickets.number,
   status: tickets.status,
+  priority: tickets.priority,
   reason: tickets.reason,
+  assigneeId: tickets.assignedAgentId,
+  assigneeName: agents.name,
+  contactEmail: tickets.contactEmail,
+  closedAt: tickets.closedAt,
   createdAt: tickets.createdAt,
+  updatedAt: tickets.updatedAt,
 };
 
-export function ticketsRepo(db: Orm, { cipher }: Sealing = PLAIN): Db['tickets'] {
-  const opened = async (row: TicketRow): Promise<TicketRow> => ({ ...row, reason: await openNullable(cipher, row.reason, aad.ticket(row.id)) });
-  const openFor = async (conversationId: string): Promise<TicketRow | null> => {
-    const [row] = await db
-      .select(ticketColumns)
-      .from(tickets)
-      .where(and(eq(tickets.conversationId, conversationId), inArray(tickets.status, ['open', 'pending'])))
-      .orderBy(desc(tickets.createdAt))
-      .limit(1);
-    return row ? opened(row) : null;
+type Stored = {
+  id: string;
+  siteId: string;
+  conversationId: string;
+  number: number | null;
+  status: TicketRow['status'];
+  priority: TicketRow['priority'];
+  reason: string | null;
+  assigneeId: string | null;
+  assigneeName: string | null;
+  contactEmail: string | null;
+  closedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+/** Queue order: high priority first, then the longest waiting; ms precision, as cursors carry it. */
+const rank = sql<number>`(case when ${tickets.priority} = 'high' then 0 else 1 end)`;
+const createdMs = sql`date_trunc('milliseconds', ${tickets.createdAt})`;
+const closedMs = sql`date_trunc('milliseconds', coalesce(${tickets.closedAt}, ${tickets.updatedAt}))`;
+
+/** One message of the conversation as `{id, text}` (its text may be sealed), for the queue's columns. */
+const oneMessage = (role: 'user' | 'assistant', order: 'asc' | 'desc') =>
+  sql<{ id: string; text: string } | null>`(select jsonb_build_object('id', m.id, 'text', m.text) from ${messages} m
+    where m.conversation_id = ${tickets.conversationId} and m.role = ${role}
+    order by m.n ${sql.raw(order)} limit 1)`;
+
+export function ticketsRepo(db: Orm, sealing: Sealing = PLAIN): Db['tickets'] {
+  const { cipher } = sealing;
+  const opened = async ({ assigneeId, assigneeName, number, ...row }: Stored): Promise<TicketRow> => ({
+    ...row,
+    number: number ?? 0,
+    assignee: assigneeId ? { id: assigneeId, name: assigneeName ?? '' } : null,
+    reason: await openNullable(cipher, row.reason, aad.ticket(row.id)),
+    contactEmail: await openNullable(cipher, row.contactEmail, aad.ticketContact(row.id)),
+  });
+  const select = () => db.select(ticketColumns).from(tickets).leftJoin(agents, eq(agents.id, tickets.assignedAgentId));
+  const one = async (where: SQL | undefined): Promise<TicketRow | null> => {
+    const [row] = await select().where(where).orderBy(desc(tickets.createdAt)).limit(1);
+    return row ? opened(row as Stored) : null;
   };
+  const get = (id: string) => one(eq(tickets.id, id));
+  const openFor = (conversationId: string) => one(and(eq(tickets.conversationId, conversationId), inArray(tickets.status, [...LIVE])));
+  const peek = async (raw: unknown): Promise<string | null> => {
+    const m = raw as { id: string; text: string } | null;
+    if (!m) return null;
+    try {
+      return await cipher.open(m.text, aad.message(m.id));
+    } catch {
+      // A value sealed under a key no longer held: the queue shows the row without it.
+      return null;
+    }
+  };
+
   return {
+    get,
     openFor,
     async ofConversation(conversationId) {
-      const rows = await db.select(ticketColumns).from(tickets).where(eq(tickets.conversationId, conversationId)).orderBy(asc(tickets.createdAt));
-      return Promise.all(rows.map(opened));
+      const rows = await select().where(eq(tickets.conversationId, conversationId)).orderBy(asc(tickets.createdAt));
+      return Promise.all(rows.map((r) => opened(r as Stored)));
     },
     async open(row) {
-      // The partial unique index allows one live ticket per conversation: a second request
-      // (a double click, two tabs) gets the ticket already open instead of a duplicate.
-      const [created] = await db
-        .insert(tickets)
-        .values({ id: row.id, siteId: row.siteId, conversationId: row.conversationId, reason: await sealNullable(cipher, row.reason, aad.ticket(row.id)) })
-        .onConflictDoNothing()
-        .returning(ticketColumns);
-      if (created) return { ...created, reason: row.reason };
       const live = await openFor(row.conversationId);
-      if (!live) throw new Error(`ticket ${row.id} already exists`);
-      return live;
+      if (live) return live;
+      const reason = await sealNullable(cipher, row.reason, aad.ticket(row.id));
+      const created = await db.transaction(async (tx) => {
+        // One counter row per site, bumped in the same transaction: two handoffs never share a
+        // number, and a ticket that loses the race below gives its number back with the rollback.
+        const [n] = await tx
+          .insert(ticketNumbers)
+          .values({ siteId: row.siteId, last: FIRST_NUMBER })
+          .onConflictDoUpdate({ target: ticketNumbers.siteId, set: { last: sql`${ticketNumbers.last} + 1` } })
+          .returning({ last: ticketNumbers.last });
+        // The partial unique index allows one live ticket per conversation: a second request
+        // (a double click, two tabs) gets the ticket already open instead of a duplicate.
+        const [made] = await tx
+          .insert(tickets)
+          .values({ id: row.id, siteId: row.siteId, conversationId: row.conversationId, reason, number: n!.last, priority: row.priority ?? 'normal' })
+          .onConflictDoNothing()
+          .returning({ id: tickets.id });
+        if (!made) tx.rollback();
+        return made;
+      }).catch((err: unknown) => {
+        if (err instanceof Error && err.name === 'TransactionRollbackError') return undefined;
+        throw err;
+      });
+      if (created) return (await get(row.id))!;
+      const raced = await openFor(row.conversationId);
+      if (!raced) throw new Error(`ticket ${row.id} already exists`);
+      return raced;
+    },
+    async list(q) {
+      const conditions: SQL[] = [q.state === 'live' ? inArray(tickets.status, [...LIVE]) : eq(tickets.status, 'closed')];
+      if (q.siteId !== undefined) conditions.push(eq(tickets.siteId, q.siteId));
+      if (q.after) {
+        if (q.state === 'live') {
+          const [r, at] = String(q.after.key).split('|');
+          conditions.push(sql`(${rank}, ${createdMs}, ${tickets.id}) > (${Number(r)}, ${at}::timestamptz, ${q.after.id})`);
+        } else {
+          conditions.push(sql`(${closedMs}, ${tickets.id}) < (${String(q.after.key)}::timestamptz, ${q.after.id})`);
+        }
+      }
+      const order = q.state === 'live' ? [asc(rank), asc(createdMs), asc(tickets.id)] : [desc(closedMs), desc(tickets.id)];
+      const rows = await db
+        .select({ ...ticketColumns, first: oneMessage('user', 'asc'), last: oneMessage('assistant', 'desc') })
+        .from(tickets)
+        .leftJoin(agents, eq(agents.id, tickets.assignedAgentId))
+        .where(and(...conditions))
+        .orderBy(...order)
+        .limit(q.limit);
+      return Promise.all(
+        rows.map(async ({ first, last, ...r }): Promise<QueuedTicket> => ({
+          ...(await opened(r as Stored)),
+          firstQuestion: await peek(first),
+          lastAnswer: await peek(last),
+        })),
+      );
+    },
+    async assign(id, agentId, opts = {}) {
+      const live = and(eq(tickets.id, id), inArray(tickets.status, [...LIVE]));
+      // Taking a ticket someone else holds needs `force`: two agents never answer one visitor unknowingly.
+      const free = opts.force || agentId === null ? live : and(live, sql`(${tickets.assignedAgentId} is null or ${tickets.assignedAgentId} = ${agentId})`);
+      const done = await db
+        .update(tickets)
+        .set({ assignedAgentId: agentId, updatedAt: sql`now()` })
+        .where(and(free, sql`${tickets.assignedAgentId} is distinct from ${agentId}`))
+        .returning({ id: tickets.id });
+      return { ticket: await get(id), changed: done.length > 0 };
+    },
+    async close(id, at) {
+      const done = await db
+        .update(tickets)
+        .set({ status: 'closed', closedAt: at, updatedAt: sql`now()` })
+        .where(and(eq(tickets.id, id), inArray(tickets.status, [...LIVE])))
+        .returning({ id: tickets.id });
+      return done.length > 0 ? get(id) : null;
+    },
+    async setContact(id, email) {
+      await db
+        .update(tickets)
+        .set({ contactEmail: await cipher.seal(email, aad.ticketContact(id)), updatedAt: sql`now()` })
+        .where(eq(tickets.id, id));
+    },
+    async touch(id) {
+      await db.update(tickets).set({ updatedAt: sql`now()` }).where(eq(tickets.id, id));
     },
   };
 }

@@ -1,0 +1,112 @@
+/**
+ * The admin API's documents and conversations on the Worker in workerd (`wrangler dev` over
+ * the local Postgres the Neon driver reaches, as in the other workerd tests): the same routes
+ * and answers as on Node. An upload is ingested by the Worker itself (its hashed embedder, its
+ * pgvector); CSV, whose reader needs Node.js, is refused with 501 and a way round.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalWorker, type LocalWorker } from '../../scripts/local-worker';
+import { NO_LIMITS } from '../helpers/limits';
+
+const ADMIN = 'admin-token-0123456789';
+let worker: LocalWorker;
+beforeAll(async () => {
+  worker = await startLocalWorker({ vars: { ...NO_LIMITS, ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'warn' } });
+}, 120_000);
+afterAll(async () => {
+  await worker?.stop();
+});
+
+const auth = { authorization: `Bearer ${ADMIN}` };
+const admin = (path: string, init: RequestInit = {}) => fetch(`${worker.url}/v1/admin${path}`, { ...init, headers: { ...auth, ...(init.headers ?? {}) } });
+const upload = (name: string, content: string) => {
+  const form = new FormData();
+  form.set('file', new Blob([content]), name);
+  return admin('/sites/demo/documents', { method: 'POST', body: form });
+};
+type Doc = { id: string; source: string; chunks: number };
+
+describe('the admin API on the Worker in workerd', () => {
+  it('lists documents a page at a time', async () => {
+    const all = (await (await admin('/sites/demo/documents?limit=200')).json()) as { items: Doc[]; next: string | null };
+    expect(all.next).toBeNull();
+    expect(all.items.length).toBeGreaterThan(20);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await admin(`/sites/demo/documents?limit=9${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.status).toBe(200);
+      const page = (await res.json()) as { items: Doc[]; next: string | null };
+      seen.push(...page.items.map((d) => d.id));
+      cursor = page.next;
+    } while (cursor);
+    expect(seen).toEqual(all.items.map((d) => d.id));
+    expect((await admin('/sites/demo/documents?cursor=zzz')).status).toBe(400);
+  });
+
+  it('ingests an upload in the Worker (stored with its vectors in the shared Postgres), idempotently; CSV is refused with 501', async () => {
+    const text = '# Zorblax lantern warranty\n\nEvery Zorblax lantern carries a seven year warranty.\n';
+    const first = await upload('zorblax.md', text);
+    expect(first.status, await first.clone().text()).toBe(201);
+    expect(await first.json()).toMatchObject({ source: 'zorblax.md', unchanged: false, documents: { added: 1 } });
+    const again = await upload('zorblax.md', text);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ unchanged: true, documents: { unchanged: 1 } });
+    const { rows } = await worker.postgres.pg.query<{ chunks: number; vectors: number }>(
+      `select (select count(*) from chunks c where c.document_id = d.id)::int as chunks, (select count(*) from chunk_vectors v where v.document_id = d.id)::int as vectors
+       from documents d where d.site_id = 'demo' and d.source = 'zorblax.md'`,
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.vectors).toBe(rows[0]!.chunks);
+
+    const json = await admin('/sites/demo/documents', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ source: 'api-faqs', faqs: [{ question: 'Do you offer student discounts?', answer: 'Yes, 10% with a student card.' }] }),
+    });
+    expect(json.status).toBe(201);
+
+    const csv = await upload('faq.csv', 'question,answer\nA?,B.\n');
+    expect(csv.status).toBe(501);
+    expect(((await csv.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'not_implemented',
+      message: expect.stringMatching(/CSV files cannot be read on this runtime.*send the rows as JSON/),
+    });
+    const bad = await upload('bad.md', '---\ntitle: x\n');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/^bad\.md: front matter/);
+
+    // Too large: refused, and the next request is served as usual.
+    const huge = await upload('huge.txt', 'x'.repeat(6 * 1024 * 1024));
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as { error: { code: string } }).error.code).toBe('too_large');
+
+    const doc = ((await (await admin('/sites/demo/documents?limit=200')).json()) as { items: Doc[] }).items.find((d) => d.source === 'zorblax.md')!;
+    expect((await admin(`/sites/demo/documents/${doc.id}`, { method: 'DELETE' })).status).toBe(200);
+    const left = await worker.postgres.pg.query(`select 1 from chunk_vectors where document_id = $1`, [doc.id]);
+    expect(left.rows).toEqual([]);
+    const reembed = await admin('/sites/demo/documents/reembed', { method: 'POST' });
+    expect(reembed.status).toBe(200);
+    expect(await reembed.json()).toMatchObject({ siteId: 'demo', model: 'local-hash-384' });
+  }, 60_000);
+
+  it('lists conversations and shows one', async () => {
+    const res = await fetch(`${worker.url}/v1/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ site: 'demo', id: 'w1', text: 'How long does shipping take?' }),
+    });
+    expect(res.status).toBe(200);
+    const { session } = (await res.json()) as { session: string };
+    const list = (await (await admin('/conversations?site=demo&limit=10')).json()) as { items: { id: string; firstQuestion: string; messages: number }[]; next: string | null };
+    expect(list.items[0]).toMatchObject({ id: session, firstQuestion: 'How long does shipping take?' });
+    expect(list.items[0]!.messages).toBeGreaterThanOrEqual(2);
+    expect((await admin('/conversations?handoff=perhaps')).status).toBe(400);
+    const one = (await (await admin(`/conversations/${session}`)).json()) as { transcript: { role: string }[] };
+    expect(one.transcript.map((e) => e.role)).toEqual(['user', 'assistant']);
+  });
+
+  it('logged no uncaught error', () => {
+    expect(worker.wrangler.lines.filter((l) => /Uncaught|✘ \[ERROR\]/.test(l))).toEqual([]);
+  });
+});
