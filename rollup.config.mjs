@@ -45,6 +45,18 @@ const iifeLoader = () => ({
   },
 });
 
+/** The agent inbox (`/agent`): its own module, lit and the app only. */
+const inboxGuard = () => ({
+  name: 'inbox-guard',
+  generateBundle(_, bundle) {
+    for (const c of Object.values(bundle)) {
+      if (c.type !== 'chunk') continue;
+      if (Object.keys(c.modules).some((m) => m.includes('node_modules/zod'))) this.error(`zod reached ${c.fileName}`);
+      if (/\beval\(|new Function\(/.test(c.code)) this.error(`${c.fileName} uses eval or Function`);
+    }
+  },
+});
+
 export default [
   {
     input: { 'support-chat': here('sdk/element/index.ts'), 'support-chat-panel': here('sdk/panel/index.ts') },
@@ -55,6 +67,17 @@ export default [
     input: here('sdk/element/iife.ts'),
     output: { file: 'dist/support-chat.iife.js', format: 'iife', sourcemap: true },
     plugins: [iifeLoader(), css(), resolve({ browser: true, exportConditions: ['production'] }), ts(), min(), guard()],
+  },
+  {
+    input: here('sdk/inbox/index.ts'),
+    output: { file: 'dist/inbox.js', format: 'es', sourcemap: true },
+    plugins: [
+      css(),
+      resolve({ browser: true, exportConditions: ['production'] }),
+      typescript({ tsconfig: here('sdk/inbox/tsconfig.json'), outDir: 'dist', sourceMap: true, inlineSources: false }),
+      min(),
+      inboxGuard(),
+    ],
   },
   {
     input: here('sdk/element/index.ts'),

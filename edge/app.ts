@@ -8,6 +8,7 @@ import { mountAdminConversations } from './http/admin-conversations';
 import { mountAdminDocuments } from './http/admin-documents';
 import { mountAdminSites } from './http/admin-sites';
 import { mountAgentApi, type TicketWrites } from './http/agent-api';
+import { mountAgentApp } from './http/agent-app';
 import { mountAdminTickets } from './http/admin-tickets';
 import { mountAgentAuth } from './http/agent-auth';
 import { mountAgentSocket } from './http/agent-ws';
@@ -47,6 +48,7 @@ export function createApp(deps: Deps, runtime: AppRuntime = {}) {
   mountAdminDocuments(app, deps);
   mountAdminConversations(app, deps);
   mountAgentAuth(app, deps, runtime.clientAddress);
+  mountAgentApp(app);
   const ticketWrites = runtime.ticketWrites ?? { log: chat.log };
   mountAgentApi(app, deps, ticketWrites, runtime.clientAddress);
   mountAdminTickets(app, deps, ticketWrites);

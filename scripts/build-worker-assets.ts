@@ -1,13 +1,15 @@
 /**
  * Gathers what the Worker serves as static assets into `.assets/` (wrangler.toml `[assets]`):
  * the demo shop's pages (`demo/site`) at `/` and the widget bundle (`dist/`, from
- * `npm run build:sdk`) at `/sdk/`. The demo's knowledge base (`demo/data`: FAQ, orders with
- * emails) is data to ingest and lives outside the served folder. `tsx scripts/build-worker-assets.ts` runs it alone.
+ * `npm run build:sdk`) at `/sdk/`, and the agent inbox's bundle at `/agent/inbox.js`. The
+ * demo's knowledge base (`demo/data`: FAQ, orders with emails) is data to ingest and lives
+ * outside the served folder. `tsx scripts/build-worker-assets.ts` runs it alone.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assetHeadersFile, SDK_FILE } from '../edge/http/security-headers';
+import { INBOX_FILE, INBOX_SCRIPT } from '../edge/http/agent-app';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const ASSETS_DIR = join(ROOT, '.assets');
@@ -29,7 +31,7 @@ export function buildWorkerAssets(opts: { requireSdk?: boolean; into?: string } 
   const pages = readdirSync(demo)
     .filter((f) => f.endsWith('.html'))
     .flatMap((f) => (f === 'index.html' ? ['/', '/index.html'] : [`/${f}`, `/${f.replace(/\.html$/, '')}`]));
-  writeFileSync(join(out, '_headers'), assetHeadersFile([...pages, '/assets/*']));
+  writeFileSync(join(out, '_headers'), assetHeadersFile([...pages, '/assets/*', INBOX_SCRIPT]));
   if (existsSync(sdk)) {
     // The built scripts only: no source maps or type declarations go out.
     mkdirSync(join(out, 'sdk'));
@@ -41,6 +43,11 @@ export function buildWorkerAssets(opts: { requireSdk?: boolean; into?: string } 
     if (existsSync(iife)) {
       cpSync(join(sdk, 'support-chat.js'), join(out, 'sdk', 'support-chat.esm.js'));
       cpSync(iife, join(out, 'sdk', 'support-chat.js'));
+    }
+    // The agent inbox's bundle at /agent/inbox.js; its page (/agent) is the Worker's own route.
+    if (existsSync(join(sdk, INBOX_FILE))) {
+      mkdirSync(join(out, dirname(INBOX_SCRIPT)), { recursive: true });
+      cpSync(join(sdk, INBOX_FILE), join(out, INBOX_SCRIPT));
     }
   }
   // Generated: keep it out of git without touching the project's .gitignore, and off the CDN.

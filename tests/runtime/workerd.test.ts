@@ -173,6 +173,16 @@ describe.skipIf(!worker)('the Worker in workerd', () => {
     const ready = await reloaded.hello({ session });
     expect(ready.history.filter((e) => e.role === 'agent')).toEqual([expect.objectContaining({ agent: { name: 'Ivy' } })]);
     for (const s of [visitor, watch, reloaded]) s.close();
+
+    // The inbox app itself: its page from the Worker, its bundle from the assets, both under the pages' CSP.
+    const page = await fetch(`${worker!.url}/agent`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<support-inbox>');
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    const bundle = await fetch(`${worker!.url}/agent/inbox.js`);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toMatch(/javascript/);
+    expect((await bundle.text()).length).toBeGreaterThan(10_000);
   }, 60_000);
 
   it("lets the Worker's own pages use any site, and still refuses other origins", async () => {

@@ -9,6 +9,7 @@ import { CLOSE_RESTARTING, MAX_FRAME_BYTES } from '../../../protocol';
 import { createApp } from '../../app';
 import { clientBehindProxies, type AddressOf } from '../../http/client-address';
 import { SDK_FILE, securityHeaders } from '../../http/security-headers';
+import { INBOX_FILE, INBOX_SCRIPT } from '../../http/agent-app';
 import { closeIdleSockets } from './idle-sockets';
 import { describeProviders } from '../../wiring/describe';
 import type { Config } from '../../config/schema';
@@ -99,6 +100,8 @@ async function serveApp(config: Config, log: Logger, deps: Deps, reporter: Error
   // The built scripts only: no source maps or type declarations go out.
   root.use('/sdk/*', async (c, next) => (SDK_FILE.test(c.req.path.slice('/sdk/'.length)) ? next() : c.notFound()));
   root.use('/sdk/*', serveStatic({ root: rel('dist'), rewriteRequestPath: (p) => p.replace(/^\/sdk/, '') }));
+  // The agent inbox's bundle (its page is the app's, edge/http/agent-app.ts).
+  root.get(INBOX_SCRIPT, serveStatic({ root: rel('dist'), rewriteRequestPath: () => `/${INBOX_FILE}` }));
   root.use('/*', serveStatic({ root: rel('demo/site') }));
   mountDemoPages(root, deps.db);
 
