@@ -7,6 +7,7 @@ import { mountAdminAgents } from './http/admin-agents';
 import { mountAdminConversations } from './http/admin-conversations';
 import { mountAdminDocuments } from './http/admin-documents';
 import { mountAdminSites } from './http/admin-sites';
+import { mountAdminWebhooks } from './http/admin-webhooks';
 import { mountAgentApi, type TicketWrites } from './http/agent-api';
 import { mountAgentApp } from './http/agent-app';
 import { mountAdminTickets } from './http/admin-tickets';
@@ -45,6 +46,7 @@ export function createApp(deps: Deps, runtime: AppRuntime = {}) {
   mountAdmin(app, deps, runtime.clientAddress);
   mountAdminAgents(app, deps);
   mountAdminSites(app, deps, runtime.eraseConversation);
+  mountAdminWebhooks(app, deps);
   mountAdminDocuments(app, deps);
   mountAdminConversations(app, deps);
   mountAgentAuth(app, deps, runtime.clientAddress);

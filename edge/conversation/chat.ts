@@ -4,6 +4,7 @@ import { holdFrames, type Connection, type Peer } from './connection';
 import { loadHistory } from './history';
 import { SessionLog, type SessionEvents } from './session-log';
 import { leaveContact, openTicket } from './handoff';
+import { tell } from '../inbox/notifications';
 import { Answering } from './answering';
 import { hashSecret, newSecret, secretMatches } from '../core/secrets';
 import { recentSite } from '../core/sites/recent';
@@ -30,7 +31,11 @@ export class ChatService {
     readonly log: SessionEvents = new SessionLog(deps.db, deps.sessions),
     private readonly pending: PendingConversations = pendingInSessions(deps.sessions),
   ) {
-    this.answering = new Answering(deps, log, (ticket) => deps.db.tickets.touch(ticket.id));
+    this.answering = new Answering(deps, log, async (ticket, m) => {
+      await deps.db.tickets.touch(ticket.id);
+      // Nobody has taken it yet: the site hears the visitor is still waiting, and what they added.
+      if (!ticket.assignee) tell(deps, m.siteId, { type: 'ticket.visitor_reply', conversation: m.session, ticket, text: m.text });
+    });
   }
 
   async handle(peer: Peer, frame: ClientFrame): Promise<void> {
@@ -160,6 +165,10 @@ export class ChatService {
       return peer.conn.send(error('invalid_message', `feedback: no answer "${frame.answer.slice(0, 64)}" in this conversation`));
     }
     await this.deps.db.feedback.add({ conversationId: session, answerId: frame.answer, rating: frame.rating, comment: frame.comment ?? null });
+    if (frame.rating === 'down') {
+      const question = answer.replyTo ? (await this.deps.db.messages.findByClientId(session, answer.replyTo))?.text ?? null : null;
+      tell(this.deps, peer.siteId, { type: 'answer.low_rating', conversation: session, answerId: frame.answer, text: answer.text, question, comment: frame.comment ?? null });
+    }
   }
 
   async handoff(siteId: string, session: string, frame: HandoffFrame): Promise<void> {

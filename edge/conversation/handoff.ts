@@ -1,6 +1,7 @@
 import type { ContactFrame } from '../../protocol';
 import type { Deps } from '../core/deps';
 import type { TicketRow } from '../core/ports';
+import { tell } from '../inbox/notifications';
 import { nobodyOnline } from '../inbox/tickets';
 import { error } from './errors';
 import { ticketState } from './history';
@@ -24,6 +25,8 @@ export async function openTicket(
   if (!existing) {
     await deps.db.audit.add({ siteId: t.siteId, actor: 'visitor', action: 'ticket.open', detail: { ticket: ticket.id, number: ticket.number, conversation: t.session } });
     deps.log.info('handoff: ticket opened', { ticket: ticket.id, number: ticket.number, site: t.siteId });
+    const question = (await deps.db.messages.list(t.session)).filter((m) => m.role === 'user').at(-1)?.text ?? null;
+    tell(deps, t.siteId, { type: 'ticket.opened', conversation: t.session, ticket, text: question, reason: t.reason });
   }
   // Nobody to answer soon: the widget says so and offers to take an email for the reply.
   const offline = !ticket.assignee && !ticket.contactEmail && (await nobodyOnline(deps, t.siteId));

@@ -45,4 +45,21 @@ export interface Deps {
   log: Logger;
   clock: Clock;
   newId: IdGen;
+  /**
+   * Runs work that outlives the event at hand (a webhook's first attempt). Unset: it simply runs
+   * on (Node); a Durable Object keeps itself and its database connection alive for it.
+   */
+  background?: (work: () => Promise<unknown>) => void;
+  /** Webhook notifications (edge/notify): PUBLIC_URL for links into the inbox; tests inject fetch and shorter waits. */
+  webhooks?: WebhookSettings;
+}
+
+export interface WebhookSettings {
+  /** The server's public address: notifications link to `<publicUrl>/agent#t=<ticket>`. */
+  publicUrl?: string;
+  fetch?: typeof fetch;
+  /** One attempt's limit (default 5 s). */
+  timeoutMs?: number;
+  /** Waits before the second, third, … attempt; attempts end after the last (default 30 s, 2 min, 10 min, 1 h, 6 h). */
+  backoffMs?: readonly number[];
 }

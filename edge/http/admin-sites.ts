@@ -2,7 +2,8 @@
  * Sites through the admin API, as `npm run site` does them, on a running server and on both
  * runtimes: list and read (`read`); create, change, rotate keys and delete with everything it
  * holds (`write`, audited). The
- * secret key is shown once, when made; reads never include it.
+ * secret key is shown once, when made; reads never include it. So is the webhook signing secret,
+ * made when `settings.webhookUrl` is first set (`{rotate: 'webhook'}` makes a new one).
  */
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
@@ -12,6 +13,7 @@ import { newPublicKey, newSecretKey } from '../core/sites/keys';
 import { normalizeOrigin, SITE_ID } from '../core/sites/origins';
 import { applySettings, type SiteSettings } from '../core/sites/settings';
 import { deleteSite } from '../conversation/delete-site';
+import { ensureWebhookSecret, rotateWebhookSecret } from '../notify/secret';
 import type { RuntimeErase } from '../conversation/erase';
 import { adminCaller, requireScope } from './admin-auth';
 
@@ -21,7 +23,7 @@ const settingsPatch = z.record(z.string(), z.unknown());
 
 const createBody = z.object({ id: z.string().regex(SITE_ID, 'must be letters, digits, - and _ (at most 64)'), name: z.string().trim().min(1).max(200).optional(), origins: origins.optional(), settings: settingsPatch.optional() });
 const patchBody = z.object({ name: z.string().trim().min(1).max(200).optional(), origins: origins.optional(), addOrigins: origins.optional(), removeOrigins: origins.optional(), settings: settingsPatch.optional() });
-const keysBody = z.object({ rotate: z.enum(['public', 'secret', 'both']) });
+const keysBody = z.object({ rotate: z.enum(['public', 'secret', 'both', 'webhook']) });
 
 const shown = (s: Site) => ({ id: s.id, name: s.name, allowedOrigins: s.allowedOrigins, publicKey: s.publicKey ?? null, settings: s.settings ?? {} });
 const bad = (c: Context, message: string) => c.json({ error: { code: 'invalid_message', message } }, 400);
@@ -52,7 +54,9 @@ export function mountAdminSites(app: Hono, deps: Deps, runtimeErase?: RuntimeEra
     const site: Site = { id, name: name ?? id, allowedOrigins: list, publicKey: newPublicKey(), secretKey: newSecretKey(), settings: made };
     await deps.db.sites.upsert(site);
     await audit(c, id, 'site.created');
-    return c.json({ site: shown(site), secretKey: site.secretKey }, 201);
+    // Made with the webhook URL and shown once, like the secret key.
+    const webhookSecret = await ensureWebhookSecret(deps.db, id, made);
+    return c.json({ site: shown(site), secretKey: site.secretKey, ...(webhookSecret ? { webhookSecret } : {}) }, 201);
   });
 
   app.patch('/v1/admin/sites/:id', requireScope('write'), async (c) => {
@@ -71,7 +75,8 @@ export function mountAdminSites(app: Hono, deps: Deps, runtimeErase?: RuntimeEra
     const patch = { ...(p.name ? { name: p.name } : {}), allowedOrigins: allowed, settings: settings as SiteSettings };
     await deps.db.sites.update(site.id, patch);
     await audit(c, site.id, 'site.changed', { fields: Object.keys(p) });
-    return c.json({ site: shown({ ...site, ...patch }) });
+    const webhookSecret = await ensureWebhookSecret(deps.db, site.id, patch.settings);
+    return c.json({ site: shown({ ...site, ...patch }), ...(webhookSecret ? { webhookSecret } : {}) });
   });
 
   app.delete('/v1/admin/sites/:id', requireScope('write'), async (c) => {
@@ -86,6 +91,11 @@ export function mountAdminSites(app: Hono, deps: Deps, runtimeErase?: RuntimeEra
     const body = await parse(c, keysBody);
     if ('error' in body) return bad(c, body.error);
     const which = body.value.rotate;
+    if (which === 'webhook') {
+      const webhookSecret = await rotateWebhookSecret(deps.db, site.id);
+      await audit(c, site.id, 'site.keys_rotated', { which });
+      return c.json({ webhookSecret });
+    }
     const keys = { ...(which !== 'secret' ? { publicKey: newPublicKey() } : {}), ...(which !== 'public' ? { secretKey: newSecretKey() } : {}) };
     await deps.db.sites.update(site.id, keys);
     await audit(c, site.id, 'site.keys_rotated', { which });

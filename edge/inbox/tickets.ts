@@ -7,11 +7,11 @@
 import type { Deps } from '../core/deps';
 import type { AgentRow, TicketRow } from '../core/ports';
 import { recentSite } from '../core/sites/recent';
+import { offlineAfterMinutes } from '../core/sites/settings';
+import { tell } from './notifications';
 import { ticketState } from '../conversation/history';
 import type { SessionEvents } from '../conversation/session-log';
 
-/** An agent not seen for this long counts as offline, unless the site sets `offlineAfterMinutes`. */
-export const DEFAULT_OFFLINE_AFTER_MINUTES = 10;
 export const MAX_REPLY_CHARS = 4000;
 
 export class TicketError extends Error {
@@ -46,8 +46,7 @@ export async function ticketFor(deps: Deps, id: string, siteId: string): Promise
 
 /** Whether nobody of the site has been active lately: the visitor is told and asked for an email. */
 export async function nobodyOnline(deps: Deps, siteId: string): Promise<boolean> {
-  const settings = (await recentSite(deps, siteId))?.settings as { offlineAfterMinutes?: number } | undefined;
-  const minutes = settings?.offlineAfterMinutes ?? DEFAULT_OFFLINE_AFTER_MINUTES;
+  const minutes = offlineAfterMinutes((await recentSite(deps, siteId))?.settings);
   return !(await deps.db.agents.anySeenSince(siteId, new Date(deps.clock.now() - minutes * 60_000)));
 }
 
@@ -103,6 +102,11 @@ export async function replyToTicket(
   const shown = { name: agent.name };
   await log.emit(held.conversationId, { type: 'agent.message', id, text: body, agent: shown });
   await log.checkpoint(held.conversationId);
+  // The visitor left an email because nobody was online: the site's own system mails the reply.
+  if (held.contactEmail) {
+    const question = (await deps.db.messages.list(held.conversationId)).filter((m) => m.role === 'user').at(-1)?.text ?? null;
+    tell(deps, held.siteId, { type: 'ticket.offline_reply', conversation: held.conversationId, ticket: held, contactEmail: held.contactEmail, text: body, agent: { id: agent.id, name: agent.name }, question });
+  }
   return { ticket: held, message: { id, text: body, agent: shown, at: at.toISOString() } };
 }
 

@@ -51,6 +51,8 @@ export function baseDeps(config: Config, platform: Platform): Wired {
       log,
       clock,
       newId: randomId,
+      // Notifications link into the inbox when the server's public address is known.
+      ...(config.PUBLIC_URL ? { webhooks: { publicUrl: config.PUBLIC_URL } } : {}),
     },
     providers,
     vectors: (own) => selectVectorStore(config, own, { log, clock: tuning?.clock ?? clock, policy: tuning?.policies?.vectors }),

@@ -7,11 +7,14 @@
  * session, an empty reply. Each is refused with a clear error and changes nothing.
  */
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../../protocol';
 import type { Page, TicketDetail, TicketSummary } from '../../protocol/inbox';
+import { verifyWebhook } from '../../edge/notify';
 import { runCli } from '../servers/cli';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { TestSocket } from '../helpers/ws-client';
@@ -197,15 +200,56 @@ describe('an agent takes a conversation over (Node server)', () => {
     visitor.ws.close();
   }, 60_000);
 
-  it('with nobody online the widget is told, takes an email, and the ticket keeps it for the reply', async () => {
-    // The "other" site's only agent signs in only after the ticket opened.
+  it('with nobody online the widget is told and takes an email; the site hears of it all through its signed webhook', async () => {
+    // The site's webhook: a real HTTP receiver here, checking each signature with the secret given once.
+    const received: { event: Record<string, unknown>; text: string; valid: boolean }[] = [];
+    let secret = '';
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', async () => {
+        const valid = await verifyWebhook(secret, req.headers['x-support-chat-signature'] as string, body);
+        const parsed = JSON.parse(body) as { text: string; event: Record<string, unknown> };
+        received.push({ event: parsed.event, text: parsed.text, valid });
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+    const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const set = await fetch(url('/v1/admin/sites/quiet'), { method: 'PATCH', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify({ settings: { webhookUrl: hook } }) });
+    expect(set.status).toBe(200);
+    secret = (await set.json()).webhookSecret;
+    expect(secret).toBeTruthy();
+    const events = async (type: string) => {
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        const found = received.filter((r) => r.event.type === type);
+        if (found.length > 0) return found;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`no "${type}" webhook; got ${received.map((r) => r.event.type).join(', ')}`);
+    };
+
     const visitor = await TestSocket.open(server.wsUrl('quiet'));
     await visitor.hello();
     visitor.send({ type: 'contact', email: 'visitor@example.com' });
     expect((await visitor.next('error')).message).toMatch(/no ticket/);
+    // An answer rated down is news for the site.
+    const { end } = await visitor.ask('q1', 'Do you ship internationally?');
+    visitor.send({ type: 'feedback', answer: end.id, rating: 'down', comment: 'not what I asked' });
+    const [low] = await events('answer.low_rating');
+    expect(low.event).toMatchObject({ answerId: end.id, question: 'Do you ship internationally?', comment: 'not what I asked' });
+
     visitor.send({ type: 'handoff' });
     const waiting = await visitor.next('handoff');
     expect(waiting).toMatchObject({ status: 'open', offline: true });
+    const [opened] = await events('ticket.opened');
+    expect(opened.event).toMatchObject({ ticket: { id: waiting.ticket, number: waiting.number }, text: 'Do you ship internationally?' });
+    expect(opened.text).toMatch(new RegExp(`#${waiting.number}`));
+    visitor.send({ type: 'message', id: 'q2', text: 'Please hurry, it is a gift.' });
+    const [more] = await events('ticket.visitor_reply');
+    expect(more.event).toMatchObject({ text: 'Please hurry, it is a gift.' });
+
     visitor.send({ type: 'contact', email: 'not an email' });
     expect((await visitor.next('error', (f) => f.message.includes('email'))).code).toBe('invalid_message');
     visitor.send({ type: 'contact', email: ' Visitor@Example.com ' });
@@ -218,7 +262,15 @@ describe('an agent takes a conversation over (Node server)', () => {
     const una = await signIn('una@quiet.example', 'Una');
     const detail = (await (await api(una, `/tickets/${waiting.ticket}`)).json()) as TicketDetail;
     expect(detail.ticket.contactEmail).toBe('Visitor@Example.com');
+    // Una's reply goes to the widget, and to the site for mailing, with the address left.
+    expect((await api(una, `/tickets/${waiting.ticket}/reply`, { text: 'Una here: it ships tomorrow.' })).status).toBe(200);
+    const [mail] = await events('ticket.offline_reply');
+    expect(mail.event).toMatchObject({ contact: { email: 'Visitor@Example.com' }, text: 'Una here: it ships tomorrow.', agent: { name: 'Una' } });
+    expect(received.every((r) => r.valid)).toBe(true);
+    // Each event once: no visitor_reply for messages after Una took the ticket, no second opening.
+    expect(received.map((r) => r.event.type).sort()).toEqual(['answer.low_rating', 'ticket.offline_reply', 'ticket.opened', 'ticket.visitor_reply']);
     visitor.ws.close();
+    receiver.close();
   }, 60_000);
 
   it('the admin API lists, answers as a named agent and closes tickets; each scope only does its part', async () => {

@@ -20,6 +20,9 @@ import { conversationSuite, seqs, socketUrl } from './conversation-suite';
 import { pendingSuite } from './pending-suite';
 import { mintSiteToken } from '../../edge/core/sites/keys';
 import bcrypt from 'bcryptjs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { verifyWebhook } from '../../edge/notify';
 import { fuzzSuite } from './fuzz-suite';
 import { NO_LIMITS } from '../helpers/limits';
 
@@ -135,6 +138,20 @@ describe.skipIf(!worker)('the Worker in workerd', () => {
     const api = (path: string, body?: unknown) =>
       fetch(`${worker!.url}/agent/api${path}`, body === undefined ? { headers: { cookie } } : { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
+    // The site's webhook: the Durable Object sends it beside the conversation (ctx.waitUntil).
+    const hooks: { type: string; valid: boolean }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', async () => {
+        hooks.push({ type: JSON.parse(body).event.type, valid: await verifyWebhook('whsec_workerd_test', req.headers['x-support-chat-signature'] as string, body) });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+    const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    await worker!.postgres.pg.query(`UPDATE sites SET settings = settings || jsonb_build_object('webhookUrl', $1::text), webhook_secret = 'whsec_workerd_test' WHERE id = 'demo'`, [hook]);
+
     const visitor = await TestSocket.open(socketUrl(target()));
     const { session } = await visitor.hello();
     await visitor.ask('wq1', 'Do you ship internationally?');
@@ -143,6 +160,10 @@ describe.skipIf(!worker)('the Worker in workerd', () => {
     expect(opened.status).toBe('open');
     expect(opened.number).toBeGreaterThanOrEqual(1001);
 
+    await expect.poll(() => hooks.map((h) => h.type), { timeout: 10_000 }).toContain('ticket.opened');
+    expect(hooks.every((h) => h.valid)).toBe(true);
+    await worker!.postgres.pg.query(`UPDATE sites SET settings = settings - 'webhookUrl' WHERE id = 'demo'`);
+    receiver.close();
     const queue = await (await api('/tickets')).json();
     const ticket = queue.items.find((t: { conversationId: string }) => t.conversationId === session);
     expect(ticket).toMatchObject({ number: opened.number, firstQuestion: 'Do you ship internationally?' });

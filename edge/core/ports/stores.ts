@@ -238,6 +238,36 @@ export interface RotateSummary {
   errors: string[];
 }
 
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+/** One webhook notification and how its delivery went. */
+export interface WebhookDeliveryRow {
+  id: string;
+  siteId: string;
+  /** The event's type (`ticket.opened`, …). */
+  event: string;
+  /** Where it was last sent (the site's URL then). */
+  url: string;
+  /** The JSON body, opened (it may be sealed at rest). */
+  payload: Record<string, unknown>;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  /** The last attempt's HTTP status; null when it got none (refused, timed out) or none was made. */
+  lastStatus: number | null;
+  lastError: string | null;
+  nextAttemptAt: Date | null;
+  deliveredAt: Date | null;
+  createdAt: Date;
+}
+/** What one attempt came to. */
+export interface WebhookAttempt {
+  /** Attempts made so far, this one included. */
+  attempts: number;
+  status: number | null;
+  error: string | null;
+  /** The URL this attempt went to. */
+  url: string;
+}
+
 /** What an admin token may do: read (stats, exports), write (changes, erasure), agent (the inbox). */
 export type AdminScope = 'read' | 'write' | 'agent';
 export const ADMIN_SCOPES: readonly AdminScope[] = ['read', 'write', 'agent'];
@@ -273,6 +303,29 @@ export interface Db {
      * trail stays. False when there was no such site.
      */
     delete(id: string): Promise<boolean>;
+    /** The secret the site's webhook deliveries are signed with; null when none. Never part of `Site`, so reads never show it. */
+    webhookSecret(id: string): Promise<string | null>;
+    /** Sets it (null removes it); with `ifUnset`, only when the site has none. False when nothing changed. */
+    setWebhookSecret(id: string, secret: string | null, opts?: { ifUnset?: boolean }): Promise<boolean>;
+  };
+  /** Webhook notifications (edge/notify) and how their delivery went. */
+  webhooks: {
+    record(row: { id: string; siteId: string; event: string; url: string; payload: Record<string, unknown>; nextAttemptAt: Date }): Promise<void>;
+    get(id: string): Promise<WebhookDeliveryRow | null>;
+    markDelivered(id: string, r: WebhookAttempt & { at: Date }): Promise<void>;
+    /** Still pending: tried again at `nextAttemptAt`. */
+    markRetry(id: string, r: WebhookAttempt & { nextAttemptAt: Date }): Promise<void>;
+    /** Given up: the receiver refused it, or every attempt failed. */
+    markFailed(id: string, r: WebhookAttempt): Promise<void>;
+    /**
+     * Claims up to `limit` pending deliveries due at `now`, oldest due first: each is held until
+     * `leaseUntil` (its next attempt time moves there), so two processes never send one twice.
+     */
+    due(now: Date, limit: number, leaseUntil: Date): Promise<WebhookDeliveryRow[]>;
+    /** A site's deliveries, newest first; `limit` rows after `after` (creation time ISO, id). */
+    list(siteId: string, limit: number, after?: { key: string | number; id: string } | null): Promise<WebhookDeliveryRow[]>;
+    /** Deletes the deliveries about a conversation (erasure): their payloads quote the visitor. */
+    forgetConversation(conversationId: string): Promise<number>;
   };
   conversations: {
     get(id: string): Promise<ConversationRow | null>;

@@ -5,6 +5,28 @@
  */
 import { z } from 'zod';
 
+const WEBHOOK_URL_RULE = 'must be an https URL (http only for localhost or 127.0.0.1), such as https://hooks.slack.com/services/…';
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** An https URL, or http to this machine (development and tests). */
+export function isWebhookUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
+}
+
+/** Minutes without an agent seen before a site counts as unattended, when `offlineAfterMinutes` is unset. */
+export const DEFAULT_OFFLINE_AFTER_MINUTES = 10;
+
+/** The site's `offlineAfterMinutes`, or the default. */
+export function offlineAfterMinutes(settings: SiteSettings | undefined): number {
+  return settings?.offlineAfterMinutes ?? DEFAULT_OFFLINE_AFTER_MINUTES;
+}
+
 export const siteSettingsSchema = z
   .object({
     /**
@@ -21,6 +43,13 @@ export const siteSettingsSchema = z
     /** Daily LLM allowance (over SITE_DAILY_TOKEN_BUDGET / SITE_DAILY_BUDGET_USD). */
     dailyTokenBudget: z.number().int().min(1),
     dailyBudgetUsd: z.number().positive(),
+    /**
+     * Where notifications are POSTed (edge/notify): https, or http to localhost/127.0.0.1 only.
+     * Setting it the first time makes the site's webhook signing secret.
+     */
+    webhookUrl: z.string().trim().max(2000).refine(isWebhookUrl, { message: WEBHOOK_URL_RULE }),
+    /** An agent not seen for this many minutes counts as offline (default 10): the widget then takes an email. */
+    offlineAfterMinutes: z.number().int().min(1).max(1440),
   })
   .partial()
   .strict();
@@ -42,8 +71,8 @@ export function readSettings(stored: unknown): SiteSettings {
 }
 
 /**
- * `name=value` as typed on a command line or sent as a string: booleans and numbers by their
- * setting's type; an empty value unsets. Errors name the setting and what it takes.
+ * `name=value` as typed on a command line or sent as a string: booleans, numbers and text by
+ * their setting's type; an empty value unsets. Errors name the setting and what it takes.
  */
 export function parseSetting(assignment: string): { name: SiteSettingName; value: SiteSettings[SiteSettingName] | undefined } {
   const eq = assignment.indexOf('=');
@@ -56,11 +85,13 @@ export function parseSetting(assignment: string): { name: SiteSettingName; value
   const key = name as SiteSettingName;
   if (raw === '') return { name: key, value: undefined };
   const shape = siteSettingsSchema.shape[key];
-  const isBool = shape.unwrap() instanceof z.ZodBoolean;
-  const candidate = isBool ? (raw === 'true' || raw === 'on' || raw === 'yes' ? true : raw === 'false' || raw === 'off' || raw === 'no' ? false : raw) : Number(raw);
+  const inner = shape.unwrap();
+  const isBool = inner instanceof z.ZodBoolean;
+  const isText = inner instanceof z.ZodString;
+  const candidate = isBool ? (raw === 'true' || raw === 'on' || raw === 'yes' ? true : raw === 'false' || raw === 'off' || raw === 'no' ? false : raw) : isText ? raw : Number(raw);
   const parsed = shape.safeParse(candidate);
   if (!parsed.success) {
-    const want = isBool ? 'true or false' : parsed.error.issues[0]?.message ?? 'a number';
+    const want = isBool ? 'true or false' : parsed.error.issues[0]?.message ?? (isText ? 'text' : 'a number');
     throw new Error(`${key}: "${raw}" is not valid (${want})`);
   }
   return { name: key, value: parsed.data };

@@ -24,6 +24,7 @@ import { ensureDemoSite, loadDemoData } from './seed';
 import { nodeLocalModels } from './local-models';
 import { describeEncryption, rotateInBackground } from './encryption';
 import type { RotateSummary } from '../../core/ports';
+import { startWebhookRetries } from '../../notify/timer';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -121,6 +122,8 @@ async function serveApp(config: Config, log: Logger, deps: Deps, reporter: Error
   await ensureDemoSite(deps, config, port);
   const url = `http://localhost:${port}`;
   const rotation = rotateInBackground(deps.db, config, log);
+  // Webhook deliveries that did not land are tried again on their schedule (edge/notify).
+  const stopWebhookRetries = startWebhookRetries(deps);
   let closing: Promise<void> | null = null;
   return {
     url,
@@ -131,6 +134,7 @@ async function serveApp(config: Config, log: Logger, deps: Deps, reporter: Error
         stopIdleSweep();
         // Between two batches: what is left is rotated at the next start.
         await rotation.stop();
+        await stopWebhookRetries();
         const drained = chat.drain(opts.graceMs ?? config.SHUTDOWN_GRACE_MS);
         const closed = new Promise<void>((ok) => server.close(() => ok()));
         // Their clients reconnect to another process, which resumes the session from the shared

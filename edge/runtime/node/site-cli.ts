@@ -5,7 +5,7 @@
  *   create <id> [--name N] [--origin O]... [--set name=value]... [--no-require-key]
  *   list | show <id>
  *   set <id> [--name N] [--origin O]... [--add-origin O]... [--remove-origin O]... [--set name=value]...
- *   keys <id> [--rotate public|secret|both]
+ *   keys <id> [--rotate public|secret|both|webhook]
  *   token <id> [--ttl seconds] [--subject S]
  *   delete <id> --yes          the site with its content, conversations and agents
  * Exit codes: 0 done, 1 no such site, 2 usage or a store that cannot be opened.
@@ -18,6 +18,7 @@ import { normalizeOrigin, SITE_ID } from '../../core/sites/origins';
 import { applySettings, parseSetting, type SiteSettings } from '../../core/sites/settings';
 import { MAX_TOKEN_AGE_SECONDS } from '../../http/site-access';
 import { deleteSite } from '../../conversation/delete-site';
+import { ensureWebhookSecret, rotateWebhookSecret } from '../../notify/secret';
 import { parseCli, runMain } from './cli-parse';
 import { cliFail, NotFoundError, UsageError, withStores, type CliStores } from './cli-stores';
 
@@ -51,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
   program
     .command('keys <id>')
     .description('show the public key; --rotate makes new keys (the old ones stop working at once)')
-    .option('--rotate <which>', 'public, secret or both')
+    .option('--rotate <which>', 'public, secret, both (public and secret) or webhook (the webhook signing secret)')
     .action((id: string, o: { rotate?: string }) => void (action = ({ db }) => keys(db, id, o.rotate)));
   program
     .command('delete <id>')
@@ -94,6 +95,7 @@ async function create(db: Db, id: string, o: { name?: string; origin?: string[];
   out(`site "${id}" created`);
   describe(site);
   out(`secret key: ${site.secretKey}   (shown once: keep it on your servers; rotate with npm run site -- keys ${id} --rotate secret)`);
+  await showNewWebhookSecret(db, id, settings);
   out(`\nOn your pages:\n  <script src="https://YOUR-SERVER/sdk/support-chat.iife.js" data-site="${id}" data-key="${site.publicKey}" async></script>`);
   if (site.allowedOrigins.length === 0) out(`\nNo page may use it yet: allow one with npm run site -- set ${id} --add-origin https://your-shop.example`);
 }
@@ -121,15 +123,18 @@ async function change(db: Db, id: string, o: { name?: string; origin?: string[];
   await db.sites.update(id, { ...(o.name ? { name: o.name } : {}), allowedOrigins: origins, settings });
   out(`site "${id}" changed`);
   describe({ ...site, ...(o.name ? { name: o.name } : {}), allowedOrigins: origins, settings });
+  await showNewWebhookSecret(db, id, settings);
 }
 
 async function keys(db: Db, id: string, rotate: string | undefined): Promise<void> {
   const site = await need(db, id);
   if (rotate === undefined) {
     out(`public key: ${site.publicKey ?? '(none: npm run site -- keys ' + id + ' --rotate both)'}`);
-    return out(`secret key: ${site.secretKey ? 'set (shown only when made)' : 'none'}`);
+    out(`secret key: ${site.secretKey ? 'set (shown only when made)' : 'none'}`);
+    return out(`webhook secret: ${(await db.sites.webhookSecret(id)) ? 'set (shown only when made)' : 'none'}`);
   }
-  if (!['public', 'secret', 'both'].includes(rotate)) throw new UsageError(`--rotate takes public, secret or both, not "${rotate}"`);
+  if (rotate === 'webhook') return out(`webhook secret: ${await rotateWebhookSecret(db, id)}   (shown once: the old one stops verifying now)`);
+  if (!['public', 'secret', 'both'].includes(rotate)) throw new UsageError(`--rotate takes public, secret, both or webhook, not "${rotate}"`);
   const patch = {
     ...(rotate !== 'secret' ? { publicKey: newPublicKey() } : {}),
     ...(rotate !== 'public' ? { secretKey: newSecretKey() } : {}),
@@ -145,6 +150,12 @@ async function token(db: Db, id: string, o: { ttl: string; subject?: string }): 
   if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TOKEN_AGE_SECONDS) throw new UsageError(`--ttl must be a whole number of seconds from 1 to ${MAX_TOKEN_AGE_SECONDS}`);
   if (!site.secretKey) throw new UsageError(`site "${id}" has no secret key: npm run site -- keys ${id} --rotate secret`);
   out(await mintSiteToken(id, site.secretKey, ttl, o.subject));
+}
+
+/** The webhook signing secret, when setting the URL just made it. */
+async function showNewWebhookSecret(db: Db, id: string, settings: SiteSettings): Promise<void> {
+  const secret = await ensureWebhookSecret(db, id, settings);
+  if (secret) out(`webhook secret: ${secret}   (shown once: verify X-Support-Chat-Signature with it; rotate with npm run site -- keys ${id} --rotate webhook)`);
 }
 
 function describe(site: Site): void {

@@ -48,7 +48,9 @@ export function startConversation(
   // The Worker routed a new conversation here by its future id: it must take this one.
   const newId = (prefix: string) => (prefix === 's' ? name : randomId(prefix));
   const postgres = new LingeringConnection(() => connectNeon(parts), POSTGRES_LINGER_MS);
-  const deps = depsOver(parts, reporter, () => postgres.get(), { newId });
+  // Webhooks go out after the event that raised them: the object stays, with Postgres, until they are sent.
+  const background = (work: () => Promise<unknown>) => ctx.waitUntil(postgres.during(work));
+  const deps = depsOver(parts, reporter, () => postgres.get(), { newId, background });
   const events = new DurableSessionEvents(ctx.storage.sql, () => deps.db, () => sockets.helloed());
   const chat = new ChatService(deps, events, pendingInObject(ctx.storage.sql));
   const http = new Hono();

@@ -1,6 +1,7 @@
 /**
- * The Worker's cron trigger (wrangler.toml `[triggers]`): retention, as `npm run retention`
- * does on Node. Conversations idle longer than their site's `retentionDays` (else
+ * The Worker's cron triggers (wrangler.toml `[triggers]`): webhook deliveries due again on
+ * every run (every 5 minutes), and on the daily one retention, as `npm run retention` does on
+ * Node. Conversations idle longer than their site's `retentionDays` (else
  * RETENTION_DAYS) are erased from Postgres, the session store and, with the admin erasure's
  * eraser, their Durable Object's storage (conversation/erase.ts). One run does a bounded amount,
  * oldest first: at most RETENTION_PER_RUN conversations and RUN_BUDGET_MS; the next run goes on
@@ -9,6 +10,7 @@
 import { ConfigError } from '../../config/load';
 import { expireBySite } from '../../conversation/erase';
 import type { Db } from '../../core/ports';
+import { retryDue } from '../../notify/deliver';
 import type { OpenedNeon } from '../../stores/db/neon';
 import { connectNeon, depsOver, isolateParts, type IsolateParts, type WorkerEnv } from './deps';
 import { eraseInObject } from './erase';
@@ -17,6 +19,8 @@ import { reporterFor } from './reporting';
 
 /** Wall time one run may start new batches in: far inside the 15 minutes a cron run may take. */
 export const RUN_BUDGET_MS = 5 * 60_000;
+/** The frequent cron (wrangler.toml): webhook deliveries due again, no retention. */
+export const WEBHOOK_CRON = '*/5 * * * *';
 /** Conversations asked for at a time, so the time budget is checked this often. */
 const STEP = 50;
 
@@ -35,6 +39,10 @@ export async function handleScheduled(controller: ScheduledController, env: Work
   const deps = depsOver(parts, reporter, () => (neon ??= connectNeon(parts)));
   const budget = runBudget(parts.config.RETENTION_PER_RUN, Date.now() + RUN_BUDGET_MS);
   try {
+    // Every run first tries the webhook deliveries due again (edge/notify; it never throws).
+    const retried = await retryDue(deps);
+    if (retried.length > 0) log.info(`webhooks: ${retried.length} deliver${retried.length === 1 ? 'y' : 'ies'} attempted again`, { cron: controller.cron });
+    if (controller.cron === WEBHOOK_CRON) return;
     const sites = await expireBySite(
       { db: budget.over(deps.db), sessions: deps.sessions },
       { defaultDays: parts.config.RETENTION_DAYS, now: controller.scheduledTime, runtimeErase: eraseInObject(env) },

@@ -17,6 +17,7 @@ import { sealedColumns } from './rotate';
 import { PLAIN, type Sealing } from './sealing';
 import { textSearcher } from './repos/text-search';
 import { feedbackRepo, ticketsRepo } from './repos/tickets';
+import { webhooksRepo } from './repos/webhooks';
 
 export type { Orm } from './repos/orm';
 
@@ -46,6 +47,7 @@ export function createDb(db: Orm, close: () => Promise<void>, opts: CreateDbOpti
     messages: messagesRepo(db, sealing),
     tickets: ticketsRepo(db, sealing),
     feedback: feedbackRepo(db, sealing),
+    webhooks: webhooksRepo(db, given),
     adminTokens: adminTokensRepo(db),
     agents: agentsRepo(db),
     audit: auditRepo(db),

@@ -161,7 +161,12 @@ export const webhookDeliveries = pgTable(
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (t) => [index('webhook_deliveries_site_idx').on(t.siteId, t.createdAt), index('webhook_deliveries_due_idx').on(t.status, t.nextAttemptAt)],
+  (t) => [
+    index('webhook_deliveries_site_idx').on(t.siteId, t.createdAt),
+    index('webhook_deliveries_due_idx').on(t.status, t.nextAttemptAt),
+    // Erasure finds a conversation's deliveries by the id their payload names (repos/webhooks.ts).
+    index('webhook_deliveries_conversation_idx').on(sql`coalesce(${t.payload}->>'conversation', ${t.payload}->'event'->>'conversation')`),
+  ],
 );
 
 export const feedback = pgTable(

@@ -4,6 +4,7 @@ import { conversations, feedback, messages, tickets } from '../schema';
 import { aad, PLAIN, type Sealing } from '../sealing';
 import { listConversations } from './conversation-list';
 import type { Orm } from './orm';
+import { forgetDeliveriesOf } from './webhooks';
 
 const conversationColumns = {
   id: conversations.id,
@@ -82,6 +83,8 @@ export function conversationsRepo(db: Orm, sealing: Sealing = PLAIN): Db['conver
     },
     list: (filter) => listConversations(db, sealing, filter),
     async delete(id) {
+      // Webhook deliveries quote the conversation but hold no foreign key to it: erased with it.
+      await forgetDeliveriesOf(db, id);
       await db.delete(conversations).where(eq(conversations.id, id));
     },
     async setLastSeq(id, seq) {

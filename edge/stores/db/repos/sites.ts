@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Db, Site } from '../../../core/ports';
 import { readSettings } from '../../../core/sites/settings';
 import { documents, orders, products, sites } from '../schema';
@@ -62,6 +62,15 @@ export function sitesRepo(db: Orm): Db['sites'] {
         const gone = await tx.delete(sites).where(eq(sites.id, id)).returning({ id: sites.id });
         return gone.length > 0;
       });
+    },
+    async webhookSecret(id) {
+      const [row] = await db.select({ secret: sites.webhookSecret }).from(sites).where(eq(sites.id, id)).limit(1);
+      return row?.secret ?? null;
+    },
+    async setWebhookSecret(id, secret, opts = {}) {
+      const where = opts.ifUnset ? and(eq(sites.id, id), isNull(sites.webhookSecret)) : eq(sites.id, id);
+      const done = await db.update(sites).set({ webhookSecret: secret }).where(where).returning({ id: sites.id });
+      return done.length > 0;
     },
     async update(id, patch) {
       const set = given(patch);

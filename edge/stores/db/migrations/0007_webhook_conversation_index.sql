@@ -1,0 +1,1 @@
+CREATE INDEX "webhook_deliveries_conversation_idx" ON "webhook_deliveries" USING btree (coalesce("payload"->>'conversation', "payload"->'event'->>'conversation'));
