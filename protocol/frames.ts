@@ -121,7 +121,8 @@ export interface TicketState {
   /** What people call it, "#1042": numbered per site. */
   number?: number;
   status: TicketStatus;
-  agent?: { name: string };
+  /** The person, and the team they answer for (the site's name): "Alex from Juniper Peak joined". */
+  agent?: { name: string; team?: string };
   /** No agent has been online lately: a reply may take a while, and the widget offers to take an email. */
   offline?: boolean;
   /** An email for the reply was left (never the address itself: the widget only needs to know). */

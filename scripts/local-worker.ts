@@ -168,7 +168,7 @@ export async function seedDemo(pg: PgliteServer['pg'], port: number, log: Logger
   const db = createDb(drizzle(pg), async () => {});
   const embedder = new LocalEmbedder();
   const vectors = new PgVectorStore(pg);
-  await db.sites.upsert({ id: DEMO_SITE, name: 'Demo shop', allowedOrigins: [`http://localhost:${port}`, `http://127.0.0.1:${port}`] });
+  await db.sites.upsert({ id: DEMO_SITE, name: 'Juniper Peak', allowedOrigins: [`http://localhost:${port}`, `http://127.0.0.1:${port}`] });
   const summary = await ingest(
     { db, vectors, embedder, log },
     { siteId: DEMO_SITE, paths: [join(ROOT, 'demo/data')], baseDir: ROOT },

@@ -85,7 +85,8 @@ export class ChatService {
       throw new UnknownSession();
     }
     const resuming = conversation !== null;
-    const eraseOnReset = (await recentSite(this.deps, peer.siteId))?.settings?.eraseOnReset === true;
+    const site = await recentSite(this.deps, peer.siteId);
+    const eraseOnReset = site?.settings?.eraseOnReset === true;
     const told = eraseOnReset ? { eraseOnReset } : {};
     let resume: string | undefined;
     if (!conversation) {
@@ -117,7 +118,7 @@ export class ChatService {
       for (const event of replay) peer.conn.send(event);
       gate.release(replay.at(-1)?.seq ?? after!);
     } else {
-      const history = resuming ? await loadHistory(this.deps.db, session) : [];
+      const history = resuming ? await loadHistory(this.deps.db, session, site?.name || undefined) : [];
       // Events after ready.seq follow; an answer still streaming is not in the history yet,
       // so its remaining deltas arrive without their start (clients show them as they come).
       peer.conn.send({ type: 'ready', session, seq: now, history, ...(resume ? { resume } : {}), ...told });

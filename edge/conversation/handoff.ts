@@ -2,7 +2,7 @@ import type { ContactFrame } from '../../protocol';
 import type { Deps } from '../core/deps';
 import type { TicketRow } from '../core/ports';
 import { tell } from '../inbox/notifications';
-import { nobodyOnline } from '../inbox/tickets';
+import { nobodyOnline, teamOf } from '../inbox/tickets';
 import { error } from './errors';
 import { ticketState } from './history';
 import type { Connection } from './connection';
@@ -30,7 +30,7 @@ export async function openTicket(
   }
   // Nobody to answer soon: the widget says so and offers to take an email for the reply.
   const offline = !ticket.assignee && !ticket.contactEmail && (await nobodyOnline(deps, t.siteId));
-  await log.emit(t.session, { type: 'handoff', ...ticketState(ticket, { offline }) });
+  await log.emit(t.session, { type: 'handoff', ...ticketState(ticket, { offline, team: await teamOf(deps, t.siteId) }) });
   return ticket;
 }
 
@@ -44,7 +44,7 @@ export async function leaveContact(deps: Deps, log: SessionEvents, conn: Connect
   await deps.db.tickets.setContact(ticket.id, frame.email);
   const now = { ...ticket, contactEmail: frame.email };
   await deps.db.audit.add({ siteId: ticket.siteId, actor: 'visitor', action: 'ticket.contact', detail: { ticket: ticket.id, conversation: session } });
-  await log.emit(session, { type: 'handoff', ...ticketState(now) });
+  await log.emit(session, { type: 'handoff', ...ticketState(now, { team: await teamOf(deps, ticket.siteId) }) });
   await log.checkpoint(session);
   return now;
 }

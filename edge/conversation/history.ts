@@ -2,12 +2,13 @@ import type { HistoryEntry, TicketState } from '../../protocol';
 import type { Db, MessageRow, TicketRow } from '../core/ports';
 
 /** A conversation as the protocol shows it: its messages and tickets, in the order they came. */
-export async function loadHistory(db: Db, conversationId: string): Promise<HistoryEntry[]> {
+export async function loadHistory(db: Db, conversationId: string, team?: string): Promise<HistoryEntry[]> {
   const [messages, tickets] = await Promise.all([db.messages.list(conversationId), db.tickets.ofConversation(conversationId)]);
-  return toHistory(messages, tickets);
+  return toHistory(messages, tickets, team);
 }
 
-export function toHistory(rows: MessageRow[], tickets: TicketRow[] = []): HistoryEntry[] {
+/** `team`: the site's name, which the widget shows beside the person's ("Alex from Juniper Peak"). */
+export function toHistory(rows: MessageRow[], tickets: TicketRow[] = [], team?: string): HistoryEntry[] {
   const entries = rows.map((m): [number, HistoryEntry] => {
     const at = m.createdAt.toISOString();
     if (m.role === 'user') return [m.createdAt.getTime(), { role: 'user', id: m.clientId, text: m.text, at }];
@@ -18,19 +19,19 @@ export function toHistory(rows: MessageRow[], tickets: TicketRow[] = []): Histor
     ];
   });
   for (const t of tickets) {
-    entries.push([t.createdAt.getTime(), { role: 'ticket', ...ticketState(t), at: t.createdAt.toISOString() }]);
+    entries.push([t.createdAt.getTime(), { role: 'ticket', ...ticketState(t, { team }), at: t.createdAt.toISOString() }]);
   }
   // A stable sort keeps messages of the same instant in their stored order.
   return entries.sort((a, b) => a[0] - b[0]).map(([, e]) => e);
 }
 
 /** What the widget is told of a ticket: never the contact address itself, only that one was left. */
-export function ticketState(t: TicketRow, extra: { offline?: boolean } = {}): TicketState {
+export function ticketState(t: TicketRow, extra: { offline?: boolean; team?: string } = {}): TicketState {
   return {
     ticket: t.id,
     number: t.number,
     status: t.status,
-    ...(t.assignee ? { agent: { name: t.assignee.name } } : {}),
+    ...(t.assignee ? { agent: { name: t.assignee.name, ...(extra.team ? { team: extra.team } : {}) } } : {}),
     ...(extra.offline ? { offline: true } : {}),
     ...(t.contactEmail ? { contact: true } : {}),
   };

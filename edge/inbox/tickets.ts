@@ -62,7 +62,7 @@ export async function assignTicket(deps: Deps, log: SessionEvents, ticket: Ticke
   }
   if (changed) {
     await audit(deps, by, 'ticket.assign', now, force && ticket.assignee ? { from: ticket.assignee.id } : {});
-    await log.emit(now.conversationId, { type: 'handoff', ...ticketState(now) });
+    await log.emit(now.conversationId, { type: 'handoff', ...ticketState(now, { team: await teamOf(deps, now.siteId) }) });
     await log.checkpoint(now.conversationId);
   }
   return now;
@@ -115,9 +115,14 @@ export async function closeTicket(deps: Deps, log: SessionEvents, ticket: Ticket
   const closed = await deps.db.tickets.close(ticket.id, new Date(deps.clock.now()));
   if (!closed) throw new TicketError('ticket_closed', `ticket #${ticket.number} is already closed`, ticket);
   await audit(deps, by, 'ticket.close', closed);
-  await log.emit(closed.conversationId, { type: 'handoff', ...ticketState(closed) });
+  await log.emit(closed.conversationId, { type: 'handoff', ...ticketState(closed, { team: await teamOf(deps, closed.siteId) }) });
   await log.checkpoint(closed.conversationId);
   return closed;
+}
+
+/** The name the widget shows the person answering for: the site's. */
+export async function teamOf(deps: Deps, siteId: string): Promise<string | undefined> {
+  return (await recentSite(deps, siteId))?.name || undefined;
 }
 
 function personOf(by: Actor): NonNullable<Actor['agent']> {

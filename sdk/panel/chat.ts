@@ -283,7 +283,7 @@ export class Chat {
  * joined, or back with the assistant (who left, when someone had joined).
  */
 export function ticketLine(t: TicketItem, s: Strings, left = false): [string, Record<string, string>] {
-  const name = { name: t.agent?.name ?? '' };
+  const name = { name: t.agent?.name ?? '', team: t.agent?.team ?? '' };
   if (!t.agent) return [phase(t) === 'closed' ? s.closed : s.queued, name];
-  return [left ? s.left : s.joined, name];
+  return [left ? s.left : t.agent.team ? s.joinedFrom : s.joined, name];
 }

@@ -21,6 +21,8 @@ export interface Strings {
   queued: string;
   /** A person took the conversation ({name}). */
   joined: string;
+  /** The same, with the team they answer for ({name}, {team}: the site's name). */
+  joinedFrom: string;
   /** The person ({name}) closed it: the assistant answers again. */
   left: string;
   /** Closed before anyone joined. */
@@ -73,6 +75,7 @@ const en: Strings = {
   thanks: 'Thanks for your feedback.',
   queued: "You're in the queue. Someone from our team will reply here.",
   joined: '{name} joined the conversation',
+  joinedFrom: '{name} from {team} joined the conversation',
   left: '{name} left the conversation. The assistant will answer from here.',
   closed: 'The request was closed. The assistant will answer from here.',
   number: 'Ticket #{n}',
@@ -115,6 +118,7 @@ const es: Strings = {
   thanks: 'Gracias por tu opinión.',
   queued: 'Estás en la cola. Alguien de nuestro equipo te responderá aquí.',
   joined: '{name} se unió a la conversación',
+  joinedFrom: '{name}, de {team}, se unió a la conversación',
   left: '{name} salió de la conversación. El asistente responderá a partir de ahora.',
   closed: 'La solicitud se cerró. El asistente responderá a partir de ahora.',
   number: 'Ticket n.º {n}',
@@ -157,6 +161,7 @@ const de: Strings = {
   thanks: 'Danke für Ihr Feedback.',
   queued: 'Sie sind in der Warteschlange. Jemand aus unserem Team antwortet Ihnen hier.',
   joined: '{name} ist dem Gespräch beigetreten',
+  joinedFrom: '{name} von {team} ist dem Gespräch beigetreten',
   left: '{name} hat das Gespräch verlassen. Ab jetzt antwortet wieder der Assistent.',
   closed: 'Die Anfrage wurde geschlossen. Ab jetzt antwortet wieder der Assistent.',
   number: 'Ticket Nr. {n}',
@@ -199,6 +204,7 @@ const ar: Strings = {
   thanks: 'شكرًا على ملاحظاتك.',
   queued: 'أنت في قائمة الانتظار. سيرد عليك أحد أعضاء فريقنا هنا.',
   joined: '{name} في المحادثة الآن',
+  joinedFrom: '{name} من {team} في المحادثة الآن',
   left: 'انتهت مشاركة {name} في المحادثة. سيتولى المساعد الرد من الآن.',
   closed: 'أُغلق الطلب. سيتولى المساعد الرد من الآن.',
   number: 'التذكرة رقم {n}',

@@ -100,7 +100,8 @@ describe('an agent takes a conversation over (Node server)', () => {
     const reply = await api(alex, `/tickets/${mine.id}/reply`, { text: 'Hi, Alex here. Yes, we ship to 40 countries.' });
     expect(reply.status).toBe(200);
     const joined = await visitor.next('handoff', (f) => f.agent?.name === 'Alex', 10_000, before);
-    expect(joined).toMatchObject({ status: 'open', number: 1001 });
+    // "Alex from Juniper Peak joined": the person and the site they answer for.
+    expect(joined).toMatchObject({ status: 'open', number: 1001, agent: { name: 'Alex', team: 'Juniper Peak' } });
     const said = await visitor.next('agent.message', () => true, 10_000, before);
     expect(said).toMatchObject({ text: 'Hi, Alex here. Yes, we ship to 40 countries.', agent: { name: 'Alex' } });
     expect(joined.seq).toBeLessThan(said.seq);

@@ -20,7 +20,7 @@ export function localOrigins(config: Config, port: number): string[] {
 export async function ensureDemoSite(deps: Deps, config: Config, port: number): Promise<void> {
   const existing = await deps.db.sites.get(DEMO_SITE);
   const origins = [...new Set([...(existing?.allowedOrigins ?? []), ...localOrigins(config, port)])];
-  await deps.db.sites.upsert({ id: DEMO_SITE, name: existing?.name ?? 'Demo shop', allowedOrigins: origins });
+  await deps.db.sites.upsert({ id: DEMO_SITE, name: existing?.name ?? 'Juniper Peak', allowedOrigins: origins });
 }
 
 /** How long a process waits for another one that is loading the demo data into a shared database. */

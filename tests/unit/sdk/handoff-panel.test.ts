@@ -135,6 +135,12 @@ describe('the panel during a hand-off', () => {
     expect(el.querySelector('[data-phase=closed]')!.textContent).toMatch(/Alex joined the conversation/);
     expect(el.querySelector('[data-phase=left]')!.textContent).toBe('Alex left the conversation. The assistant will answer from here.');
     expect(chat.announce).toBe('Alex left the conversation. The assistant will answer from here.');
+ 
+    // With the team the person answers for (the site's name), the joined line says so.
+    const { chat: other, server: tell, show: look } = setup();
+    other.send('A person please');
+    tell({ type: 'handoff', seq: 1, ticket: 't2', number: 1043, status: 'open', agent: { name: 'Alex', team: 'Juniper Peak' } });
+    expect(look().querySelector('[part~=ticket][data-phase=joined]')!.textContent).toMatch(/Alex from Juniper Peak joined the conversation/);
   });
 
   it('speaks Arabic, with names and addresses set apart from the right-to-left text', () => {
