@@ -2,11 +2,13 @@
  * The admin API's documents and conversations on the Worker in workerd (`wrangler dev` over
  * the local Postgres the Neon driver reaches, as in the other workerd tests): the same routes
  * and answers as on Node. An upload is ingested by the Worker itself (its hashed embedder, its
- * pgvector); CSV, whose reader needs Node.js, is refused with 501 and a way round.
+ * pgvector); CSV, whose reader needs Node.js, is refused with 501 and a way round. Tickets are
+ * answered through it as on Node, the write forwarded to the conversation's Durable Object.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalWorker, type LocalWorker } from '../../scripts/local-worker';
 import { NO_LIMITS } from '../helpers/limits';
+import { TestSocket } from '../helpers/ws-client';
 
 const ADMIN = 'admin-token-0123456789';
 let worker: LocalWorker;
@@ -104,6 +106,24 @@ describe('the admin API on the Worker in workerd', () => {
     expect((await admin('/conversations?handoff=perhaps')).status).toBe(400);
     const one = (await (await admin(`/conversations/${session}`)).json()) as { transcript: { role: string }[] };
     expect(one.transcript.map((e) => e.role)).toEqual(['user', 'assistant']);
+  });
+
+  it("lists tickets and answers one as a named agent: the write runs in the conversation's Durable Object", async () => {
+    const visitor = await TestSocket.open(`${worker.url.replace('http', 'ws')}/v1/ws?site=demo`);
+    const { session } = await visitor.hello();
+    visitor.send({ type: 'handoff', reason: 'a person please' });
+    const opened = await visitor.next('handoff');
+    await worker.postgres.pg.query(`INSERT INTO agents (id, site_id, email, name, password_hash) VALUES ('ag_wa', 'demo', 'wa@juniper.example', 'Wanda', 'x') ON CONFLICT DO NOTHING`);
+    const list = (await (await admin('/tickets?site=demo')).json()) as { items: { id: string; conversationId: string }[] };
+    expect(list.items.find((t) => t.id === opened.ticket)?.conversationId).toBe(session);
+    const post = (path: string, body: unknown) => admin(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post(`/tickets/${opened.ticket}/reply`, { text: 'no agent named' })).status).toBe(400);
+    expect((await post(`/tickets/${opened.ticket}/reply`, { agent: 'ag_wa', text: 'Wanda here, from the admin API.' })).status).toBe(200);
+    expect(await visitor.next('agent.message')).toMatchObject({ text: 'Wanda here, from the admin API.', agent: { name: 'Wanda' } });
+    expect((await post(`/tickets/${opened.ticket}/close`, {})).status).toBe(200);
+    expect((await visitor.next('handoff', (f) => f.status === 'closed')).agent).toMatchObject({ name: 'Wanda' });
+    expect((await (await admin(`/tickets/${opened.ticket}`)).json()).transcript.map((e: { role: string }) => e.role)).toEqual(['ticket', 'agent']);
+    visitor.close();
   });
 
   it('logged no uncaught error', () => {
