@@ -10,17 +10,12 @@ import type { TicketWrites } from '../../http/agent-api';
 import { agentOf, originHost } from '../../http/agent-auth';
 import { TicketError, ticketFor, type Actor } from '../../inbox/tickets';
 import type { Watch } from '../../inbox/agent-socket';
-import { ADDRESS_HEADER, SESSION_HEADER, SITE_HEADER } from './conversation-object';
+import { ACTOR_HEADER, ADDRESS_HEADER, SESSION_HEADER, SITE_HEADER, TICKETS_PATH, WATCH_HEADER } from './internal';
 import type { WorkerEnv } from './deps';
 import { upgradeResponse, webSocketPair } from './platform';
 import { socketHandle } from './sockets';
 import { CLOSE_FORBIDDEN } from '../../../protocol';
 
-/** The agent the Worker checked, for the object: a write's actor, or a socket's watch. */
-export const ACTOR_HEADER = 'x-support-chat-actor';
-export const WATCH_HEADER = 'x-support-chat-watch';
-/** Where the object takes an agent's write: `/internal/tickets/<id>/<action>`. */
-export const TICKETS_PATH = '/internal/tickets/';
 
 function toObject(env: WorkerEnv, session: string, siteId: string, url: string, init: RequestInit & { headers: Headers }): Promise<Response> {
   init.headers.set(SESSION_HEADER, session);

@@ -21,9 +21,8 @@ import { DurableSessionEvents } from './durable-events';
 import { pendingInObject } from './pending';
 import type { DurableObjectState } from './platform';
 import { reporterFor } from './reporting';
+import { ADDRESS_HEADER } from './internal';
 
-/** The client's address as the Worker saw it (CF-Connecting-IP); see conversation-object.ts. */
-export const ADDRESS_HEADER = 'x-support-chat-address';
 
 /** How long Postgres stays connected after the object's last work: then it can hibernate. */
 const POSTGRES_LINGER_MS = 2000;

@@ -6,22 +6,14 @@
  * turn of a conversation is numbered in one place.
  */
 import { randomId } from '../../core/ids';
-import { ADDRESS_HEADER, startConversation, type LiveConversation } from './conversation-live';
+import { startConversation, type LiveConversation } from './conversation-live';
 import type { WorkerEnv } from './deps';
 import { closeCode, upgradeResponse, webSocketPair, type CfWebSocket, type DurableObjectState } from './platform';
 import { reported } from './reporting';
 import { HibernatingSockets, socketHandle } from './sockets';
 import { receiveAgentFrame, type Watch } from '../../inbox/agent-socket';
 import { notePresence } from '../../inbox/presence';
-import { WATCH_HEADER } from './agent-routes';
-
-/** The Worker's own request to erase this conversation's storage (admin erasure); never forwarded from outside. */
-export const ERASE_PATH = '/internal/erase';
-
-/** Set by the Worker, which routed the request here: the conversation id, the checked site, the client's address. */
-export const SESSION_HEADER = 'x-support-chat-session';
-export const SITE_HEADER = 'x-support-chat-site';
-export { ADDRESS_HEADER };
+import { ADDRESS_HEADER, ERASE_PATH, SESSION_HEADER, SITE_HEADER, WATCH_HEADER } from './internal';
 
 export class ConversationObject {
   private live: LiveConversation | null = null;

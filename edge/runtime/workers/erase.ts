@@ -1,6 +1,6 @@
 /** Erasure on Workers reaches a conversation's Durable Object too: its sockets and stored events. */
 import type { RuntimeErase } from '../../conversation/erase';
-import { ERASE_PATH, SESSION_HEADER, SITE_HEADER } from './conversation-object';
+import { ERASE_PATH, SESSION_HEADER, SITE_HEADER } from './internal';
 import type { WorkerEnv } from './deps';
 
 export function eraseInObject(env: WorkerEnv): RuntimeErase {

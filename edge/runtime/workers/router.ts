@@ -16,7 +16,7 @@ import { answerErrors, INTERNAL_ERROR } from '../../http/internal-error';
 import { checkSite } from '../../http/site-access';
 import { secretMatches } from '../../core/secrets';
 import type { ErrorReporter } from '../../ops/errors';
-import { ADDRESS_HEADER, SESSION_HEADER, SITE_HEADER } from './conversation-object';
+import { ADDRESS_HEADER, SESSION_HEADER, SITE_HEADER } from './internal';
 import { eraseInObject } from './erase';
 import { mountAgentSocketRoute, ticketWritesVia } from './agent-routes';
 import type { OpenedNeon } from '../../stores/db/neon';

@@ -8,7 +8,7 @@ import type { Deps } from '../../core/deps';
 import type { SessionEvents } from '../../conversation/session-log';
 import { act, fail, type TicketAction } from '../../http/agent-api';
 import { TicketError, type Actor } from '../../inbox/tickets';
-import { ACTOR_HEADER, TICKETS_PATH } from './agent-routes';
+import { ACTOR_HEADER, TICKETS_PATH } from './internal';
 
 const ACTIONS: readonly TicketAction[] = ['assign', 'reply', 'close'];
 
