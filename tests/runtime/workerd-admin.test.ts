@@ -2,7 +2,8 @@
  * The admin API's documents and conversations on the Worker in workerd (`wrangler dev` over
  * the local Postgres the Neon driver reaches, as in the other workerd tests): the same routes
  * and answers as on Node. An upload is ingested by the Worker itself (its hashed embedder, its
- * pgvector); CSV, whose reader needs Node.js, is refused with 501 and a way round. Tickets are
+ * pgvector); CSV, whose reader needs Node.js, is refused with 501 and a way round. Sites and
+ * agents are made, changed and removed, and tickets
  * answered through it as on Node, the write forwarded to the conversation's Durable Object.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -124,6 +125,34 @@ describe('the admin API on the Worker in workerd', () => {
     expect((await visitor.next('handoff', (f) => f.status === 'closed')).agent).toMatchObject({ name: 'Wanda' });
     expect((await (await admin(`/tickets/${opened.ticket}`)).json()).transcript.map((e: { role: string }) => e.role)).toEqual(['ticket', 'agent']);
     visitor.close();
+  });
+
+  it('makes, changes, re-keys and deletes a site, and makes and disables its agents', async () => {
+    const json = (path: string, method: string, body?: unknown) => admin(path, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const made = await json('/sites', 'POST', { id: 'wd-acme', name: 'Acme', origins: ['https://acme.example/'] });
+    expect(made.status).toBe(201);
+    const { site, secretKey } = await made.json();
+    expect(site).toMatchObject({ id: 'wd-acme', allowedOrigins: ['https://acme.example'] });
+    expect(secretKey).toMatch(/^sk_/);
+    expect((await json('/sites', 'POST', { id: 'wd-acme' })).status).toBe(409);
+    const changed = await json('/sites/wd-acme', 'PATCH', { addOrigins: ['http://localhost:5173'], settings: { retentionDays: 30 } });
+    expect((await changed.json()).site).toMatchObject({ allowedOrigins: ['https://acme.example', 'http://localhost:5173'], settings: { retentionDays: 30 } });
+    expect((await json('/sites/wd-acme', 'PATCH', { settings: { retentionDays: 'soon' } })).status).toBe(400);
+    const rekeyed = await (await json('/sites/wd-acme/keys', 'POST', { rotate: 'public' })).json();
+    expect(rekeyed.publicKey).toMatch(/^pk_/);
+    expect(rekeyed.publicKey).not.toBe(site.publicKey);
+    expect((await (await admin('/sites/wd-acme')).json()).site.publicKey).toBe(rekeyed.publicKey);
+
+    const agent = await json('/agents', 'POST', { site: 'wd-acme', email: 'ada@acme.example', name: 'Ada', password: 'a long passphrase' });
+    expect(agent.status).toBe(201);
+    const { agent: ada } = await agent.json();
+    const login = () => fetch(`${worker.url}/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ada@acme.example', password: 'a long passphrase' }) });
+    expect((await login()).status).toBe(200);
+    expect((await json(`/agents/${ada.id}/disable`, 'POST')).status).toBe(204);
+    expect((await login()).status).toBe(401);
+
+    expect((await json('/sites/wd-acme', 'DELETE')).status).toBeLessThan(300);
+    expect((await admin('/sites/wd-acme')).status).toBe(404);
   });
 
   it('logged no uncaught error', () => {
