@@ -314,15 +314,9 @@ describe('npm run site (embedded database)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('sets the URL (the secret shown once), says whether one is set, and rotates it', async () => {
-    const made = await site('create', 'acme', '--origin', 'https://acme.example');
-    expect(made.code, made.stderr).toBe(0);
-    expect(made.stdout).not.toMatch(/webhook secret/);
-
-    const refused = await site('set', 'acme', '--set', 'webhookUrl=http://hooks.example/x');
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/webhookUrl: "http:\/\/hooks\.example\/x" is not valid \(must be an https URL/);
-
-    const set = await site('set', 'acme', '--set', 'webhookUrl=https://hooks.example/acme', '--set', 'offlineAfterMinutes=15');
+    // Three runs of the CLI, each a process opening the database: a bad URL is refused by the
+    // same parseSetting the unit tests check, so it costs no run here.
+    const set = await site('create', 'acme', '--origin', 'https://acme.example', '--set', 'webhookUrl=https://hooks.example/acme', '--set', 'offlineAfterMinutes=15');
     expect(set.code, set.stderr).toBe(0);
     expect(set.stdout).toMatch(/settings: .*webhookUrl=https:\/\/hooks\.example\/acme, offlineAfterMinutes=15/);
     const secret = /webhook secret: (whsec_\S+)/.exec(set.stdout)![1];

@@ -5,23 +5,26 @@
  * that numbered tickets opened before numbering existed.
  */
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../edge/core/ports';
 import { decodeCursor, pageOf } from '../../../edge/core/pagination';
 import { queueCursor } from '../../../edge/http/agent-api';
 import { openPglite } from '../../../edge/stores/db/pglite';
 
-let opened: Awaited<ReturnType<typeof openPglite>>[] = [];
-afterEach(async () => {
-  await Promise.all(opened.map((o) => o.db.close()));
-  opened = [];
+/**
+ * One database for the file (each new one costs its migrations), emptied before every test, so
+ * numbers, queues and the migration's backfill never meet another test's rows.
+ */
+let shared: Awaited<ReturnType<typeof openPglite>> | null = null;
+afterAll(async () => {
+  await shared?.db.close();
 });
 
 async function withSites(...sites: string[]) {
-  const o = await openPglite(null);
-  opened.push(o);
-  for (const id of sites) await o.db.sites.upsert({ id, name: id, allowedOrigins: [] });
-  return o;
+  shared ??= await openPglite(null);
+  await shared.pg.exec('TRUNCATE sites, ticket_numbers, tickets, conversations, messages, agents CASCADE');
+  for (const id of sites) await shared.db.sites.upsert({ id, name: id, allowedOrigins: [] });
+  return shared;
 }
 
 async function conversation(db: Db, siteId: string, id: string, question?: string) {
