@@ -5,12 +5,10 @@
  * (inbox/tickets.ts), audited with the token as who.
  */
 import type { Context, Hono } from 'hono';
-import type { TicketDetail } from '../../protocol/inbox';
 import type { Deps } from '../core/deps';
-import { loadHistory } from '../conversation/history';
 import { TicketError, type Actor } from '../inbox/tickets';
 import { adminCaller, requireScope } from './admin-auth';
-import { fail, listTickets, summary, write, type TicketWrites } from './agent-api';
+import { fail, listTickets, ticketDetail, write, type TicketWrites } from './agent-api';
 
 export function mountAdminTickets(app: Hono, deps: Deps, writes: TicketWrites): void {
   app.get('/v1/admin/tickets', requireScope('read'), (c) => listTickets(c, deps, c.req.query('site') || undefined));
@@ -18,9 +16,7 @@ export function mountAdminTickets(app: Hono, deps: Deps, writes: TicketWrites): 
   app.get('/v1/admin/tickets/:id', requireScope('read'), async (c) => {
     const ticket = await deps.db.tickets.get(c.req.param('id'));
     if (!ticket) return fail(c, new TicketError('not_found', `no ticket "${c.req.param('id').slice(0, 64)}"`));
-    const [transcript, conversation] = await Promise.all([loadHistory(deps.db, ticket.conversationId), deps.db.conversations.get(ticket.conversationId)]);
-    const seq = Math.max((await deps.sessions.lastSeq(ticket.conversationId).catch(() => null)) ?? 0, conversation?.lastSeq ?? 0);
-    return c.json({ ticket: summary(ticket), transcript, seq } satisfies TicketDetail);
+    return c.json(await ticketDetail(deps, ticket));
   });
 
   for (const action of ['assign', 'reply', 'close'] as const) {

@@ -34,15 +34,7 @@ export function mountAgentApi(app: Hono, deps: Deps, writes: TicketWrites, addre
 
   app.get('/agent/api/tickets/:id', async (c) => {
     try {
-      const ticket = await ticketFor(deps, c.req.param('id'), signedInAgent(c).siteId);
-      const [transcript, conversation, live] = await Promise.all([
-        loadHistory(deps.db, ticket.conversationId),
-        deps.db.conversations.get(ticket.conversationId),
-        deps.sessions.lastSeq(ticket.conversationId).catch(() => null),
-      ]);
-      // The session store's number is ahead of the stored checkpoint while the conversation is live.
-      const seq = Math.max(live ?? 0, conversation?.lastSeq ?? 0);
-      return c.json({ ticket: summary(withPeek(ticket, transcript)), transcript, seq } satisfies TicketDetail);
+      return c.json(await ticketDetail(deps, await ticketFor(deps, c.req.param('id'), signedInAgent(c).siteId)));
     } catch (err) {
       return fail(c, err);
     }
@@ -148,6 +140,18 @@ export function fail(c: Context, err: unknown): Response {
   const status = err.code === 'not_found' || err.code === 'unknown_agent' ? 404 : err.code === 'invalid_request' ? 400 : 409;
   const holder = err.code === 'ticket_taken' && err.ticket?.assignee ? { assignee: err.ticket.assignee } : {};
   return c.json({ error: { code: err.code, message: err.message, ...holder } }, status);
+}
+
+/** A ticket with its conversation's transcript and the last event number it covers. */
+export async function ticketDetail(deps: Deps, ticket: TicketRow): Promise<TicketDetail> {
+  const [transcript, conversation, live] = await Promise.all([
+    loadHistory(deps.db, ticket.conversationId),
+    deps.db.conversations.get(ticket.conversationId),
+    deps.sessions.lastSeq(ticket.conversationId).catch(() => null),
+  ]);
+  // The session store's number is ahead of the stored checkpoint while the conversation is live.
+  const seq = Math.max(live ?? 0, conversation?.lastSeq ?? 0);
+  return { ticket: summary(withPeek(ticket, transcript)), transcript, seq };
 }
 
 function withPeek(t: TicketRow, transcript: Awaited<ReturnType<typeof loadHistory>>) {
