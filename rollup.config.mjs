@@ -1,4 +1,6 @@
-// The widget's bundles: `npm run build:sdk`. What each file is for: README.md, "Files (`npm run build:sdk`…)".
+// The widget's bundles and the agent inbox's: `npm run build:sdk`. What each file is for:
+// sdk/README.md, "Files". The widget is the `@support-chat/widget` package (sdk/); its files
+// go to sdk/dist, and the inbox (served by the server, not published) to dist/.
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
@@ -6,10 +8,13 @@ import { dts } from 'rollup-plugin-dts';
 import { fileURLToPath } from 'node:url';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const SDK_DIST = here('sdk/dist');
 
-const ts = () => typescript({ tsconfig: here('sdk/tsconfig.json'), outDir: 'dist', sourceMap: true, inlineSources: false });
+const ts = (tsconfig = 'sdk/tsconfig.json', outDir = SDK_DIST) =>
+  typescript({ tsconfig: here(tsconfig), outDir, sourceMap: true, inlineSources: false });
 const min = () =>
   terser({ ecma: 2021, module: true, compress: { passes: 2, pure_getters: true }, format: { comments: false } });
+const nodeResolve = () => resolve({ browser: true, exportConditions: ['production'] });
 
 /** Collapses the whitespace of the CSS held in template strings (terser leaves strings alone). */
 const css = () => ({
@@ -21,17 +26,24 @@ const css = () => ({
   },
 });
 
-/** The guarantees the embed depends on, checked on every build. */
-const guard = () => ({
-  name: 'guard',
+/** zod (the server's frame validation) and eval never reach a browser bundle. */
+const clean = () => ({
+  name: 'clean',
   generateBundle(_, bundle) {
-    const chunks = Object.values(bundle).filter((f) => f.type === 'chunk');
-    for (const c of chunks) {
+    for (const c of Object.values(bundle)) {
+      if (c.type !== 'chunk') continue;
       if (Object.keys(c.modules).some((m) => m.includes('node_modules/zod'))) this.error(`zod reached ${c.fileName}`);
       if (/\beval\(|new Function\(/.test(c.code)) this.error(`${c.fileName} uses eval or Function`);
     }
+  },
+});
+
+/** The script-tag build loads the standalone panel file, so it must not share code. */
+const standalone = () => ({
+  name: 'standalone',
+  generateBundle(_, bundle) {
+    const chunks = Object.values(bundle).filter((f) => f.type === 'chunk');
     const panel = chunks.find((c) => c.fileName === 'support-chat-panel.js');
-    // The script-tag build loads this same file, so it must stand alone.
     if (panel && (panel.imports.length || chunks.length !== 2)) this.error(`the panel chunk must not share code: ${chunks.map((c) => c.fileName)}`);
   },
 });
@@ -45,43 +57,45 @@ const iifeLoader = () => ({
   },
 });
 
-/** The agent inbox (`/agent`): its own module, lit and the app only. */
-const inboxGuard = () => ({
-  name: 'inbox-guard',
-  generateBundle(_, bundle) {
-    for (const c of Object.values(bundle)) {
-      if (c.type !== 'chunk') continue;
-      if (Object.keys(c.modules).some((m) => m.includes('node_modules/zod'))) this.error(`zod reached ${c.fileName}`);
-      if (/\beval\(|new Function\(/.test(c.code)) this.error(`${c.fileName} uses eval or Function`);
-    }
-  },
-});
+/** What a host app's bundler resolves from the package's dependencies (deduplicated with its own lit). */
+const PEERS = /^(lit|lit-html|lit-element|@lit\/reactive-element|partysocket|react)(\/|$)/;
 
 export default [
+  // Standalone ES module: `<script type="module">` from a CDN or the server's /sdk/. Everything inside.
   {
     input: { 'support-chat': here('sdk/element/index.ts'), 'support-chat-panel': here('sdk/panel/index.ts') },
-    output: { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js' },
-    plugins: [css(), resolve({ browser: true, exportConditions: ['production'] }), ts(), min(), guard()],
+    output: { dir: SDK_DIST, format: 'es', sourcemap: true, entryFileNames: '[name].js' },
+    plugins: [css(), nodeResolve(), ts(), min(), clean(), standalone()],
   },
+  // The script tag: a classic script that loads the standalone panel from beside itself.
   {
     input: here('sdk/element/iife.ts'),
-    output: { file: 'dist/support-chat.iife.js', format: 'iife', sourcemap: true },
-    plugins: [iifeLoader(), css(), resolve({ browser: true, exportConditions: ['production'] }), ts(), min(), guard()],
+    output: { file: `${SDK_DIST}/support-chat.iife.js`, format: 'iife', sourcemap: true },
+    plugins: [iifeLoader(), css(), nodeResolve(), ts(), min(), clean(), standalone()],
   },
+  // For bundlers (`import '@support-chat/widget'`): lit and partysocket stay imports, so the
+  // host app's bundler resolves them from the package's dependencies.
+  {
+    input: {
+      'support-chat': here('sdk/element/index.ts'),
+      'support-chat-panel': here('sdk/panel/index.ts'),
+      react: here('sdk/react/index.ts'),
+    },
+    external: (id) => PEERS.test(id),
+    output: { dir: `${SDK_DIST}/module`, format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: '[name].js' },
+    plugins: [css(), nodeResolve(), ts('sdk/tsconfig.json', `${SDK_DIST}/module`), min(), clean()],
+  },
+  // The agent inbox (`/agent`): its own module, lit and the app only.
   {
     input: here('sdk/inbox/index.ts'),
-    output: { file: 'dist/inbox.js', format: 'es', sourcemap: true },
-    plugins: [
-      css(),
-      resolve({ browser: true, exportConditions: ['production'] }),
-      typescript({ tsconfig: here('sdk/inbox/tsconfig.json'), outDir: 'dist', sourceMap: true, inlineSources: false }),
-      min(),
-      inboxGuard(),
-    ],
+    output: { file: here('dist/inbox.js'), format: 'es', sourcemap: true },
+    plugins: [css(), nodeResolve(), ts('sdk/inbox/tsconfig.json', here('dist')), min(), clean()],
   },
+  // One bundled .d.ts per entry; @lit/react's types are inlined because it is bundled, not a dependency.
   {
-    input: here('sdk/element/index.ts'),
-    output: { file: 'dist/support-chat.d.ts', format: 'es' },
-    plugins: [dts({ tsconfig: here('sdk/tsconfig.json') })],
+    input: { 'support-chat': here('sdk/element/index.ts'), react: here('sdk/react/index.ts') },
+    output: { dir: SDK_DIST, format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: '[name]-[hash].d.ts' },
+    external: (id) => PEERS.test(id),
+    plugins: [dts({ tsconfig: here('sdk/tsconfig.json'), respectExternal: true })],
   },
 ];

@@ -1,7 +1,7 @@
 /**
  * Gathers what the Worker serves as static assets into `.assets/` (wrangler.toml `[assets]`):
- * the demo shop's pages (`demo/site`) at `/` and the widget bundle (`dist/`, from
- * `npm run build:sdk`) at `/sdk/`, and the agent inbox's bundle at `/agent/inbox.js`. The
+ * the demo shop's pages (`demo/site`) at `/` and the widget bundle (`sdk/dist/`, from
+ * `npm run build:sdk`) at `/sdk/`, and the agent inbox's bundle (`dist/inbox.js`) at `/agent/inbox.js`. The
  * demo's knowledge base (`demo/data`: FAQ, orders with emails) is data to ingest and lives
  * outside the served folder. `tsx scripts/build-worker-assets.ts` runs it alone.
  */
@@ -18,9 +18,10 @@ export const ASSETS_DIR = join(ROOT, '.assets');
 export function buildWorkerAssets(opts: { requireSdk?: boolean; into?: string } = {}): string {
   const out = opts.into ?? ASSETS_DIR;
   const demo = join(ROOT, 'demo', 'site');
-  const sdk = join(ROOT, 'dist');
+  const sdk = join(ROOT, 'sdk', 'dist');
+  const inbox = join(ROOT, 'dist', INBOX_FILE);
   if (!existsSync(join(sdk, 'support-chat.iife.js'))) {
-    const msg = 'dist/support-chat.iife.js is missing: run `npm run build:sdk` first';
+    const msg = 'sdk/dist/support-chat.iife.js is missing: run `npm run build:sdk` first';
     if (opts.requireSdk) throw new Error(msg);
     console.warn(`warning: ${msg}; the demo will have no widget`);
   }
@@ -44,11 +45,10 @@ export function buildWorkerAssets(opts: { requireSdk?: boolean; into?: string } 
       cpSync(join(sdk, 'support-chat.js'), join(out, 'sdk', 'support-chat.esm.js'));
       cpSync(iife, join(out, 'sdk', 'support-chat.js'));
     }
-    // The agent inbox's bundle at /agent/inbox.js; its page (/agent) is the Worker's own route.
-    if (existsSync(join(sdk, INBOX_FILE))) {
-      mkdirSync(join(out, dirname(INBOX_SCRIPT)), { recursive: true });
-      cpSync(join(sdk, INBOX_FILE), join(out, INBOX_SCRIPT));
-    }
+  }
+  if (existsSync(inbox)) {
+    mkdirSync(join(out, dirname(INBOX_SCRIPT)), { recursive: true });
+    cpSync(inbox, join(out, INBOX_SCRIPT));
   }
   // Generated: keep it out of git without touching the project's .gitignore, and off the CDN.
   writeFileSync(join(out, '.gitignore'), '*\n');

@@ -1,4 +1,4 @@
-import { MAX_MESSAGE_CHARS } from '../../protocol';
+import { MAX_MESSAGE_CHARS } from '@support-chat/protocol';
 import type { Deps } from '../core/deps';
 import type { Config } from './schema';
 

@@ -1,4 +1,4 @@
-import type { ClientFrame, FeedbackFrame, HandoffFrame, HelloFrame, MessageFrame, TypingFrame } from '../../protocol';
+import type { ClientFrame, FeedbackFrame, HandoffFrame, HelloFrame, MessageFrame, TypingFrame } from '@support-chat/protocol';
 import type { Deps } from '../core/deps';
 import { holdFrames, type Connection, type Peer } from './connection';
 import { loadHistory } from './history';

@@ -1,4 +1,4 @@
-import type { ServerFrame } from '../../protocol';
+import type { ServerFrame } from '@support-chat/protocol';
 
 /** One client's channel, whatever carries it: a WebSocket, an SSE response, a JSON request. */
 export interface Connection {

@@ -1,4 +1,4 @@
-import type { ServerReply } from '../../protocol';
+import type { ServerReply } from '@support-chat/protocol';
 
 type ErrorReply = Extract<ServerReply, { type: 'error' }>;
 

@@ -1,4 +1,4 @@
-import type { ContactFrame } from '../../protocol';
+import type { ContactFrame } from '@support-chat/protocol';
 import type { Deps } from '../core/deps';
 import type { TicketRow } from '../core/ports';
 import { tell } from '../inbox/notifications';

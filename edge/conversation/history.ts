@@ -1,4 +1,4 @@
-import type { HistoryEntry, TicketState } from '../../protocol';
+import type { HistoryEntry, TicketState } from '@support-chat/protocol';
 import type { Db, MessageRow, TicketRow } from '../core/ports';
 
 /** A conversation as the protocol shows it: its messages and tickets, in the order they came. */

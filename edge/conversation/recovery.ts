@@ -3,7 +3,7 @@
  * are stored, acknowledged perhaps, but have no answer. Whichever process next serves the
  * conversation takes them over once the dead one's lease has lapsed.
  */
-import type { ServerEvent } from '../../protocol';
+import type { ServerEvent } from '@support-chat/protocol';
 import type { Deps } from '../core/deps';
 import type { MessageRow } from '../core/ports';
 import type { SessionEvents } from './session-log';

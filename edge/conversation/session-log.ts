@@ -1,4 +1,4 @@
-import type { ServerEvent, ServerFrame, UnsequencedEvent } from '../../protocol';
+import type { ServerEvent, ServerFrame, UnsequencedEvent } from '@support-chat/protocol';
 import { sessionChannel, type Db, type NumberedEvent, type SessionStore } from '../core/ports';
 import type { Connection } from './connection';
 

@@ -14,7 +14,7 @@ import {
   parseClientFrame,
   type ClientFrame,
   type ServerFrame,
-} from '../../protocol';
+} from '@support-chat/protocol';
 import type { Logger } from '../core/ports';
 import type { SiteCheck } from '../http/site-access';
 import type { ChatService } from './chat';

@@ -6,7 +6,7 @@
  * whatever their rank was, so the citations under an answer run 1..n without gaps.
  * Markers can be split across stream chunks, so a trailing "[1" is held until it closes.
  */
-import type { Citation } from '../../protocol';
+import type { Citation } from '@support-chat/protocol';
 import type { Source } from './ports';
 
 const MARKER = /(\s*)\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]/g;

@@ -4,7 +4,7 @@
  * Message text comes through the repos, which open what is sealed at rest.
  */
 import type { Context, Hono } from 'hono';
-import { INTENTS, type Intent } from '../../protocol';
+import { INTENTS, type Intent } from '@support-chat/protocol';
 import type { Deps } from '../core/deps';
 import type { ConversationFilter, ConversationSummary, TicketRow } from '../core/ports';
 import { BadCursor, pageOf, pageRequest } from '../core/pagination';

@@ -6,7 +6,7 @@
  */
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
-import type { Page, TicketDetail, TicketSummary } from '../../protocol/inbox';
+import type { Page, TicketDetail, TicketSummary } from '@support-chat/protocol/inbox';
 import type { Deps } from '../core/deps';
 import type { QueuedTicket, TicketRow } from '../core/ports';
 import { BadCursor, pageOf, pageRequest } from '../core/pagination';

@@ -5,7 +5,7 @@
  */
 import type { Hono } from 'hono';
 import type { UpgradeWebSocket, WSContext } from 'hono/ws';
-import { CLOSE_FORBIDDEN } from '../../protocol';
+import { CLOSE_FORBIDDEN } from '@support-chat/protocol';
 import type { Deps } from '../core/deps';
 import type { SessionEvents } from '../conversation/session-log';
 import type { SocketHandle } from '../conversation/socket';

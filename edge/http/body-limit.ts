@@ -1,5 +1,5 @@
 import { bodyLimit } from 'hono/body-limit';
-import { MAX_FRAME_BYTES } from '../../protocol';
+import { MAX_FRAME_BYTES } from '@support-chat/protocol';
 
 /** A refused body larger than this is cut off rather than read to the end. */
 const DRAIN_LIMIT = 1 << 20;

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { streamSSE, type SSEMessage } from 'hono/streaming';
 import { z } from 'zod';
-import { checkClientFrame, PROTOCOL_VERSION, type ErrorCode, type MessageFrame, type ServerFrame, type UnsequencedEvent } from '../../protocol';
+import { checkClientFrame, PROTOCOL_VERSION, type ErrorCode, type MessageFrame, type ServerFrame, type UnsequencedEvent } from '@support-chat/protocol';
 import type { Deps } from '../core/deps';
 import type { ChatService, Peer } from '../conversation/chat';
 import { RateLimited } from '../conversation/limits';

@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import type { UpgradeWebSocket, WSContext } from 'hono/ws';
 import type { Deps } from '../core/deps';
 import type { ChatService } from '../conversation/chat';
-import { CLOSE_TRY_AGAIN } from '../../protocol';
+import { CLOSE_TRY_AGAIN } from '@support-chat/protocol';
 import { error } from '../conversation/errors';
 import { openSocket, sendFrame, type ConversationSocket, type SocketHandle } from '../conversation/socket';
 import type { AddressOf } from './client-address';

@@ -4,8 +4,8 @@
  * the assistant's answers, other agents' replies) and the visitor's typing; it sends its own
  * typing. Replies go through the HTTP API, which stores them before anyone sees them.
  */
-import type { AgentClientFrame, AgentSocketReady } from '../../protocol/inbox';
-import type { ServerFrame } from '../../protocol';
+import type { AgentClientFrame, AgentSocketReady } from '@support-chat/protocol/inbox';
+import type { ServerFrame } from '@support-chat/protocol';
 import { holdFrames, type Connection } from '../conversation/connection';
 import type { SessionEvents } from '../conversation/session-log';
 import type { SocketHandle } from '../conversation/socket';

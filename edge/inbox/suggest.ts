@@ -3,7 +3,7 @@
  * the site's sources, as the assistant would have given it. Returned to the agent only; it
  * reaches the visitor when, and as, the agent sends it.
  */
-import type { Suggestion } from '../../protocol/inbox';
+import type { Suggestion } from '@support-chat/protocol/inbox';
 import type { Deps } from '../core/deps';
 import type { TicketRow } from '../core/ports';
 import { AnswerClosing, prepareAnswer, questionIn, type Question } from '../pipeline';

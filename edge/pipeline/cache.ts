@@ -2,7 +2,7 @@
  * The answer cache: the same question, asked the same way on the same site, in the same
  * language and intent, gets the answer already given, until RAG_CACHE_TTL runs out.
  */
-import type { Intent } from '../../protocol';
+import type { Intent } from '@support-chat/protocol';
 import type { Deps } from '../core/deps';
 import type { Source } from '../core/ports';
 

@@ -5,7 +5,7 @@
  * cost, and whether a fallback answered. The conversation layer only streams what `take`
  * returns and stores what `close` gives.
  */
-import type { Citation, Intent } from '../../protocol';
+import type { Citation, Intent } from '@support-chat/protocol';
 import { CitationGuard } from '../core/citations';
 import type { AnswerPart, MessageUsage, Source, Usage } from '../core/ports';
 import { phrase } from '../language';

@@ -1,4 +1,4 @@
-import type { Intent } from '../../protocol';
+import type { Intent } from '@support-chat/protocol';
 import type { AnswerPart, Source } from '../core/ports';
 
 /** Everything the conversation layer needs to stream and then close one answer. */

@@ -5,7 +5,7 @@
  * order look-up only with an order number or words about the visitor's own order, and an
  * apology only for a complaint. Everything else is a question for the content.
  */
-import type { Intent } from '../../protocol';
+import type { Intent } from '@support-chat/protocol';
 import type { IntentResult } from '../core/ports';
 import type { OrderClues } from '../products/orders';
 

@@ -1,5 +1,5 @@
 import ReconnectingWebSocket from 'partysocket/ws';
-import type { ClientFrame, ServerFrame } from '../../protocol/frames';
+import type { ClientFrame, ServerFrame } from '@support-chat/protocol/frames';
 import { CLOSE_FORBIDDEN, CLOSE_UNKNOWN_SITE } from './limits';
 
 export type LinkState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'offline' | 'refused';

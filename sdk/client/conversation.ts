@@ -1,4 +1,4 @@
-import type { ClientFrame, HistoryEntry, MessageFrame, ServerFrame } from '../../protocol/frames';
+import type { ClientFrame, HistoryEntry, MessageFrame, ServerFrame } from '@support-chat/protocol/frames';
 import { keyOf, phase, type AgentItem, type AnswerItem, type Effect, type Item, type TicketItem, type UserItem } from './items';
 import { PROTOCOL_VERSION, TYPING_LAPSE_MS } from './limits';
 

@@ -2,7 +2,7 @@
  * What the widget shows of a conversation (items) and what applying a server frame asks of it
  * (effects): the vocabulary of `Conversation`, kept apart so the state machine reads alone.
  */
-import type { Citation, ClientFrame, ErrorCode, TicketState } from '../../protocol/frames';
+import type { Citation, ClientFrame, ErrorCode, TicketState } from '@support-chat/protocol/frames';
 
 export type UserStatus = 'pending' | 'sent' | 'acked' | 'failed';
 

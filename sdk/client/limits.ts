@@ -3,7 +3,7 @@
  * module (it imports zod). Each is typed by the protocol's own constant: if one changes there,
  * this file stops type-checking until it follows.
  */
-type Protocol = typeof import('../../protocol/frames');
+type Protocol = typeof import('@support-chat/protocol/frames');
 
 export const MAX_MESSAGE_CHARS: Protocol['MAX_MESSAGE_CHARS'] = 4000;
 export const CLOSE_FORBIDDEN: Protocol['CLOSE_FORBIDDEN'] = 4403;

@@ -1,4 +1,4 @@
-import type { TypingFrame } from '../../protocol/frames';
+import type { TypingFrame } from '@support-chat/protocol/frames';
 
 /** While typing goes on, `{ active: true }` goes out at most this often (the server lapses it after TYPING_LAPSE_MS). */
 export const TYPING_EVERY_MS = 3000;

@@ -1,4 +1,4 @@
-import type { Citation, ErrorCode, TicketStatus } from '../../protocol/frames';
+import type { Citation, ErrorCode, TicketStatus } from '@support-chat/protocol/frames';
 
 export type { Citation, ErrorCode, TicketStatus };
 

@@ -11,4 +11,5 @@ define();
 export { SupportChat };
 export type { Strings } from '../panel/i18n';
 export type { PanelConfig } from './host';
+export type { SupportChatAttributes } from './attributes';
 export type * from './events';

@@ -3,7 +3,7 @@
  * session cookie, JSON writes (the server refuses anything else as CSRF), and one error type.
  * A 401 from any call means the session ended: `onExpired` fires once and the app signs out.
  */
-import type { AgentMessage, InboxErrorCode, Page, Suggestion, TicketDetail, TicketSummary } from '../../protocol/inbox';
+import type { AgentMessage, InboxErrorCode, Page, Suggestion, TicketDetail, TicketSummary } from '@support-chat/protocol/inbox';
 
 export interface Me {
   id: string;

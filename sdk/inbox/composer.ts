@@ -1,6 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { Suggestion } from '../../protocol/inbox';
+import type { Suggestion } from '@support-chat/protocol/inbox';
 import { base, composerCss } from './styles';
 import { safeHref } from './links';
 

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import type { TicketSummary } from '../../protocol/inbox';
+import type { TicketSummary } from '@support-chat/protocol/inbox';
 import { ApiError, errorText, InboxApi, type Me, type QueueStatus } from './api';
 import { mergePages, orderQueue, waitingCount } from './queue';
 import './queue-list';

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { TicketSummary } from '../../protocol/inbox';
+import type { TicketSummary } from '@support-chat/protocol/inbox';
 import type { QueueStatus } from './api';
 import { ageLabel, ageWords, holder, oneLine } from './queue';
 import { base, queueCss } from './styles';

@@ -2,7 +2,7 @@
  * The queue's rules, pure: which tickets come first, what each row says about its age and who
  * holds it, and one-line previews.
  */
-import type { TicketSummary } from '../../protocol/inbox';
+import type { TicketSummary } from '@support-chat/protocol/inbox';
 
 /**
  * Open tickets: high priority first, then the longest waiting (as the server pages them);

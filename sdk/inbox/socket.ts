@@ -4,7 +4,7 @@
  * the tab comes back), pings while idle, and stops for good when the server refuses (4403):
  * a session that ended, a ticket of another site.
  */
-import type { AgentClientFrame, AgentSocketFrame } from '../../protocol/inbox';
+import type { AgentClientFrame, AgentSocketFrame } from '@support-chat/protocol/inbox';
 import { CLOSE_FORBIDDEN } from '../client/limits';
 
 export type SocketState = 'connecting' | 'open' | 'reconnecting' | 'refused' | 'closed';

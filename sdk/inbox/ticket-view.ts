@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { ServerEvent } from '../../protocol/frames';
-import type { AgentSocketFrame, TicketSummary } from '../../protocol/inbox';
+import type { ServerEvent } from '@support-chat/protocol/frames';
+import type { AgentSocketFrame, TicketSummary } from '@support-chat/protocol/inbox';
 import { ApiError, errorText, type InboxApi, type Me } from './api';
 import type { InboxComposer } from './composer';
 import './composer';

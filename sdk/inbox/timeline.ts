@@ -5,8 +5,8 @@
  * - a gap (an event after a missing number) asks for the detail again;
  * - a message is shown once by its id, whether it came from the socket or from the reply POST.
  */
-import type { Citation, HistoryEntry, ServerEvent, TicketStatus } from '../../protocol/frames';
-import type { AgentMessage, TicketDetail } from '../../protocol/inbox';
+import type { Citation, HistoryEntry, ServerEvent, TicketStatus } from '@support-chat/protocol/frames';
+import type { AgentMessage, TicketDetail } from '@support-chat/protocol/inbox';
 
 export type Item =
   | { kind: 'user'; id: string; text: string; at: string }

@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { Citation } from '../../protocol/frames';
+import type { Citation } from '@support-chat/protocol/frames';
 import { safeHref } from './links';
 import type { Item } from './timeline';
 

@@ -3,7 +3,7 @@ import { Conversation, phase, type AnswerItem, type Effect, type TicketItem } fr
 import { eraseSession, newId, readSession, storageKey, writeSession, type StoredSession } from '../client/storage';
 import { TypingSignal } from '../client/typing';
 import type { PanelHost } from '../element/host';
-import type { ClientFrame } from '../../protocol/frames';
+import type { ClientFrame } from '@support-chat/protocol/frames';
 import { fill, resolveLocale, type Strings } from './i18n';
 import { plain } from './markdown-view';
 

@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit/html.js';
-import type { Citation } from '../../protocol/frames';
+import type { Citation } from '@support-chat/protocol/frames';
 import { parseMarkdown, safeUrl, type Block, type Inline } from './markdown';
 
 /**

@@ -5,15 +5,12 @@
  * reply under the agent's name while the assistant stays silent, and after a reload sees
  * everything once; the agent closes the ticket and the assistant answers again.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { launchBrowser, requireBrowser } from './browser';
-import { DIST, ensureBuilt, ROOT } from './build';
+import { ensureBuilt } from './build';
 import { ask, chat, cspViolations, openChat, transcript, visit, type Harness } from './harness';
 
 const ADMIN = 'admin-token-inbox-0123456789';
@@ -32,18 +29,9 @@ let server: TestServer | undefined;
 let browser: Browser | null = null;
 let h: Harness;
 
-/** The widget's build (ensureBuilt) plus the inbox bundle, rebuilt when sdk/inbox is newer. */
-function ensureInboxBuilt(): void {
-  const out = join(DIST, 'inbox.js');
-  const newest = (dir: string): number =>
-    Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
-  if (existsSync(out) && statSync(out).mtimeMs >= newest(join(ROOT, 'sdk'))) return;
-  execFileSync('npm', ['run', '--silent', 'build:sdk'], { cwd: ROOT, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } });
-}
-
 beforeAll(async () => {
+  // The widget's bundles and the inbox's, rebuilt when their sources changed.
   await ensureBuilt();
-  ensureInboxBuilt();
   const [started, launched] = await Promise.all([startTestServer({ ADMIN_TOKEN: ADMIN }), launchBrowser()]);
   server = started;
   browser = requireBrowser(launched.browser, launched.why) ? launched.browser : null;

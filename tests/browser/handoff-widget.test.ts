@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ClientFrame, HistoryEntry, ServerEvent, ServerFrame, UnsequencedEvent } from '../../protocol';
+import type { ClientFrame, HistoryEntry, ServerEvent, ServerFrame, UnsequencedEvent } from '@support-chat/protocol';
 import { launchBrowser, requireBrowser } from './browser';
 import { DIST, ensureBuilt } from './build';
 

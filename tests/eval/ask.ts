@@ -3,7 +3,7 @@
  * session. The response is read as server-sent events: `answer.end` carries the citations
  * and the `handoff` flag (a person is offered), a `handoff` event means a ticket was opened.
  */
-import type { Citation, Intent } from '../../protocol';
+import type { Citation, Intent } from '@support-chat/protocol';
 import { EVAL_ORIGIN, EVAL_SITE, type EvalSite } from './site';
 
 export interface Reply {

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import type { ServerFrame } from '../../protocol';
+import type { ServerFrame } from '@support-chat/protocol';
 
 /** A protocol v1 client for tests: every frame received is kept, and tests wait for the ones they expect. */
 export class TestSocket {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerFrame } from '../../protocol';
+import type { ServerFrame } from '@support-chat/protocol';
 import type { Deps } from '../../edge/core/deps';
 import type { Llm } from '../../edge/core/ports';
 import { UnknownSession } from '../../edge/conversation/errors';

@@ -4,7 +4,7 @@
  * scenarios run across real processes on Redis in node-cluster.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerFrame } from '../../protocol';
+import type { ServerFrame } from '@support-chat/protocol';
 import type { Deps } from '../../edge/core/deps';
 import type { Llm, SessionStore } from '../../edge/core/ports';
 import { ChatService, type Peer } from '../../edge/conversation/chat';

@@ -7,7 +7,7 @@
 import bcrypt from 'bcryptjs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerFrame } from '../../protocol';
+import type { ServerFrame } from '@support-chat/protocol';
 import { startOpenAiFake, type OpenAiFake } from '../fakes/openai-server';
 import { groundedModel } from '../fakes/openai-model';
 import { startQdrantFake, type QdrantFake } from '../fakes/qdrant-server';

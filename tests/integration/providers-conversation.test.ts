@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ServerFrame } from '../../protocol';
+import type { ServerFrame } from '@support-chat/protocol';
 import { loadConfig } from '../../edge/config/load';
 import type { Deps } from '../../edge/core/deps';
 import { IndexMismatchError, type Logger } from '../../edge/core/ports';

@@ -5,7 +5,7 @@
  * conversation's Durable Object by it; Node ignores it.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_FRAME_BYTES, MAX_MESSAGE_CHARS, type ErrorCode, type ServerEvent, type ServerFrame } from '../../protocol';
+import { MAX_FRAME_BYTES, MAX_MESSAGE_CHARS, type ErrorCode, type ServerEvent, type ServerFrame } from '@support-chat/protocol';
 import { TestSocket } from '../helpers/ws-client';
 
 export interface ConversationTarget {

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MAX_FRAME_BYTES, type ServerFrame } from '../../protocol';
+import { MAX_FRAME_BYTES, type ServerFrame } from '@support-chat/protocol';
 import { TestSocket } from '../helpers/ws-client';
 import { socketUrl, type ConversationTarget } from './conversation-suite';
 

@@ -24,7 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../edge/config/load';
 import { silentLogger } from '../../edge/ops/logger';
 import { openStores } from '../../edge/runtime/node/deps';
-import { CLOSE_TRY_AGAIN } from '../../protocol';
+import { CLOSE_TRY_AGAIN } from '@support-chat/protocol';
 import { runCli } from '../servers/cli';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { TestSocket } from '../helpers/ws-client';

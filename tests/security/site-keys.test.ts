@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintSiteToken } from '../../edge/core/sites/keys';
-import { CLOSE_FORBIDDEN } from '../../protocol';
+import { CLOSE_FORBIDDEN } from '@support-chat/protocol';
 import { runCli } from '../servers/cli';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { TestSocket } from '../helpers/ws-client';

@@ -1,5 +1,5 @@
 /** The providers behind the pipeline: embeddings, reranking, the answering model, intents. */
-import type { Intent } from '../../../protocol';
+import type { Intent } from '@support-chat/protocol';
 import type { DocKind, OrderRow, ProductRow } from './stores';
 
 export interface Embedder {

@@ -1,6 +1,6 @@
 /** Where the product keeps things: vectors, the relational database, sessions and cache. */
 import type { SiteSettings } from '../sites/settings';
-import type { Citation, Intent, TicketStatus } from '../../../protocol';
+import type { Citation, Intent, TicketStatus } from '@support-chat/protocol';
 
 export type DocKind = 'faq' | 'doc' | 'product';
 

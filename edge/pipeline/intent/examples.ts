@@ -14,7 +14,7 @@
  * - complaint: dissatisfaction, damage, wrong items, being charged wrongly.
  * - other: off-topic chatter and requests a shop assistant does not handle.
  */
-import type { Intent } from '../../../protocol';
+import type { Intent } from '@support-chat/protocol';
 
 export type IntentExamples = Record<Intent, readonly string[]>;
 

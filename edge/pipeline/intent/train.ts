@@ -2,7 +2,7 @@
  * The embedded intent classifier: a softmax regression trained on the shipped examples when
  * the server starts (a few tens of milliseconds), no model file, no network.
  */
-import type { Intent } from '../../../protocol';
+import type { Intent } from '@support-chat/protocol';
 import type { IntentClassifier, IntentResult } from '../../core/ports';
 import { DEFAULT_INTENT_EXAMPLES, exampleRows, type IntentExamples } from './examples';
 import { trainSoftmax, type SoftmaxOptions } from './softmax';

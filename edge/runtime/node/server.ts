@@ -5,7 +5,7 @@ import { createNodeWebSocket } from '@hono/node-ws';
 import { Hono } from 'hono';
 import { fileURLToPath } from 'node:url';
 import { relative, resolve } from 'node:path';
-import { CLOSE_RESTARTING, MAX_FRAME_BYTES } from '../../../protocol';
+import { CLOSE_RESTARTING, MAX_FRAME_BYTES } from '@support-chat/protocol';
 import { createApp } from '../../app';
 import { clientBehindProxies, type AddressOf } from '../../http/client-address';
 import { SDK_FILE, securityHeaders } from '../../http/security-headers';
@@ -97,10 +97,10 @@ async function serveApp(config: Config, log: Logger, deps: Deps, reporter: Error
   root.route('/', app);
   // serveStatic resolves against the working directory; relative paths keep `npm start` anywhere in the repo.
   const rel = (dir: string) => relative(process.cwd(), resolve(ROOT, dir)) || '.';
-  root.use('/sdk/support-chat.js', classicScriptEmbed(rel('dist')));
+  root.use('/sdk/support-chat.js', classicScriptEmbed(rel('sdk/dist')));
   // The built scripts only: no source maps or type declarations go out.
   root.use('/sdk/*', async (c, next) => (SDK_FILE.test(c.req.path.slice('/sdk/'.length)) ? next() : c.notFound()));
-  root.use('/sdk/*', serveStatic({ root: rel('dist'), rewriteRequestPath: (p) => p.replace(/^\/sdk/, '') }));
+  root.use('/sdk/*', serveStatic({ root: rel('sdk/dist'), rewriteRequestPath: (p) => p.replace(/^\/sdk/, '') }));
   // The agent inbox's bundle (its page is the app's, edge/http/agent-app.ts).
   root.get(INBOX_SCRIPT, serveStatic({ root: rel('dist'), rewriteRequestPath: () => `/${INBOX_FILE}` }));
   root.use('/*', serveStatic({ root: rel('demo/site') }));

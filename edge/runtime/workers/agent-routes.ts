@@ -14,7 +14,7 @@ import { ACTOR_HEADER, ADDRESS_HEADER, SESSION_HEADER, SITE_HEADER, TICKETS_PATH
 import type { WorkerEnv } from './deps';
 import { upgradeResponse, webSocketPair } from './platform';
 import { socketHandle } from './sockets';
-import { CLOSE_FORBIDDEN } from '../../../protocol';
+import { CLOSE_FORBIDDEN } from '@support-chat/protocol';
 
 
 function toObject(env: WorkerEnv, session: string, siteId: string, url: string, init: RequestInit & { headers: Headers }): Promise<Response> {

@@ -3,7 +3,7 @@
  * live in the object's own SQLite, so a resume is served from there even after the object
  * hibernated or restarted; events go to every socket of the object (every tab).
  */
-import type { ServerEvent, ServerFrame, UnsequencedEvent } from '../../../protocol';
+import type { ServerEvent, ServerFrame, UnsequencedEvent } from '@support-chat/protocol';
 import type { Connection } from '../../conversation/connection';
 import type { SessionEvents } from '../../conversation/session-log';
 import type { Db } from '../../core/ports';

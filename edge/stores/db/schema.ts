@@ -20,7 +20,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import type { Citation, Intent, TicketStatus } from '../../../protocol';
+import type { Citation, Intent, TicketStatus } from '@support-chat/protocol';
 import type { DocKind } from '../../core/ports';
 
 const tsvector = customType<{ data: string }>({

@@ -15,7 +15,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerFrame } from '../../../protocol';
+import type { ServerFrame } from '@support-chat/protocol';
 import { loadConfig } from '../../../edge/config/load';
 import type { Deps } from '../../../edge/core/deps';
 import { ChatService, type Peer } from '../../../edge/conversation/chat';

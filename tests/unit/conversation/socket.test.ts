@@ -3,7 +3,7 @@
  * with a recording socket and a chat service whose store fails on cue.
  */
 import { describe, expect, it } from 'vitest';
-import type { ClientFrame } from '../../../protocol';
+import type { ClientFrame } from '@support-chat/protocol';
 import { openSocket, type SocketHandle, type SocketState } from '../../../edge/conversation/socket';
 import type { Peer } from '../../../edge/conversation/connection';
 import { silentLogger } from '../../../edge/ops/logger';

@@ -1,6 +1,6 @@
 /** The queue's rules (sdk/inbox/queue.ts): order, ages, who holds a ticket, one-line previews. */
 import { describe, expect, it } from 'vitest';
-import type { TicketSummary } from '../../../protocol/inbox';
+import type { TicketSummary } from '@support-chat/protocol/inbox';
 import { ageLabel, ageWords, holder, mergePages, oneLine, orderQueue, waitingCount } from '../../../sdk/inbox/queue';
 
 const ticket = (n: number, over: Partial<TicketSummary> = {}): TicketSummary => ({

@@ -4,7 +4,7 @@
  * agent's own reply shown once whether the POST or the socket said it first.
  */
 import { describe, expect, it } from 'vitest';
-import type { HistoryEntry, ServerEvent } from '../../../protocol/frames';
+import type { HistoryEntry, ServerEvent } from '@support-chat/protocol/frames';
 import { addReply, applyEvent, fromDetail, handoffLine, rebase, remember, type Timeline } from '../../../sdk/inbox/timeline';
 
 const at = '2026-12-04T10:00:00.000Z';

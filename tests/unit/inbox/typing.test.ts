@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TypingSignal, TYPING_EVERY_MS, VisitorTyping } from '../../../sdk/inbox/typing';
-import { TYPING_LAPSE_MS } from '../../../protocol/frames';
+import { TYPING_LAPSE_MS } from '@support-chat/protocol/frames';
 
 describe('inbox typing', () => {
   it('the agent typing: one signal, repeated every 3 s at most, one stop', () => {

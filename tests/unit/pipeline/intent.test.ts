@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INTENTS, type Intent } from '../../../protocol';
+import { INTENTS, type Intent } from '@support-chat/protocol';
 import { DEFAULT_INTENT_EXAMPLES } from '../../../edge/pipeline/intent/examples';
 import { INTENT_THRESHOLD, trainIntentClassifier, withExtraExamples } from '../../../edge/pipeline/intent/train';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Intent } from '../../../protocol';
+import type { Intent } from '@support-chat/protocol';
 import { asksForPerson, route, type Route } from '../../../edge/pipeline/route';
 import { trainIntentClassifier } from '../../../edge/pipeline/intent/train';
 import { findOrderClues } from '../../../edge/products/orders';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exceedsFrameBytes, MAX_FRAME_BYTES } from '../../../protocol';
+import { exceedsFrameBytes, MAX_FRAME_BYTES } from '@support-chat/protocol';
 
 describe('the frame limit counts UTF-8 bytes, as sent', () => {
   it('refuses a frame of fewer characters than the limit but more bytes', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_FRAME_BYTES, MAX_MESSAGE_CHARS, parseClientFrame } from '../../../protocol';
+import { MAX_FRAME_BYTES, MAX_MESSAGE_CHARS, parseClientFrame } from '@support-chat/protocol';
 
 /** Golden frames: what a v1 client sends and how the server reads it. Changing one is a protocol change. */
 describe('protocol v1: client frames', () => {

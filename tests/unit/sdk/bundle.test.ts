@@ -81,7 +81,7 @@ describe('the widget bundle', () => {
       const src = readFileSync(f, 'utf8');
       expect(src, f).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|unsafeHTML|document\.write|\beval\(|new Function/);
       // Only type imports from the protocol module: its zod schemas must not reach the bundle.
-      for (const m of src.matchAll(/^import (type )?.*from '\.\.\/protocol\/[^']*';$/gm)) expect(m[1], `${f}: ${m[0]}`).toBe('type ');
+      for (const m of src.matchAll(/^import (type )?.*from '@support-chat\/protocol[^']*';$/gm)) expect(m[1], `${f}: ${m[0]}`).toBe('type ');
     }
     expect(existsSync(join(DIST, 'support-chat.iife.js.map'))).toBe(true);
   });

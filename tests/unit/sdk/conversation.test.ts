@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Conversation, type AnswerItem, type Effect } from '../../../sdk/client/conversation';
-import type { HistoryEntry, ServerEvent, ServerFrame } from '../../../protocol';
+import type { HistoryEntry, ServerEvent, ServerFrame } from '@support-chat/protocol';
 
 /** A conversation with predictable ids and a clock the test moves. */
 function setup(session?: string) {

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { render } from 'lit/html.js';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ClientFrame, ServerFrame } from '../../../protocol';
+import type { ClientFrame, ServerFrame } from '@support-chat/protocol';
 import type { PanelHost } from '../../../sdk/element/host';
 
 /** The socket, replaced: what the panel sends is recorded, and the test plays the server. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Conversation, phase, type AgentItem, type Effect, type TicketItem } from '../../../sdk/client/conversation';
 import { TYPING_EVERY_MS, TypingSignal } from '../../../sdk/client/typing';
-import { TYPING_LAPSE_MS, type HistoryEntry, type ServerFrame } from '../../../protocol';
+import { TYPING_LAPSE_MS, type HistoryEntry, type ServerFrame } from '@support-chat/protocol';
 
 /** A conversation past its `ready`, with predictable ids and a clock the test moves. */
 function setup(history: HistoryEntry[] = [], seq = 0) {

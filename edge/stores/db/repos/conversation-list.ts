@@ -5,7 +5,7 @@
  * are correlated subqueries, so a page costs the same whatever the filters.
  */
 import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
-import type { Intent } from '../../../../protocol';
+import type { Intent } from '@support-chat/protocol';
 import type { ConversationFilter, ConversationSummary } from '../../../core/ports';
 import { conversations, feedback, messages, tickets } from '../schema';
 import { aad, type Sealing } from '../sealing';

@@ -1,0 +1,2 @@
+/// <reference types="vite/client" />
+import type {} from '@support-chat/widget/vue';
