@@ -9,7 +9,7 @@
  * the package forgot to declare fails here as it would for a user.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -52,15 +52,18 @@ async function makeApp(name: 'react' | 'vue', deps: Record<string, string>, devD
   return dir;
 }
 
-/** Serves an app's `vite build` output on its own loopback origin. */
-async function serve(dir: string): Promise<string> {
-  const root = join(dir, 'dist');
+/**
+ * Serves a folder on its own loopback origin: an app's `vite build` output, or the unpacked
+ * package laid out as jsDelivr and unpkg serve it (`/npm/<name>@<version>/<file>`, with the
+ * `Access-Control-Allow-Origin: *` they send, which a module loaded across origins needs).
+ */
+async function serve(root: string, headers: Record<string, string> = {}): Promise<string> {
   const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
   const http = createServer((req, res) => {
-    const path = normalize(new URL(req.url ?? '/', 'http://x').pathname).replace(/^(\.\.[/\\])+/, '');
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
     const file = join(root, path === '/' ? 'index.html' : path);
-    if (!file.startsWith(root) || !existsSync(file)) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+    if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', ...headers }).end(readFileSync(file));
   });
   statics.push(http);
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
@@ -71,6 +74,9 @@ let react = '';
 let vue = '';
 let reactOrigin = '';
 let vueOrigin = '';
+let cdnOrigin = '';
+let pageOrigin = '';
+let cdnScript = '';
 
 beforeAll(async () => {
   await ensureBuilt();
@@ -84,16 +90,29 @@ beforeAll(async () => {
     makeApp('react', { react: version('react'), 'react-dom': version('react') }, { ...tools, '@vitejs/plugin-react': '^6.0.0', '@types/react': version('@types/react'), '@types/react-dom': '^19.0.0' }),
     makeApp('vue', { vue: '^3.5.0' }, { ...tools, '@vitejs/plugin-vue': '^6.0.0' }),
   ]);
-  [reactOrigin, vueOrigin] = await Promise.all([serve(react), serve(vue)]);
+  // The tarball as a CDN has it, and a plain page on another origin with the CDN's script tag.
+  const cdnRoot = join(work, 'cdn');
+  const unpacked = join(cdnRoot, 'npm', `${pkg.name}@${pkg.version}`);
+  mkdirSync(unpacked, { recursive: true });
+  await run('tar', ['-xzf', tarball, '-C', unpacked, '--strip-components=1']);
+  const page = join(work, 'page');
+  mkdirSync(page);
+  [reactOrigin, vueOrigin, cdnOrigin, pageOrigin] = await Promise.all([serve(join(react, 'dist')), serve(join(vue, 'dist')), serve(cdnRoot, { 'access-control-allow-origin': '*' }), serve(page)]);
+  cdnScript = `${cdnOrigin}/npm/${pkg.name}@${pkg.version}/dist/support-chat.iife.js`;
+  writeFileSync(join(page, 'index.html'), `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Plain shop</title></head><body><h1>Plain shop</h1>
+<script src="${cdnScript}" data-site="demo" data-endpoint="ENDPOINT" async></script></body></html>`);
   const [started, launched] = await Promise.all([startTestServer({ ADMIN_TOKEN: ADMIN }), launchBrowser()]);
   server = started;
   // The apps' origins join the demo site's, as a site owner adds theirs.
   const res = await fetch(`${endpoint()}/v1/admin/sites/demo`, {
     method: 'PATCH',
     headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ addOrigins: [reactOrigin, vueOrigin] }),
+    body: JSON.stringify({ addOrigins: [reactOrigin, vueOrigin, pageOrigin] }),
   });
   expect(res.status).toBe(200);
+  // The page names the server only now that its port is known.
+  const html = join(page, 'index.html');
+  writeFileSync(html, readFileSync(html, 'utf8').replace('ENDPOINT', endpoint()));
   browser = requireBrowser(launched.browser, launched.why) ? launched.browser : null;
 }, 300_000);
 
@@ -170,6 +189,25 @@ describe(`the ${pkg.name} package, installed from its npm pack tarball`, () => {
       // Through the app's bundler the panel stays a chunk of its own, fetched on first use.
       const js = await page.evaluate(() => performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname).filter((n) => n.endsWith('.js')));
       expect(js.length).toBe(2);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
+  it('works from a CDN: the script tag from the unpkg/jsDelivr layout finds the panel beside it and answers', async (ctx) => {
+    if (!browser) return ctx.skip();
+    const page = await browser.newPage();
+    try {
+      await page.goto(pageOrigin);
+      await page.locator('support-chat .launcher').click();
+      await page.locator('support-chat textarea').fill('How long do I have to return an item?');
+      await page.locator('support-chat textarea').press('Enter');
+      const answer = page.locator('support-chat article.answer[aria-busy=false]').first();
+      await answer.waitFor({ timeout: 20_000 });
+      expect(await answer.textContent()).toMatch(/60 days/);
+      // Both files came from the CDN's folder for this version.
+      const files = await page.evaluate(() => performance.getEntriesByType('resource').map((r) => r.name).filter((n) => n.endsWith('.js')));
+      expect(files).toEqual([cdnScript, cdnScript.replace('support-chat.iife.js', 'support-chat-panel.js')]);
     } finally {
       await page.close();
     }

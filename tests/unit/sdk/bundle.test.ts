@@ -4,8 +4,8 @@ import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DIST, ROOT, ensureBuilt } from '../../browser/build';
 
-/** The budget the issue sets for the script-tag file, in bytes of min+gzip. */
-const IIFE_BUDGET = 20 * 1024;
+/** The script-tag file, in bytes of min+gzip: what every page that embeds the widget pays. */
+const IIFE_BUDGET = 5 * 1024;
 /**
  * Everything a visitor loads once the panel is open (script tag + panel), same measure: the
  * whole widget. 23 KB since the hand-off to a person (queue card, email form, the agent's
@@ -21,7 +21,7 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('the widget bundle', () => {
-  it('keeps the script-tag file within 20 KB min+gzip, and the open widget within 23 KB', () => {
+  it('keeps the script-tag file within 5 KB min+gzip, and the open widget within 23 KB', () => {
     const sizes = {
       'support-chat.iife.js': gz('support-chat.iife.js'),
       'support-chat.js': gz('support-chat.js'),
