@@ -88,7 +88,7 @@ beforeAll(async () => {
   const tools = { vite: '^8.0.0', typescript: version('typescript') };
   [react, vue] = await Promise.all([
     makeApp('react', { react: version('react'), 'react-dom': version('react') }, { ...tools, '@vitejs/plugin-react': '^6.0.0', '@types/react': version('@types/react'), '@types/react-dom': '^19.0.0' }),
-    makeApp('vue', { vue: '^3.5.0' }, { ...tools, '@vitejs/plugin-vue': '^6.0.0' }),
+    makeApp('vue', { vue: '^3.5.0' }, { ...tools, '@vitejs/plugin-vue': '^6.0.0', 'vue-tsc': '^3.0.0' }),
   ]);
   // The tarball as a CDN has it, and a plain page on another origin with the CDN's script tag.
   const cdnRoot = join(work, 'cdn');
@@ -147,6 +147,14 @@ describe(`the ${pkg.name} package, installed from its npm pack tarball`, () => {
       (err: { stdout?: string }) => err.stdout ?? String(err),
     );
     expect(tsc).toBe('');
+  }, 60_000);
+
+  it("type-checks a Vue app's template against the package's Vue types (vue-tsc)", async () => {
+    const check = await run(join(vue, 'node_modules/.bin/vue-tsc'), ['-p', '.'], { cwd: vue }).then(
+      () => '',
+      (err: { stdout?: string }) => err.stdout ?? String(err),
+    );
+    expect(check).toBe('');
   }, 60_000);
 
   it('answers in a Vite + React 19 app through the React wrapper: ref.send(), onOpen and onAnswer', async (ctx) => {
