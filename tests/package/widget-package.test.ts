@@ -2,8 +2,10 @@
  * The widget as people install it. `npm pack` makes the `@support-chat/widget` tarball (sdk/);
  * the test creates two apps in a temp folder, as a user would, and installs the tarball beside
  * the real toolchains from the npm registry: Vite + React 19 (the package's React wrapper,
- * type-checked with tsc) and Vite + Vue. Each app is built with `vite build`, served on its own
- * origin, opened in Chromium, and asks a question the real server answers with sources.
+ * type-checked with tsc) and Vite + Vue (its template checked with vue-tsc). Each is built with
+ * `vite build`, served on its own origin, opened in Chromium, and asks a question the real server
+ * answers with sources. The Svelte types are checked against Svelte's own, and the script tag is
+ * loaded from the unpacked tarball laid out as a CDN serves it.
  *
  * The apps live outside the repository so nothing resolves from its node_modules: a dependency
  * the package forgot to declare fails here as it would for a user.
@@ -42,13 +44,13 @@ async function npm(cwd: string, ...args: string[]): Promise<string> {
 }
 
 /** An app from tests/package/apps, with the tarball and its toolchain installed from the registry. */
-async function makeApp(name: 'react' | 'vue', deps: Record<string, string>, devDeps: Record<string, string>): Promise<string> {
+async function makeApp(name: 'react' | 'vue' | 'svelte', deps: Record<string, string>, devDeps: Record<string, string>, build = true): Promise<string> {
   const dir = join(work, name);
   cpSync(join(APPS, name), dir, { recursive: true });
   const manifest = { name: `${name}-shop`, private: true, type: 'module', dependencies: { [pkg.name]: `file:${tarball}`, ...deps }, devDependencies: devDeps };
   writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
   await npm(dir, 'install', '--prefer-offline');
-  await run(join(dir, 'node_modules/.bin/vite'), ['build', '--logLevel', 'error'], { cwd: dir });
+  if (build) await run(join(dir, 'node_modules/.bin/vite'), ['build', '--logLevel', 'error'], { cwd: dir });
   return dir;
 }
 
@@ -72,6 +74,7 @@ async function serve(root: string, headers: Record<string, string> = {}): Promis
 
 let react = '';
 let vue = '';
+let svelte = '';
 let reactOrigin = '';
 let vueOrigin = '';
 let cdnOrigin = '';
@@ -86,9 +89,11 @@ beforeAll(async () => {
   tarball = join(work, out[0].filename);
   packed = out[0].files;
   const tools = { vite: '^8.0.0', typescript: version('typescript') };
-  [react, vue] = await Promise.all([
+  [react, vue, svelte] = await Promise.all([
     makeApp('react', { react: version('react'), 'react-dom': version('react') }, { ...tools, '@vitejs/plugin-react': '^6.0.0', '@types/react': version('@types/react'), '@types/react-dom': '^19.0.0' }),
     makeApp('vue', { vue: '^3.5.0' }, { ...tools, '@vitejs/plugin-vue': '^6.0.0', 'vue-tsc': '^3.0.0' }),
+    // Svelte's element typings only: the types are what the package adds for Svelte.
+    makeApp('svelte', { svelte: '^5.0.0' }, { typescript: version('typescript') }, false),
   ]);
   // The tarball as a CDN has it, and a plain page on another origin with the CDN's script tag.
   const cdnRoot = join(work, 'cdn');
@@ -151,6 +156,14 @@ describe(`the ${pkg.name} package, installed from its npm pack tarball`, () => {
 
   it("type-checks a Vue app's template against the package's Vue types (vue-tsc)", async () => {
     const check = await run(join(vue, 'node_modules/.bin/vue-tsc'), ['-p', '.'], { cwd: vue }).then(
+      () => '',
+      (err: { stdout?: string }) => err.stdout ?? String(err),
+    );
+    expect(check).toBe('');
+  }, 60_000);
+
+  it("types <support-chat> in Svelte markup through the package's Svelte types (tsc against svelte/elements)", async () => {
+    const check = await run(join(svelte, 'node_modules/.bin/tsc'), ['-p', '.'], { cwd: svelte }).then(
       () => '',
       (err: { stdout?: string }) => err.stdout ?? String(err),
     );
