@@ -160,6 +160,8 @@ export type ServerEvent =
       resume?: string;
       /** The site erases a conversation its widget resets (`DELETE /v1/sessions/:id`). */
       eraseOnReset?: boolean;
+      /** What the widget shows before the first message. */
+      intro?: Intro;
     }
   /** The visitor's message is stored; `text` lets other tabs and the agent's inbox show it. */
   | { type: 'ack'; seq: number; id: string; text?: string }
@@ -212,3 +214,15 @@ export const CLOSE_TRY_AGAIN = 1013;
  * reading such a frame at its header and closes with this, so the Worker does the same.
  */
 export const CLOSE_TOO_BIG = 1009;
+
+/** What the widget shows before the first message: the site's name and settings. */
+export interface Intro {
+  /** The site's name: the empty panel's heading. */
+  title: string;
+  /** The site's avatar or logo: an https URL (http only for localhost/127.0.0.1). */
+  avatar?: string;
+  /** How soon the site's people usually reply; the widget words it in the visitor's language. */
+  replyTime?: 'minutes' | 'hour' | 'hours' | 'day';
+  /** Up to four questions the visitor can ask with one tap. */
+  suggestions: string[];
+}

@@ -8,6 +8,7 @@ import { tell } from '../inbox/notifications';
 import { Answering } from './answering';
 import { hashSecret, newSecret, secretMatches } from '../core/secrets';
 import { recentSite } from '../core/sites/recent';
+import { introFor } from './intro';
 import { error, UnknownSession } from './errors';
 import { countMessage, countNewConversation, RateLimited } from './limits';
 import { pendingInSessions, type PendingConversation, type PendingConversations } from './pending';
@@ -87,7 +88,8 @@ export class ChatService {
     const resuming = conversation !== null;
     const site = await recentSite(this.deps, peer.siteId);
     const eraseOnReset = site?.settings?.eraseOnReset === true;
-    const told = eraseOnReset ? { eraseOnReset } : {};
+    // Read meanwhile (at most every few minutes per site): never rejects, so nothing waits on a failure.
+    const intro = site ? introFor(this.deps, site) : Promise.resolve(undefined);
     let resume: string | undefined;
     if (!conversation) {
       await countNewConversation(this.deps, peer);
@@ -99,6 +101,8 @@ export class ChatService {
       await this.pending.put(conversation);
       this.remember(this.pendingHere, id, conversation);
     }
+    const shown = await intro;
+    const told = { ...(eraseOnReset ? { eraseOnReset } : {}), ...(shown ? { intro: shown } : {}) };
     const session = conversation.id;
     if (peer.session && peer.attached) this.log.detach(peer.session, peer.attached);
     peer.session = session;

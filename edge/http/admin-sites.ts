@@ -12,6 +12,8 @@ import type { Site } from '../core/ports';
 import { newPublicKey, newSecretKey } from '../core/sites/keys';
 import { normalizeOrigin, SITE_ID } from '../core/sites/origins';
 import { applySettings, type SiteSettings } from '../core/sites/settings';
+import { forgetSite } from '../core/sites/recent';
+import { forgetMostAsked } from '../core/sites/most-asked';
 import { deleteSite } from '../conversation/delete-site';
 import { ensureWebhookSecret, rotateWebhookSecret } from '../notify/secret';
 import type { RuntimeErase } from '../conversation/erase';
@@ -35,6 +37,12 @@ export function mountAdminSites(app: Hono, deps: Deps, runtimeErase?: RuntimeEra
     return deps.db.audit.add({ siteId, actor: caller.actor, action, detail: { ...detail, address: caller.address } });
   };
 
+  // This process's next hello reads the site as it is now, not as it was up to seconds ago.
+  const reread = (siteId: string) => {
+    forgetSite(deps.db, siteId);
+    forgetMostAsked(deps, siteId);
+  };
+
   app.get('/v1/admin/sites', requireScope('read'), async (c) => c.json({ sites: (await deps.db.sites.list()).map(shown) }));
 
   app.get('/v1/admin/sites/:id', requireScope('read'), async (c) => {
@@ -53,6 +61,7 @@ export function mountAdminSites(app: Hono, deps: Deps, runtimeErase?: RuntimeEra
     if (typeof list === 'string') return bad(c, list);
     const site: Site = { id, name: name ?? id, allowedOrigins: list, publicKey: newPublicKey(), secretKey: newSecretKey(), settings: made };
     await deps.db.sites.upsert(site);
+    reread(id);
     await audit(c, id, 'site.created');
     // Made with the webhook URL and shown once, like the secret key.
     const webhookSecret = await ensureWebhookSecret(deps.db, id, made);
@@ -74,6 +83,7 @@ export function mountAdminSites(app: Hono, deps: Deps, runtimeErase?: RuntimeEra
     const allowed = [...new Set([...(replace as string[]), ...(add as string[])])].filter((o) => !drop.has(o));
     const patch = { ...(p.name ? { name: p.name } : {}), allowedOrigins: allowed, settings: settings as SiteSettings };
     await deps.db.sites.update(site.id, patch);
+    reread(site.id);
     await audit(c, site.id, 'site.changed', { fields: Object.keys(p) });
     const webhookSecret = await ensureWebhookSecret(deps.db, site.id, patch.settings);
     return c.json({ site: shown({ ...site, ...patch }), ...(webhookSecret ? { webhookSecret } : {}) });

@@ -1,4 +1,4 @@
-import type { ClientFrame, HistoryEntry, MessageFrame, ServerFrame } from '@support-chat/protocol/frames';
+import type { ClientFrame, HistoryEntry, Intro, MessageFrame, ServerFrame } from '@support-chat/protocol/frames';
 import { keyOf, phase, type AgentItem, type AnswerItem, type Effect, type Item, type TicketItem, type UserItem } from './items';
 import { PROTOCOL_VERSION, TYPING_LAPSE_MS } from './limits';
 
@@ -33,6 +33,8 @@ export class Conversation {
   seq = 0;
   items: Item[] = [];
   locale: string | undefined;
+  /** The site's empty state, from the last `ready`. */
+  intro: Intro | undefined;
   /** Whether a server's view was ever applied for `session`, so `after` means something. */
   private synced = false;
   /** A resync hello is on its way: one is enough until its `ready` comes back. */
@@ -221,6 +223,7 @@ export class Conversation {
       this.items = this.queued().map((m) => ({ ...m, status: 'pending' as const }));
     }
     this.session = frame.session;
+    if (frame.intro) this.intro = frame.intro;
     if (frame.resume) this.resume = frame.resume;
     else if (fresh) this.resume = undefined;
     this.seq = frame.seq;

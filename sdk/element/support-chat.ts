@@ -85,6 +85,7 @@ function fire(target: EventTarget, name: string, detail: unknown): void {
  * @csspart panel - The chat panel.
  * @csspart header - The panel's top bar with the title and actions.
  * @csspart messages - The scrolling list of messages.
+ * @csspart intro - The empty panel's heading: the site's name and logo, reply time and suggested questions.
  * @csspart message - One message (also `message user`, `message answer`, `message agent`, `message ticket`).
  * @csspart citation - A numbered source link under an answer.
  * @csspart feedback - The helpful / not helpful buttons.

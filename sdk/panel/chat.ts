@@ -6,6 +6,7 @@ import type { PanelHost } from '../element/host';
 import type { ClientFrame } from '@support-chat/protocol/frames';
 import { fill, resolveLocale, type Strings } from './i18n';
 import { plain } from './markdown-view';
+import { ownerWarning } from './owner-warning';
 
 export type Notice = { kind: 'limited'; until: number } | { kind: 'error' } | { kind: 'refused' } | { kind: 'full' };
 
@@ -94,11 +95,22 @@ export class Chat {
           this.ready = false;
           this.conv.disconnected();
         }
-        if (state === 'refused') this.notice = { kind: 'refused' };
+        if (state === 'refused') this.refuse('forbidden_origin');
         this.changed();
       },
     });
     this.link.start();
+  }
+
+  /** Refused for good (the link does not retry): the visitor is told, the site's owner warned once. */
+  private refuse(code: string): void {
+    if (this.notice?.kind !== 'refused') console.warn(ownerWarning(code, this.host.config()));
+    this.notice = { kind: 'refused' };
+  }
+
+  /** Nothing will go out on this page: waiting messages are shown as not sent. */
+  get refused(): boolean {
+    return this.notice?.kind === 'refused' || this.linkState === 'refused';
   }
 
   stop(): void {
@@ -250,7 +262,7 @@ export class Chat {
           if (!e.ref) this.emailPending = false; // the address was refused, or never arrived: the form is back
           this.host.emit('support-chat-error', { code: e.code, message: e.message, retryAfter: e.retryAfter, ref: e.ref });
           if (e.code === 'rate_limited') this.notice = { kind: 'limited', until: Date.now() + (e.retryAfter ?? 5) * 1000 };
-          else if (e.code === 'forbidden_origin' || e.code === 'unknown_site' || e.code === 'unauthorized') this.notice = { kind: 'refused' };
+          else if (e.code === 'forbidden_origin' || e.code === 'unknown_site' || e.code === 'unauthorized') this.refuse(e.code);
           else if (e.code === 'unavailable' || e.code === 'internal') this.notice = { kind: 'error' };
           else if (e.code === 'unknown_session') writeSession(this.key, undefined); // the next socket's URL names none
           break;

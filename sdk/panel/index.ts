@@ -5,9 +5,11 @@
 import { render } from 'lit/html.js';
 import type { MountPanel, PanelApi, PanelHost } from '../element/host';
 import { Chat } from './chat';
+import { loadLocale, localeReady } from './i18n';
 import { panelCss } from './styles';
 import { panelView, type Actions } from './view';
 import { followViewport } from './viewport';
+import { trapFocus } from './modal';
 
 let sheet: CSSStyleSheet | undefined;
 
@@ -24,6 +26,11 @@ export const mount: MountPanel = (host: PanelHost): PanelApi => {
   let unfollow: (() => void) | undefined;
 
   const chat = new Chat(host, () => schedule());
+  // Full screen under 480px: the panel is modal there (modal.ts).
+  const narrow = matchMedia('(max-width: 479.98px)');
+  const phone = () => host.isOpen && !host.config().inline && narrow.matches;
+  narrow.addEventListener('change', schedule);
+  trapFocus(el, host.root, phone);
   const input = () => el.querySelector('textarea');
   const list = () => el.querySelector<HTMLElement>('.list');
 
@@ -74,6 +81,9 @@ export const mount: MountPanel = (host: PanelHost): PanelApi => {
   function paint(): void {
     queued = false;
     const c = host.config();
+    // Another language's words are a file of their own: the panel waits for them (one request,
+    // once) rather than flash English first.
+    if (!localeReady(c.locale)) return void loadLocale(c.locale).then(schedule);
     const s = chat.strings;
     if (chat.announce !== lastAnnounce) {
       lastAnnounce = chat.announce;
@@ -88,9 +98,11 @@ export const mount: MountPanel = (host: PanelHost): PanelApi => {
     const counting = chat.linkState === 'reconnecting' || chat.notice?.kind === 'limited';
     if (counting && !ticker) ticker = setInterval(schedule, 1000);
     if (!counting && ticker) ticker = void clearInterval(ticker);
-    const phone = host.isOpen && !c.inline && matchMedia('(max-width: 479.98px)').matches;
-    if (phone && !unfollow) unfollow = followViewport(el);
-    if (!phone && unfollow) unfollow = void unfollow();
+    const modal = phone();
+    if (modal) el.setAttribute('aria-modal', 'true');
+    else el.removeAttribute('aria-modal');
+    if (modal && !unfollow) unfollow = followViewport(el);
+    if (!modal && unfollow) unfollow = void unfollow();
   }
 
   // Inline, the panel shows from the start; the socket waits until the visitor turns to it.
@@ -112,6 +124,7 @@ export const mount: MountPanel = (host: PanelHost): PanelApi => {
     reset: () => chat.reset(),
     destroy() {
       chat.stop();
+      narrow.removeEventListener('change', schedule);
       unfollow?.();
       unfollow = undefined;
       clearInterval(ticker);

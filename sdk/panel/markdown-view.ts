@@ -28,8 +28,9 @@ function block(b: Block, cites: Citation[]): TemplateResult {
 }
 
 function inlines(parts: Inline[], cites: Citation[]): unknown[] {
-  return parts.map((p) => {
-    if (typeof p === 'string') return p;
+  return parts.map((p, k) => {
+    // A source number never starts a line alone: the space before it does not break.
+    if (typeof p === 'string') return typeof parts[k + 1] === 'object' && (parts[k + 1] as { t: string }).t === 'cite' ? p.replace(/\s+$/, '\u00a0') : p;
     switch (p.t) {
       case 'b':
         return html`<strong>${inlines(p.c, cites)}</strong>`;

@@ -21,6 +21,14 @@ svg{width:20px;height:20px;fill:none;stroke:currentColor;stroke-width:2;stroke-l
 .who{display:block;font-size:.85em;margin-bottom:4px}
 .av{display:inline-grid;place-items:center;width:22px;height:22px;border-radius:50%;background:var(--_accent);color:var(--_on-accent);font-size:.75em;vertical-align:middle;margin-inline-end:6px}
 .av::before{content:attr(data-i)}
+.intro{text-align:center;padding:var(--_space) 0 calc(var(--_space) * .5)}
+.intro h3{margin:.4em 0 .2em;font-size:1.1em}
+.intro p{margin:0;font-size:.88em;color:var(--_muted)}
+.logo{width:48px;height:48px;margin:0;border-radius:50%;object-fit:cover;font-size:1.3em}
+.intro ul{list-style:none;margin:var(--_space) 0 0;padding:0;display:flex;flex-wrap:wrap;justify-content:center;gap:6px}
+.intro li button{border:1px solid var(--_border);background:var(--_bg);border-radius:999px;padding:6px 12px;font-size:.9em;text-align:start}
+.intro li button:hover{border-color:var(--_accent)}
+.intro li button:focus-visible{outline:2px solid var(--_accent);outline-offset:1px}
 .ticket{align-self:stretch;max-width:none;text-align:center;font-size:.88em;color:var(--_muted);padding-block:2px}
 .ticket[data-phase=queued]{background:var(--_surface);color:var(--_fg);padding-block:10px}
 .ticket small{display:block;color:var(--_muted)}
@@ -40,10 +48,16 @@ svg{width:20px;height:20px;fill:none;stroke:currentColor;stroke-width:2;stroke-l
 .msg pre code{background:none;padding:0}
 .msg blockquote{border-inline-start:3px solid var(--_border);padding-inline-start:.6em;margin-inline:0}
 .msg a{color:inherit;text-decoration:underline}
-a.ref{font-size:.8em;vertical-align:super;line-height:0;text-decoration:none;font-weight:600;padding:0 1px}
-.msg .refs{margin:.6em 0 0;padding:0;list-style:none;font-size:.86em;border-top:1px solid var(--_border);padding-top:.4em}
-.refs li{margin:.15em 0}
-.refs span{color:var(--_muted)}
+a.ref{font-size:.8em;vertical-align:super;line-height:0;text-decoration:none;font-weight:600;padding:0 1px;white-space:nowrap}
+.src{display:flex;align-items:center;justify-content:space-between;gap:8px;margin-top:.6em;padding-top:.4em;border-top:1px solid var(--_border);font-size:.8em;color:var(--_muted)}
+.conf::before{content:"";display:inline-block;width:8px;height:8px;border-radius:50%;margin-inline-end:5px;background:#1a7f37}
+.conf[data-band=medium]::before{background:#b7791f}.conf[data-band=low]::before{background:#c0392b}
+.msg .refs{margin:.2em 0 0;padding:0;list-style:none;font-size:.86em}
+.refs li{position:relative;margin:.15em 0}
+.refs [part=citation]{display:flex;gap:.45em;max-width:100%}
+.refs .t{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.snip{display:none;position:absolute;z-index:1;inset-inline:0;bottom:100%;padding:6px 8px;border-radius:6px;background:var(--_fg);color:var(--_bg);font-size:.95em;box-shadow:0 2px 8px rgb(0 0 0/.2)}
+.refs li:hover .snip,.refs li:focus-within .snip{display:block}
 .low{font-size:.86em;color:var(--_muted)}
 .link{background:none;border:0;padding:0;text-decoration:underline;color:var(--_fg);font-weight:600}
 .fb{display:flex;align-items:center;gap:2px;margin-top:.3em;color:var(--_muted);font-size:.82em}

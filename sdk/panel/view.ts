@@ -1,14 +1,22 @@
 import { html, nothing, type TemplateResult } from 'lit/html.js';
+import type { Citation } from '@support-chat/protocol/frames';
 import { keyOf, phase, type AnswerItem, type Item, type TicketItem } from '../client/conversation';
 import { MAX_MESSAGE_CHARS } from '../client/limits';
 import type { PanelConfig } from '../element/host';
 import { ticketLine, type Chat } from './chat';
 import { fill, type Strings } from './i18n';
-import { link, markdown } from './markdown-view';
+import { introView } from './intro-view';
+import { markdown } from './markdown-view';
 import { safeUrl } from './markdown';
 
-/** Below this an answer says it may be incomplete (the server's own cut-off is lower still). */
+/**
+ * The confidence bands the visitor sees. Under the server's own bar (0.35) an answer gets no
+ * sources and says it does not know: that is a refusal, shown as one. Between that bar and LOW
+ * the answer is cited but thin, so it says it may be incomplete and offers a person.
+ */
 const LOW = 0.5;
+const HIGH = 0.75;
+const BAND = { high: 'confHigh', medium: 'confMedium', low: 'confLow' } as const;
 
 export interface Actions {
   close(): void;
@@ -25,19 +33,33 @@ export interface Actions {
 const svg = (d: string) => html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d=${d} /></svg>`;
 const I = {
   close: 'M6 6l12 12M18 6L6 18',
-  person: 'M20 21v-2a4 4 0 0 0-4-4H8a4 4 0 0 0-4 4v2M12 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8z',
+  // A headset: a person from the support team, not the visitor's account.
+  person: 'M3 18v-6a9 9 0 0 1 18 0v6M21 19a2 2 0 0 1-2 2h-1a2 2 0 0 1-2-2v-3a2 2 0 0 1 2-2h3zM3 19a2 2 0 0 0 2 2h1a2 2 0 0 0 2-2v-3a2 2 0 0 0-2-2H3z',
   reset: 'M3 12a9 9 0 1 0 3-6.7L3 8M3 3v5h5',
   send: 'M22 2L11 13M22 2l-7 20-4-9-9-4 20-7z',
   up: 'M7 22V11M2 13v7a2 2 0 0 0 2 2h13.4a2 2 0 0 0 2-1.7l1.4-9A2 2 0 0 0 18.8 9H14V5a3 3 0 0 0-3-3L7 11',
   down: 'M17 2v11M22 11V4a2 2 0 0 0-2-2H6.6a2 2 0 0 0-2 1.7l-1.4 9A2 2 0 0 0 5.2 15H10v4a3 3 0 0 0 3 3l4-9',
 };
 
+/**
+ * The server numbers sources as it found them and cites only some ([1], [3], [4]); the visitor
+ * sees them numbered 1..n in the order listed, in the text and in the list alike.
+ */
+function renumbered(item: AnswerItem): { text: string; citations: Citation[] } {
+  const to = new Map(item.citations.map((c, k) => [c.n, k + 1]));
+  return {
+    text: item.text.replace(/\[(\d{1,3})\](?!\()/g, (m, d: string) => (to.has(+d) ? `[${to.get(+d)}]` : m)),
+    citations: item.citations.map((c, k) => ({ ...c, n: k + 1 })),
+  };
+}
+
 /** Parsing each answer's Markdown once per text, not once per render. */
 const parsed = new WeakMap<AnswerItem, { text: string; cites: number; out: TemplateResult[] }>();
 function body(item: AnswerItem): TemplateResult[] {
   const hit = parsed.get(item);
   if (hit && hit.text === item.text && hit.cites === item.citations.length) return hit.out;
-  const out = markdown(item.text, item.citations);
+  const r = renumbered(item);
+  const out = markdown(r.text, r.citations);
   parsed.set(item, { text: item.text, cites: item.citations.length, out });
   return out;
 }
@@ -73,14 +95,15 @@ export function panelView(chat: Chat, c: PanelConfig, s: Strings, a: Actions, an
   });
   return html`
     <div class="head" part="header">
-      <h2 id="title">${c.title || s.title}</h2>
+      <h2 id="title" dir=${c.title ? 'auto' : nothing}>${c.title || s.title}</h2>
       <button class="icon" part="handoff" aria-label=${s.person} title=${s.person} @click=${a.person}>${svg(I.person)}</button>
       <button class="icon" aria-label=${s.newChat} title=${s.newChat} @click=${() => chat.reset()}>${svg(I.reset)}</button>
       ${c.inline ? nothing : html`<button class="icon" aria-label=${s.close} title=${s.close} @click=${a.close}>${svg(I.close)}</button>`}
     </div>
     ${status(chat, s)}
     <div class="list" part="messages" role="log" aria-live="off" aria-label=${s.messages} tabindex="0">
-      <div class="msg answer" part="message greeting"><p>${c.greeting || s.greeting}</p></div>
+      ${items.length ? nothing : introView(chat.conv.intro, s, (q) => chat.send(q))}
+      <div class="msg answer" part="message greeting"><p dir=${c.greeting ? 'auto' : nothing}>${c.greeting || s.greeting}</p></div>
       ${items.map((i, n) => {
         const t = left.get(keyOf(i));
         return [
@@ -100,6 +123,7 @@ export function panelView(chat: Chat, c: PanelConfig, s: Strings, a: Actions, an
         maxlength=${MAX_MESSAGE_CHARS}
         aria-label=${placeholder}
         placeholder=${placeholder}
+        dir="auto"
         enterkeyhint="send"
         @keydown=${a.keydown}
         @input=${a.input}
@@ -135,7 +159,7 @@ function item(i: Item, chat: Chat, s: Strings, a: Actions, offer: boolean): Temp
     case 'user':
       if (i.unknown) return nothing;
       return html`<div class="msg user" part="message user" dir="auto">${i.text}${
-        i.status === 'pending' ? html`<small>${s.waiting}</small>` : i.status === 'failed' ? html`<small>${s.failed}</small>` : nothing
+        i.status === 'pending' ? html`<small>${chat.refused ? s.failed : s.waiting}</small>` : i.status === 'failed' ? html`<small>${s.failed}</small>` : nothing
       }</div>`;
     case 'agent':
       // A person's reply: their name and initial, no sources, confidence or feedback (those rate the assistant).
@@ -167,18 +191,18 @@ function ticket(t: TicketItem, chat: Chat, s: Strings, a: Actions): TemplateResu
 
 function answer(i: AnswerItem, chat: Chat, s: Strings, a: Actions, offered: boolean): TemplateResult {
   const typing = html`<span class="dots" role="img" aria-label=${s.typing}><i></i><i></i><i></i></span>`;
-  const low = i.done && (i.confidence ?? 1) < LOW;
-  const offer = i.done && i.handoff && offered;
+  const cited = i.done && i.citations.length > 0;
+  const c = i.confidence ?? 1;
+  const band = c >= HIGH ? 'high' : c >= LOW ? 'medium' : 'low';
+  const low = cited && band === 'low';
+  const offer = i.done && (i.handoff || low) && offered;
   return html`<article class="msg answer" part="message answer" dir="auto" aria-busy=${String(!i.done)} data-confidence=${i.confidence ?? nothing}>
     ${i.partial && !i.done ? typing : body(i)} ${!i.done && !i.partial && !i.text ? typing : nothing}
-    ${i.done && i.citations.length
-      ? html`<ol class="refs" aria-label=${s.sources}>
-          ${i.citations.map((c) => {
-            const href = c.url ? safeUrl(c.url) : null;
-            const label = html`[${c.n}] ${c.title}`;
-            return html`<li dir="auto" title=${c.snippet}>${href ? link(href, label, 'citation') : html`<span part="citation">${label}</span>`}</li>`;
-          })}
-        </ol>`
+    ${cited
+      ? html`<div class="src">${s.sources} <span class="conf" data-band=${band}>${s[BAND[band]]}</span></div>
+          <ol class="refs" aria-label=${`${s.sources}, ${s[BAND[band]]}`}>
+            ${renumbered(i).citations.map((r) => source(r, `${i.id}-${r.n}`))}
+          </ol>`
       : nothing}
     ${low || offer
       ? html`<p class="low" dir="auto">${low ? s.low : nothing} ${offer ? html`<button class="link" part="handoff" @click=${a.person}>${s.person}</button>` : nothing}</p>`
@@ -191,4 +215,17 @@ function answer(i: AnswerItem, chat: Chat, s: Strings, a: Actions, offered: bool
         </div>`
       : nothing}
   </article>`;
+}
+
+/** One source: its number and title (shortened to a line), the snippet shown on hover or focus. */
+function source(r: Citation, id: string): TemplateResult {
+  const href = r.url ? safeUrl(r.url) : null;
+  const label = html`<b>[${r.n}]</b> <span class="t">${r.title}</span>`;
+  const tip = r.snippet ? id : nothing;
+  return html`<li dir="auto">
+    ${href
+      ? html`<a href=${href} target="_blank" rel="noopener" part="citation" aria-describedby=${tip}>${label}</a>`
+      : html`<span part="citation" tabindex="0" aria-describedby=${tip}>${label}</span>`}
+    ${r.snippet ? html`<span class="snip" role="tooltip" id=${id}>${r.snippet}</span>` : nothing}
+  </li>`;
 }

@@ -186,8 +186,10 @@ describe('<support-chat> on the demo shop, in Chromium', () => {
     expect((await spyState(page)).sent.filter((f) => f.type === 'hello').at(-1)).toEqual({ type: 'hello', v: 1, locale: 'en' });
   });
 
-  test('a site the server refuses says so and does not retry', async (h) => {
+  test('a site the server refuses: the visitor is told politely, the owner warned once in the console, no retries', async (h) => {
     const page = await visit(h, '/');
+    const warnings: string[] = [];
+    page.on('console', (m) => void (m.type() === 'warning' && warnings.push(m.text())));
     await page.evaluate(() => {
       const el = document.createElement('support-chat');
       el.id = 'stranger';
@@ -198,8 +200,16 @@ describe('<support-chat> on the demo shop, in Chromium', () => {
     });
     const refused = chat(page, '#stranger').locator('[part=status][data-kind=refused]');
     await refused.waitFor();
-    expect(await refused.textContent()).toContain('not available');
+    expect(await refused.textContent()).toContain('Sorry, chat is unavailable right now.');
+    // A message typed anyway is not left "Waiting to send": nothing will send it.
+    await chat(page, '#stranger').locator('textarea').fill('Hello?');
+    await chat(page, '#stranger').locator('textarea').press('Enter');
+    expect(await chat(page, '#stranger').locator('.msg.user small').textContent()).toBe('Not sent');
     await page.waitForTimeout(3500); // longer than the longest first retry delay
     expect((await spyState(page)).sockets).toBe(1);
+    const ours = warnings.filter((w) => w.startsWith('<support-chat>'));
+    expect(ours).toEqual([
+      `<support-chat>: the server at ${h.origin} refused this page: it has no site "no-such-site". Check the element's site attribute, or create the site: npm run site -- create no-such-site --origin ${h.origin}`,
+    ]);
   });
 });

@@ -30,7 +30,9 @@ class FakeServer {
 
   constructor() {
     this.http = createServer((req, res) => {
-      const file = { '/': null, '/sdk/support-chat.iife.js': 'support-chat.iife.js', '/sdk/support-chat-panel.js': 'support-chat-panel.js' }[req.url ?? ''];
+      // The page, and the widget's files as the server serves them (script tag, panel, language files).
+      const url = req.url ?? '';
+      const file = url === '/' ? null : /^\/sdk\/(support-chat[\w.-]*\.js)$/.exec(url)?.[1];
       if (file === undefined) return void res.writeHead(404).end();
       res.writeHead(200, { 'content-type': file ? 'text/javascript' : 'text/html' }).end(file ? readFileSync(join(DIST, file)) : PAGE);
     });

@@ -56,14 +56,15 @@ describe('<support-chat>: how it looks, in Chromium', () => {
     expect(await inline.locator('[part~=greeting]').textContent()).toBe('Howdy, hiker.');
     await set('placeholder', 'Ask away');
     expect(await inline.locator('textarea').getAttribute('placeholder')).toBe('Ask away');
+    // Another language's words are a file of their own: they come with its first use.
     await set('locale', 'de');
-    expect(await inline.locator('[part=send]').getAttribute('aria-label')).toBe('Senden');
+    await expect.poll(() => inline.locator('[part=send]').getAttribute('aria-label')).toBe('Senden');
     await inline.evaluate((el: any) => (el.strings = { send: 'Los' }));
     expect(await inline.locator('[part=send]').getAttribute('aria-label')).toBe('Los');
     await inline.evaluate((el: any) => (el.strings = {}));
     await set('locale', 'ar');
     expect(await css(panel, 'direction')).toBe('rtl');
-    expect(await inline.locator('[part=send]').getAttribute('aria-label')).toBe('إرسال');
+    await expect.poll(() => inline.locator('[part=send]').getAttribute('aria-label')).toBe('إرسال');
     await set('mode', null);
     expect(await inline.locator('.launcher').isVisible()).toBe(true);
     expect(await panel.isVisible()).toBe(false);
@@ -121,7 +122,7 @@ describe('<support-chat>: how it looks, in Chromium', () => {
       el.setAttribute('locale', 'ar');
       el.removeAttribute('title');
     });
-    expect(await chat(page).locator('[part=header] h2').textContent()).toBe('الدعم');
+    await expect.poll(() => chat(page).locator('[part=header] h2').textContent()).toBe('الدعم');
     expect(await css(chat(page).locator('[part=panel]'), 'direction')).toBe('rtl');
     // The visitor's bubble sits at the start side: the right in English, the left in Arabic.
     const user = (await chat(page).locator('.user').first().boundingBox())!;

@@ -33,7 +33,7 @@ describe('<support-chat> with a site key, in Chromium', () => {
     const page = await visit(h, '/');
     await useSite(page, 'pk_not_this_sites');
     await openChat(page);
-    await chat(page).getByText('This chat is not available on this site.').waitFor();
+    await chat(page).getByText('Sorry, chat is unavailable right now.').waitFor();
     expect((await events(page)).filter((e) => e.type === 'error').map((e) => e.detail.code)).toContain('unauthorized');
   });
 

@@ -156,6 +156,39 @@ export function dbContract(label: string, target: () => ContractTarget): void {
       });
     });
 
+    it('documents: mostCited ranks a kind by the answers citing it, then in the order documents came', async () => {
+      await db.sites.upsert({ id: 'ranked', name: 'Ranked', allowedOrigins: [] });
+      for (const [id, title] of [['rk-1', 'Returns'], ['rk-2', 'Shipping'], ['rk-3', 'Gift cards']]) {
+        await db.documents.replace(doc(id, `faq.csv#${id}`, title, 'ranked'), [part(0, title, `${title}: the answer`)]);
+      }
+      await db.documents.replace(doc('rk-guide', 'guide.md', 'Gift cards', 'ranked', 'doc'), [part(0, 'Gift cards', 'the guide')]);
+      expect(await db.documents.mostCited('ranked', 'faq', 4)).toEqual([
+        { title: 'Returns', cited: 0 },
+        { title: 'Shipping', cited: 0 },
+        { title: 'Gift cards', cited: 0 },
+      ]);
+      const answer = (id: string, conversationId: string, titles: string[], role: 'assistant' | 'user' = 'assistant') =>
+        db.messages.add({
+          id, conversationId, role, clientId: id, replyTo: null, text: 'x', intent: null, confidence: null,
+          citations: titles.map((title, i) => ({ n: i + 1, title, snippet: '…' })),
+        });
+      await db.conversations.create({ id: 'rk-c', siteId: 'ranked' });
+      await answer('rk-a1', 'rk-c', ['Gift cards', 'Shipping']);
+      // Cited twice in one answer counts once.
+      await answer('rk-a2', 'rk-c', ['Gift cards', 'Gift cards']);
+      // Another site's answers and a message that is no answer count for nothing.
+      await db.conversations.create({ id: 'rk-o', siteId: 'other' });
+      await answer('rk-o1', 'rk-o', ['Returns']);
+      await answer('rk-o2', 'rk-o', ['Returns']);
+      await answer('rk-u1', 'rk-c', ['Returns', 'Returns'], 'user');
+      expect(await db.documents.mostCited('ranked', 'faq', 2)).toEqual([
+        { title: 'Gift cards', cited: 2 },
+        { title: 'Shipping', cited: 1 },
+      ]);
+      expect(await db.documents.mostCited('ranked', 'doc', 4)).toEqual([{ title: 'Gift cards', cited: 2 }]);
+      expect(await db.documents.mostCited('nobody', 'faq', 4)).toEqual([]);
+    });
+
     it('products and orders: upsert, search within the site, order found only with its email', async () => {
       await db.products.upsert([
         { siteId: 'shop', sku: 'TRAIL-42', name: 'Trail Runner', description: 'Waterproof running shoe for muddy trails', priceCents: 12900, currency: 'EUR', stock: 4, url: null },

@@ -64,6 +64,16 @@ export function conversationSuite(runtime: string, target: () => ConversationTar
       s.close();
     });
 
+    it("ready carries the empty panel's intro: the site's name and up to four of its FAQ questions", async () => {
+      const s = await TestSocket.open(ws());
+      const { intro } = await s.hello();
+      expect(intro?.title).toBe('Juniper Peak');
+      expect(intro!.suggestions.length).toBeGreaterThan(0);
+      expect(intro!.suggestions.length).toBeLessThanOrEqual(4);
+      for (const q of intro!.suggestions) expect(q).toMatch(/\?$/);
+      s.close();
+    });
+
     it('says so and offers a person when nothing relevant is found', async () => {
       const s = await TestSocket.open(ws());
       await s.hello();

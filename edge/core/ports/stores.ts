@@ -419,6 +419,11 @@ export interface Db {
     /** A page of the site's documents by source (then id), `limit` rows after `after`. */
     page(siteId: string, limit: number, after?: { key: string | number; id: string } | null): Promise<DocumentListItem[]>;
     byId(siteId: string, id: string): Promise<DocumentRow | null>;
+    /**
+     * The site's documents of this kind by how many answers cited them, most first, then in the
+     * order they were added; `limit` of them, each with its count (0 when never cited).
+     */
+    mostCited(siteId: string, kind: DocKind, limit: number): Promise<{ title: string; cited: number }[]>;
   };
   chunks: {
     get(ids: string[]): Promise<ChunkRow[]>;

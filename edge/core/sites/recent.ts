@@ -24,3 +24,8 @@ export function recentSite(deps: { db: Db; clock: { now(): number } }, siteId: s
   bySite.set(siteId, { at: now, site });
   return site;
 }
+
+/** Read again at its next use: it was just changed through this database (the admin API). */
+export function forgetSite(db: Db, siteId: string): void {
+  seen.get(db)?.delete(siteId);
+}

@@ -4,12 +4,13 @@
  * server can host a cautious shop and a relaxed blog side by side.
  */
 import { z } from 'zod';
+import type { Intro } from '@support-chat/protocol';
 
-const WEBHOOK_URL_RULE = 'must be an https URL (http only for localhost or 127.0.0.1), such as https://hooks.slack.com/services/…';
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+const URL_RULE = 'must be an https URL (http only for localhost or 127.0.0.1)';
 
 /** An https URL, or http to this machine (development and tests). */
-export function isWebhookUrl(value: string): boolean {
+export function isHttpsUrl(value: string): boolean {
   let url: URL;
   try {
     url = new URL(value);
@@ -18,6 +19,12 @@ export function isWebhookUrl(value: string): boolean {
   }
   return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
 }
+
+/** The words the widget has for "we usually reply within…": it says them in the visitor's language. */
+export const REPLY_TIMES = ['minutes', 'hour', 'hours', 'day'] as const satisfies readonly NonNullable<Intro['replyTime']>[];
+/** One-tap questions in the empty panel: a few short ones, or the panel becomes a wall. */
+export const MAX_SUGGESTIONS = 4;
+export const MAX_SUGGESTION_CHARS = 120;
 
 /** Minutes without an agent seen before a site counts as unattended, when `offlineAfterMinutes` is unset. */
 export const DEFAULT_OFFLINE_AFTER_MINUTES = 10;
@@ -47,9 +54,24 @@ export const siteSettingsSchema = z
      * Where notifications are POSTed (edge/notify): https, or http to localhost/127.0.0.1 only.
      * Setting it the first time makes the site's webhook signing secret.
      */
-    webhookUrl: z.string().trim().max(2000).refine(isWebhookUrl, { message: WEBHOOK_URL_RULE }),
+    webhookUrl: z.string().trim().max(2000).refine(isHttpsUrl, { message: `${URL_RULE}, such as https://hooks.slack.com/services/…` }),
     /** An agent not seen for this many minutes counts as offline (default 10): the widget then takes an email. */
     offlineAfterMinutes: z.number().int().min(1).max(1440),
+    /** The avatar or logo over the widget's empty panel (`intro.avatar`). */
+    avatarUrl: z.string().trim().max(2000).refine(isHttpsUrl, { message: `${URL_RULE}, such as https://shop.example/logo.png` }),
+    /** How soon the site's people usually reply, shown in the empty panel (`intro.replyTime`). */
+    replyTime: z.enum(REPLY_TIMES, { error: `must be ${REPLY_TIMES.slice(0, -1).join(', ')} or ${REPLY_TIMES.at(-1)}` }),
+    /** The empty panel's one-tap questions; unset, the most-asked FAQ entries; empty, none. */
+    suggestions: z
+      .array(
+        z
+          .string({ error: 'must be text' })
+          .trim()
+          .min(1, 'must not be empty')
+          .max(MAX_SUGGESTION_CHARS, `must be at most ${MAX_SUGGESTION_CHARS} characters`),
+        { error: 'must be a list of questions' },
+      )
+      .max(MAX_SUGGESTIONS, `must hold at most ${MAX_SUGGESTIONS} questions`),
   })
   .partial()
   .strict();
@@ -72,7 +94,8 @@ export function readSettings(stored: unknown): SiteSettings {
 
 /**
  * `name=value` as typed on a command line or sent as a string: booleans, numbers and text by
- * their setting's type; an empty value unsets. Errors name the setting and what it takes.
+ * their setting's type; a list as `a|b|c` or a JSON array (`[]` is an empty list); an empty
+ * value unsets. Errors name the setting and what it takes.
  */
 export function parseSetting(assignment: string): { name: SiteSettingName; value: SiteSettings[SiteSettingName] | undefined } {
   const eq = assignment.indexOf('=');
@@ -87,14 +110,34 @@ export function parseSetting(assignment: string): { name: SiteSettingName; value
   const shape = siteSettingsSchema.shape[key];
   const inner = shape.unwrap();
   const isBool = inner instanceof z.ZodBoolean;
-  const isText = inner instanceof z.ZodString;
-  const candidate = isBool ? (raw === 'true' || raw === 'on' || raw === 'yes' ? true : raw === 'false' || raw === 'off' || raw === 'no' ? false : raw) : isText ? raw : Number(raw);
+  const isText = inner instanceof z.ZodString || inner instanceof z.ZodEnum;
+  const isList = inner instanceof z.ZodArray;
+  const candidate = isBool ? (raw === 'true' || raw === 'on' || raw === 'yes' ? true : raw === 'false' || raw === 'off' || raw === 'no' ? false : raw) : isText ? raw : isList ? listOf(raw) : Number(raw);
   const parsed = shape.safeParse(candidate);
   if (!parsed.success) {
-    const want = isBool ? 'true or false' : parsed.error.issues[0]?.message ?? (isText ? 'text' : 'a number');
+    const issue = parsed.error.issues[0];
+    // "item 2 must not be empty": which of a list is wrong.
+    const item = typeof issue?.path[0] === 'number' ? `item ${issue.path[0] + 1} ` : '';
+    const want = isBool ? 'true or false' : issue ? item + issue.message : isText ? 'text' : 'a number';
     throw new Error(`${key}: "${raw}" is not valid (${want})`);
   }
   return { name: key, value: parsed.data };
+}
+
+/** `a|b` as a list; `[...]` as JSON (for an empty list, or items holding a "|"). */
+function listOf(raw: string): unknown {
+  if (!raw.startsWith('[')) return raw.split('|');
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** A setting's value as `parseSetting` reads it back (lists joined by "|"). */
+export function settingText(value: unknown): string {
+  if (!Array.isArray(value)) return String(value);
+  return value.length === 0 || value.some((v) => String(v).includes('|')) ? JSON.stringify(value) : value.join('|');
 }
 
 /**
@@ -111,5 +154,8 @@ export function applySettings(base: SiteSettings, patch: Record<string, unknown>
   const parsed = siteSettingsSchema.safeParse(next);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  throw new Error(issue.code === 'unrecognized_keys' ? `unknown setting ${issue.keys.map((k) => `"${k}"`).join(', ')}` : `setting "${issue.path.join('.')}" ${issue.message}`);
+  if (issue.code === 'unrecognized_keys') throw new Error(`unknown setting ${issue.keys.map((k) => `"${k}"`).join(', ')}`);
+  // suggestions[1], as the list was sent.
+  const where = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${String(p)}` : String(p))).join('');
+  throw new Error(`setting "${where}" ${issue.message}`);
 }

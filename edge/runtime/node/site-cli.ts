@@ -15,7 +15,7 @@ import { Command } from 'commander';
 import type { Db, Site } from '../../core/ports';
 import { mintSiteToken, newPublicKey, newSecretKey } from '../../core/sites/keys';
 import { normalizeOrigin, SITE_ID } from '../../core/sites/origins';
-import { applySettings, parseSetting, type SiteSettings } from '../../core/sites/settings';
+import { applySettings, parseSetting, settingText, type SiteSettings } from '../../core/sites/settings';
 import { MAX_TOKEN_AGE_SECONDS } from '../../http/site-access';
 import { deleteSite } from '../../conversation/delete-site';
 import { ensureWebhookSecret, rotateWebhookSecret } from '../../notify/secret';
@@ -104,7 +104,7 @@ async function list(db: Db): Promise<void> {
   const sites = await db.sites.list();
   if (sites.length === 0) return out('no sites yet: npm run site -- create <id> --origin https://your-shop.example');
   for (const s of sites) {
-    const settings = Object.entries(s.settings ?? {}).map(([k, v]) => `${k}=${v}`);
+    const settings = Object.entries(s.settings ?? {}).map(([k, v]) => `${k}=${settingText(v)}`);
     out(`${s.id}\t${s.name}\t${s.allowedOrigins.join(' ') || '(no origins)'}\t${settings.join(' ') || '(defaults)'}`);
   }
 }
@@ -163,7 +163,7 @@ function describe(site: Site): void {
   out(`allowed origins: ${site.allowedOrigins.join(', ') || '(none)'}`);
   out(`public key: ${site.publicKey ?? '(none)'}`);
   const settings = Object.entries(site.settings ?? {});
-  out(`settings: ${settings.length ? settings.map(([k, v]) => `${k}=${v}`).join(', ') : '(server defaults)'}`);
+  out(`settings: ${settings.length ? settings.map(([k, v]) => `${k}=${settingText(v)}`).join(', ') : '(server defaults)'}`);
 }
 
 async function need(db: Db, id: string): Promise<Site> {

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { ChunkRow, Db, DocumentRow } from '../../../core/ports';
-import { chunks, documents } from '../schema';
+import { chunks, conversations, documents, messages } from '../schema';
 import { batches, rowsOf, type Orm } from './orm';
 import { textSearcher } from './text-search';
 
@@ -97,6 +97,26 @@ export function documentsRepo(db: Orm, changed: (siteId?: string) => void = () =
         .where(and(eq(documents.siteId, siteId), eq(documents.id, id)))
         .limit(1);
       return row ?? null;
+    },
+    async mostCited(siteId, kind, limit) {
+      // A citation keeps its source's title and url, not the document's id: the title names it
+      // (a FAQ entry's title is its question; many entries share one url).
+      const rows = rowsOf<{ title: string; cited: number | string }>(
+        await db.execute(sql`select d.title, count(distinct a.id)::int as cited
+          from ${documents} d
+          left join (
+            select m.id, c->>'title' as title
+            from ${messages} m
+            join ${conversations} v on v.id = m.conversation_id
+            cross join lateral jsonb_array_elements(m.citations) c
+            where v.site_id = ${siteId} and m.role = 'assistant'
+          ) a on a.title = d.title
+          where d.site_id = ${siteId} and d.kind = ${kind}
+          group by d.id, d.title, d.created_at, d.source
+          order by cited desc, d.created_at, d.source
+          limit ${limit}`),
+      );
+      return rows.map((r) => ({ title: r.title, cited: Number(r.cited) }));
     },
     async count(siteId) {
       const [row] = await db
