@@ -29,8 +29,9 @@ function block(b: Block, cites: Citation[]): TemplateResult {
 
 function inlines(parts: Inline[], cites: Citation[]): unknown[] {
   return parts.map((p, k) => {
-    // A source number never starts a line alone: the space before it does not break.
-    if (typeof p === 'string') return typeof parts[k + 1] === 'object' && (parts[k + 1] as { t: string }).t === 'cite' ? p.replace(/\s+$/, '\u00a0') : p;
+    // A source number never starts a line alone: the space before it does not break, and
+    // without a space ("returned.[1]") a word joiner holds it to the word.
+    if (typeof p === 'string') return typeof parts[k + 1] === 'object' && (parts[k + 1] as { t: string }).t === 'cite' ? (/\s$/.test(p) ? p.replace(/\s+$/, '\u00a0') : `${p}\u2060`) : p;
     switch (p.t) {
       case 'b':
         return html`<strong>${inlines(p.c, cites)}</strong>`;

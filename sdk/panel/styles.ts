@@ -9,7 +9,7 @@ button{font:inherit;color:inherit;cursor:pointer}
 .icon:focus-visible,.list:focus-visible{outline:2px solid currentColor;outline-offset:-2px}
 svg{width:20px;height:20px;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round;flex:none}
 .status{display:flex;align-items:center;gap:8px;padding:6px var(--_space);font-size:.88em;background:var(--_surface);border-bottom:1px solid var(--_border)}
-.status[data-kind=error],.status[data-kind=refused],.status[data-kind=limited]{background:#fdecea;color:#8a1c12}
+.status[data-kind=error],.status[data-kind=limited]{background:#fdecea;color:#8a1c12}
 .status p{margin:0;flex:1}
 .status button{background:none;border:1px solid currentColor;border-radius:6px;padding:2px 8px}
 .list{flex:1;overflow-y:auto;overscroll-behavior:contain;padding:var(--_space);display:flex;flex-direction:column;gap:calc(var(--_space) * .75)}

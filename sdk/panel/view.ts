@@ -42,14 +42,17 @@ const I = {
 };
 
 /**
- * The server numbers sources as it found them and cites only some ([1], [3], [4]); the visitor
- * sees them numbered 1..n in the order listed, in the text and in the list alike.
+ * The server numbers sources as it found them and cites only some ([3], [1], [4]); the visitor
+ * sees them numbered 1..n in the order the text first cites them (then any listed but not
+ * cited), in the text and in the list alike.
  */
 function renumbered(item: AnswerItem): { text: string; citations: Citation[] } {
-  const to = new Map(item.citations.map((c, k) => [c.n, k + 1]));
+  const cited = [...item.text.matchAll(/\[(\d{1,3})\](?!\()/g)].map((m) => +m[1]);
+  const order = [...new Set([...cited, ...item.citations.map((c) => c.n)])].filter((n) => item.citations.some((c) => c.n === n));
+  const to = new Map(order.map((n, k) => [n, k + 1]));
   return {
     text: item.text.replace(/\[(\d{1,3})\](?!\()/g, (m, d: string) => (to.has(+d) ? `[${to.get(+d)}]` : m)),
-    citations: item.citations.map((c, k) => ({ ...c, n: k + 1 })),
+    citations: order.map((n, k) => ({ ...item.citations.find((c) => c.n === n)!, n: k + 1 })),
   };
 }
 

@@ -53,16 +53,18 @@ function answer(text: string, end: Omit<Extract<ServerFrame, { type: 'answer.end
 const cite = (n: number, title = `Source ${n}`) => ({ n, title, url: `https://shop.example/help/${n}`, snippet: `What source ${n} says.` });
 
 describe('an answer in the panel', () => {
-  it('numbers its sources 1..n in the order listed, in the text and in the list, whatever the server numbered', () => {
-    const el = answer('Ship in 3 days [3]. Returns within 60 days [1]. Gift cards too [4].', { citations: [cite(1), cite(3), cite(4)], confidence: 0.9 });
-    expect([...el.querySelectorAll('ol.refs [part=citation] b')].map((b) => b.textContent)).toEqual(['[1]', '[2]', '[3]']);
+  it('numbers its sources 1..n in the order the text cites them, in the text and in the list, whatever the server numbered', () => {
+    const el = answer('Ship in 3 days [3]. Returns within 60 days [1]. Gift cards too.[4]', { citations: [cite(1), cite(3), cite(4), cite(6)], confidence: 0.9 });
+    expect([...el.querySelectorAll('ol.refs [part=citation]')].map((b) => b.textContent)).toEqual(['[1] Source 3', '[2] Source 1', '[3] Source 4', '[4] Source 6']);
     expect([...el.querySelectorAll('a.ref')].map((a) => [a.textContent, a.getAttribute('href')])).toEqual([
-      ['[2]', 'https://shop.example/help/3'],
-      ['[1]', 'https://shop.example/help/1'],
+      ['[1]', 'https://shop.example/help/3'],
+      ['[2]', 'https://shop.example/help/1'],
       ['[3]', 'https://shop.example/help/4'],
     ]);
-    // Each marker is held to the word before it by a no-break space.
-    expect(el.querySelector('article p')!.textContent).toContain('days\u00a0[2]');
+    // Each marker is held to the word before it: a no-break space, or a word joiner where there is no space.
+    const text = el.querySelector('article p')!.textContent!;
+    expect(text).toContain('days\u00a0[1]');
+    expect(text).toContain('too.\u2060[3]');
   });
 
   it('says how sure it is: high, medium, or low with "may be incomplete" and a person offered', () => {
