@@ -54,6 +54,13 @@ async function makeApp(name: 'react' | 'vue' | 'svelte', deps: Record<string, st
   return dir;
 }
 
+/** What a type checker in an app prints; empty when the app type-checks. */
+const typeErrors = (dir: string, checker: string): Promise<string> =>
+  run(join(dir, 'node_modules/.bin', checker), ['-p', '.'], { cwd: dir }).then(
+    () => '',
+    (err: { stdout?: string }) => err.stdout ?? String(err),
+  );
+
 /**
  * Serves a folder on its own loopback origin: an app's `vite build` output, or the unpacked
  * package laid out as jsDelivr and unpkg serve it (`/npm/<name>@<version>/<file>`, with the
@@ -147,27 +154,15 @@ describe(`the ${pkg.name} package, installed from its npm pack tarball`, () => {
   });
 
   it('type-checks a React app that uses its props, events and ref (tsc, with the types of every library checked)', async () => {
-    const tsc = await run(join(react, 'node_modules/.bin/tsc'), ['-p', '.'], { cwd: react }).then(
-      () => '',
-      (err: { stdout?: string }) => err.stdout ?? String(err),
-    );
-    expect(tsc).toBe('');
+    expect(await typeErrors(react, 'tsc')).toBe('');
   }, 60_000);
 
   it("type-checks a Vue app's template against the package's Vue types (vue-tsc)", async () => {
-    const check = await run(join(vue, 'node_modules/.bin/vue-tsc'), ['-p', '.'], { cwd: vue }).then(
-      () => '',
-      (err: { stdout?: string }) => err.stdout ?? String(err),
-    );
-    expect(check).toBe('');
+    expect(await typeErrors(vue, 'vue-tsc')).toBe('');
   }, 60_000);
 
   it("types <support-chat> in Svelte markup through the package's Svelte types (tsc against svelte/elements)", async () => {
-    const check = await run(join(svelte, 'node_modules/.bin/tsc'), ['-p', '.'], { cwd: svelte }).then(
-      () => '',
-      (err: { stdout?: string }) => err.stdout ?? String(err),
-    );
-    expect(check).toBe('');
+    expect(await typeErrors(svelte, 'tsc')).toBe('');
   }, 60_000);
 
   it('answers in a Vite + React 19 app through the React wrapper: ref.send(), onOpen and onAnswer', async (ctx) => {

@@ -6,23 +6,6 @@ import type { PanelHost } from '../../../sdk/element/host';
 
 vi.mock('../../../sdk/client/connection', () => import('./fake-wire'));
 const { wire } = await import('./fake-wire');
-vi.mock('../../../sdk/client/connection', () => ({
-  Link: class {
-    constructor(_url: unknown, on: typeof wire.on) {
-      wire.on = on;
-    }
-    start() {
-      wire.on!.state('open');
-      wire.on!.open();
-    }
-    send(f: unknown) {
-      wire.sent.push(f);
-      return true;
-    }
-    stop() {}
-    retryNow() {}
-  },
-}));
 
 const { Chat } = await import('../../../sdk/panel/chat');
 const { panelView } = await import('../../../sdk/panel/view');
