@@ -12,8 +12,20 @@ const SDK_DIST = here('sdk/dist');
 
 const ts = (tsconfig = 'sdk/tsconfig.json', outDir = SDK_DIST) =>
   typescript({ tsconfig: here(tsconfig), outDir, sourceMap: true, inlineSources: false });
-const min = () =>
-  terser({ ecma: 2021, module: true, compress: { passes: 2, pure_getters: true }, format: { comments: false } });
+/**
+ * `mangleUnderscore`: partysocket keeps its internals in `_`-named properties (`_ws`,
+ * `_retryCount`, …); where it is bundled inside the file they get short names too (lit-html's
+ * own `_$` names are a contract between its copies and stay). Not for the module build, whose
+ * partysocket is the host app's import.
+ */
+const min = ({ mangleUnderscore = false } = {}) =>
+  terser({
+    ecma: 2021,
+    module: true,
+    compress: { passes: 2, pure_getters: true },
+    mangle: mangleUnderscore ? { properties: { regex: /^_(?!\$)/, keep_quoted: true } } : true,
+    format: { comments: false },
+  });
 const nodeResolve = () => resolve({ browser: true, exportConditions: ['production'] });
 
 /** Collapses the whitespace of the CSS held in template strings (terser leaves strings alone). */
@@ -74,13 +86,13 @@ export default [
   {
     input: { 'support-chat': here('sdk/element/index.ts'), 'support-chat-panel': here('sdk/panel/index.ts') },
     output: { dir: SDK_DIST, format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames },
-    plugins: [css(), nodeResolve(), ts(), min(), clean(), standalone()],
+    plugins: [css(), nodeResolve(), ts(), min({ mangleUnderscore: true }), clean(), standalone()],
   },
   // The script tag: a classic script that loads the standalone panel from beside itself.
   {
     input: here('sdk/element/iife.ts'),
     output: { file: `${SDK_DIST}/support-chat.iife.js`, format: 'iife', sourcemap: true },
-    plugins: [iifeLoader(), css(), nodeResolve(), ts(), min(), clean(), standalone()],
+    plugins: [iifeLoader(), css(), nodeResolve(), ts(), min({ mangleUnderscore: true }), clean(), standalone()],
   },
   // For bundlers (`import '@support-chat/widget'`): lit and partysocket stay imports, so the
   // host app's bundler resolves them from the package's dependencies.
