@@ -209,6 +209,23 @@ export function dbContract(label: string, target: () => ContractTarget): void {
       expect(await db.orders.find('shop', 'A-1001', 'bob@example.com')).toBeNull();
     });
 
+    it("intents: one model per site, replaced by the next training, its version read alone, gone with the site", async () => {
+      await db.sites.upsert({ id: 'trained', name: 'Trained', allowedOrigins: [] });
+      expect(await db.intents.get('trained')).toBeNull();
+      expect(await db.intents.version('trained')).toBeNull();
+      const examples = [{ text: 'cancel my plan', label: 'cancel' }];
+      await db.intents.save({ siteId: 'trained', version: 'v1', model: { labels: ['cancel'] }, report: { accuracy: 1 }, examples });
+      await db.intents.save({ siteId: 'trained', version: 'v2', model: { labels: ['cancel', 'warranty'] }, report: { accuracy: 0.9 }, examples });
+      const row = await db.intents.get('trained');
+      expect(row).toMatchObject({ siteId: 'trained', version: 'v2', model: { labels: ['cancel', 'warranty'] }, report: { accuracy: 0.9 }, examples });
+      expect(row!.trainedAt).toBeInstanceOf(Date);
+      expect(await db.intents.version('trained')).toBe('v2');
+      expect(await db.intents.version('shop')).toBeNull();
+      expect(await db.sites.delete('trained')).toBe(true);
+      expect(await db.intents.get('trained')).toBeNull();
+      expect(await db.intents.delete('trained')).toBe(false);
+    });
+
     it('serves concurrent calls over the pool without mixing results', async () => {
       const ids = Array.from({ length: 12 }, (_, i) => `par-${i}`);
       await Promise.all(ids.map((id) => db.conversations.create({ id, siteId: 'shop', locale: id })));

@@ -288,6 +288,17 @@ export interface AgentRow {
 }
 
 /** The relational store: one implementation over drizzle serves PGlite, node-postgres and Neon. */
+/** A site's trained intent model as stored: the trainer's JSON, its report and the rows it learnt from. */
+export interface IntentModelRow {
+  siteId: string;
+  /** New with each training. */
+  version: string;
+  model: unknown;
+  report: Record<string, unknown>;
+  examples: { text: string; label: string }[];
+  trainedAt: Date;
+}
+
 export interface Db {
   ping(): Promise<void>;
   sites: {
@@ -378,6 +389,16 @@ export interface Db {
   feedback: {
     add(row: { conversationId: string; answerId: string; rating: 'up' | 'down'; comment: string | null }): Promise<void>;
     ofConversation(conversationId: string): Promise<{ answerId: string; rating: 'up' | 'down'; comment: string | null; createdAt: Date }[]>;
+  };
+  /** Sites' own intent models; a site without one is served by the built-in intents. */
+  intents: {
+    get(siteId: string): Promise<IntentModelRow | null>;
+    /** Only the version: what a process compares with the copy it holds. */
+    version(siteId: string): Promise<string | null>;
+    /** Replaces the site's model (one per site). */
+    save(row: Omit<IntentModelRow, 'trainedAt'> & { trainedAt?: Date }): Promise<void>;
+    /** Back to the built-in intents; false when the site had no model. */
+    delete(siteId: string): Promise<boolean>;
   };
   /** The admin API's tokens (ADMIN_TOKEN aside, the bootstrap one): hashed, with scopes. */
   adminTokens: {

@@ -34,6 +34,40 @@ export function offlineAfterMinutes(settings: SiteSettings | undefined): number 
   return settings?.offlineAfterMinutes ?? DEFAULT_OFFLINE_AFTER_MINUTES;
 }
 
+/** What a site's own intent does when a message is classified as it. */
+export const INTENT_ACTIONS = ['answer', 'ticket', 'order', 'reply'] as const;
+export type IntentActionName = (typeof INTENT_ACTIONS)[number];
+/** Intent names as a site's labelled rows give them: short, no spaces, so a CSV and a URL carry them as is. */
+export const INTENT_NAME = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
+export const INTENT_NAME_RULE = 'lowercase letters, digits, "_", "-" and ".", up to 64, starting with a letter or digit';
+const MAX_INTENT_REPLY_CHARS = 2000;
+
+const suggestionList = z
+  .array(
+    z
+      .string({ error: 'must be text' })
+      .trim()
+      .min(1, 'must not be empty')
+      .max(MAX_SUGGESTION_CHARS, `must be at most ${MAX_SUGGESTION_CHARS} characters`),
+    { error: 'must be a list of questions' },
+  )
+  .max(MAX_SUGGESTIONS, `must hold at most ${MAX_SUGGESTIONS} questions`);
+
+export const intentActionSchema = z
+  .object({
+    /** answer from the content (the default), open a ticket, start the order look-up, or reply with `reply`. */
+    action: z.enum(INTENT_ACTIONS, { error: `must be ${INTENT_ACTIONS.slice(0, -1).join(', ')} or ${INTENT_ACTIONS.at(-1)}` }),
+    reply: z.string({ error: 'must be text' }).trim().min(1, 'must not be empty').max(MAX_INTENT_REPLY_CHARS, `must be at most ${MAX_INTENT_REPLY_CHARS} characters`),
+    /** One-tap questions this intent brings to the widget's empty panel (when the site sets no `suggestions`). */
+    suggestions: suggestionList,
+  })
+  .partial({ reply: true, suggestions: true })
+  .strict()
+  .refine((a) => (a.action === 'reply') === (a.reply !== undefined), {
+    message: 'a "reply" action needs its text in "reply", and only a "reply" action takes one',
+  });
+export type IntentAction = z.infer<typeof intentActionSchema>;
+
 export const siteSettingsSchema = z
   .object({
     /**
@@ -62,16 +96,16 @@ export const siteSettingsSchema = z
     /** How soon the site's people usually reply, shown in the empty panel (`intro.replyTime`). */
     replyTime: z.enum(REPLY_TIMES, { error: `must be ${REPLY_TIMES.slice(0, -1).join(', ')} or ${REPLY_TIMES.at(-1)}` }),
     /** The empty panel's one-tap questions; unset, the most-asked FAQ entries; empty, none. */
-    suggestions: z
-      .array(
-        z
-          .string({ error: 'must be text' })
-          .trim()
-          .min(1, 'must not be empty')
-          .max(MAX_SUGGESTION_CHARS, `must be at most ${MAX_SUGGESTION_CHARS} characters`),
-        { error: 'must be a list of questions' },
-      )
-      .max(MAX_SUGGESTIONS, `must hold at most ${MAX_SUGGESTIONS} questions`),
+    suggestions: suggestionList,
+    /**
+     * What the site's own intents do (`npm run intents -- train`), by intent name: built-in
+     * intents keep their own handling unless named here.
+     */
+    intents: z
+      .record(z.string().regex(INTENT_NAME), intentActionSchema, {
+        error: (iss) => (iss.code === 'invalid_key' ? `intent names are ${INTENT_NAME_RULE}` : 'must map intent names to actions'),
+      })
+      .refine((o) => Object.keys(o).length <= 500, 'must name at most 500 intents'),
   })
   .partial()
   .strict();
@@ -112,13 +146,14 @@ export function parseSetting(assignment: string): { name: SiteSettingName; value
   const isBool = inner instanceof z.ZodBoolean;
   const isText = inner instanceof z.ZodString || inner instanceof z.ZodEnum;
   const isList = inner instanceof z.ZodArray;
-  const candidate = isBool ? (raw === 'true' || raw === 'on' || raw === 'yes' ? true : raw === 'false' || raw === 'off' || raw === 'no' ? false : raw) : isText ? raw : isList ? listOf(raw) : Number(raw);
+  const isObject = inner instanceof z.ZodRecord;
+  const candidate = isBool ? (raw === 'true' || raw === 'on' || raw === 'yes' ? true : raw === 'false' || raw === 'off' || raw === 'no' ? false : raw) : isText ? raw : isList ? listOf(raw) : isObject ? jsonOf(raw) : Number(raw);
   const parsed = shape.safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     // "item 2 must not be empty": which of a list is wrong.
-    const item = typeof issue?.path[0] === 'number' ? `item ${issue.path[0] + 1} ` : '';
-    const want = isBool ? 'true or false' : issue ? item + issue.message : isText ? 'text' : 'a number';
+    const item = typeof issue?.path[0] === 'number' ? `item ${issue.path[0] + 1} ` : isObject && issue?.path.length ? `${issue.path.join('.')}: ` : '';
+    const want = isBool ? 'true or false' : isObject && typeof candidate === 'string' ? 'must be a JSON object' : issue ? item + issue.message : isText ? 'text' : 'a number';
     throw new Error(`${key}: "${raw}" is not valid (${want})`);
   }
   return { name: key, value: parsed.data };
@@ -134,8 +169,18 @@ function listOf(raw: string): unknown {
   }
 }
 
-/** A setting's value as `parseSetting` reads it back (lists joined by "|"). */
+/** JSON, or the text as given (then reported as not valid, with what it takes). */
+function jsonOf(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** A setting's value as `parseSetting` reads it back (lists joined by "|", maps as JSON). */
 export function settingText(value: unknown): string {
+  if (value && typeof value === 'object' && !Array.isArray(value)) return JSON.stringify(value);
   if (!Array.isArray(value)) return String(value);
   return value.length === 0 || value.some((v) => String(v).includes('|')) ? JSON.stringify(value) : value.join('|');
 }

@@ -17,6 +17,7 @@ import { sealedColumns } from './rotate';
 import { PLAIN, type Sealing } from './sealing';
 import { textSearcher } from './repos/text-search';
 import { feedbackRepo, ticketsRepo } from './repos/tickets';
+import { intentsRepo } from './repos/intents';
 import { webhooksRepo } from './repos/webhooks';
 
 export type { Orm } from './repos/orm';
@@ -49,6 +50,7 @@ export function createDb(db: Orm, close: () => Promise<void>, opts: CreateDbOpti
     feedback: feedbackRepo(db, sealing),
     webhooks: webhooksRepo(db, given),
     adminTokens: adminTokensRepo(db),
+    intents: intentsRepo(db),
     agents: agentsRepo(db),
     audit: auditRepo(db),
     documents: documentsRepo(db, (siteId) => text.invalidate(siteId)),

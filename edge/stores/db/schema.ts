@@ -321,3 +321,22 @@ export const agentSessions = pgTable(
   },
   (t) => [index('agent_sessions_agent_idx').on(t.agentId)],
 );
+
+/**
+ * A site's own intent model (`npm run intents -- train`, the admin API), trained from its
+ * labelled rows. Every process loads it and checks `version` every few seconds, so a new
+ * training replaces it everywhere without a restart.
+ */
+export const intentModels = pgTable('intent_models', {
+  siteId: text('site_id')
+    .primaryKey()
+    .references(() => sites.id, { onDelete: 'cascade' }),
+  version: text('version').notNull(),
+  /** The trained classifier, as the trainer serialises it. */
+  model: jsonb('model').$type<unknown>().notNull(),
+  /** How it did on its held-out tenth: accuracy, macro-F1, per intent, out of scope. */
+  report: jsonb('report').$type<Record<string, unknown>>().notNull(),
+  /** The rows it learnt from, kept to train again when rows are added and to evaluate. */
+  examples: jsonb('examples').$type<{ text: string; label: string }[]>().notNull(),
+  trainedAt: timestamp('trained_at', { withTimezone: true }).notNull().defaultNow(),
+});
