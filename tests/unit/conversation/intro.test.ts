@@ -39,6 +39,21 @@ describe('introFor', () => {
     expect(calls).toEqual([]);
   });
 
+  it("the intents' own questions when the site sets no suggestions: in order, each once, four at most", async () => {
+    const { deps, calls } = fakeDeps(async () => ranked);
+    const intents = {
+      cancel_subscription: { action: 'ticket' as const, suggestions: ['How do I cancel?', 'Can I pause instead?'] },
+      opening_hours: { action: 'reply' as const, reply: 'Open 9–5.', suggestions: ['When are you open?', 'How do I cancel?'] },
+      warranty_claim: { action: 'answer' as const },
+      where_is_my_order: { action: 'order' as const, suggestions: ['Where is my order?', 'Has it shipped?'] },
+    };
+    expect((await introFor(deps, site({ intents })))!.suggestions).toEqual(['How do I cancel?', 'Can I pause instead?', 'When are you open?', 'Where is my order?']);
+    // The site's own list wins, even empty; intents without questions leave the FAQ's.
+    expect((await introFor(deps, site({ intents, suggestions: [] })))!.suggestions).toEqual([]);
+    expect(calls).toEqual([]);
+    expect((await introFor(deps, site({ intents: { warranty_claim: { action: 'answer' } } })))!.suggestions).toEqual(['How do returns work?', 'Do you ship abroad?']);
+  });
+
   it('is undefined, not an error, when the database cannot be read', async () => {
     const { deps } = fakeDeps(async () => {
       throw new Error('connection refused');
