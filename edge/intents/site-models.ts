@@ -1,0 +1,73 @@
+/**
+ * Each site's own intent model, as this process (or isolate) holds it. A site is read from the
+ * database the first time one of its messages is classified; after that its version is checked
+ * at most every CHECK_MS, in the background, so a new training replaces the model everywhere
+ * within seconds, without a restart and without a query on the path of each message.
+ */
+import type { Clock, Db, Logger } from '../core/ports';
+
+/** How stale a process's copy of a site's model may be. */
+export const CHECK_MS = 5_000;
+
+/** A trained model as loaded: it predicts a site label with its probability. */
+export interface LoadedModel {
+  predict(text: string): { label: string; score: number };
+}
+
+interface Held<M> {
+  version: string | null;
+  model: M | undefined;
+  checkedAt: number;
+  checking?: Promise<void>;
+}
+
+export class SiteModels<M extends LoadedModel = LoadedModel> {
+  private readonly held = new Map<string, Held<M>>();
+
+  constructor(
+    private readonly deps: { db: Pick<Db, 'intents'>; clock: Clock; log: Logger },
+    /** Builds the model from its stored JSON; throws on a model it cannot read. */
+    private readonly load: (stored: unknown) => M,
+    private readonly checkMs = CHECK_MS,
+  ) {}
+
+  /** The site's model, or undefined when it has none (or it cannot be read): the built-in intents serve. */
+  async get(siteId: string): Promise<M | undefined> {
+    const held = this.held.get(siteId);
+    if (!held) {
+      await this.refresh(siteId);
+      return this.held.get(siteId)?.model;
+    }
+    if (this.deps.clock.now() - held.checkedAt >= this.checkMs && !held.checking) {
+      held.checking = this.refresh(siteId);
+    }
+    return held.model;
+  }
+
+  /** Read again at its next use: this process just trained it (or deleted it). */
+  forget(siteId: string): void {
+    this.held.delete(siteId);
+  }
+
+  /** Loads every site's model now (a process's start), so no first message waits for it. */
+  async preload(siteIds: string[]): Promise<void> {
+    await Promise.all(siteIds.map((id) => this.refresh(id)));
+  }
+
+  private async refresh(siteId: string): Promise<void> {
+    const before = this.held.get(siteId);
+    const checkedAt = this.deps.clock.now();
+    try {
+      const version = await this.deps.db.intents.version(siteId);
+      if (before && version === before.version) return void this.held.set(siteId, { ...before, checkedAt, checking: undefined });
+      const row = version === null ? null : await this.deps.db.intents.get(siteId);
+      const model = row ? this.load(row.model) : undefined;
+      this.held.set(siteId, { version: row?.version ?? null, model, checkedAt });
+      if (before && row) this.deps.log.info('intent model replaced', { site: siteId, version: row.version });
+    } catch (err) {
+      // Keep what was held (or nothing: the built-in intents) and try again after CHECK_MS.
+      this.deps.log.warn('could not read the site\'s intent model', { site: siteId, error: String(err) });
+      this.held.set(siteId, { version: before?.version ?? null, model: before?.model, checkedAt });
+    }
+  }
+}
