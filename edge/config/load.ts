@@ -34,6 +34,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!isEmbeddedModel(config.EMBEDDING_MODEL) && !config.OPENAI_API_KEY && !config.OPENAI_BASE_URL) {
     problems.push(`EMBEDDING_MODEL=${config.EMBEDDING_MODEL} needs OPENAI_API_KEY (or OPENAI_BASE_URL for an OpenAI-compatible server)`);
   }
+  if (config.INTENT_MODEL && !config.HF_TOKEN && !config.HF_ENDPOINT_URL) {
+    problems.push(
+      `INTENT_MODEL=${config.INTENT_MODEL} needs HF_TOKEN (the Hugging Face Inference API) or HF_ENDPOINT_URL (a dedicated Inference Endpoint or a TEI server)`,
+    );
+  }
+  if (config.HF_ENDPOINT_URL && !config.INTENT_MODEL) {
+    problems.push('HF_ENDPOINT_URL is set but INTENT_MODEL is not: name the model the endpoint serves (intents are attributed to it)');
+  }
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseKeyRing } from '../core/crypto/keyring';
+import { parseIntentLabels } from '../providers/huggingface/labels';
 
 /**
  * Every setting the product reads, validated once at start. The runtime hands in its
@@ -45,6 +46,9 @@ const optionalUrl = (protocols: string[]) =>
     message: `must be a URL starting with ${protocols.map((p) => p + '//').join(' or ')}`,
   });
 
+/** A Hub model id: `name` or `owner/name`. */
+const MODEL_ID = /^[A-Za-z0-9][\w.-]*(?:\/[\w.-]+)?$/;
+
 function isUrl(v: string, protocols: string[]): boolean {
   try {
     return protocols.includes(new URL(v).protocol);
@@ -66,6 +70,33 @@ export const configSchema = z.object({
   OPENAI_BASE_URL: optionalUrl(['http:', 'https:']),
   COHERE_API_KEY: optionalText,
   COHERE_BASE_URL: optionalUrl(['http:', 'https:']),
+  /** Hugging Face access token: the serverless Inference API, or an Inference Endpoint that asks for one. */
+  HF_TOKEN: optionalText,
+  /**
+   * Intents from this Hugging Face model instead of the embedded classifier (which stays the
+   * fallback). Needs HF_TOKEN (the serverless Inference API) or HF_ENDPOINT_URL.
+   */
+  INTENT_MODEL: optionalText.superRefine((v, ctx) => {
+    if (v === undefined || MODEL_ID.test(v)) return;
+    const message = /^https?:/i.test(v)
+      ? 'must be a model id, not a URL: put an Inference Endpoint or TEI server in HF_ENDPOINT_URL and name its model here'
+      : 'must be a Hugging Face model id such as facebook/bart-large-mnli (owner/name)';
+    ctx.addIssue({ code: 'custom', message });
+  }),
+  /** text-classification: a model fine-tuned on the intents; zero-shot: an NLI model choosing among the intent names. */
+  INTENT_TASK: z.enum(['text-classification', 'zero-shot'], { message: 'must be text-classification or zero-shot' }).default('text-classification'),
+  /** A dedicated Inference Endpoint or a TEI server (its /predict) serving INTENT_MODEL, instead of the serverless API. */
+  HF_ENDPOINT_URL: optionalUrl(['http:', 'https:']),
+  /** The model's labels → intents, `label=intent` comma-separated (zero-shot: the labels it is offered). */
+  INTENT_LABELS: optionalText.superRefine((v, ctx) => {
+    for (const problem of parseIntentLabels(v).problems) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+  /** Below this score the model's top label counts as 'other' (the embedded classifier's bar too). */
+  INTENT_THRESHOLD: z.coerce
+    .number({ message: 'must be a number' })
+    .min(0, { message: 'must be at least 0' })
+    .max(1, { message: 'must be at most 1' })
+    .default(0.4),
   QDRANT_URL: optionalUrl(['http:', 'https:']),
   QDRANT_API_KEY: optionalText,
   /** redis:// or rediss:// (a Redis server); https:// with UPSTASH_REDIS_REST_TOKEN (Upstash over REST). */

@@ -1,4 +1,4 @@
-import type { Clock, Db, Embedder, IdGen, IntentClassifier, Llm, Logger, Reranker, SessionStore, VectorStore } from './ports';
+import type { Clock, Db, Embedder, IdGen, IntentSource, Llm, Logger, Reranker, SessionStore, VectorStore } from './ports';
 
 /** Tunables of the answer pipeline, taken from the validated config by the runtime entry. */
 export interface PipelineSettings {
@@ -40,7 +40,8 @@ export interface Deps {
   llm: Llm;
   /** The embedded answerer: what answers when `llm` may not (a site past its budget). Unset when `llm` is it. */
   localLlm?: Llm;
-  intents: IntentClassifier;
+  /** The embedded classifier, or a remote one behind it (INTENT_MODEL). */
+  intents: IntentSource;
   sessions: SessionStore;
   log: Logger;
   clock: Clock;

@@ -16,10 +16,10 @@ const TRIES = 3;
 export async function suggestReply(deps: Deps, ticket: TicketRow, signal?: AbortSignal): Promise<Suggestion> {
   const history = await deps.db.messages.list(ticket.conversationId);
   const asked = history.filter((m) => m.role === 'user');
-  const questions = [...asked].reverse().filter((m) => !NOT_A_QUESTION.has(deps.intents.classify(m.text).intent));
+  const questions = await newestQuestions(deps, asked, signal);
   const conversation = await deps.db.conversations.get(ticket.conversationId);
   let best: Suggestion = { text: '', citations: [], confidence: 0, suggestion: true };
-  for (const question of questions.slice(0, TRIES)) {
+  for (const question of questions) {
     const q = questionIn(history, { siteId: ticket.siteId, text: question.text, messageId: question.clientId, locale: conversation?.locale ?? undefined });
     // Answered, not routed: a suggestion is never "I'll get you a person".
     const answer = await answerOf(deps, { ...q, offeredPerson: false }, signal);
@@ -27,6 +27,16 @@ export async function suggestReply(deps: Deps, ticket: TicketRow, signal?: Abort
     if (!best.text) best = answer;
   }
   return best;
+}
+
+/** The newest `TRIES` messages that ask something, classified newest first until there are enough (a remote classifier is asked no more than that). */
+async function newestQuestions<M extends { text: string }>(deps: Deps, asked: M[], signal?: AbortSignal): Promise<M[]> {
+  const found: M[] = [];
+  for (let i = asked.length - 1; i >= 0 && found.length < TRIES; i--) {
+    const { intent } = await deps.intents.classify(asked[i].text, signal);
+    if (!NOT_A_QUESTION.has(intent)) found.push(asked[i]);
+  }
+  return found;
 }
 
 async function answerOf(deps: Deps, q: Question, signal?: AbortSignal): Promise<Suggestion> {

@@ -6,6 +6,7 @@
  * of `guard/`, which keeps links to the sources and `linkHosts`).
  */
 import type { Deps } from '../core/deps';
+import { LOCAL_INTENT_MODEL } from '../core/ports';
 import { textParts } from '../core/stream';
 import { recentSite } from '../core/sites/recent';
 import { contentLanguage, detectLanguage } from '../language';
@@ -50,13 +51,14 @@ async function prepare(deps: Deps, q: Question, signal?: AbortSignal): Promise<P
   t('preprocess', start);
 
   start = deps.clock.now();
-  const classified = deps.intents.classify(text);
+  // The embedded classifier answers at once; a remote one (INTENT_MODEL) falls back to it.
+  const classified = await deps.intents.classify(text, signal);
   const clues = findOrderClues([text, ...earlier]);
   const routed = route({ text, classified, clues: findOrderClues([text]), earlier, offeredPerson: q.offeredPerson === true });
   const intent = routed.intent;
   t('intent', start);
 
-  const base = { intent, normalized, language, timings, cacheKey: null as string | null };
+  const base = { intent, intentModel: classified.model ?? LOCAL_INTENT_MODEL, normalized, language, timings, cacheKey: null as string | null };
   const ask = { question: text, intent, locale: q.locale, language };
   if (routed.route === 'greeting' || routed.route === 'person') {
     const person = routed.route === 'person';

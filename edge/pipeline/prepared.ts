@@ -4,6 +4,8 @@ import type { AnswerPart, Source } from '../core/ports';
 /** Everything the conversation layer needs to stream and then close one answer. */
 export interface PreparedAnswer {
   intent: Intent;
+  /** Which classifier gave the intent (`local`, or `hf:<model>`), for reports beside `timings.intent`. */
+  intentModel?: string;
   normalized: string;
   /** The visitor's language, as detected (ISO 639-1). */
   language: string;

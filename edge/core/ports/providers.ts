@@ -77,11 +77,25 @@ export interface Llm {
   stream(req: AnswerRequest, signal?: AbortSignal): AsyncIterable<AnswerPart>;
 }
 
+/** How an intent from the embedded classifier is attributed (`IntentResult.model`). */
+export const LOCAL_INTENT_MODEL = 'local';
+
 export interface IntentResult {
   intent: Intent;
   /** Probability of the chosen intent, 0..1. */
   score: number;
+  /** Which model answered: `local` (the embedded classifier) or `hf:<model>`. Unset: the embedded one. */
+  model?: string;
 }
+/** The embedded classifier: in-process, it answers at once. */
 export interface IntentClassifier {
   classify(text: string): IntentResult;
+}
+/**
+ * Where the pipeline gets a message's intent: the embedded classifier itself (a plain result,
+ * no added latency), or a remote model with the embedded one as its fallback (a promise that
+ * resolves whatever the remote does; it rejects only when `signal` aborts).
+ */
+export interface IntentSource {
+  classify(text: string, signal?: AbortSignal): IntentResult | Promise<IntentResult>;
 }

@@ -1,13 +1,26 @@
 /**
  * Where a cloud provider fails, the embedded one answers, but only where that is honest:
  * - rerank: the local reranker orders the same candidates (scores stay 0..1);
+ * - intents: the embedded classifier answers (its result says `model: 'local'`);
  * - LLM: a failure before the first word hands the question to the extractive answerer, which
  *   says so; a failure after words were streamed is not hidden (the turn keeps what streamed
  *   and adds a notice), since mixing two answers would be worse than a cut one.
  * Query embeddings have no fallback here: another model's vectors would not match the index,
  * so retrieval skips the vector side instead (pipeline/retrieve.ts).
  */
-import type { AnswerPart, AnswerRequest, Llm, Logger, Reranked, RerankCandidate, Reranker } from '../../core/ports';
+import {
+  LOCAL_INTENT_MODEL,
+  type AnswerPart,
+  type AnswerRequest,
+  type IntentClassifier,
+  type IntentResult,
+  type IntentSource,
+  type Llm,
+  type Logger,
+  type Reranked,
+  type RerankCandidate,
+  type Reranker,
+} from '../../core/ports';
 import { describeError, isAbort } from '../../core/resilience/errors';
 import { phrase } from '../../language';
 
@@ -74,6 +87,34 @@ export class FallbackReranker implements Reranker {
         error: describeError(err),
       });
       return this.fallback.rerank(query, candidates, topN);
+    }
+  }
+}
+
+export class FallbackIntents implements IntentSource {
+  readonly name: string;
+
+  constructor(
+    private readonly primary: IntentSource & { readonly name: string },
+    private readonly fallback: IntentClassifier,
+    private readonly log: Logger,
+  ) {
+    this.name = `${primary.name} (falls back to the local classifier)`;
+  }
+
+  async classify(text: string, signal?: AbortSignal): Promise<IntentResult> {
+    try {
+      return await this.primary.classify(text, signal);
+    } catch (err) {
+      // The caller gave up: no answer is wanted.
+      if (isAbort(err, signal)) throw err;
+      this.log.warn('intent classification failed; using the local classifier', {
+        stage: 'intent',
+        provider: this.primary.name,
+        fallback: LOCAL_INTENT_MODEL,
+        error: describeError(err),
+      });
+      return { ...this.fallback.classify(text), model: LOCAL_INTENT_MODEL };
     }
   }
 }

@@ -17,7 +17,7 @@ import type { Logger } from '../../core/ports';
 import type { Deps } from '../../core/deps';
 import type { ErrorReporter } from '../../ops/errors';
 import { flushWithin, reporterFor, reportingLogger, reportRequestErrors } from '../../ops/reporting';
-import { buildNodeDeps } from './deps';
+import { buildNodeDeps, type NodeDepsOptions } from './deps';
 import { mountDemoPages } from './demo-pages';
 import { classicScriptEmbed } from './sdk-embed';
 import { ensureDemoSite, loadDemoData } from './seed';
@@ -53,6 +53,8 @@ export interface StartOptions {
   seed?: boolean;
   /** The process's reporter (main.ts reports its own crashes to it); one from SENTRY_DSN otherwise. */
   reporter?: ErrorReporter;
+  /** Provider tuning (tests shorten timeouts, hand the SDKs a fetch). */
+  providers?: NodeDepsOptions['providers'];
 }
 
 /** The Node runtime: builds deps, seeds the demo, serves the app, the demo site and the SDK. */

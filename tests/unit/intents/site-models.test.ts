@@ -28,7 +28,7 @@ function setup() {
   const models = new SiteModels({ db, clock, log: silentLogger }, (stored) => {
     const { label } = stored as { label: string };
     if (label === 'unreadable') throw new Error('not a model');
-    return { predict: () => ({ label, score: 1 }) };
+    return { predict: (_text: string) => ({ label, score: 1 }) };
   }, 5_000);
   const settle = () => new Promise((r) => setTimeout(r, 0));
   return { models, save, reads, clock, settle, fail: (on: boolean) => void (failing = on) };
