@@ -88,6 +88,11 @@ export const INTENTS = [
   'other',
 ] as const;
 export type Intent = (typeof INTENTS)[number];
+/**
+ * What `answer.start` reports: one of INTENTS, or an intent the site trained itself
+ * (`npm run intents -- train`), named like `cancel_subscription`.
+ */
+export type IntentName = Intent | (string & {});
 
 export interface Citation {
   /** The number the answer text uses, as in "[2]". */
@@ -165,7 +170,7 @@ export type ServerEvent =
     }
   /** The visitor's message is stored; `text` lets other tabs and the agent's inbox show it. */
   | { type: 'ack'; seq: number; id: string; text?: string }
-  | { type: 'answer.start'; seq: number; id: string; replyTo: string; intent: Intent }
+  | { type: 'answer.start'; seq: number; id: string; replyTo: string; intent: IntentName }
   | { type: 'answer.delta'; seq: number; id: string; text: string }
   | {
       type: 'answer.end';

@@ -1,3 +1,4 @@
+import type { SiteModels } from '../intents/site-models';
 import type { Clock, Db, Embedder, IdGen, IntentSource, Llm, Logger, Reranker, SessionStore, VectorStore } from './ports';
 
 /** Tunables of the answer pipeline, taken from the validated config by the runtime entry. */
@@ -42,6 +43,8 @@ export interface Deps {
   localLlm?: Llm;
   /** The embedded classifier, or a remote one behind it (INTENT_MODEL). */
   intents: IntentSource;
+  /** Sites' own trained intent models, held by this process (edge/intents). Unset: built-in intents only. */
+  siteIntents?: SiteModels;
   sessions: SessionStore;
   log: Logger;
   clock: Clock;

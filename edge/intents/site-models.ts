@@ -3,16 +3,20 @@
  * database the first time one of its messages is classified; after that its version is checked
  * at most every CHECK_MS, in the background, so a new training replaces the model everywhere
  * within seconds, without a restart and without a query on the path of each message.
+ * One per process or isolate (Deps.siteIntents).
  */
 import type { Clock, Db, Logger } from '../core/ports';
 
 /** How stale a process's copy of a site's model may be. */
 export const CHECK_MS = 5_000;
 
-/** A trained model as loaded: it predicts a site label with its probability. */
+/** A trained model as loaded: a site label with its probability, or null when no intent clears its threshold. */
 export interface LoadedModel {
-  predict(text: string): { label: string; score: number };
+  predict(text: string): { label: string; score: number } | null;
 }
+
+/** The database is the caller's (per request on Workers); what is held is this process's. */
+export type SiteModelsDb = Pick<Db, 'intents'>;
 
 interface Held<M> {
   version: string | null;
@@ -25,23 +29,28 @@ export class SiteModels<M extends LoadedModel = LoadedModel> {
   private readonly held = new Map<string, Held<M>>();
 
   constructor(
-    private readonly deps: { db: Pick<Db, 'intents'>; clock: Clock; log: Logger },
+    private readonly deps: { clock: Clock; log: Logger },
     /** Builds the model from its stored JSON; throws on a model it cannot read. */
     private readonly load: (stored: unknown) => M,
     private readonly checkMs = CHECK_MS,
   ) {}
 
   /** The site's model, or undefined when it has none (or it cannot be read): the built-in intents serve. */
-  async get(siteId: string): Promise<M | undefined> {
+  async get(db: SiteModelsDb, siteId: string): Promise<M | undefined> {
     const held = this.held.get(siteId);
     if (!held) {
-      await this.refresh(siteId);
+      await this.refresh(db, siteId);
       return this.held.get(siteId)?.model;
     }
     if (this.deps.clock.now() - held.checkedAt >= this.checkMs && !held.checking) {
-      held.checking = this.refresh(siteId);
+      held.checking = this.refresh(db, siteId);
     }
     return held.model;
+  }
+
+  /** The version held for the site (null: none), for reports of which model answered. */
+  version(siteId: string): string | null {
+    return this.held.get(siteId)?.version ?? null;
   }
 
   /** Read again at its next use: this process just trained it (or deleted it). */
@@ -50,17 +59,17 @@ export class SiteModels<M extends LoadedModel = LoadedModel> {
   }
 
   /** Loads every site's model now (a process's start), so no first message waits for it. */
-  async preload(siteIds: string[]): Promise<void> {
-    await Promise.all(siteIds.map((id) => this.refresh(id)));
+  async preload(db: SiteModelsDb, siteIds: string[]): Promise<void> {
+    await Promise.all(siteIds.map((id) => this.refresh(db, id)));
   }
 
-  private async refresh(siteId: string): Promise<void> {
+  private async refresh(db: SiteModelsDb, siteId: string): Promise<void> {
     const before = this.held.get(siteId);
     const checkedAt = this.deps.clock.now();
     try {
-      const version = await this.deps.db.intents.version(siteId);
+      const version = await db.intents.version(siteId);
       if (before && version === before.version) return void this.held.set(siteId, { ...before, checkedAt, checking: undefined });
-      const row = version === null ? null : await this.deps.db.intents.get(siteId);
+      const row = version === null ? null : await db.intents.get(siteId);
       const model = row ? this.load(row.model) : undefined;
       this.held.set(siteId, { version: row?.version ?? null, model, checkedAt });
       if (before && row) this.deps.log.info('intent model replaced', { site: siteId, version: row.version });

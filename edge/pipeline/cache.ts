@@ -2,7 +2,7 @@
  * The answer cache: the same question, asked the same way on the same site, in the same
  * language and intent, gets the answer already given, until RAG_CACHE_TTL runs out.
  */
-import type { Intent } from '@support-chat/protocol';
+import type { IntentName } from '@support-chat/protocol';
 import type { Deps } from '../core/deps';
 import type { Source } from '../core/ports';
 
@@ -10,14 +10,14 @@ import type { Source } from '../core/ports';
 const CACHE_VERSION = 'v2';
 
 export interface CachedAnswer {
-  intent: Intent;
+  intent: IntentName;
   text: string;
   sources: Source[];
   confidence: number;
   handoff: boolean;
 }
 
-export function answerCacheKey(k: { siteId: string; model: string; intent: Intent; language: string; normalized: string }): string {
+export function answerCacheKey(k: { siteId: string; model: string; intent: IntentName; language: string; normalized: string }): string {
   return `answer:${CACHE_VERSION}:${k.siteId}:${k.model}:${k.intent}:${k.language}:${k.normalized}`;
 }
 

@@ -5,7 +5,7 @@
  * cost, and whether a fallback answered. The conversation layer only streams what `take`
  * returns and stores what `close` gives.
  */
-import type { Citation, Intent } from '@support-chat/protocol';
+import type { Citation, IntentName } from '@support-chat/protocol';
 import { CitationGuard } from '../core/citations';
 import type { AnswerPart, MessageUsage, Source, Usage } from '../core/ports';
 import { phrase } from '../language';
@@ -16,7 +16,7 @@ import { OutputGuard } from './guard';
 import type { PreparedAnswer } from './prepared';
 
 export interface ClosedAnswer {
-  intent: Intent;
+  intent: IntentName;
   citations: Citation[];
   confidence: number;
   handoff: boolean;

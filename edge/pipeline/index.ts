@@ -23,6 +23,7 @@ import type { Question } from './question';
 import { rerank } from './rerank';
 import { retrieve, type RetrieveReport } from './retrieve';
 import { route } from './route';
+import { classifyFor } from '../intents/classify';
 
 export type { CachedAnswer } from './cache';
 export { AnswerClosing, type ClosedAnswer } from './closing';
@@ -52,9 +53,11 @@ async function prepare(deps: Deps, q: Question, signal?: AbortSignal): Promise<P
 
   start = deps.clock.now();
   // The embedded classifier answers at once; a remote one (INTENT_MODEL) falls back to it.
-  const classified = await deps.intents.classify(text, signal);
+  // The site's own model first (edge/intents), then the built-in intents; its settings say what its intents do.
+  const [classified, site] = await Promise.all([classifyFor(deps, q.siteId, text, signal), recentSite(deps, q.siteId)]);
   const clues = findOrderClues([text, ...earlier]);
-  const routed = route({ text, classified, clues: findOrderClues([text]), earlier, offeredPerson: q.offeredPerson === true });
+  const actions = site?.settings?.intents;
+  const routed = route({ text, classified, clues: findOrderClues([text]), earlier, offeredPerson: q.offeredPerson === true, ...(actions ? { actions } : {}) });
   const intent = routed.intent;
   t('intent', start);
 
@@ -64,6 +67,10 @@ async function prepare(deps: Deps, q: Question, signal?: AbortSignal): Promise<P
     const person = routed.route === 'person';
     const llm = await answererFor(deps, q.siteId);
     return { ...base, sources: [], confidence: 1, handoff: person, wantsPerson: person, text: llm.stream({ ...ask, sources: [] }, signal) };
+  }
+  if (routed.route === 'reply') {
+    // The site's own words for this intent, as written: no sources to cite, nothing to guess.
+    return { ...base, sources: [], confidence: 1, handoff: false, wantsPerson: false, text: textParts(routed.reply ?? '', signal) };
   }
   if (routed.route === 'order') {
     start = deps.clock.now();

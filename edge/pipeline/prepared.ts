@@ -1,9 +1,9 @@
-import type { Intent } from '@support-chat/protocol';
+import type { IntentName } from '@support-chat/protocol';
 import type { AnswerPart, Source } from '../core/ports';
 
 /** Everything the conversation layer needs to stream and then close one answer. */
 export interface PreparedAnswer {
-  intent: Intent;
+  intent: IntentName;
   /** Which classifier gave the intent (`local`, or `hf:<model>`), for reports beside `timings.intent`. */
   intentModel?: string;
   normalized: string;

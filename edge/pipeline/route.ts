@@ -4,12 +4,15 @@
  * a ticket only for a visitor who asks for a person (or says yes to an offer of one), an
  * order look-up only with an order number or words about the visitor's own order, and an
  * apology only for a complaint. Everything else is a question for the content.
+ * A site's own intents do what its `intents` setting says (a ticket, the order look-up, a
+ * fixed reply); the words for a person still come first.
  */
-import type { Intent } from '@support-chat/protocol';
+import { INTENTS, type IntentName } from '@support-chat/protocol';
 import type { IntentResult } from '../core/ports';
+import type { IntentAction } from '../core/sites/settings';
 import type { OrderClues } from '../products/orders';
 
-export type Route = 'greeting' | 'person' | 'order' | 'complaint' | 'question';
+export type Route = 'greeting' | 'person' | 'order' | 'complaint' | 'question' | 'reply';
 
 export interface RouteInput {
   text: string;
@@ -20,12 +23,16 @@ export interface RouteInput {
   earlier: string[];
   /** The last reply offered to connect a person. */
   offeredPerson: boolean;
+  /** The site's `intents` setting: what its intents do. */
+  actions?: Record<string, IntentAction>;
 }
 
 export interface Routed {
   route: Route;
   /** The intent reported to the widget and stored with the answer. */
-  intent: Intent;
+  intent: IntentName;
+  /** The site's fixed text, for the `reply` route. */
+  reply?: string;
 }
 
 // Someone at the shop, in the words visitors use (en, es, de, ar).
@@ -70,22 +77,29 @@ export function route(input: RouteInput): Routed {
   const intent = classified.intent;
 
   if (asksForPerson(text) || (input.offeredPerson && YES.test(text))) return { route: 'person', intent: 'human' };
-  if (intent === 'greeting') return { route: 'greeting', intent };
+  const action = input.actions?.[intent];
+  if (action?.action === 'reply') return { route: 'reply', intent, reply: action.reply };
+  if (action?.action === 'ticket') return { route: 'person', intent };
+  if (action?.action === 'order') return { route: 'order', intent };
+  if (intent === 'greeting' && !action) return { route: 'greeting', intent };
+  // The site's own intent keeps its name through the rules below (reports count it as the site named it).
+  const own = action !== undefined || !(INTENTS as readonly string[]).includes(intent);
 
   const complaint = COMPLAINT.test(text) && !HYPOTHETICAL.test(text);
   if (complaint || (intent === 'complaint' && classified.score >= 0.8 && !HYPOTHETICAL.test(text))) {
-    return { route: 'complaint', intent: 'complaint' };
+    return { route: 'complaint', intent: own ? intent : 'complaint' };
   }
 
-  if (clues.number || (OWN_ORDER.test(text) && ORDER_STATUS.test(text) && !HYPOTHETICAL.test(text))) return { route: 'order', intent: 'order_status' };
+  if (clues.number || (OWN_ORDER.test(text) && ORDER_STATUS.test(text) && !HYPOTHETICAL.test(text))) return { route: 'order', intent: own ? intent : 'order_status' };
   // A bare email right after an order question answers that question.
   if (clues.email && input.earlier.slice(0, 2).some((t) => OWN_ORDER.test(t) || /\border\b/iu.test(t))) {
-    return { route: 'order', intent: 'order_status' };
+    return { route: 'order', intent: own ? intent : 'order_status' };
   }
 
   // The classifier's 'human' and 'complaint' without the words for them, and 'order_status'
   // without an order, are questions for the content ("how do I contact support?").
-  const asQuestion: Intent = intent === 'human' || intent === 'complaint' || intent === 'order_status' ? 'other' : intent;
+  // An intent the site maps to `answer` is reported as itself.
+  const asQuestion = !own && (intent === 'human' || intent === 'complaint' || intent === 'order_status') ? 'other' : intent;
   return { route: 'question', intent: asQuestion };
 }
 

@@ -1,5 +1,5 @@
 /** The providers behind the pipeline: embeddings, reranking, the answering model, intents. */
-import type { Intent } from '@support-chat/protocol';
+import type { IntentName } from '@support-chat/protocol';
 import type { DocKind, OrderRow, ProductRow } from './stores';
 
 export interface Embedder {
@@ -36,7 +36,7 @@ export interface Source {
 }
 export interface AnswerRequest {
   question: string;
-  intent: Intent;
+  intent: IntentName;
   sources: Source[];
   locale?: string;
   /** The visitor's language (ISO 639-1), detected from what they wrote: fixed sentences come in it. */
@@ -81,7 +81,8 @@ export interface Llm {
 export const LOCAL_INTENT_MODEL = 'local';
 
 export interface IntentResult {
-  intent: Intent;
+  /** A built-in intent, or the site's own when its trained model gave it. */
+  intent: IntentName;
   /** Probability of the chosen intent, 0..1. */
   score: number;
   /** Which model answered: `local` (the embedded classifier) or `hf:<model>`. Unset: the embedded one. */

@@ -1,6 +1,6 @@
 /** Where the product keeps things: vectors, the relational database, sessions and cache. */
 import type { SiteSettings } from '../sites/settings';
-import type { Citation, Intent, TicketStatus } from '@support-chat/protocol';
+import type { Citation, IntentName, TicketStatus } from '@support-chat/protocol';
 
 export type DocKind = 'faq' | 'doc' | 'product';
 
@@ -106,7 +106,7 @@ export interface ConversationFilter {
   /** Created before. */
   to?: Date;
   /** Some message of it was classified so. */
-  intent?: Intent;
+  intent?: IntentName;
   /** It has (true) or has not (false) a ticket. */
   handoff?: boolean;
   /** Some answer of it was rated so. */
@@ -124,7 +124,7 @@ export interface ConversationSummary {
   messages: number;
   /** The visitor's first message, opened; null when none (or sealed under a key no longer held). */
   firstQuestion: string | null;
-  intents: Intent[];
+  intents: IntentName[];
   hasTicket: boolean;
   feedback: { up: number; down: number };
 }
@@ -136,7 +136,7 @@ export interface MessageRow {
   clientId: string;
   replyTo: string | null;
   text: string;
-  intent: Intent | null;
+  intent: IntentName | null;
   citations: Citation[];
   confidence: number | null;
   /** For an agent's message: who wrote it, and their name as the visitor saw it. */

@@ -20,7 +20,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import type { Citation, Intent, TicketStatus } from '@support-chat/protocol';
+import type { Citation, IntentName, TicketStatus } from '@support-chat/protocol';
 import type { DocKind } from '../../core/ports';
 
 const tsvector = customType<{ data: string }>({
@@ -75,7 +75,7 @@ export const messages = pgTable(
     clientId: text('client_id').notNull(),
     replyTo: text('reply_to'),
     text: text('text').notNull(),
-    intent: text('intent').$type<Intent>(),
+    intent: text('intent').$type<IntentName>(),
     citations: jsonb('citations').$type<Citation[]>().notNull().default(sql`'[]'::jsonb`),
     confidence: real('confidence'),
     /** For an agent's message: who wrote it, and their name as the visitor saw it then. */

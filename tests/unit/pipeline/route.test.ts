@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Intent } from '@support-chat/protocol';
+import type { IntentName } from '@support-chat/protocol';
 import { asksForPerson, route, type Route } from '../../../edge/pipeline/route';
 import { trainIntentClassifier } from '../../../edge/pipeline/intent/train';
 import { findOrderClues } from '../../../edge/products/orders';
@@ -46,11 +46,40 @@ describe('routing after the intent classifier', () => {
   });
 
   it('keeps the classifier intent for questions, but never human, complaint or order_status without their words', () => {
-    const intentOf = (text: string): Intent =>
+    const intentOf = (text: string): IntentName =>
       route({ text, classified: classifier.classify(text), clues: findOrderClues([text]), earlier: [], offeredPerson: false }).intent;
     expect(intentOf('How can I contact customer support?')).not.toBe('human');
     expect(intentOf('How soon will my tent reach Denver?')).not.toBe('order_status');
     expect(intentOf('hi')).toBe('greeting');
+  });
+});
+
+describe("a site's own intents", () => {
+  const actions = {
+    cancel_subscription: { action: 'ticket' as const },
+    where_is_it: { action: 'order' as const },
+    opening_hours: { action: 'reply' as const, reply: 'We are open 9–17.' },
+    warranty_claim: { action: 'answer' as const },
+    greeting: { action: 'reply' as const, reply: 'Welcome to Juniper Peak!' },
+  };
+  const routed = (text: string, intent: string, score = 0.9) =>
+    route({ text, classified: { intent, score }, clues: findOrderClues([text]), earlier: [], offeredPerson: false, actions });
+
+  it('do what the site maps them to: a ticket, the order look-up, a fixed reply, or an answer under their own name', () => {
+    expect(routed('I want to stop paying for this', 'cancel_subscription')).toEqual({ route: 'person', intent: 'cancel_subscription' });
+    expect(routed('has it left yet', 'where_is_it')).toEqual({ route: 'order', intent: 'where_is_it' });
+    expect(routed('when are you open?', 'opening_hours')).toEqual({ route: 'reply', intent: 'opening_hours', reply: 'We are open 9–17.' });
+    // The rules for complaints and orders still hold, under the site's name for the intent.
+    expect(routed('my kettle stopped working', 'warranty_claim')).toEqual({ route: 'complaint', intent: 'warranty_claim' });
+    expect(routed('where is JP-10421', 'app_pairing')).toEqual({ route: 'order', intent: 'app_pairing' });
+    expect(routed('what does the warranty cover for kettles', 'warranty_claim')).toEqual({ route: 'question', intent: 'warranty_claim' });
+    // Unmapped site intents answer from the content; a built-in one the site maps follows the site.
+    expect(routed('how do I pair the app', 'app_pairing')).toEqual({ route: 'question', intent: 'app_pairing' });
+    expect(routed('hello', 'greeting')).toEqual({ route: 'reply', intent: 'greeting', reply: 'Welcome to Juniper Peak!' });
+  });
+
+  it('never keep a visitor who asks for a person from one', () => {
+    expect(routed('can I talk to a human about opening hours', 'opening_hours')).toEqual({ route: 'person', intent: 'human' });
   });
 });
 

@@ -5,7 +5,7 @@
  * are correlated subqueries, so a page costs the same whatever the filters.
  */
 import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
-import type { Intent } from '@support-chat/protocol';
+import type { IntentName } from '@support-chat/protocol';
 import type { ConversationFilter, ConversationSummary } from '../../../core/ports';
 import { conversations, feedback, messages, tickets } from '../schema';
 import { aad, type Sealing } from '../sealing';
@@ -35,7 +35,7 @@ export async function listConversations(db: Orm, { cipher }: Sealing, f: Convers
       messages: sql<number>`(select count(*) from ${messages} m where m.conversation_id = ${cid})::int`,
       first: sql<{ id: string; text: string } | null>`(select jsonb_build_object('id', m.id, 'text', m.text) from ${messages} m
         where m.conversation_id = ${cid} and m.role = 'user' order by m.n limit 1)`,
-      intents: sql<Intent[]>`(select coalesce(jsonb_agg(distinct m.intent), '[]'::jsonb) from ${messages} m
+      intents: sql<IntentName[]>`(select coalesce(jsonb_agg(distinct m.intent), '[]'::jsonb) from ${messages} m
         where m.conversation_id = ${cid} and m.intent is not null)`,
       hasTicket,
       up: sql<number>`(select count(*) from ${feedback} r where r.conversation_id = ${cid} and r.rating = 'up')::int`,
@@ -49,7 +49,7 @@ export async function listConversations(db: Orm, { cipher }: Sealing, f: Convers
     rows.map(async ({ first, up, down, ...r }) => ({
       ...r,
       messages: Number(r.messages),
-      intents: (typeof r.intents === 'string' ? JSON.parse(r.intents) : (r.intents ?? [])) as Intent[],
+      intents: (typeof r.intents === 'string' ? JSON.parse(r.intents) : (r.intents ?? [])) as IntentName[],
       hasTicket: r.hasTicket === true || (r.hasTicket as unknown) === 't',
       firstQuestion: await opened(cipher, first),
       feedback: { up: Number(up), down: Number(down) },
