@@ -4,7 +4,8 @@
  * Message text comes through the repos, which open what is sealed at rest.
  */
 import type { Context, Hono } from 'hono';
-import { INTENTS, type Intent } from '@support-chat/protocol';
+import { INTENTS } from '@support-chat/protocol';
+import { INTENT_NAME, INTENT_NAME_RULE } from '../core/sites/settings';
 import type { Deps } from '../core/deps';
 import type { ConversationFilter, ConversationSummary, TicketRow } from '../core/ports';
 import { BadCursor, pageOf, pageRequest } from '../core/pagination';
@@ -97,8 +98,11 @@ function filterOf(q: Record<string, string>): Omit<ConversationFilter, 'limit' |
   }
   if (f.from && f.to && f.from >= f.to) throw new BadFilter('"from" must be before "to"');
   if (q.intent) {
-    if (!(INTENTS as readonly string[]).includes(q.intent)) throw new BadFilter(`"intent" must be one of ${INTENTS.join(', ')}`);
-    f.intent = q.intent as Intent;
+    // A built-in intent, or one a site trained (named as its settings name them).
+    if (!(INTENTS as readonly string[]).includes(q.intent) && !INTENT_NAME.test(q.intent)) {
+      throw new BadFilter(`"intent" must be one of ${INTENTS.join(', ')}, or the name of an intent a site trained (${INTENT_NAME_RULE})`);
+    }
+    f.intent = q.intent;
   }
   if (q.handoff) {
     if (q.handoff !== 'true' && q.handoff !== 'false') throw new BadFilter('"handoff" must be true or false');

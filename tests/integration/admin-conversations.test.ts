@@ -140,7 +140,7 @@ describe('conversations through the admin API (Node server)', () => {
     const cases: [string, number, RegExp][] = [
       ['?handoff=maybe', 400, /"handoff" must be true or false/],
       ['?feedback=meh', 400, /"feedback" must be up or down/],
-      ['?intent=shopping', 400, /"intent" must be one of greeting/],
+      ['?intent=Shopping%20Cart', 400, /"intent" must be one of greeting.*, or the name of an intent a site trained/],
       ['?from=yesterday', 400, /"from" must be a date/],
       ['?to=2026-13-45', 400, /"to" must be a date/],
       ['?from=2026-02-01&to=2026-01-01', 400, /"from" must be before "to"/],
