@@ -2,7 +2,7 @@
  * A generated help-centre corpus for benchmarks: deterministic (seeded), topical enough that
  * full-text and vector search both have real work, and free of any eval data.
  */
-import { mulberry32 as rng } from '../../edge/pipeline/intent/softmax';
+import { mulberry32 as rng } from '../../edge/pipeline/intent/random';
 
 const TOPICS = [
   ['shipping', 'delivery', 'courier', 'parcel', 'dispatch', 'tracking', 'postcode', 'express', 'freight', 'warehouse'],

@@ -13,6 +13,7 @@ import { startServer } from '../../edge/runtime/node/server';
 import { ingest } from '../../edge/ingest/run';
 import { parseCli } from '../../edge/runtime/node/cli-parse';
 import { benchCluster } from './cluster';
+import { benchIntent } from './intent';
 import { benchPipeline } from './pipeline';
 import { benchStages } from './stages';
 import { benchSocket } from './socket';
@@ -25,11 +26,11 @@ import { MiniLmEmbedder } from '../../edge/providers/embeddings/minilm';
 import type { Embedder } from '../../edge/core/ports';
 import { NO_LIMITS } from '../helpers/limits';
 
-const SECTIONS = ['pipeline', 'server', 'cluster'] as const;
+const SECTIONS = ['pipeline', 'server', 'cluster', 'intent'] as const;
 const program = new Command('bench')
   .description('figures that matter for speed, each beside a baseline measured in the same run')
   .addOption(
-    new Option('--only <sections>', `comma-separated: ${SECTIONS.join(', ')} (pipeline: ingest and retrieval; server: one socket, and the Worker beside Node; cluster: Node in production)`)
+    new Option('--only <sections>', `comma-separated: ${SECTIONS.join(', ')} (pipeline: ingest and retrieval; server: one socket, and the Worker beside Node; cluster: Node in production; intent: the intent trainer on CLINC150, BENCH_INTENT_EMBEDDINGS=0 skips MiniLM)`)
       .argParser((v) => {
         const picked = v.split(',').map((x) => x.trim());
         const unknown = picked.filter((x) => !(SECTIONS as readonly string[]).includes(x));
@@ -97,6 +98,12 @@ if (only.has('cluster')) {
   const cluster = await benchCluster();
   rows.push(...cluster.rows);
   notes.push(...cluster.notes);
+}
+
+if (only.has('intent')) {
+  const intent = await benchIntent();
+  rows.push(...intent.rows);
+  notes.push(...intent.notes);
 }
 
 clearInterval(sample);

@@ -5,6 +5,7 @@
  * Generic over labels: the product's intents and benchmark label sets use the same code.
  */
 import { extractFeatures, type SparseVector } from './features';
+import { mulberry32, shuffle } from './random';
 
 export interface SoftmaxOptions {
   /** Hashed feature space, a power of two. */
@@ -169,25 +170,4 @@ function softmax(z: Float64Array, temperature: number): Float64Array {
 
 function all(n: number): Int32Array {
   return Int32Array.from({ length: n }, (_, i) => i);
-}
-
-function shuffle(a: Int32Array, rand: () => number): void {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    const t = a[i];
-    a[i] = a[j];
-    a[j] = t;
-  }
-}
-
-/** Seeded PRNG so a given set of examples always trains the same model. */
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
