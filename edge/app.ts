@@ -6,6 +6,7 @@ import { mountAdmin } from './http/admin';
 import { mountAdminAgents } from './http/admin-agents';
 import { mountAdminConversations } from './http/admin-conversations';
 import { mountAdminDocuments } from './http/admin-documents';
+import { mountAdminIntents } from './http/admin-intents';
 import { mountAdminSites } from './http/admin-sites';
 import { mountAdminWebhooks } from './http/admin-webhooks';
 import { mountAgentApi, type TicketWrites } from './http/agent-api';
@@ -46,6 +47,7 @@ export function createApp(deps: Deps, runtime: AppRuntime = {}) {
   mountAdmin(app, deps, runtime.clientAddress);
   mountAdminAgents(app, deps);
   mountAdminSites(app, deps, runtime.eraseConversation);
+  mountAdminIntents(app, deps);
   mountAdminWebhooks(app, deps);
   mountAdminDocuments(app, deps);
   mountAdminConversations(app, deps);

@@ -26,14 +26,17 @@ type Status = 400 | 404 | 409 | 413 | 415 | 501 | 503;
 const fail = (c: Context, status: Status, code: string, message: string) => c.json({ error: { code, message } }, status);
 const missingSite = (c: Context, id: string) => fail(c, 404, 'unknown_site', `no site "${id.slice(0, 64)}"`);
 
-const uploadLimit = bodyLimit({
-  maxSize: MAX_UPLOAD_BYTES,
-  onError: async (c) => {
-    // Read to the end (up to a point): answered mid-upload, the client sees a reset, not this 413.
-    await drain(c.req.raw.body, 32 << 20);
-    return fail(c, 413, 'too_large', `an upload may be at most ${MAX_UPLOAD_BYTES / (1024 * 1024)} MB; split the file, or use npm run ingest`);
-  },
-});
+/** Refuses an upload over MAX_UPLOAD_BYTES with a 413 that says what to do instead (`hint`). */
+export const limitUploads = (hint: string) =>
+  bodyLimit({
+    maxSize: MAX_UPLOAD_BYTES,
+    onError: async (c) => {
+      // Read to the end (up to a point): answered mid-upload, the client sees a reset, not this 413.
+      await drain(c.req.raw.body, 32 << 20);
+      return fail(c, 413, 'too_large', `an upload may be at most ${MAX_UPLOAD_BYTES / (1024 * 1024)} MB; ${hint}`);
+    },
+  });
+const uploadLimit = limitUploads('split the file, or use npm run ingest');
 
 const shown = (d: DocumentListItem) => ({
   id: d.id,

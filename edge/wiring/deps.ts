@@ -10,6 +10,8 @@ import type { Config } from '../config/schema';
 import { settingsFrom } from '../config/settings';
 import type { Deps } from '../core/deps';
 import { randomId } from '../core/ids';
+import { SiteModels } from '../intents/site-models';
+import { loadSiteModel } from '../intents/train-site';
 import type { Clock, Logger, SessionStore, VectorStore } from '../core/ports';
 import { selectIntents, selectProviders, selectVectorStore, type LocalModel, type SelectedProviders, type SelectOptions } from './providers';
 
@@ -47,6 +49,8 @@ export function baseDeps(config: Config, platform: Platform): Wired {
       llm: providers.llm,
       ...(providers.localLlm ? { localLlm: providers.localLlm } : {}),
       intents,
+      // Sites' own models, loaded on a site's first message and checked every few seconds.
+      siteIntents: new SiteModels({ clock, log }, loadSiteModel),
       sessions,
       log,
       clock,
