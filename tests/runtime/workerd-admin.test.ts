@@ -6,6 +6,7 @@
  * agents are made, changed and removed, and tickets
  * answered through it as on Node, the write forwarded to the conversation's Durable Object.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalWorker, type LocalWorker } from '../../scripts/local-worker';
 import { NO_LIMITS } from '../helpers/limits';
@@ -154,6 +155,34 @@ describe('the admin API on the Worker in workerd', () => {
     expect((await json('/sites/wd-acme', 'DELETE')).status).toBeLessThan(300);
     expect((await admin('/sites/wd-acme')).status).toBe(404);
   });
+
+  it("trains a site's own intents in the Worker, answers with them and their actions at once, and goes back to the built-in ones", async () => {
+    const hours = 'Open 9–19, Monday to Saturday.';
+    const put = await admin('/sites/demo/intents', { method: 'PUT', headers: { 'content-type': 'text/csv' }, body: readFileSync('demo/intents.csv', 'utf8') });
+    expect(put.status).toBe(200);
+    const trained = (await put.json()) as { version: string; report: { intents: string[] } };
+    expect(trained.report.intents).toContain('store_hours');
+    const patch = await admin('/sites/demo', { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ settings: { intents: { store_hours: { action: 'reply', reply: hours } } } }) });
+    expect(patch.status).toBe(200);
+    const ask = async (id: string) => {
+      const s = await TestSocket.open(`${worker.url.replace(/^http/, 'ws')}/v1/ws?site=demo`);
+      await s.hello();
+      const a = await s.ask(id, 'what time does the shop open on saturday?');
+      s.close();
+      return a;
+    };
+    // The site's settings are read again within 10 s (SITE_TTL_MS) by the conversation's object.
+    let a = await ask('i1');
+    for (let i = 2; a.text !== hours && i < 30; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      a = await ask(`i${i}`);
+    }
+    expect(a.start.intent).toBe('store_hours');
+    expect(a.text).toBe(hours);
+    expect(((await (await admin('/sites/demo/intents')).json()) as { version: string }).version).toBe(trained.version);
+    expect((await admin('/sites/demo/intents', { method: 'DELETE' })).status).toBe(204);
+    await admin('/sites/demo', { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ settings: { intents: null } }) });
+  }, 60_000);
 
   it('logged no uncaught error', () => {
     expect(worker.wrangler.lines.filter((l) => /Uncaught|✘ \[ERROR\]/.test(l))).toEqual([]);
