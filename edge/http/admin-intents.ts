@@ -26,11 +26,10 @@ export function mountAdminIntents(app: Hono, deps: Deps): void {
     const siteId = c.req.param('id');
     const none = await missing(c);
     if (none) return none;
-    let rows: LabelledRow[];
     try {
       const given = await labelledRows(c);
       if ('status' in given) return fail(c, given.status, given.code, given.message);
-      rows = given.rows;
+      const { rows } = given;
       const { version, report } = await trainAndStore(deps, siteId, rows);
       deps.siteIntents?.forget(siteId);
       const caller = adminCaller(c);

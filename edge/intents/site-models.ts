@@ -70,13 +70,22 @@ export class SiteModels<M extends LoadedModel = LoadedModel> {
       const version = await db.intents.version(siteId);
       if (before && version === before.version) return void this.held.set(siteId, { ...before, checkedAt, checking: undefined });
       const row = version === null ? null : await db.intents.get(siteId);
-      const model = row ? this.load(row.model) : undefined;
-      this.held.set(siteId, { version: row?.version ?? null, model, checkedAt });
+      this.held.set(siteId, { version: row?.version ?? null, model: row ? this.loaded(siteId, row) : undefined, checkedAt });
       if (before && row) this.deps.log.info('intent model replaced', { site: siteId, version: row.version });
     } catch (err) {
       // Keep what was held (or nothing: the built-in intents) and try again after CHECK_MS.
       this.deps.log.warn('could not read the site\'s intent model', { site: siteId, error: String(err) });
       this.held.set(siteId, { version: before?.version ?? null, model: before?.model, checkedAt });
+    }
+  }
+
+  /** A model this code cannot read serves nobody; it is read again only when a new training replaces it. */
+  private loaded(siteId: string, row: { model: unknown; version: string }): M | undefined {
+    try {
+      return this.load(row.model);
+    } catch (err) {
+      this.deps.log.warn("the site's intent model cannot be read: the built-in intents serve it until it is trained again", { site: siteId, version: row.version, error: String(err) });
+      return undefined;
     }
   }
 }

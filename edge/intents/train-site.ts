@@ -52,15 +52,7 @@ export function trainSiteModel(rows: readonly LabelledRow[], source = 'rows'): {
 
 /** Accuracy, macro-F1, per intent, confusions, out of scope and speed of a model on labelled rows. */
 export function evaluateModel(model: IntentModel, rows: readonly LabelledRow[]): IntentMetrics {
-  // A first pass untimed: the figure is the steady state, not the JIT warming up.
-  for (const r of rows.slice(0, 50)) model.predict(r.text);
-  const started = now();
-  const predicted = rows.map((r) => model.predict(r.text).label);
-  const ms = now() - started;
-  return intentMetrics(
-    rows.map((r, i) => ({ label: r.label, predicted: predicted[i] })),
-    { outOfScope: OOS, ms },
-  );
+  return scored(rows, (text) => model.predict(text).label);
 }
 
 /**
@@ -68,12 +60,20 @@ export function evaluateModel(model: IntentModel, rows: readonly LabelledRow[]):
  * rows: its 'other' is out of scope.
  */
 export function evaluateBuiltIn(rows: readonly LabelledRow[], classifier: IntentClassifier = builtIn()): IntentMetrics {
-  for (const r of rows.slice(0, 50)) classifier.classify(r.text);
+  return scored(rows, (text) => {
+    const { intent } = classifier.classify(text);
+    return intent === 'other' ? OOS : intent;
+  });
+}
+
+function scored(rows: readonly LabelledRow[], predict: (text: string) => string): IntentMetrics {
+  // A first pass untimed: the figure is the steady state, not the JIT warming up.
+  for (const r of rows.slice(0, 50)) predict(r.text);
   const started = now();
-  const predicted = rows.map((r) => classifier.classify(r.text).intent);
+  const predicted = rows.map((r) => predict(r.text));
   const ms = now() - started;
   return intentMetrics(
-    rows.map((r, i) => ({ label: r.label, predicted: predicted[i] === 'other' ? OOS : predicted[i] })),
+    rows.map((r, i) => ({ label: r.label, predicted: predicted[i] })),
     { outOfScope: OOS, ms },
   );
 }

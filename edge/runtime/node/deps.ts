@@ -83,6 +83,11 @@ export async function buildNodeDeps(config: Config, log: Logger, opts: NodeDepsO
     vectors = new RefusingVectorStore(vectors, err instanceof Error ? err : new Error(String(err)));
   }
   const deps: Deps = { ...wired.deps, db: stores.db, vectors };
+  // Sites' own intent models, read now rather than with each site's first message.
+  await stores.db.sites
+    .list()
+    .then((sites) => deps.siteIntents?.preload(deps.db, sites.map((s) => s.id)))
+    .catch((err) => log.warn('intent models not preloaded: each loads with its site\'s first message', { error: String(err) }));
   // Both are closed whatever the other does: their writes are flushed on the way out.
   return { deps, close: async () => void (await Promise.allSettled([stores.close(), sessions.close()])) };
 }
