@@ -136,7 +136,7 @@ describe('npm run intents', () => {
     expect(train.code, train.stderr).toBe(0);
     expect(train.stdout).toMatch(/^training site "demo" on \d+ rows from demo\/intents\.csv…$/m);
     expect(train.stdout).toMatch(/in-scope accuracy \d+\.\d/);
-    expect(train.stdout).toMatch(/stored as version im_\w+: servers serving "demo" use it within seconds/);
+    expect(train.stdout).toMatch(/stored as version im_[\w-]+: servers serving "demo" use it within seconds/);
 
     const evaluated = await cli('eval', EVAL, '--json');
     expect(evaluated.code, evaluated.stderr).toBe(0);
