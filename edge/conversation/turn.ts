@@ -93,6 +93,17 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput, stop
       usage: closed.usage,
     });
     if (closed.cache) await rememberAnswer(deps, closed.cache.key, closed.cache.answer);
+    // One line per answer: which intent model decided, and where the time went (no message text).
+    deps.log.info('answered', {
+      site: t.siteId,
+      conversation: t.session,
+      intent: prepared?.intent ?? null,
+      intentModel: prepared?.intentModel ?? null,
+      confidence,
+      citations: citations.length,
+      ms: prepared?.timings ?? {},
+      ...(failed ? { failed: true } : {}),
+    });
     await log.emit(t.session, { type: 'answer.end', id: answerId, citations, confidence, ...(handoff ? { handoff } : {}) });
     if (closed.wantsPerson) {
       // A complaint goes ahead of the queue: an unhappy customer waiting longer only gets angrier.

@@ -3,14 +3,14 @@
  * server and on both runtimes: upload labelled rows and train (`write`, audited), read the
  * stored model's report (`read`), go back to the built-in intents (`write`). Every process
  * serving the site swaps a new model in within seconds (intents/site-models.ts).
- *   PUT    /v1/admin/sites/:id/intents   text/csv (text,label) or JSON {"rows": [{"text", "label"}]}
+ *   PUT    /v1/admin/sites/:id/intents   text/csv (text,label) or JSON {"rows": [{"text", "label"}]}; ?ngrams-only=true: no embedding head
  *   GET    /v1/admin/sites/:id/intents
  *   DELETE /v1/admin/sites/:id/intents
  */
 import type { Context, Hono } from 'hono';
 import type { Deps } from '../core/deps';
 import { checkRows, parseRowsCsv, RowsError, type LabelledRow } from '../intents/rows';
-import { trainAndStore } from '../intents/train-site';
+import { headEmbedder, trainAndStore } from '../intents/train-site';
 import { adminCaller, requireScope } from './admin-auth';
 import { limitUploads } from './admin-documents';
 
@@ -30,7 +30,9 @@ export function mountAdminIntents(app: Hono, deps: Deps): void {
       const given = await labelledRows(c);
       if ('status' in given) return fail(c, given.status, given.code, given.message);
       const { rows } = given;
-      const { version, report } = await trainAndStore(deps, siteId, rows);
+      // The server's embedder trains the head its retrieval's query vectors feed (none on Workers' hashed vectors).
+      const embedder = c.req.query('ngrams-only') === 'true' ? null : headEmbedder(deps.embedder);
+      const { version, report } = await trainAndStore(deps, siteId, rows, { embedder });
       deps.siteIntents?.forget(siteId);
       const caller = adminCaller(c);
       await deps.db.audit.add({ siteId, actor: caller.actor, action: 'intents.trained', detail: { version, rows: rows.length, intents: report.intents.length, address: caller.address } });

@@ -12,7 +12,12 @@ export const CHECK_MS = 5_000;
 
 /** A trained model as loaded: a site label with its probability, or null when no intent clears its threshold. */
 export interface LoadedModel {
-  predict(text: string): { label: string; score: number } | null;
+  /** The site's intents (out of scope aside): what a remote model is offered beside the built-in ones. */
+  readonly labels?: readonly string[];
+  /** The embedder whose vector the model can also read (null or unset: n-grams only). */
+  readonly embedding?: { model: string } | null;
+  /** `embedding`: the message's vector from that embedder, when the caller has it. `features`: what the answer was read from. */
+  predict(text: string, embedding?: ArrayLike<number> | null): { label: string; score: number; features?: string } | null;
 }
 
 /** The database is the caller's (per request on Workers); what is held is this process's. */

@@ -18,6 +18,7 @@ import { buildContext } from './context';
 import { liveTools, withLiveFacts } from './live-data';
 import { answerOrder } from './orders';
 import { preprocess } from './preprocess';
+import { QueryVector } from './query-vector';
 import type { PreparedAnswer } from './prepared';
 import type { Question } from './question';
 import { rerank } from './rerank';
@@ -54,14 +55,27 @@ async function prepare(deps: Deps, q: Question, signal?: AbortSignal): Promise<P
   start = deps.clock.now();
   // The embedded classifier answers at once; a remote one (INTENT_MODEL) falls back to it.
   // The site's own model first (edge/intents), then the built-in intents; its settings say what its intents do.
-  const [classified, site] = await Promise.all([classifyFor(deps, q.siteId, text, signal), recentSite(deps, q.siteId)]);
+  // A site model trained on this embedder reads the question's vector, which retrieval then reuses.
+  const asked = new QueryVector(deps.embedder, text);
+  const [classified, site] = await Promise.all([classifyFor(deps, q.siteId, text, signal, asked), recentSite(deps, q.siteId)]);
   const clues = findOrderClues([text, ...earlier]);
   const actions = site?.settings?.intents;
   const routed = route({ text, classified, clues: findOrderClues([text]), earlier, offeredPerson: q.offeredPerson === true, ...(actions ? { actions } : {}) });
   const intent = routed.intent;
   t('intent', start);
 
-  const base = { intent, intentModel: classified.model ?? LOCAL_INTENT_MODEL, normalized, language, timings, cacheKey: null as string | null };
+  // The intent stage's embedding is billed whichever route follows.
+  const intentTokens = await asked.billed();
+  const intentEmbedding = intentTokens === undefined ? undefined : { model: asked.model, tokens: intentTokens };
+  const base = {
+    intent,
+    intentModel: classified.model ?? LOCAL_INTENT_MODEL,
+    normalized,
+    language,
+    timings,
+    cacheKey: null as string | null,
+    ...(intentEmbedding ? { embedding: intentEmbedding } : {}),
+  };
   const ask = { question: text, intent, locale: q.locale, language };
   if (routed.route === 'greeting' || routed.route === 'person') {
     const person = routed.route === 'person';
@@ -92,7 +106,7 @@ async function prepare(deps: Deps, q: Question, signal?: AbortSignal): Promise<P
   // cannot say only costs the correction).
   const meant = await deps.db.chunks.spell(q.siteId, text).catch(() => text);
   const report: RetrieveReport = {};
-  const candidates = await retrieve(deps, q.siteId, meant, deps.settings.topK, report);
+  const candidates = await retrieve(deps, q.siteId, meant, deps.settings.topK, report, asked);
   t('retrieve', start);
 
   start = deps.clock.now();
@@ -117,7 +131,7 @@ async function prepare(deps: Deps, q: Question, signal?: AbortSignal): Promise<P
   const llm = await answererFor(deps, q.siteId);
   return {
     ...base,
-    ...(report.embedding ? { embedding: report.embedding } : {}),
+    ...embeddingBilled(report.embedding, meant === text ? undefined : intentEmbedding),
     // Live stock and prices must not be served from the cache, nor an answer found without the vector side.
     cacheKey: deps.settings.cacheTtlSeconds > 0 && !usable.some((s) => s.kind === 'product') && !report.vectorSkipped ? cacheKey : null,
     sources: usable,
@@ -127,4 +141,10 @@ async function prepare(deps: Deps, q: Question, signal?: AbortSignal): Promise<P
     wantsPerson: false,
     text: llm.stream({ ...ask, sources: usable, confidence: conf, ...(contentLang ? { contentLanguage: contentLang } : {}), tools: liveTools(deps, { ...q, said: [text, ...earlier], language }) }, signal),
   };
+}
+
+/** Retrieval's query embedding, plus the intent stage's when that one embedded other words. */
+function embeddingBilled(retrieval: RetrieveReport['embedding'], intent: RetrieveReport['embedding']): { embedding?: NonNullable<RetrieveReport['embedding']> } {
+  if (!retrieval) return intent ? { embedding: intent } : {};
+  return { embedding: intent ? { ...retrieval, tokens: retrieval.tokens + intent.tokens } : retrieval };
 }

@@ -1,5 +1,6 @@
 import type { ChunkRow, Db, Embedder, Logger, VectorHit, VectorStore } from '../core/ports';
 import { embeddingProfile, type FusionWeights } from '../providers/embeddings/profiles';
+import { QueryVector } from './query-vector';
 
 export interface Candidate {
   chunk: ChunkRow;
@@ -19,11 +20,6 @@ export interface RetrieveReport {
   vectorSkipped?: string;
 }
 
-/** Cloud embedders also say what a call was billed (see OpenAiEmbedder). */
-type MeteredEmbedder = Embedder & {
-  embedMetered?(texts: string[], purpose: 'query' | 'document'): Promise<{ vectors: Float32Array[]; tokens: number }>;
-};
-
 /** The constant from Cormack et al. (2009): damps the head of each list so neither dominates. */
 const RRF_K = 60;
 
@@ -39,9 +35,12 @@ export async function retrieve(
   query: string,
   k: number,
   report: RetrieveReport = {},
+  /** The question's vector when it was already asked for (the intent stage): reused when it is of `query`. */
+  asked?: QueryVector,
 ): Promise<Candidate[]> {
+  const vector = asked && asked.text === query && asked.model === deps.embedder.model ? asked : new QueryVector(deps.embedder, query);
   const [vectorHits, textHits] = await Promise.all([
-    searchVectors(deps, siteId, query, k, report),
+    searchVectors(deps, siteId, vector, k, report),
     deps.db.chunks.textSearch(siteId, query, k),
   ]);
   const w = fusionWeights(deps.embedder.model, query);
@@ -87,9 +86,9 @@ function exactCodesFirst(candidates: Candidate[], query: string): Candidate[] {
  * then answers by itself; the failure is logged with its stage.
  */
 async function searchVectors(
-  deps: { vectors: VectorStore; embedder: MeteredEmbedder; log?: Logger },
+  deps: { vectors: VectorStore; log?: Logger },
   siteId: string,
-  query: string,
+  query: QueryVector,
   k: number,
   report: RetrieveReport,
 ): Promise<VectorHit[]> {
@@ -100,14 +99,8 @@ async function searchVectors(
       stage = 'vectors';
       throw deps.vectors.unavailable;
     }
-    let vector: Float32Array;
-    if (typeof deps.embedder.embedMetered === 'function') {
-      const r = await deps.embedder.embedMetered([query], 'query');
-      vector = r.vectors[0];
-      report.embedding = { model: deps.embedder.model, tokens: r.tokens };
-    } else {
-      [vector] = await deps.embedder.embed([query], 'query');
-    }
+    const { vector, tokens } = await query.get();
+    if (tokens !== undefined) report.embedding = { model: query.model, tokens };
     stage = 'vectors';
     return await deps.vectors.search(siteId, vector, k);
   } catch (err) {

@@ -6,6 +6,7 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../edge/ops/logger';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { TestSocket } from '../helpers/ws-client';
 import { runCli } from '../servers/cli';
@@ -37,8 +38,10 @@ async function ask(server: TestServer, text: string) {
 
 describe("a site's own intents through the admin API, on the Node server", () => {
   let server: TestServer;
+  const logged: { msg: string; fields?: Record<string, unknown> }[] = [];
+  const log = { ...silentLogger, info: (msg: string, fields?: Record<string, unknown>) => void logged.push({ msg, fields }) };
   beforeAll(async () => {
-    server = await startTestServer({ ADMIN_TOKEN: ADMIN, RAG_CACHE_TTL: '0' });
+    server = await startTestServer({ ADMIN_TOKEN: ADMIN, RAG_CACHE_TTL: '0' }, undefined, { log });
   }, 60_000);
   afterAll(() => server?.destroy());
 
@@ -49,6 +52,9 @@ describe("a site's own intents through the admin API, on the Node server", () =>
     const trained = (await put.json()) as { version: string; report: { rows: number; intents: string[]; heldOut: { accuracy: number; macroF1: number } } };
     expect(trained.report.intents).toEqual(expect.arrayContaining(['cancel_order', 'store_hours', 'warranty_claim']));
     expect(trained.report.heldOut.accuracy).toBeGreaterThan(0.6);
+    // This server embeds with hashed vectors (as Workers do): n-grams only, no head.
+    expect(trained.report).toMatchObject({ features: 'ngrams' });
+    expect(trained.report).not.toHaveProperty('heldOutNgrams');
     expect((await api(server, 'PATCH', '/sites/demo', { settings: { intents: ACTIONS } })).status).toBe(200);
 
     const hours = await ask(server, 'what time does the shop open on saturday?');
@@ -58,6 +64,11 @@ describe("a site's own intents through the admin API, on the Node server", () =>
     const size = await ask(server, 'I usually wear a 43 in running shoes, which size of hiking boot should I get?');
     expect(size.start.intent).toBe('size_advice');
     expect(size.text.length).toBeGreaterThan(0);
+    // Each answer's log line says which model decided (its version; n-grams alone here), never what was asked.
+    const line = logged.filter((l) => l.msg === 'answered').at(-1)!.fields!;
+    expect(line).toMatchObject({ site: 'demo', intent: 'size_advice', intentModel: `site:${trained.version}` });
+    expect(Object.keys(line.ms as object)).toEqual(expect.arrayContaining(['preprocess', 'intent', 'retrieve']));
+    expect(JSON.stringify(line)).not.toMatch(/hiking boot/);
     // Built-in intents still serve what the site did not train: greetings, asking for a person.
     expect((await ask(server, 'hello!')).start.intent).toBe('greeting');
 
@@ -134,18 +145,26 @@ describe('npm run intents', () => {
 
     const train = await cli('train', TRAIN);
     expect(train.code, train.stderr).toBe(0);
-    expect(train.stdout).toMatch(/^training site "demo" on \d+ rows from demo\/intents\.csv…$/m);
+    // The server's default embedder is a sentence model: the model gets a head on its vectors,
+    // and the report says what the n-grams alone do (what Workers serve of it).
+    expect(train.stdout).toMatch(/^training site "demo" on \d+ rows from demo\/intents\.csv \(n-grams and all-MiniLM-L6-v2 embeddings\)…$/m);
+    expect(train.stdout).toMatch(/^8 intents from 230 rows \(ngrams\+all-MiniLM-L6-v2\), trained in \d+\.\d\d s \(\d+\.\d\d s of it embedding the rows\)$/m);
     expect(train.stdout).toMatch(/in-scope accuracy \d+\.\d/);
+    expect(train.stdout).toMatch(/^from n-grams alone \(what a server without all-MiniLM-L6-v2 serves, e\.g\. on Workers\): in-scope accuracy \d+\.\d, macro-F1 \d+\.\d, out of scope recall \d+\.\d$/m);
     expect(train.stdout).toMatch(/stored as version im_[\w-]+: servers serving "demo" use it within seconds/);
 
     const evaluated = await cli('eval', EVAL, '--json');
     expect(evaluated.code, evaluated.stderr).toBe(0);
     const report = JSON.parse(evaluated.stdout);
     expect(Object.keys(report)).toEqual(expect.arrayContaining(['accuracy', 'macroF1', 'perIntent', 'oosRecall', 'oosPrecision', 'msPerUtterance']));
-    expect(report.model).toMatch(/^site "demo" model im_/);
+    expect(report.model).toMatch(/^site "demo" model im_[\w-]+ \(n-grams and all-MiniLM-L6-v2\)$/);
     expect(report.accuracy).toBeGreaterThan(0.7);
     expect(report.perIntent.store_hours.support).toBeGreaterThan(0);
     expect(report.oosRecall).toBeGreaterThan(0.3);
+
+    const ngrams = await cli('train', TRAIN, '--ngrams-only');
+    expect(ngrams.stdout).toMatch(/^8 intents from 230 rows \(ngrams\), trained in/m);
+    expect(ngrams.stdout).not.toMatch(/from n-grams alone/);
 
     const shown = await cli('show');
     expect(shown.stdout).toMatch(/on the held-out tenth \(\d+ rows, never trained on\)/);

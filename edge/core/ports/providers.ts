@@ -97,6 +97,11 @@ export interface IntentClassifier {
  * no added latency), or a remote model with the embedded one as its fallback (a promise that
  * resolves whatever the remote does; it rejects only when `signal` aborts).
  */
+/** What the caller knows of the message's site. */
+export interface IntentContext {
+  /** The site's own intent names (its trained model's labels, its settings' intents), when it has any. */
+  siteIntents?: readonly string[];
+}
 export interface IntentSource {
-  classify(text: string, signal?: AbortSignal): IntentResult | Promise<IntentResult>;
+  classify(text: string, signal?: AbortSignal, context?: IntentContext): IntentResult | Promise<IntentResult>;
 }

@@ -14,7 +14,11 @@ import { randomId } from '../../core/ids';
 import type { Db } from '../../core/ports';
 import { formatIntentMetrics, type IntentMetrics } from '../../pipeline/intent/evaluate';
 import { RowsError, parseRowsCsv, type LabelledRow } from '../../intents/rows';
-import { evaluateBuiltIn, evaluateModel, loadSiteModel, trainAndStore, type TrainingReport } from '../../intents/train-site';
+import { evaluateBuiltIn, evaluateModel, headEmbedder, loadSiteModel, trainAndStore, withEmbeddings, type RowEmbedder, type TrainingReport } from '../../intents/train-site';
+import { loadConfig } from '../../config/load';
+import { consoleLogger } from '../../ops/logger';
+import { selectProviders } from '../../wiring/providers';
+import { nodeLocalModels } from './local-models';
 import { parseCli, runMain } from './cli-parse';
 import { NotFoundError, UsageError, withStores } from './cli-stores';
 
@@ -29,7 +33,8 @@ async function main(argv: string[]): Promise<number> {
     .command('train <file>')
     .description('train the site\'s intents from a CSV of text,label rows ("oos" rows: out of scope)')
     .option('--site <id>', 'the site', 'demo')
-    .action((file: string, o: { site: string }) => void (action = (db) => train(db, o.site, file)));
+    .option('--ngrams-only', "no embedding head, even when the server's embedder is a sentence model")
+    .action((file: string, o: { site: string; ngramsOnly?: boolean }) => void (action = (db) => train(db, o.site, file, o.ngramsOnly !== true)));
   program
     .command('eval <file>')
     .description("accuracy, macro-F1, per intent, confusions and out of scope of the site's model on a CSV of text,label rows")
@@ -77,11 +82,12 @@ async function siteMustExist(db: Db, siteId: string): Promise<void> {
   if (!(await db.sites.get(siteId))) throw new NotFoundError(`no site "${siteId}" (npm run site -- list)`);
 }
 
-async function train(db: Db, siteId: string, file: string): Promise<void> {
+async function train(db: Db, siteId: string, file: string, embed: boolean): Promise<void> {
   const rows = readRows(file);
   await siteMustExist(db, siteId);
-  out(`training site "${siteId}" on ${rows.length} rows from ${file}…`);
-  const { version, report } = await trainAndStore({ db, newId: randomId }, siteId, rows, file);
+  const embedder = embed ? headEmbedder(await serverEmbedder()) : null;
+  out(`training site "${siteId}" on ${rows.length} rows from ${file}${embedder ? ` (n-grams and ${embedder.model} embeddings)` : ''}…`);
+  const { version, report } = await trainAndStore({ db, newId: randomId }, siteId, rows, { source: file, embedder });
   out(describe(report));
   out(`stored as version ${version}: servers serving "${siteId}" use it within seconds, no restart`);
 }
@@ -90,8 +96,15 @@ async function evaluate(db: Db, siteId: string, file: string, json: boolean): Pr
   const rows = readRows(file);
   await siteMustExist(db, siteId);
   const stored = await db.intents.get(siteId);
-  const model = stored ? `site "${siteId}" model ${stored.version}` : 'the built-in intents (the site never trained)';
-  const metrics: IntentMetrics = stored ? evaluateModel(loadSiteModel(stored.model).model, rows) : evaluateBuiltIn(rows);
+  let model = stored ? `site "${siteId}" model ${stored.version}` : 'the built-in intents (the site never trained)';
+  let metrics: IntentMetrics;
+  if (stored) {
+    const { model: trained } = loadSiteModel(stored.model);
+    // Read as a server with this configuration serves it: with the embedding when its embedder is the server's.
+    const read = await withEmbeddings(trained, rows, trained.embedding ? await serverEmbedder() : null);
+    metrics = evaluateModel(trained, read);
+    model += read.some((r) => r.embedding) ? ` (n-grams and ${trained.embedding!.model})` : trained.embedding ? ` (n-grams alone: this server's embedder is not ${trained.embedding.model})` : '';
+  } else metrics = evaluateBuiltIn(rows);
   if (json) return out(JSON.stringify({ model, ...metrics }));
   out(`${model} on ${rows.length} rows of ${file}:`);
   out(formatIntentMetrics(metrics));
@@ -107,12 +120,26 @@ async function show(db: Db, siteId: string, json: boolean): Promise<void> {
 
 function describe(r: TrainingReport): string {
   const m = r.heldOut;
+  const alone = r.heldOutNgrams;
   return [
-    `${r.intents.length} intents from ${r.rows} rows (${r.features}), trained in ${(r.trainMs / 1000).toFixed(2)} s`,
+    `${r.intents.length} intents from ${r.rows} rows (${r.features}), trained in ${(r.trainMs / 1000).toFixed(2)} s${r.embedMs ? ` (${(r.embedMs / 1000).toFixed(2)} s of it embedding the rows)` : ''}`,
+    ...(r.embeddingSkipped ? [`the rows could not be embedded (${r.embeddingSkipped}): n-grams alone`] : []),
     `on the held-out tenth (${m.rows.inScope + m.rows.outOfScope} rows, never trained on):`,
     ...(m.rows.inScope < 30 ? ['  (few rows: the figures are rough; 20 or more rows per intent give steadier ones)'] : []),
     formatIntentMetrics(m),
+    ...(alone
+      ? [`from n-grams alone (what a server without ${r.features.replace(/^ngrams\+/, '')} serves, e.g. on Workers): in-scope accuracy ${pct(alone.accuracy)}, macro-F1 ${pct(alone.macroF1)}, out of scope recall ${pct(alone.oosRecall)}`]
+      : []),
   ].join('\n');
+}
+
+const pct = (x: number | null) => (x === null ? 'n/a' : (100 * x).toFixed(1));
+
+/** The embedder the server would build from this environment (all-MiniLM-L6-v2 by default when installed). */
+async function serverEmbedder(): Promise<RowEmbedder> {
+  const providers = selectProviders(loadConfig(process.env), { log: consoleLogger({ level: 'warn' }), localModels: nodeLocalModels() });
+  await providers.ready();
+  return providers.embedder;
 }
 
 runMain('intents', main);
