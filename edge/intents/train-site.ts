@@ -5,7 +5,7 @@
  * the threshold below which a message is no intent of the site's.
  */
 import type { Db, Embedder, IdGen, IntentClassifier } from '../core/ports';
-import { trainIntentClassifier } from '../pipeline/intent/train';
+import { builtInIntents } from '../pipeline/intent/built-in';
 import { stratifiedHoldout } from '../pipeline/intent/calibration';
 import { intentMetrics, type IntentMetrics } from '../pipeline/intent/evaluate';
 import { IntentModel, type StoredIntentModel } from '../pipeline/intent/model';
@@ -125,7 +125,7 @@ export async function withEmbeddings(model: IntentModel, rows: readonly Labelled
  * The built-in intents (the embedded classifier of a site that never trained) on labelled
  * rows: its 'other' is out of scope.
  */
-export function evaluateBuiltIn(rows: readonly LabelledRow[], classifier: IntentClassifier = builtIn()): IntentMetrics {
+export function evaluateBuiltIn(rows: readonly LabelledRow[], classifier: IntentClassifier = builtInIntents()): IntentMetrics {
   return scored(rows, (text) => {
     const { intent } = classifier.classify(text);
     return intent === 'other' ? OOS : intent;
@@ -143,9 +143,6 @@ function scored(rows: readonly LabelledRow[], predict: (text: string) => string)
     { outOfScope: OOS, ms },
   );
 }
-
-let shipped: IntentClassifier | undefined;
-const builtIn = () => (shipped ??= trainIntentClassifier());
 
 /** Trains and stores the site's model: every process serving the site swaps it in within seconds. */
 export async function trainAndStore(

@@ -19,7 +19,7 @@ import { LocalReranker } from '../providers/rerank/local';
 import { FallbackIntents, FallbackLlm, FallbackReranker } from '../providers/resilience/fallback';
 import { HfIntentClassifier } from '../providers/huggingface/intents';
 import { parseIntentLabels } from '../providers/huggingface/labels';
-import { trainIntentClassifier } from '../pipeline/intent/train';
+import { builtInIntents } from '../pipeline/intent/built-in';
 import { ResiliencePolicy, type PolicyDeps, type PolicySettings } from '../core/resilience/policy';
 import type { IdleTimeouts } from '../core/resilience/timeout';
 
@@ -145,7 +145,7 @@ export function selectProviders(config: Config, o: SelectOptions): SelectedProvi
  * it (timeout, error, open breaker), else the embedded classifier alone. Apart from
  * `selectProviders` because only the servers classify (the ingest CLI does not).
  */
-export function selectIntents(config: Config, o: SelectOptions, local: IntentClassifier = trainIntentClassifier()): IntentSource {
+export function selectIntents(config: Config, o: SelectOptions, local: IntentClassifier = builtInIntents()): IntentSource {
   if (!config.INTENT_MODEL) return local;
   const policy = new ResiliencePolicy(
     'huggingface',

@@ -3,7 +3,7 @@ import { randomId } from '../../edge/core/ids';
 import type { Db, Embedder } from '../../edge/core/ports';
 import { silentLogger } from '../../edge/ops/logger';
 import { prepareAnswer } from '../../edge/pipeline';
-import { trainIntentClassifier } from '../../edge/pipeline/intent/train';
+import { builtInIntents } from '../../edge/pipeline/intent/built-in';
 import { LocalReranker } from '../../edge/providers/rerank/local';
 import type { PgVectorStore } from '../../edge/stores/vectors/pgvector';
 import { MemorySessionStore } from '../../edge/stores/memory/session-store';
@@ -22,7 +22,7 @@ export async function benchPipeline(stores: { db: Db; vectors: PgVectorStore; pg
     embedder,
     reranker: new LocalReranker({ embeddingModel: embedder.model }),
     llm: { name: 'none', stream: async function* () {} },
-    intents: trainIntentClassifier(),
+    intents: builtInIntents(),
     sessions: new MemorySessionStore({ clock }),
     log: silentLogger,
     clock,

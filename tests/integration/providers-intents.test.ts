@@ -5,7 +5,7 @@
  * classifier's intent comes instead, with the answer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { trainIntentClassifier } from '../../edge/pipeline/intent/train';
+import { builtInIntents } from '../../edge/pipeline/intent/built-in';
 import { startHuggingFaceFake, type HuggingFaceFake } from '../fakes/huggingface-server';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { TestSocket } from '../helpers/ws-client';
@@ -48,7 +48,7 @@ async function ask(server: TestServer, id: string, text: string) {
 describe('intents from a local server speaking the Hugging Face Inference API wire protocol, through the Node server', () => {
   it("a chat message's intent comes from the model on the Inference API (its labels mapped), and the answer follows", async () => {
     // The embedded classifier calls this a policy question; the model says product question.
-    expect(trainIntentClassifier().classify(QUESTION).intent).toBe('policy_question');
+    expect(builtInIntents().classify(QUESTION).intent).toBe('policy_question');
     hf.reset();
     hf.queue({ scores: { LABEL_1: 0.91, LABEL_2: 0.06, LABEL_0: 0.02, LABEL_3: 0.01 } });
     const a = await ask(serverless, 'h1', QUESTION);

@@ -81,7 +81,7 @@ export interface Llm {
 export const LOCAL_INTENT_MODEL = 'local';
 
 export interface IntentResult {
-  /** A built-in intent, or the site's own when its trained model gave it. */
+  /** A built-in intent, or the site's own when its trained model (or a remote model offered its names) gave it. */
   intent: IntentName;
   /** Probability of the chosen intent, 0..1. */
   score: number;
@@ -92,16 +92,17 @@ export interface IntentResult {
 export interface IntentClassifier {
   classify(text: string): IntentResult;
 }
-/**
- * Where the pipeline gets a message's intent: the embedded classifier itself (a plain result,
- * no added latency), or a remote model with the embedded one as its fallback (a promise that
- * resolves whatever the remote does; it rejects only when `signal` aborts).
- */
 /** What the caller knows of the message's site. */
 export interface IntentContext {
   /** The site's own intent names (its trained model's labels, its settings' intents), when it has any. */
   siteIntents?: readonly string[];
 }
+/**
+ * Where the pipeline gets a message's intent: the embedded classifier itself (a plain result,
+ * no added latency; it knows only the built-in intents and ignores `context`), or a remote
+ * model with the embedded one as its fallback (a promise that resolves whatever the remote
+ * does; it rejects only when `signal` aborts).
+ */
 export interface IntentSource {
   classify(text: string, signal?: AbortSignal, context?: IntentContext): IntentResult | Promise<IntentResult>;
 }

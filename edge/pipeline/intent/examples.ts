@@ -1,7 +1,7 @@
 /**
- * Example utterances the intent classifier trains on at start: written for this product,
+ * Example utterances the built-in intents are trained on: written for this product,
  * generic to any online shop, with the typos, fragments and run-on messages visitors send.
- * Sites can add their own examples on top (see `trainIntentClassifier`).
+ * The built-in model is trained from them ahead of time (built-in.ts); sites train their own (edge/intents).
  *
  * What each intent means here:
  * - greeting: social openers and closers with no request in them (hi, thanks, bye).

@@ -10,7 +10,7 @@
  * threshold chosen on held-out rows (see calibration.ts): then the label is `outOfScope`.
  */
 import { inScopeProbability, softmax, type ScopeWeights } from './calibration';
-import { int8FromBase64, int8ToBase64 } from './codec';
+import { int8FromBase64, int8ToBase64, scaled } from './codec';
 import { utteranceGrams } from './ngrams';
 import { margins, type LinearWeights } from './svm';
 import { loadVocabulary, storeVocabulary, Vectorizer, type StoredVocabulary, type Vocabulary } from './tfidf';
@@ -171,7 +171,7 @@ export class IntentModel {
     let embedding: EmbeddingHead | null = null;
     if (s.embedding && spec) {
       const q = int8FromBase64(s.embedding.weights);
-      const weights = { weights: Float32Array.from(q, (v) => v * s.embedding!.scale), bias: Float32Array.from(s.embedding.bias), classes: s.labels.length };
+      const weights = { weights: scaled(q, s.embedding.scale), bias: Float32Array.from(s.embedding.bias), classes: s.labels.length };
       embedding = { spec, weights, scale: s.embedding.scale, weight: s.embedding.weight, temperature: s.embedding.temperature, threshold: s.embedding.threshold, scope: s.embedding.scope };
     }
     const { temperature, threshold, scope } = s.ngrams;

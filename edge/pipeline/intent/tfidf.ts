@@ -117,5 +117,8 @@ export function storeVocabulary(v: Vocabulary): StoredVocabulary {
 
 export function loadVocabulary(s: StoredVocabulary): Vocabulary {
   const q = fromBase64(s.idf);
-  return { words: unpackSorted(s.words), chars: unpackSorted(s.chars), idf: Float32Array.from(q, (x) => 1 + (x / 255) * (s.idfMax - 1)) };
+  // A plain loop: TypedArray.from with a map function is several times slower on V8.
+  const idf = new Float32Array(q.length);
+  for (let i = 0; i < q.length; i++) idf[i] = 1 + (q[i] / 255) * (s.idfMax - 1);
+  return { words: unpackSorted(s.words), chars: unpackSorted(s.chars), idf };
 }

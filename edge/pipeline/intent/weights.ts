@@ -4,7 +4,7 @@
  * n-grams store in about 1 MB of JSON instead of 19 MB of float32. Margins are computed from
  * this form, so what is measured is what ships.
  */
-import { ByteReader, ByteWriter, fromBase64, int8FromBase64, int8ToBase64, toBase64 } from './codec';
+import { ByteReader, ByteWriter, fromBase64, int8FromBase64, int8ToBase64, scaled, toBase64 } from './codec';
 import type { LinearWeights } from './svm';
 import type { Sparse } from './tfidf';
 
@@ -110,5 +110,5 @@ export function loadWeights(s: StoredWeights, dims: number): SparseWeights {
     start[f + 1] = start[f] + n;
   }
   if (start[dims] !== q.length) throw new Error(`stored weights disagree: index has ${start[dims]}, values ${q.length}`);
-  return { classCount: s.bias.length, scale: s.scale, start, classes, values: Float32Array.from(q, (v) => v * s.scale), bias: Float32Array.from(s.bias) };
+  return { classCount: s.bias.length, scale: s.scale, start, classes, values: scaled(q, s.scale), bias: Float32Array.from(s.bias) };
 }

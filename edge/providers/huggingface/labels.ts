@@ -4,7 +4,7 @@
  * the labels it is asked to choose from. `INTENT_LABELS` (`label=intent`, comma-separated) maps
  * the first and words the second; without it, a label that spells an intent (case, spaces and
  * hyphens aside) is that intent, zero-shot is offered the intent names, and anything else is
- * 'other'.
+ * 'other'. A site's own intents come on top (siteLabels), never in place of these.
  */
 import { INTENTS, type Intent } from '@support-chat/protocol';
 
@@ -53,6 +53,45 @@ export function candidateLabels(labels: LabelMap): string[] {
     out.push(...(mine.length ? mine : [intent.replace(/_/g, ' ')]));
   }
   return out;
+}
+
+/**
+ * A site's own intents as a model may name them. Zero-shot is offered each in words ("cancel
+ * order" for `cancel_order`) after the built-in candidates, which stay so "hi" and "a person
+ * please" still land; a label that spells one (case, spaces, hyphens vs underscores aside) is
+ * that site intent. A name the built-ins already claim (an intent name, an INTENT_LABELS label,
+ * words already offered) stays theirs: offering it twice would split its score.
+ */
+export interface SiteLabels {
+  /** What a zero-shot model chooses from: the built-in candidates, then the site's names in words. */
+  candidates: string[];
+  /** A label's key (labelKey) → the site's intent name. */
+  names: ReadonlyMap<string, string>;
+}
+
+export function siteLabels(siteIntents: readonly string[], labels: LabelMap, builtIn: readonly string[]): SiteLabels {
+  const candidates = [...builtIn];
+  const builtInKeys = new Set(builtIn.map(labelKey));
+  const names = new Map<string, string>();
+  for (const name of siteIntents) {
+    const words = name.replace(/[_.-]+/g, ' ').replace(/\s+/g, ' ').trim();
+    if (!words || intentOfLabel(name, labels) !== null || intentOfLabel(words, labels) !== null) continue;
+    const keys = [labelKey(name), labelKey(words)];
+    // Two site names with the same words (`cancel_order`, `cancel-order`): the first keeps them.
+    if (keys.some((k) => builtInKeys.has(k) || names.has(k))) continue;
+    for (const k of keys) names.set(k, name);
+    candidates.push(words);
+  }
+  return { candidates, names };
+}
+
+/** The site intent a model's label stands for, or null. Ask intentOfLabel first: the built-ins win. */
+export function siteIntentOfLabel(label: string, site: SiteLabels): string | null {
+  return site.names.get(labelKey(label)) ?? null;
+}
+
+function labelKey(label: string): string {
+  return label.trim().toLowerCase().replace(/[\s_-]+/g, '_');
 }
 
 function same(a: string, b: string): boolean {

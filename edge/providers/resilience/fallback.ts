@@ -13,6 +13,7 @@ import {
   type AnswerPart,
   type AnswerRequest,
   type IntentClassifier,
+  type IntentContext,
   type IntentResult,
   type IntentSource,
   type Llm,
@@ -102,9 +103,10 @@ export class FallbackIntents implements IntentSource {
     this.name = `${primary.name} (falls back to the local classifier)`;
   }
 
-  async classify(text: string, signal?: AbortSignal): Promise<IntentResult> {
+  // The fallback knows only the built-in intents; the caller tries the site's own local model first.
+  async classify(text: string, signal?: AbortSignal, context?: IntentContext): Promise<IntentResult> {
     try {
-      return await this.primary.classify(text, signal);
+      return await this.primary.classify(text, signal, context);
     } catch (err) {
       // The caller gave up: no answer is wanted.
       if (isAbort(err, signal)) throw err;

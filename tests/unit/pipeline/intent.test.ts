@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { INTENTS, type Intent } from '@support-chat/protocol';
 import { DEFAULT_INTENT_EXAMPLES } from '../../../edge/pipeline/intent/examples';
-import { INTENT_THRESHOLD, trainIntentClassifier, withExtraExamples } from '../../../edge/pipeline/intent/train';
+import { BUILT_IN_MODEL } from '../../../edge/pipeline/intent/built-in-model';
+import { builtInIntents, trainBuiltInModel } from '../../../edge/pipeline/intent/built-in';
+import { builtInModelSource } from '../../../edge/pipeline/intent/built-in-source';
 
 // Held out: written separately from the shipped examples and checked not to appear in them.
 const HELD_OUT: Record<Intent, string[]> = {
@@ -126,7 +129,7 @@ describe('intent classifier', () => {
   });
 
   it('classifies held-out utterances with accuracy >= 0.85', () => {
-    const clf = trainIntentClassifier();
+    const clf = builtInIntents();
     let right = 0;
     let total = 0;
     const perIntent: Record<string, string> = {};
@@ -143,14 +146,14 @@ describe('intent classifier', () => {
       total += HELD_OUT[intent].length;
     }
     const accuracy = right / total;
-    console.log(`intent held-out accuracy ${accuracy.toFixed(3)} (${right}/${total}); temperature ${clf.temperature}`, perIntent);
+    console.log(`intent held-out accuracy ${accuracy.toFixed(3)} (${right}/${total}); threshold ${clf.model.calibration(false).threshold.toFixed(3)}`, perIntent);
     if (misses.length) console.log('misses:\n  ' + misses.join('\n  '));
     expect(total).toBeGreaterThanOrEqual(10 * INTENTS.length);
     expect(accuracy).toBeGreaterThanOrEqual(0.85);
   });
 
   it('uses order numbers and emails as evidence of an order question', () => {
-    const clf = trainIntentClassifier();
+    const clf = builtInIntents();
     expect(clf.classify('order 99120 status?').intent).toBe('order_status');
     expect(clf.classify('pat@example.org order').intent).toBe('order_status');
     // The usual reply when asked for them: a bare number or address.
@@ -159,28 +162,28 @@ describe('intent classifier', () => {
   });
 
   it('returns a probability and falls back to other below the threshold', () => {
-    const clf = trainIntentClassifier();
+    const clf = builtInIntents();
     for (const t of ['where is my order', 'hi', 'zzzz qqqq', '']) {
       const r = clf.classify(t);
       expect(r.score).toBeGreaterThan(0);
       expect(r.score).toBeLessThanOrEqual(1);
-      if (r.intent !== 'other') expect(r.score).toBeGreaterThanOrEqual(INTENT_THRESHOLD);
+      if (r.intent !== 'other') expect(r.score).toBeGreaterThanOrEqual(clf.model.calibration(false).threshold);
     }
     expect(clf.classify('   ').intent).toBe('other');
     expect(clf.classify('?!').intent).toBe('other');
   });
 
-  it('is deterministic and learns extra site examples', () => {
-    const a = trainIntentClassifier();
-    const b = trainIntentClassifier();
-    expect(a.classify('do you sell bikes')).toEqual(b.classify('do you sell bikes'));
-    const odd = 'flibbertigibbet wobble';
-    const extra = trainIntentClassifier(withExtraExamples({ human: [odd, 'flibbertigibbet', 'wobble wobble'] }));
-    expect(extra.classify(odd).intent).toBe('human');
+  it('ships the model a training of the examples gives (npm run intents:built-in writes it)', () => {
+    const fresh = trainBuiltInModel().toJSON();
+    expect(fresh, 'the examples changed: run npm run intents:built-in').toEqual(BUILT_IN_MODEL);
+    // And the file holds it as the script writes it.
+    expect(readFileSync(new URL('../../../edge/pipeline/intent/built-in-model.ts', import.meta.url), 'utf8')).toBe(builtInModelSource(fresh));
+    const a = builtInIntents(trainBuiltInModel());
+    expect(a.classify('do you sell bikes')).toEqual(builtInIntents().classify('do you sell bikes'));
   });
 
   it('its probabilities are calibrated: confident answers are mostly right', () => {
-    const clf = trainIntentClassifier();
+    const clf = builtInIntents();
     const all = INTENTS.flatMap((i) => HELD_OUT[i].map((t) => ({ t, i })));
     const confident = all.map(({ t, i }) => ({ r: clf.classify(t), i })).filter(({ r }) => r.intent !== 'other' && r.score >= 0.7);
     const right = confident.filter(({ r, i }) => r.intent === i).length;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { IntentName } from '@support-chat/protocol';
 import { asksForPerson, route, type Route } from '../../../edge/pipeline/route';
-import { trainIntentClassifier } from '../../../edge/pipeline/intent/train';
+import { builtInIntents } from '../../../edge/pipeline/intent/built-in';
 import { findOrderClues } from '../../../edge/products/orders';
 
-const classifier = trainIntentClassifier();
+const classifier = builtInIntents();
 const routeOf = (text: string, o: { earlier?: string[]; offeredPerson?: boolean } = {}): Route =>
   route({ text, classified: classifier.classify(text), clues: findOrderClues([text]), earlier: o.earlier ?? [], offeredPerson: o.offeredPerson ?? false }).route;
 

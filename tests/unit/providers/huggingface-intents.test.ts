@@ -7,11 +7,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { INTENTS } from '@support-chat/protocol';
 import { loadConfig } from '../../../edge/config/load';
-import type { Logger } from '../../../edge/core/ports';
+import type { IntentContext, Logger } from '../../../edge/core/ports';
 import { ResiliencePolicy, type PolicySettings } from '../../../edge/core/resilience/policy';
-import { trainIntentClassifier } from '../../../edge/pipeline/intent/train';
+import { builtInIntents } from '../../../edge/pipeline/intent/built-in';
 import { HfIntentClassifier, type HfIntentOptions } from '../../../edge/providers/huggingface/intents';
-import { candidateLabels, intentOfLabel, parseIntentLabels } from '../../../edge/providers/huggingface/labels';
+import { candidateLabels, intentOfLabel, parseIntentLabels, siteIntentOfLabel, siteLabels } from '../../../edge/providers/huggingface/labels';
 import { FallbackIntents } from '../../../edge/providers/resilience/fallback';
 import { describeProviderChoices, selectIntents } from '../../../edge/wiring/providers';
 import { startHuggingFaceFake, type HuggingFaceFake } from '../../fakes/huggingface-server';
@@ -19,7 +19,7 @@ import { startHuggingFaceFake, type HuggingFaceFake } from '../../fakes/huggingf
 const TOKEN = 'hf_test_token';
 const FINE_TUNED = ['greeting', 'product_question', 'policy_question', 'order_status', 'return_refund', 'human', 'complaint', 'other', 'shipping_delay'];
 let hf: HuggingFaceFake;
-const local = trainIntentClassifier();
+const local = builtInIntents();
 const warnings: { msg: string; fields?: Record<string, unknown> }[] = [];
 const log: Logger = { debug() {}, info() {}, warn: (msg, fields) => void warnings.push({ msg, fields }), error() {} };
 
@@ -128,6 +128,83 @@ describe('intents against a local server speaking the Hugging Face Inference API
     expect((hf.inferences()[0].body as { parameters: { candidate_labels: string[] } }).parameters.candidate_labels).toHaveLength(INTENTS.length);
   });
 
+  it("zero-shot with the site's own intents: offered in words beside the built-ins, mapped back to the site's names", async () => {
+    const zeroShot = classifier({ model: 'facebook/bart-large-mnli', task: 'zero-shot' });
+    const siteIntents = ['warranty_claim', 'cancel_order', 'change-delivery.address'];
+    hf.queue({ scores: { 'cancel order': 0.8, complaint: 0.1, other: 0.1 } });
+    expect(await zeroShot.classify('please cancel my order', undefined, { siteIntents })).toEqual({ intent: 'cancel_order', score: 0.8, model: 'hf:facebook/bart-large-mnli' });
+    const sent = (hf.inferences()[0].body as { parameters: { candidate_labels: string[] } }).parameters.candidate_labels;
+    expect(sent).toEqual([...INTENTS.map((i) => i.replace(/_/g, ' ')), 'cancel order', 'change delivery address', 'warranty claim']);
+
+    // Built-ins still land: a greeting, a person asked for.
+    hf.queue({ scores: { greeting: 0.7, 'warranty claim': 0.2, other: 0.1 } }, { scores: { human: 0.6, 'cancel order': 0.3, other: 0.1 } });
+    expect(await zeroShot.classify('hi there', undefined, { siteIntents })).toMatchObject({ intent: 'greeting', score: 0.7 });
+    expect(await zeroShot.classify('a person please', undefined, { siteIntents })).toMatchObject({ intent: 'human', score: 0.6 });
+    // Words with a dot or a hyphen map back to the name as the site wrote it.
+    hf.queue({ scores: { 'change delivery address': 0.9, other: 0.1 } });
+    expect((await zeroShot.classify('send it to my office instead', undefined, { siteIntents })).intent).toBe('change-delivery.address');
+
+    // Under the threshold a site label is 'other', scored as the chance it was wrong.
+    hf.queue({ scores: { 'warranty claim': 0.35, complaint: 0.33, other: 0.32 } });
+    const low = await zeroShot.classify('it broke', undefined, { siteIntents });
+    expect(low.intent).toBe('other');
+    expect(low.score).toBeCloseTo(0.65, 5);
+
+    // Without the context, the built-in candidates only, as before; a site's words are then no intent.
+    hf.queue({ scores: { 'cancel order': 0.9, other: 0.1 } });
+    expect(await zeroShot.classify('please cancel my order')).toMatchObject({ intent: 'other', score: 0.9 });
+    expect((hf.inferences().at(-1)!.body as { parameters: { candidate_labels: string[] } }).parameters.candidate_labels).toEqual(INTENTS.map((i) => i.replace(/_/g, ' ')));
+  });
+
+  it("a site's names that the built-ins claim stay the built-ins', offered once", async () => {
+    const { labels } = parseIntentLabels('asking to speak to a person=human');
+    const builtIn = candidateLabels(labels);
+    const site = siteLabels(['greeting', 'Order-Status', 'asking_to_speak_to_a_person', 'cancel_order', 'cancel-order', 'other'], labels, builtIn);
+    expect(site.candidates).toEqual([...builtIn, 'cancel order']);
+    expect(siteIntentOfLabel('cancel order', site)).toBe('cancel_order');
+    expect(siteIntentOfLabel('greeting', site)).toBeNull();
+    expect(siteIntentOfLabel('asking to speak to a person', site)).toBeNull();
+    expect(siteLabels([], labels, builtIn).candidates).toEqual(builtIn);
+
+    hf.queue({ scores: { greeting: 0.9, other: 0.1 } });
+    const zeroShot = classifier({ model: 'facebook/bart-large-mnli', task: 'zero-shot' });
+    expect(await zeroShot.classify('hello', undefined, { siteIntents: ['greeting', 'warranty_claim'] })).toMatchObject({ intent: 'greeting' });
+    const sent = (hf.inferences()[0].body as { parameters: { candidate_labels: string[] } }).parameters.candidate_labels;
+    expect(sent.filter((l) => l === 'greeting')).toHaveLength(1);
+    expect(sent.at(-1)).toBe('warranty claim');
+  });
+
+  it("text-classification: a label that spells one of the site's intent names is that intent", async () => {
+    const siteIntents = ['warranty_claim', 'return_refund'];
+    for (const label of ['Warranty Claim', 'warranty-claim', 'WARRANTY_CLAIM']) {
+      hf.queue({ scores: { [label]: 0.85, other: 0.15 } });
+      expect(await classifier().classify('my kettle broke after a month', undefined, { siteIntents })).toEqual({ intent: 'warranty_claim', score: 0.85, model: 'hf:acme/support-intents' });
+    }
+    // Only {inputs} is sent: the site's names change how the answer is read, not the request.
+    expect(hf.inferences()[0].body).toEqual({ inputs: 'my kettle broke after a month' });
+    // A built-in name stays the built-in; a label that is neither is 'other', as before.
+    hf.queue({ scores: { 'return refund': 0.8, other: 0.2 } }, { scores: { cancel_order: 0.8, other: 0.2 } }, { scores: { 'Warranty Claim': 0.8, other: 0.2 } });
+    expect((await classifier().classify('refund please', undefined, { siteIntents })).intent).toBe('return_refund');
+    expect(await classifier().classify('cancel it', undefined, { siteIntents })).toMatchObject({ intent: 'other', score: 0.8 });
+    expect(await classifier().classify('it broke')).toMatchObject({ intent: 'other', score: 0.8 });
+  });
+
+  it("keeps each site's worked-out labels, a bounded number of them", async () => {
+    const c = classifier({ model: 'facebook/bart-large-mnli', task: 'zero-shot' });
+    const sites = (c as unknown as { sites: Map<string, unknown> }).sites;
+    hf.queue({ scores: { other: 1 } }, { scores: { other: 1 } });
+    await c.classify('one', undefined, { siteIntents: ['b_thing', 'a_thing'] });
+    const kept = [...sites.values()][0];
+    await c.classify('two', undefined, { siteIntents: ['a_thing', 'b_thing'] });
+    expect(sites.size).toBe(1);
+    expect([...sites.values()][0]).toBe(kept);
+    for (let i = 0; i < 300; i++) {
+      hf.queue({ scores: { other: 1 } });
+      await c.classify('three', undefined, { siteIntents: [`intent_${i}`] });
+    }
+    expect(sites.size).toBe(256);
+  });
+
   it('sends nothing for text with no letters or digits', async () => {
     expect(await classifier().classify(' ?! ')).toEqual({ intent: 'other', score: 1, model: 'hf:acme/support-intents' });
     expect(hf.requests).toEqual([]);
@@ -190,6 +267,23 @@ describe('the fallback: the embedded classifier answers when Hugging Face cannot
     now = 31_000;
     expect((await f.classify('I want a refund')).model).toBe('hf:acme/support-intents');
     expect(p.breaker.state).toBe('closed');
+  });
+
+  it("hands the site's intents to the remote model; the local classifier behind it knows only the built-ins", async () => {
+    const seen: unknown[] = [];
+    const primary = {
+      name: 'fake',
+      classify: async (_text: string, _signal?: AbortSignal, context?: IntentContext) => {
+        seen.push(context);
+        if (seen.length > 1) throw new Error('down');
+        return { intent: 'warranty_claim', score: 0.9, model: 'fake' };
+      },
+    };
+    const f = new FallbackIntents(primary, local, log);
+    const context = { siteIntents: ['warranty_claim'] };
+    expect(await f.classify('my kettle broke', undefined, context)).toEqual({ intent: 'warranty_claim', score: 0.9, model: 'fake' });
+    expect(await f.classify('hello', undefined, context)).toEqual({ ...local.classify('hello'), model: 'local' });
+    expect(seen).toEqual([context, context]);
   });
 
   it('gives up with the caller: an aborted question gets no answer', async () => {
