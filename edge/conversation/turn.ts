@@ -1,6 +1,6 @@
 import type { Deps } from '../core/deps';
 import { abortable, untilAborted } from '../core/stream';
-import { AnswerClosing, prepareAnswer, questionIn, type PreparedAnswer } from '../pipeline';
+import { AnswerClosing, prepareAnswer, questionIn, TURN_HISTORY, type PreparedAnswer } from '../pipeline';
 import { rememberAnswer } from '../pipeline/cache';
 import { openTicket } from './handoff';
 import type { SessionEvents } from './session-log';
@@ -35,7 +35,7 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput, stop
   let prepared: PreparedAnswer | null = null;
   const closing = new AnswerClosing();
   try {
-    const history = await abortable(deps.db.messages.list(t.session), abort.signal);
+    const history = await abortable(deps.db.messages.recent(t.session, TURN_HISTORY), abort.signal);
     prepared = await abortable(prepareAnswer(deps, questionIn(history, t), abort.signal), abort.signal);
     closing.begin(prepared);
     await log.emit(t.session, { type: 'answer.start', id: answerId, replyTo: t.messageId, intent: prepared.intent });

@@ -28,7 +28,7 @@ import { classifyFor } from '../intents/classify';
 
 export type { CachedAnswer } from './cache';
 export { AnswerClosing, type ClosedAnswer } from './closing';
-export { questionIn, type Question } from './question';
+export { questionIn, TURN_HISTORY, type Question } from './question';
 export type { PreparedAnswer } from './prepared';
 
 export async function prepareAnswer(deps: Deps, q: Question, signal?: AbortSignal): Promise<PreparedAnswer> {

@@ -15,6 +15,13 @@ export interface Question {
   offeredPerson?: boolean;
 }
 
+/**
+ * How many of a conversation's last messages a turn reads (`Db.messages.recent`): the five
+ * earlier questions and the reply before, with room for a ticket's messages between them.
+ * A long conversation costs a turn no more than a short one.
+ */
+export const TURN_HISTORY = 16;
+
 /** A message asked in a conversation, with what the conversation so far says about it. */
 export function questionIn(history: MessageRow[], m: { siteId: string; session?: string; text: string; locale?: string; address?: string; messageId: string }): Question {
   const earlier = history

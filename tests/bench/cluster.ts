@@ -13,7 +13,7 @@ import { CONVERSATIONS, measureLoad, type LoadFigures } from './load';
 import { ms, percentiles, type Row } from './table';
 import { NO_LIMITS } from '../helpers/limits';
 
-const IDLE_SOCKETS = Number(process.env.BENCH_IDLE_SOCKETS ?? 5000);
+const IDLE_SOCKETS = Number(process.env.BENCH_IDLE_SOCKETS ?? 10_000);
 /** Every answer runs the whole pipeline: no answer cache, no rate limit in the way. */
 const LOAD_ENV = { RAG_CACHE_TTL: '0', ...NO_LIMITS };
 
@@ -34,12 +34,14 @@ export async function benchCluster(): Promise<{ rows: Row[]; notes: string[] }> 
     const second = await start(shared);
 
     const a = await measureLoad([embedded.wsUrl()], 'a');
+    // The scale target's load: 32 conversations at once on the one embedded process.
+    const wide = await measureLoad([embedded.wsUrl()], 'w', WIDE);
     const b = await measureLoad([first.wsUrl()], 'b');
     const c = await measureLoad([first.wsUrl(), second.wsUrl()], 'c');
     await second.stop();
     const redisKeys = await dbSize(redis.port);
 
-    const rows = [...loadRows(a, b, c)];
+    const rows = [...loadRows(a, b, c), wideRow(a, wide)];
     const fdProblem = fdLimitProblem(IDLE_SOCKETS);
     const notes = [
       `Node in production: each configuration gets ${CONVERSATIONS} conversations at once, each asking one question after another over its own WebSocket; ` +
@@ -80,6 +82,19 @@ async function dbSize(port: number): Promise<number> {
   } finally {
     conn.close();
   }
+}
+
+const WIDE = 32;
+
+function wideRow(a: LoadFigures, wide: LoadFigures): Row {
+  const p = percentiles(wide.whole);
+  return {
+    figure: `messages per second, ${WIDE} conversations, 1 process, embedded (message → answer.end p50 / p99)`,
+    value: `${wide.perSecond.toFixed(1)} (${ms(p.p50)} / ${ms(p.p99)})`,
+    baseline: a.perSecond.toFixed(1),
+    baselineName: `the same process, ${CONVERSATIONS} conversations`,
+    ratio: wide.perSecond / a.perSecond,
+  };
 }
 
 function loadRows(a: LoadFigures, b: LoadFigures, c: LoadFigures): Row[] {

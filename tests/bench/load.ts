@@ -20,8 +20,8 @@ export interface LoadFigures {
   whole: number[];
 }
 
-export async function measureLoad(wsUrls: string[], label: string): Promise<LoadFigures> {
-  const sockets = await Promise.all(Array.from({ length: CONVERSATIONS }, (_, n) => TestSocket.open(wsUrls[n % wsUrls.length])));
+export async function measureLoad(wsUrls: string[], label: string, conversations = CONVERSATIONS): Promise<LoadFigures> {
+  const sockets = await Promise.all(Array.from({ length: conversations }, (_, n) => TestSocket.open(wsUrls[n % wsUrls.length])));
   try {
     await Promise.all(sockets.map((s) => s.hello()));
     // A varying suffix keeps every question out of the answer cache, shared or not.

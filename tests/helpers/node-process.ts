@@ -47,6 +47,8 @@ export interface NodeProcessOptions {
   env?: Record<string, string>;
   /** How long to wait for `/readyz` to answer 200 (the first start seeds the demo data). */
   readyTimeoutMs?: number;
+  /** Node's own flags (`--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
 }
 
 const running = new Set<ChildProcess>();
@@ -88,7 +90,7 @@ async function startOnce(opts: NodeProcessOptions): Promise<NodeProcess> {
 
   // `node --import tsx` rather than the tsx CLI: the CLI runs the script in a second process,
   // and the pid, the signals and the memory measured must be the server's own.
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', GUARD, MAIN], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', '--import', GUARD, MAIN], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

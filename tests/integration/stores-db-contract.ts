@@ -87,6 +87,10 @@ export function dbContract(label: string, target: () => ContractTarget): void {
       expect(list.map((m) => m.id)).toEqual(['u0', 'u1', 'a1']);
       expect(list[2]).toMatchObject({ role: 'assistant', replyTo: 'cli-1', confidence: 0.75, citations: [{ n: 1, title: 'Shipping' }] });
       expect(list[2].createdAt.toISOString()).toBe(at.toISOString());
+      // The last ones, in the same order (same timestamps keep insertion order), whatever came before.
+      expect((await db.messages.recent('m1', 2)).map((m) => m.id)).toEqual(['u1', 'a1']);
+      expect((await db.messages.recent('m1', 10)).map((m) => m.id)).toEqual(['u0', 'u1', 'a1']);
+      expect((await db.messages.recent('m1', 1))[0]).toMatchObject({ citations: [{ n: 1, title: 'Shipping' }] });
       expect((await db.messages.findByClientId('m1', 'cli-1'))!.text).toBe('where is my order');
       expect(await db.messages.findByClientId('m1', 'nope')).toBeNull();
     });

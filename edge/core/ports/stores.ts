@@ -352,6 +352,8 @@ export interface Db {
   messages: {
     add(row: Omit<MessageRow, 'createdAt'> & { createdAt?: Date }): Promise<void>;
     list(conversationId: string): Promise<MessageRow[]>;
+    /** The conversation's last `limit` messages, oldest first: what a turn reads, whatever the conversation's length. */
+    recent(conversationId: string, limit: number): Promise<MessageRow[]>;
     findByClientId(conversationId: string, clientId: string): Promise<MessageRow | null>;
     /** Tokens (LLM and embedding) and cost of a site's answers since `since`: what its daily budget counts. */
     spendSince(siteId: string, since: Date): Promise<{ tokens: number; costUsd: number }>;

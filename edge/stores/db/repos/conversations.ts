@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { ConversationRow, Db, MessageRow, MessageUsage, SiteStats } from '../../../core/ports';
 import { conversations, feedback, messages, tickets } from '../schema';
 import { aad, PLAIN, type Sealing } from '../sealing';
@@ -154,6 +154,15 @@ export function messagesRepo(db: Orm, sealing: Sealing = PLAIN): Db['messages'] 
         .where(eq(messages.conversationId, conversationId))
         .orderBy(asc(messages.createdAt), asc(messages.n));
       return Promise.all((rows as StoredMessage[]).map(opened));
+    },
+    async recent(conversationId, limit) {
+      const rows = await db
+        .select(messageColumns)
+        .from(messages)
+        .where(eq(messages.conversationId, conversationId))
+        .orderBy(desc(messages.createdAt), desc(messages.n))
+        .limit(limit);
+      return Promise.all((rows as StoredMessage[]).reverse().map(opened));
     },
     async findByClientId(conversationId, clientId) {
       const [row] = await db
