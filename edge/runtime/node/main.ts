@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../../config/load';
 import { consoleLogger } from '../../ops/logger';
 import { reportProcessErrors } from '../../ops/process-errors';
 import { flushWithin, reporterFor } from '../../ops/reporting';
+import { watchParent } from './parent-watch';
 import { startServer } from './server';
 import { StartupError } from './startup-error';
 
@@ -35,19 +36,19 @@ const server = await startServer(config, log, { reporter }).catch(async (err) =>
 log.info(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: open ${server.url} for the demo shop with the assistant`);
 
 let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, async () => {
-    // A second signal means "now": the operator gave up on the grace period.
-    if (stopping) process.exit(1);
-    stopping = true;
-    log.info(`${signal}: draining (answers in flight get up to ${config.SHUTDOWN_GRACE_MS} ms)`);
-    try {
-      await server.close();
-      log.info('stopped');
-      process.exit(0);
-    } catch (err) {
-      log.error('shutdown failed', { error: String(err) });
-      process.exit(1);
-    }
-  });
+async function stop(why: string): Promise<void> {
+  // A second signal means "now": the operator gave up on the grace period.
+  if (stopping) process.exit(1);
+  stopping = true;
+  log.info(`${why}: draining (answers in flight get up to ${config.SHUTDOWN_GRACE_MS} ms)`);
+  try {
+    await server.close();
+    log.info('stopped');
+    process.exit(0);
+  } catch (err) {
+    log.error('shutdown failed', { error: String(err) });
+    process.exit(1);
+  }
 }
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(signal));
+watchParent(() => void stop('the process that started the server exited'));
