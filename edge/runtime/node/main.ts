@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../../config/load';
+import type { Config } from '../../config/schema';
 import { consoleLogger } from '../../ops/logger';
 import { reportProcessErrors } from '../../ops/process-errors';
 import { flushWithin, reporterFor } from '../../ops/reporting';
@@ -10,7 +11,7 @@ import { StartupError } from './startup-error';
 // A .env file beside package.json is the usual place for local settings; the environment wins.
 if (existsSync('.env')) process.loadEnvFile('.env');
 
-let config;
+let config: Config;
 try {
   config = loadConfig(process.env);
 } catch (err) {
