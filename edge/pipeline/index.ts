@@ -53,9 +53,10 @@ async function prepare(deps: Deps, q: Question, signal?: AbortSignal): Promise<P
   t('preprocess', start);
 
   start = deps.clock.now();
-  // The embedded classifier answers at once; a remote one (INTENT_MODEL) falls back to it.
-  // The site's own model first (edge/intents), then the built-in intents; its settings say what its intents do.
-  // A site model trained on this embedder reads the question's vector, which retrieval then reuses.
+  // edge/intents/classify.ts: a remote model (INTENT_MODEL) first, offered the site's intent
+  // names; else the site's own model, then the built-in intents. The site's settings say what
+  // its intents do. A site model trained on this embedder reads the question's vector, which
+  // retrieval then reuses.
   const asked = new QueryVector(deps.embedder, text);
   const [classified, site] = await Promise.all([classifyFor(deps, q.siteId, text, signal, asked), recentSite(deps, q.siteId)]);
   const clues = findOrderClues([text, ...earlier]);
