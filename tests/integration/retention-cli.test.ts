@@ -33,7 +33,7 @@ describe('npm run retention (embedded database)', () => {
     const r = await retention({ DATA_DIR: join(dir, 'db') });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/set RETENTION_DAYS, pass --days N, or give a site its own/);
-  });
+  }, 60_000);
 
   it('erases conversations idle longer than the period, keeps the rest, and leaves the audit trail without the id', async () => {
     const r = await retention({ DATA_DIR: join(dir, 'db'), RETENTION_DAYS: '30' });
@@ -56,7 +56,8 @@ describe('npm run retention (embedded database)', () => {
     // Run again: nothing more to do.
     const again = await retention({ DATA_DIR: join(dir, 'db') }, '--days', '30');
     expect(again.stdout).toMatch(/^retention: shop: 0 conversations/);
-  });
+    // Two CLI processes and two opens of the database: on a loaded 2-core machine each start alone took 10 s and more.
+  }, 120_000);
 
   it("takes a site's own retentionDays over the server's period, either way", async () => {
     const { pg, db } = await openPglite(join(dir, 'db'));
@@ -82,5 +83,5 @@ describe('npm run retention (embedded database)', () => {
     } finally {
       await after.close();
     }
-  });
+  }, 120_000);
 });
