@@ -6,7 +6,7 @@
 import type { ParsedDocument } from './types';
 
 /** Bump when the chunker's algorithm changes, so every document is rebuilt once. */
-const CHUNKER_VERSION = 1;
+export const CHUNKER_VERSION = 1;
 
 export interface HashSettings {
   maxTokens: number;

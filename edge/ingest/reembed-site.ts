@@ -32,10 +32,13 @@ export async function reembedSite(deps: UploadDeps, siteId: string, opts: { batc
     if (out.length !== batch.length) throw new Error(`the embedder returned ${out.length} vectors for ${batch.length} texts`);
     embedded.push(...out);
   }
-  // Keyed by chunk id: each write replaces that chunk's vector.
-  for (let i = 0; i < chunks.length; i += 500) {
-    const batch = chunks.slice(i, i + 500);
-    await vectors.upsert(batch.map((c, j) => ({ chunkId: c.id, siteId, documentId: c.documentId, kind: c.kind, vector: embedded[i + j]! })));
-  }
+  // Keyed by chunk id: each write replaces that chunk's vector. One bulk load (pgvector builds
+  // its HNSW graph once at its end when the site is a large part of the index).
+  await vectors.bulkLoad(chunks.length, async () => {
+    for (let i = 0; i < chunks.length; i += 500) {
+      const batch = chunks.slice(i, i + 500);
+      await vectors.upsert(batch.map((c, j) => ({ chunkId: c.id, siteId, documentId: c.documentId, kind: c.kind, vector: embedded[i + j]! })));
+    }
+  });
   return { siteId, model: embedder.model, documents: docs.length, chunks: chunks.length, ms: Math.round(performance.now() - started) };
 }

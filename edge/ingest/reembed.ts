@@ -35,11 +35,14 @@ export async function reembedStored(
   await vectors.reset({ model: embedder.model, dimensions: embedder.dimensions });
   const batchSize = opts.batchSize ?? 64;
   opts.onProgress?.(0, chunks.length);
-  for (let i = 0; i < chunks.length; i += batchSize) {
-    const batch = chunks.slice(i, i + batchSize);
-    const embedded = await embedder.embed(batch.map(embeddingText), 'document');
-    await vectors.upsert(batch.map((c, j) => ({ chunkId: c.id, siteId: c.siteId, documentId: c.documentId, kind: c.kind, vector: embedded[j] })));
-    opts.onProgress?.(Math.min(i + batchSize, chunks.length), chunks.length);
-  }
+  // One bulk load into the emptied index: pgvector builds its HNSW graph once, at the end.
+  await vectors.bulkLoad(chunks.length, async () => {
+    for (let i = 0; i < chunks.length; i += batchSize) {
+      const batch = chunks.slice(i, i + batchSize);
+      const embedded = await embedder.embed(batch.map(embeddingText), 'document');
+      await vectors.upsert(batch.map((c, j) => ({ chunkId: c.id, siteId: c.siteId, documentId: c.documentId, kind: c.kind, vector: embedded[j] })));
+      opts.onProgress?.(Math.min(i + batchSize, chunks.length), chunks.length);
+    }
+  });
   return { sites: sites.length, documents, chunks: chunks.length, ms: Math.round(performance.now() - started) };
 }

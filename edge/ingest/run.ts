@@ -3,12 +3,18 @@
  * content hash) are skipped; a file that cannot be parsed is reported and leaves what is
  * stored for it untouched. The CLI and the server's first-start demo load both call this,
  * which is why it lives under edge/: ingest/cli.ts imports edge, never the other way round.
+ *
+ * A file whose bytes are those of the last run, and whose documents are stored as that run
+ * left them, is skipped unparsed (Db.ingestedFiles remembers both; see file-memo.ts): going
+ * over an unchanged folder again costs a stat per file, or a read and a hash for a file whose
+ * metadata changed.
  */
-import { readFile } from 'node:fs/promises';
-import type { Db, DocumentRow, Embedder, IndexInfo, Logger, VectorStore } from '../core/ports';
+import { readFileSync, statSync } from 'node:fs';
+import type { Db, DocumentRow, Embedder, IndexInfo, IngestedFileRow, Logger, VectorStore } from '../core/ports';
 import { chunkDocument, DEFAULT_CHUNKING, type ChunkOptions } from './chunk';
 import { IngestConfigError } from './errors';
 import { documentHash } from './hash';
+import { documentsDigest, fileSettings, hashFile, statKey } from './file-memo';
 import { parserFor } from './parse';
 import type { IngestSummary, ProgressEvent } from './progress';
 import { FileFormatError } from './types';
@@ -84,20 +90,61 @@ export async function ingest(deps: IngestDeps, opts: IngestOptions): Promise<Ing
   /** SKUs some file of this run lists: a product that moved between files is not gone. */
   const listedSkus = new Set<string>();
 
+  const found = new Set(files.map((f) => f.source));
+  // With --reembed every file is read: its documents are all embedded again.
+  const remembered = opts.reembed ? new Map<string, IngestedFileRow>() : new Map((await db.ingestedFiles.list(siteId)).map((r) => [r.source, r]));
+  const storedOf = remembered.size ? storedByFile(stored, found) : new Map<string, DocumentRow[]>();
+  const settings = fileSettings(chunking, info);
+  /** Files to remember at the end (those of documents alone, once stored), by source. */
+  const toRemember = new Map<string, IngestedFileRow>();
+  /** Files parsed this run (not skipped as remembered). */
+  const reparsed = new Set<string>();
+
   for (const [i, file] of files.entries()) {
     try {
-      const parsed = parserFor(file.path)!(file.source, await readFile(file.path, 'utf8'));
+      // Sync: files are small, and a read through the thread pool costs more than the read.
+      const stat = statKey(statSync(file.path, { bigint: true }), settings);
+      const last = remembered.get(file.source);
+      const storedDocs = last ? (storedOf.get(file.source) ?? []) : [];
+      const asStored = last !== undefined && last.documents === documentsDigest(storedDocs.map((d) => [d.source, d.hash]));
+      // The same file (by its size, times and inode, else by its bytes) gave these documents, and
+      // they are stored as that run left them: nothing to parse.
+      let bytes: Buffer | null = null;
+      let fileHash = '';
+      let skip = asStored && stat !== null && last!.stat === stat;
+      if (!skip) {
+        bytes = readFileSync(file.path);
+        fileHash = hashFile(bytes, settings);
+        skip = asStored && last!.hash === fileHash;
+        if (skip && last!.stat !== stat) toRemember.set(file.source, { ...last!, stat });
+      }
+      if (skip) {
+        for (const d of storedDocs) produced.add(d.source);
+        summary.documents.unchanged += storedDocs.length;
+        parsedFiles.add(file.source);
+        const none = { changed: 0, products: 0, orders: 0 };
+        emit({ type: 'file', file: file.source, done: i + 1, total: files.length, ok: true, documents: storedDocs.length, ...none });
+        continue;
+      }
+      reparsed.add(file.source);
+      const parsed = parserFor(file.path)!(file.source, bytes!.toString('utf8'));
       let unchanged = 0;
       const fileDocs: PendingDocument[] = [];
+      const given: [string, string][] = [];
       for (const doc of parsed.documents) {
         produced.add(doc.source);
         const hash = await documentHash(doc, { ...chunking, ...info });
+        given.push([doc.source, hash]);
         const previous = stored.get(doc.source) ?? null;
         if (previous && previous.hash === hash && !opts.reembed) {
           unchanged++;
           continue;
         }
         fileDocs.push({ file: file.source, doc, hash, chunks: chunkDocument(doc, chunking), previousId: previous?.id ?? null });
+      }
+      // Products and orders are written on every read: only a file of documents alone is skipped.
+      if (parsed.documents.length && !parsed.products.length && !parsed.orders.length) {
+        toRemember.set(file.source, { source: file.source, hash: fileHash, stat, documents: documentsDigest(given) });
       }
       if (parsed.products.length) await db.products.upsert(parsed.products.map((p) => ({ ...p, siteId })));
       for (const p of parsed.products) listedSkus.add(p.sku);
@@ -135,16 +182,16 @@ export async function ingest(deps: IngestDeps, opts: IngestOptions): Promise<Ing
   for (const f of written.failed) {
     summary.failed.push(f);
     parsedFiles.delete(f.file);
+    toRemember.delete(f.file);
   }
 
-  const gone = staleDocuments(stored, produced, parsedFiles, files.map((f) => f.source), opts, baseDir);
+  const gone = staleDocuments(stored, produced, parsedFiles, found, opts, baseDir);
   if (gone.length) {
     const ids = gone.map((d) => d.id);
     await vectors.deleteByDocuments(ids);
     await db.documents.delete(ids);
     summary.documents.removed = gone.length;
     // A product's document goes with its row in the catalogue (source "file#SKU").
-    const found = new Set(files.map((f) => f.source));
     const skus = gone.filter((d) => d.kind === 'product').map((d) => d.source.slice(fileOf(d.source, found).length + 1));
     const dropped = skus.filter((sku) => sku && !listedSkus.has(sku));
     if (dropped.length) await db.products.delete(siteId, dropped);
@@ -158,6 +205,11 @@ export async function ingest(deps: IngestDeps, opts: IngestOptions): Promise<Ing
       );
     }
   }
+
+  await rememberFiles(db, siteId, toRemember, remembered, reparsed, parsedFiles, found, opts, baseDir).catch((e) =>
+    // Only a memo: the next run reads these files again.
+    log?.warn('ingest: could not remember the files read', { error: e instanceof Error ? e.message : String(e) }),
+  );
 
   summary.ms = Math.round(performance.now() - started);
   log?.info('ingest: done', { siteId, documents: summary.documents, chunks: summary.chunks, failed: summary.failed.length, ms: summary.ms });
@@ -180,11 +232,10 @@ function staleDocuments(
   stored: Map<string, DocumentRow>,
   produced: Set<string>,
   parsedFiles: Set<string>,
-  foundFiles: string[],
+  found: Set<string>,
   opts: IngestOptions,
   baseDir: string,
 ): DocumentRow[] {
-  const found = new Set(foundFiles);
   const out: DocumentRow[] = [];
   for (const doc of stored.values()) {
     if (produced.has(doc.source)) continue;
@@ -203,4 +254,43 @@ function fileOf(source: string, found: Set<string>): string {
   }
   const hash = source.indexOf('#');
   return hash >= 0 ? source.slice(0, hash) : source;
+}
+
+/** The site's stored documents by the file each came from. */
+function storedByFile(stored: Map<string, DocumentRow>, found: Set<string>): Map<string, DocumentRow[]> {
+  const out = new Map<string, DocumentRow[]>();
+  for (const doc of stored.values()) {
+    const file = fileOf(doc.source, found);
+    const list = out.get(file);
+    if (list) list.push(doc);
+    else out.set(file, [doc]);
+  }
+  return out;
+}
+
+/**
+ * Files remembered for the next run: those parsed now that gave documents alone, all stored,
+ * and remembered ones found unchanged by their bytes (their size, times or inode are new). A
+ * file that failed keeps its old memo (its bytes changed, so it no longer matches); one parsed
+ * now that also gives products or orders, or that was pruned, is forgotten.
+ */
+async function rememberFiles(
+  db: Db,
+  siteId: string,
+  toRemember: Map<string, IngestedFileRow>,
+  remembered: Map<string, IngestedFileRow>,
+  reparsed: Set<string>,
+  parsedFiles: Set<string>,
+  found: Set<string>,
+  opts: IngestOptions,
+  baseDir: string,
+): Promise<void> {
+  const rows = [...toRemember.values()].filter((r) => parsedFiles.has(r.source));
+  if (rows.length) await db.ingestedFiles.save(siteId, rows);
+  const forget = [...remembered.keys()].filter(
+    (source) =>
+      (reparsed.has(source) && parsedFiles.has(source) && !toRemember.has(source)) ||
+      (opts.prune && !found.has(source) && isUnder(source, opts.paths, baseDir)),
+  );
+  if (forget.length) await db.ingestedFiles.delete(siteId, forget);
 }

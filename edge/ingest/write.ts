@@ -1,7 +1,7 @@
 /**
  * The embed-and-store phase: changed documents' chunks are embedded in batches across
- * documents (a cloud embedder is paid per call as much as per text), then each document is
- * replaced with its chunks and vectors.
+ * documents (a cloud embedder is paid per call as much as per text), then stored a round at a
+ * time: documents and chunks in one transaction, vectors in one upsert.
  */
 import type { Db, Embedder, VectorItem, VectorStore } from '../core/ports';
 import type { Chunk } from './chunk';
@@ -22,6 +22,11 @@ export interface WriteResult {
   failed: { file: string; error: string }[];
 }
 
+/** Chunks per store round: one transaction for their documents and chunks, one vector load. */
+const ROUND_CHUNKS = 1024;
+
+type Embedded = { ok: true; vectors: Float32Array[] } | { ok: false; error: unknown };
+
 export async function embedAndStore(
   deps: { db: Db; vectors: VectorStore; embedder: Embedder },
   siteId: string,
@@ -31,44 +36,81 @@ export async function embedAndStore(
 ): Promise<WriteResult> {
   const total = chunkCount(pending);
   const result: WriteResult = { written: [], chunks: 0, failed: [] };
-  let done = 0;
   onEmbedded(0, total);
+  if (pending.length === 0) return result;
 
-  const embedGroup = async (group: PendingDocument[]): Promise<void> => {
-    const texts = group.flatMap((p) => p.chunks.map(embeddingText));
-    const vectors: Float32Array[] = [];
-    for (let i = 0; i < texts.length; i += batchSize) {
-      const batch = texts.slice(i, i + batchSize);
-      vectors.push(...(await deps.embedder.embed(batch, 'document')));
-      done += batch.length;
-      onEmbedded(done, total);
-    }
-    if (vectors.length !== texts.length) throw new Error(`the embedder returned ${vectors.length} vectors for ${texts.length} texts`);
-    await storeGroup(deps, siteId, group, vectors);
-    result.written.push(...group);
-    result.chunks += texts.length;
+  // Chunks embedded so far, per round: a round tried again file by file counts its chunks once.
+  const progress = new Map<PendingDocument[], number>();
+  let done = 0;
+  const count = (round: PendingDocument[], n: number) => {
+    progress.set(round, (progress.get(round) ?? 0) + n);
+    done += n;
+    onEmbedded(done, total);
+  };
+  const uncount = (round: PendingDocument[]) => {
+    done -= progress.get(round) ?? 0;
+    progress.delete(round);
   };
 
-  // Several embedding batches share one store round (fewer, larger vector upserts). When a
-  // round fails, its files are tried one by one, so only the file at fault is reported.
-  for (const group of groups(pending, batchSize * 4)) {
-    const groupStart = done;
+  /** Settles, never rejects: the next round is embedded while this one is stored. */
+  const embed = async (round: PendingDocument[]): Promise<Embedded> => {
     try {
-      await embedGroup(group);
-    } catch {
-      done = groupStart;
-      for (const file of byFile(group)) {
-        const fileStart = done;
+      const texts = round.flatMap((p) => p.chunks.map(embeddingText));
+      const vectors: Float32Array[] = [];
+      for (let i = 0; i < texts.length; i += batchSize) {
+        const batch = texts.slice(i, i + batchSize);
+        vectors.push(...(await deps.embedder.embed(batch, 'document')));
+        count(round, batch.length);
+      }
+      if (vectors.length !== texts.length) throw new Error(`the embedder returned ${vectors.length} vectors for ${texts.length} texts`);
+      return { ok: true, vectors };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  };
+  const stored = (round: PendingDocument[]) => {
+    result.written.push(...round);
+    result.chunks += chunkCount(round);
+  };
+
+  // Rounds of several embedding batches share one store round: one transaction and one vector
+  // load each, while the embedder works on the next round. The vectors are loaded as one bulk
+  // load (pgvector builds its HNSW graph once, at the end). When a round fails, its files are
+  // tried one by one, so only the file at fault is reported.
+  const rounds = [...groups(pending, Math.max(ROUND_CHUNKS, batchSize))];
+  await deps.vectors.bulkLoad(total, async () => {
+    let next = embed(rounds[0]);
+    for (let r = 0; r < rounds.length; r++) {
+      const round = rounds[r];
+      const embedded = await next;
+      if (r + 1 < rounds.length) next = embed(rounds[r + 1]);
+      try {
+        if (!embedded.ok) throw embedded.error;
+        await storeGroup(deps, siteId, round, embedded.vectors);
+        stored(round);
+        continue;
+      } catch {
+        // Tried again below, file by file.
+      }
+      uncount(round);
+      const made = embedded.ok ? vectorsByDocument(round, embedded.vectors) : null;
+      for (const file of byFile(round)) {
+        const n = chunkCount(file);
+        // Vectors already made are not asked for again: only a round that could not be embedded is.
+        const vectors: Embedded = made ? { ok: true, vectors: file.flatMap((p) => made.get(p)!) } : await embed(file);
+        if (made) count(file, n);
         try {
-          await embedGroup(file);
+          if (!vectors.ok) throw vectors.error;
+          await storeGroup(deps, siteId, file, vectors.vectors);
+          stored(file);
         } catch (e) {
           result.failed.push({ file: file[0].file, error: `could not embed or store: ${e instanceof Error ? e.message : String(e)}` });
-          done = fileStart + chunkCount(file);
-          onEmbedded(done, total);
+          uncount(file);
+          count(file, n);
         }
       }
     }
-  }
+  });
   return result;
 }
 
@@ -76,20 +118,36 @@ function chunkCount(docs: PendingDocument[]): number {
   return docs.reduce((n, p) => n + p.chunks.length, 0);
 }
 
+/** Each document's vectors, from the vectors of a round's chunks in order. */
+function vectorsByDocument(round: PendingDocument[], vectors: Float32Array[]): Map<PendingDocument, Float32Array[]> {
+  const out = new Map<PendingDocument, Float32Array[]>();
+  let offset = 0;
+  for (const p of round) {
+    out.set(p, vectors.slice(offset, offset + p.chunks.length));
+    offset += p.chunks.length;
+  }
+  return out;
+}
+
+/** A round's documents by file, files in the order they come. */
 function byFile(group: PendingDocument[]): PendingDocument[][] {
   const files = new Map<string, PendingDocument[]>();
-  for (const p of group) files.set(p.file, [...(files.get(p.file) ?? []), p]);
+  for (const p of group) {
+    const list = files.get(p.file);
+    if (list) list.push(p);
+    else files.set(p.file, [p]);
+  }
   return [...files.values()];
 }
 
 async function storeGroup(deps: { db: Db; vectors: VectorStore }, siteId: string, group: PendingDocument[], vectors: Float32Array[]): Promise<void> {
   const items: VectorItem[] = [];
   const stored: string[] = [];
-  let offset = 0;
   try {
-    for (const p of group) {
-      const rows = await deps.db.documents.replace(
-        {
+    // One transaction: the round's documents are all stored, or none is.
+    const saved = await deps.db.documents.replaceMany(
+      group.map((p) => ({
+        doc: {
           id: p.previousId ?? `doc_${crypto.randomUUID().replaceAll('-', '')}`,
           siteId,
           source: p.doc.source,
@@ -98,16 +156,19 @@ async function storeGroup(deps: { db: Db; vectors: VectorStore }, siteId: string
           url: p.doc.url,
           hash: p.hash,
         },
-        p.chunks.map((c) => ({ kind: p.doc.kind, ord: c.ord, title: c.title, url: c.url, content: c.content, tokens: c.tokens })),
-      );
+        chunks: p.chunks.map((c) => ({ kind: p.doc.kind, ord: c.ord, title: c.title, url: c.url, content: c.content, tokens: c.tokens })),
+      })),
+    );
+    let offset = 0;
+    group.forEach((p, i) => {
       // The store keeps the id of a row it already had for this source; vectors follow the store.
-      const id = rows[0].documentId;
-      stored.push(id);
-      for (const row of rows) {
-        items.push({ chunkId: row.id, siteId, documentId: id, kind: p.doc.kind, vector: vectors[offset + row.ord] });
+      const { documentId, chunks } = saved[i];
+      stored.push(documentId);
+      for (const row of chunks) {
+        items.push({ chunkId: row.id, siteId, documentId, kind: p.doc.kind, vector: vectors[offset + row.ord] });
       }
       offset += p.chunks.length;
-    }
+    });
     // Old vectors go by document id, so they must go before the new ones arrive.
     await deps.vectors.deleteByDocuments(stored);
     await deps.vectors.upsert(items);

@@ -19,6 +19,8 @@ const doc = (id: string, source: string, title: string, siteId = 'shop', kind: D
 const part = (ord: number, title: string, content: string) => ({
   kind: 'faq' as const, ord, title, url: null, content, tokens: content.split(' ').length,
 });
+/** Text that an array literal or a quoted value must escape. */
+const ODD = 'mike two: "quoted", {braced}, back\\slash, it\'s\nnew line, NULL, ünïcödé 🙂';
 const FAQ: [string, string][] = [
   ['Returns', 'You can return unworn items within 30 days of delivery for a full refund to the original payment method.'],
   ['Shipping times', 'Standard shipping takes 3-5 business days; express shipping arrives the next business day.'],
@@ -142,6 +144,58 @@ export function dbContract(label: string, target: () => ContractTarget): void {
         expect(await count(`select count(*)::int as n from chunks where document_id = 'd-b'`)).toBe(0);
       });
 
+      it('replaceMany is replace for each in turn, in one transaction: stored ids kept, chunks in order, all or nothing', async () => {
+        await db.documents.replace(doc('d-m1', 'm1.md', 'M1'), [part(0, 'M1', 'mike one old'), part(1, 'M1', 'mike one older')]);
+        const saved = await db.documents.replaceMany([
+          // The stored document keeps its id whatever id is given.
+          { doc: { ...doc('d-m1-new', 'm1.md', 'M1 new'), hash: 'h-m1-2' }, chunks: [part(0, 'M1', 'mike one new')] },
+          { doc: doc('d-m2', 'm2.md', 'M2 "quoted", {x}'), chunks: [part(0, 'M2', ODD), part(1, 'M2', 'mike two b')] },
+          { doc: doc('d-m3', 'm3.md', 'M3', 'other'), chunks: [] },
+        ]);
+        expect(saved.map((s) => s.documentId)).toEqual(['d-m1', 'd-m2', 'd-m3']);
+        expect(saved.map((s) => s.chunks.map((c) => [c.documentId, c.siteId, c.ord, c.content]))).toEqual([
+          [['d-m1', 'shop', 0, 'mike one new']],
+          [['d-m2', 'shop', 0, ODD], ['d-m2', 'shop', 1, 'mike two b']],
+          [],
+        ]);
+        expect(await db.documents.get('shop', 'm1.md')).toEqual({ ...doc('d-m1', 'm1.md', 'M1 new'), hash: 'h-m1-2' });
+        expect(await db.chunks.ofDocument('d-m1')).toEqual(saved[0].chunks);
+        expect(await db.chunks.ofDocument('d-m2')).toEqual(saved[1].chunks);
+        expect(await db.documents.get('shop', 'm2.md')).toEqual(doc('d-m2', 'm2.md', 'M2 "quoted", {x}'));
+        expect(await db.documents.get('other', 'm3.md')).toEqual(doc('d-m3', 'm3.md', 'M3', 'other'));
+        // A source twice: the later one wins, as two replace calls would leave it.
+        const twice = await db.documents.replaceMany([
+          { doc: doc('d-m4', 'm4.md', 'first'), chunks: [part(0, 'M4', 'first')] },
+          { doc: doc('d-m4b', 'm4.md', 'second'), chunks: [part(0, 'M4', 'second')] },
+        ]);
+        expect(twice.map((s) => s.documentId)).toEqual(['d-m4', 'd-m4']);
+        expect((await db.chunks.ofDocument('d-m4')).map((c) => c.content)).toEqual(['second']);
+        // One bad chunk: nothing of the call is written.
+        const bad = { ...part(1, 'M2', 'broken'), tokens: null as unknown as number };
+        await expect(
+          db.documents.replaceMany([
+            { doc: { ...doc('d-m1', 'm1.md', 'M1 newer'), hash: 'h-m1-3' }, chunks: [part(0, 'M1', 'mike one newer')] },
+            { doc: doc('d-m5', 'm5.md', 'M5'), chunks: [part(0, 'M5', 'fine'), bad] },
+          ]),
+        ).rejects.toThrow();
+        expect(await db.documents.get('shop', 'm1.md')).toMatchObject({ title: 'M1 new', hash: 'h-m1-2' });
+        expect((await db.chunks.ofDocument('d-m1')).map((c) => c.content)).toEqual(['mike one new']);
+        expect(await db.documents.get('shop', 'm5.md')).toBeNull();
+        expect(await db.documents.replaceMany([])).toEqual([]);
+        await db.documents.delete(['d-m1', 'd-m2', 'd-m3', 'd-m4']);
+      });
+
+      it('list gives every document of the site by source', async () => {
+        await db.documents.replaceMany([
+          { doc: doc('d-l2', 'list/b.md', 'B'), chunks: [] },
+          { doc: { ...doc('d-l1', 'list/a.md', 'A "quoted" \\ title'), url: null }, chunks: [] },
+        ]);
+        const listed = (await db.documents.list('shop')).filter((d) => d.source.startsWith('list/'));
+        expect(listed).toEqual([{ ...doc('d-l1', 'list/a.md', 'A "quoted" \\ title'), url: null }, doc('d-l2', 'list/b.md', 'B')]);
+        expect(await db.documents.list('nobody')).toEqual([]);
+        await db.documents.delete(['d-l1', 'd-l2']);
+      });
+
       it.each([
         ['Can I get my money back if I return shoes?', 'Returns'],
         ['how long does shipping take', 'Shipping times'],
@@ -211,6 +265,28 @@ export function dbContract(label: string, target: () => ContractTarget): void {
       await db.orders.upsert([order]);
       expect(await db.orders.find('shop', ' a-1001 ', '  ANN@example.COM')).toEqual({ ...order, email: 'ann@example.com' });
       expect(await db.orders.find('shop', 'A-1001', 'bob@example.com')).toBeNull();
+    });
+
+    it('ingested files: saved by (site, source), replaced, deleted, gone with the site', async () => {
+      await db.sites.upsert({ id: 'memo', name: 'Memo', allowedOrigins: [] });
+      expect(await db.ingestedFiles.list('memo')).toEqual([]);
+      await db.ingestedFiles.save('memo', [
+        { source: 'a.md', hash: 'h1', stat: null, documents: 'd1' },
+        { source: 'b.csv', hash: 'h2', stat: 'tag:1:2:3:4:5', documents: 'd2' },
+      ]);
+      await db.ingestedFiles.save('shop', [{ source: 'a.md', hash: 'other site', stat: null, documents: 'x' }]);
+      await db.ingestedFiles.save('memo', [{ source: 'a.md', hash: 'h1b', stat: 's', documents: 'd1b' }]);
+      const byName = (rows: { source: string }[]) => [...rows].sort((a, b) => a.source.localeCompare(b.source));
+      expect(byName(await db.ingestedFiles.list('memo'))).toEqual([
+        { source: 'a.md', hash: 'h1b', stat: 's', documents: 'd1b' },
+        { source: 'b.csv', hash: 'h2', stat: 'tag:1:2:3:4:5', documents: 'd2' },
+      ]);
+      await db.ingestedFiles.delete('memo', ['b.csv', 'not-there']);
+      await db.ingestedFiles.delete('memo', []);
+      expect(await db.ingestedFiles.list('memo')).toEqual([{ source: 'a.md', hash: 'h1b', stat: 's', documents: 'd1b' }]);
+      expect(await db.sites.delete('memo')).toBe(true);
+      expect(await db.ingestedFiles.list('memo')).toEqual([]);
+      expect(await db.ingestedFiles.list('shop')).toEqual([{ source: 'a.md', hash: 'other site', stat: null, documents: 'x' }]);
     });
 
     it("intents: one model per site, replaced by the next training, its version read alone, gone with the site", async () => {

@@ -32,6 +32,13 @@ export interface VectorStore {
   ensure(info: IndexInfo): Promise<void>;
   info(): Promise<IndexInfo | null>;
   upsert(items: VectorItem[]): Promise<void>;
+  /**
+   * Runs `load`, which upserts about `expected` vectors, as one bulk load: the store may prepare
+   * for it and finish once at the end (pgvector builds its HNSW graph once after a load that is
+   * large next to the index, instead of vector by vector). What `load` stored stays when it
+   * throws, and the index is whole again when this returns or throws.
+   */
+  bulkLoad<T>(expected: number, load: () => Promise<T>): Promise<T>;
   deleteByDocuments(documentIds: string[]): Promise<void>;
   search(siteId: string, vector: Float32Array, k: number): Promise<VectorHit[]>;
 }
@@ -66,6 +73,19 @@ export interface DocumentRow {
   title: string;
   url: string | null;
   hash: string;
+}
+/**
+ * A file an ingest read, remembered so that the next ingest can skip it when nothing of it
+ * changed: `hash` of its bytes and of whatever else shapes its documents; `stat`, its size,
+ * times and inode when read (null when it had just changed, too recent to trust), so an
+ * unchanged file need not even be read; `documents`, a digest of the documents (source and
+ * content hash) it gave, as stored.
+ */
+export interface IngestedFileRow {
+  source: string;
+  hash: string;
+  stat: string | null;
+  documents: string;
 }
 /** A document as the admin API lists it: with its chunk count and when it last changed. */
 export interface DocumentListItem extends DocumentRow {
@@ -310,7 +330,7 @@ export interface Db {
     update(id: string, patch: Partial<Omit<Site, 'id'>>): Promise<boolean>;
     /**
      * The site's row and every row of its own in one transaction: documents (their chunks with
-     * them), products, orders, conversations (messages, tickets, feedback), agents. The audit
+     * them), ingested files, products, orders, conversations (messages, tickets, feedback), agents. The audit
      * trail stays. False when there was no such site.
      */
     delete(id: string): Promise<boolean>;
@@ -437,6 +457,14 @@ export interface Db {
     get(siteId: string, source: string): Promise<DocumentRow | null>;
     /** Replaces the document's chunks in one transaction; returns the new chunk ids. */
     replace(doc: DocumentRow, chunks: Omit<ChunkRow, 'id' | 'documentId' | 'siteId'>[]): Promise<ChunkRow[]>;
+    /**
+     * `replace` for several documents in one transaction, with multi-row writes: all or nothing.
+     * Returns, in the order given, each document's id (the stored one when its source was there)
+     * and new chunks: what `replace` would, called for each in turn.
+     */
+    replaceMany(
+      entries: { doc: DocumentRow; chunks: Omit<ChunkRow, 'id' | 'documentId' | 'siteId'>[] }[],
+    ): Promise<{ documentId: string; chunks: ChunkRow[] }[]>;
     delete(ids: string[]): Promise<void>;
     count(siteId?: string): Promise<number>;
     /** A page of the site's documents by source (then id), `limit` rows after `after`. */
@@ -447,6 +475,13 @@ export interface Db {
      * order they were added; `limit` of them, each with its count (0 when never cited).
      */
     mostCited(siteId: string, kind: DocKind, limit: number): Promise<{ title: string; cited: number }[]>;
+  };
+  /** What each file an ingest read held (see IngestedFileRow), per site. */
+  ingestedFiles: {
+    list(siteId: string): Promise<IngestedFileRow[]>;
+    /** Inserts or replaces them, by (site, source). */
+    save(siteId: string, rows: IngestedFileRow[]): Promise<void>;
+    delete(siteId: string, sources: string[]): Promise<void>;
   };
   chunks: {
     get(ids: string[]): Promise<ChunkRow[]>;

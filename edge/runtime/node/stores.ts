@@ -44,7 +44,8 @@ export async function openEmbeddedStores({
   const release = dir === null ? () => {} : lockDataDir(dir);
   try {
     const { pg, db } = await openPglite(dir, { sealing });
-    const vectors = new PgVectorStore(pg, vectorOptions);
+    // PGlite takes a blob for COPY: vectors load in binary.
+    const vectors = new PgVectorStore(pg, { ...vectorOptions, binaryCopy: true });
     let closing: Promise<void> | null = null;
     return {
       pg,

@@ -122,6 +122,7 @@ export function depsOver(parts: IsolateParts, reporter: ErrorReporter, current: 
     ensure: (asked) => store.ensure(asked),
     info: () => store.info(),
     upsert: async (items) => (await ready()).upsert(items),
+    bulkLoad: async (expected, load) => (await ready()).bulkLoad(expected, load),
     deleteByDocuments: async (ids) => (await ready()).deleteByDocuments(ids),
     search: async (siteId, vector, k) => (await ready()).search(siteId, vector, k),
   };

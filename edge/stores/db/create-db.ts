@@ -9,7 +9,7 @@ import { adminTokensRepo } from './repos/admin-tokens';
 import { agentsRepo } from './repos/agents';
 import { auditRepo } from './repos/audit';
 import { ordersRepo, productsRepo } from './repos/commerce';
-import { chunksRepo, documentsRepo } from './repos/content';
+import { chunksRepo, documentsRepo, ingestedFilesRepo } from './repos/content';
 import { conversationsRepo, messagesRepo } from './repos/conversations';
 import type { Orm } from './repos/orm';
 import { sitesRepo } from './repos/sites';
@@ -54,6 +54,7 @@ export function createDb(db: Orm, close: () => Promise<void>, opts: CreateDbOpti
     agents: agentsRepo(db),
     audit: auditRepo(db),
     documents: documentsRepo(db, (siteId) => text.invalidate(siteId)),
+    ingestedFiles: ingestedFilesRepo(db),
     chunks: chunksRepo(db, text),
     products: productsRepo(db),
     orders: ordersRepo(db, sealing),

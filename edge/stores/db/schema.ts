@@ -238,6 +238,29 @@ export const chunks = pgTable(
   ],
 );
 
+/**
+ * What each file an ingest read held, so an unchanged file is skipped without being parsed
+ * again (edge/ingest/run.ts): the hash of its bytes with everything that shapes its documents
+ * (parsers, chunker and embedding settings), the file's size, times and inode when it was read
+ * (so it need not even be read again), and a digest of the documents it gave as they were
+ * stored. A memo only: when the site's stored documents no longer match that digest (edited
+ * by an upload, deleted, not stored), the file is read as if it were new.
+ */
+export const ingestedFiles = pgTable(
+  'ingested_files',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    source: text('source').notNull(),
+    hash: text('hash').notNull(),
+    stat: text('stat'),
+    documents: text('documents').notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.source] })],
+);
+
 export const products = pgTable(
   'products',
   {

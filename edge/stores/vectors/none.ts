@@ -11,6 +11,9 @@ export class NoVectorStore implements VectorStore {
     return null;
   }
   async upsert(_items: VectorItem[]): Promise<void> {}
+  bulkLoad<T>(_expected: number, load: () => Promise<T>): Promise<T> {
+    return load();
+  }
   async deleteByDocuments(_ids: string[]): Promise<void> {}
   async search(_siteId: string, _vector: Float32Array, _k: number): Promise<VectorHit[]> {
     return [];

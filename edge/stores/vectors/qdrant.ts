@@ -123,6 +123,12 @@ export class QdrantVectorStore implements VectorStore {
     }
   }
 
+  /** Qdrant indexes points in the background as they arrive: nothing to prepare or finish. */
+  async bulkLoad<T>(_expected: number, load: () => Promise<T>): Promise<T> {
+    this.ready();
+    return load();
+  }
+
   async deleteByDocuments(documentIds: string[]): Promise<void> {
     const { collection } = this.ready();
     for (let i = 0; i < documentIds.length; i += DELETE_BATCH) {

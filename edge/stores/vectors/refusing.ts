@@ -24,6 +24,9 @@ export class RefusingVectorStore implements VectorStore {
   async upsert(_items: VectorItem[]): Promise<void> {
     throw this.unavailable;
   }
+  async bulkLoad<T>(_expected: number, _load: () => Promise<T>): Promise<T> {
+    throw this.unavailable;
+  }
   async deleteByDocuments(_ids: string[]): Promise<void> {
     throw this.unavailable;
   }

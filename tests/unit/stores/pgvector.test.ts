@@ -123,6 +123,85 @@ describe('PgVectorStore', () => {
     expect(stats[0].n).toBe(1);
   });
 
+  it('loads through a binary COPY (PGlite) exactly what the text path stores, as an upsert', async () => {
+    const copying = new PgVectorStore(pg, { binaryCopy: true });
+    await copying.ensure(MODEL);
+    // Ids with quotes, backslashes and commas: the delete list is written into the statement.
+    const rows = await addDoc('copy', `doc-"q',\\x`, 6);
+    const text = await addDoc('copy-text', 'doc-text', 6);
+    const vec = (i: number) => Float32Array.from({ length: DIM }, (_, j) => Math.fround(Math.sin(i * 1.7 + j) / 3 + (j === i ? 1.25 : 0)));
+    await copying.upsert(items(rows, vec));
+    await store.upsert(items(text, vec));
+    const stored = async (siteId: string) =>
+      (await pg.query<{ e: string; kind: string; document_id: string }>(
+        `select v.embedding::text as e, v.kind, v.document_id from chunk_vectors v join chunks c on c.id = v.chunk_id where v.site_id = $1 order by c.ord`,
+        [siteId],
+      )).rows;
+    const a = await stored('copy');
+    const b = await stored('copy-text');
+    expect(a.map((r) => r.e)).toEqual(b.map((r) => r.e));
+    expect(a.every((r) => r.kind === 'doc' && r.document_id === rows[0].documentId)).toBe(true);
+    for (let i = 0; i < 6; i++) {
+      const hits = await copying.search('copy', vec(i), 3);
+      const same = await store.search('copy-text', vec(i), 3);
+      expect(hits.map((h) => rows.findIndex((r) => r.id === h.chunkId))).toEqual(same.map((h) => text.findIndex((r) => r.id === h.chunkId)));
+      expect(hits.map((h) => h.score)).toEqual(same.map((h) => h.score));
+    }
+    // Again for the same chunks: replaced, not added.
+    await copying.upsert(items(rows.slice(0, 2), () => vec(5)));
+    expect(await copying.count('copy')).toBe(6);
+    expect((await copying.search('copy', vec(5), 3)).map((h) => h.chunkId).sort()).toEqual([rows[0].id, rows[1].id, rows[5].id].sort());
+    await expect(copying.upsert([{ ...items(rows, vec)[0], vector: Float32Array.of(1, NaN, 0, 0, 0, 0, 0, 0) }])).rejects.toThrow(/non-finite/);
+
+    // Chunk ids with quotes, backslashes, commas and braces: the delete list is written into the statement.
+    const odd = [`ch_"q"`, `ch_'s'`, 'ch_\\b\\', 'ch_{a,b}', 'ch_ü ö'];
+    for (const [i, id] of odd.entries()) {
+      await pg.query(`insert into chunks (id, document_id, site_id, kind, ord, title, url, content, tokens) values ($1, $2, 'copy', 'doc', $3, 't', null, 'odd', 1)`, [id, rows[0].documentId, 100 + i]);
+    }
+    const oddItems = odd.map((chunkId, i) => ({ chunkId, siteId: 'copy', documentId: rows[0].documentId, kind: 'doc' as const, vector: vec(i) }));
+    await copying.upsert(oddItems);
+    await copying.upsert(oddItems.map((it) => ({ ...it, vector: vec(7) })));
+    const back = await pg.query<{ chunk_id: string; e: string }>(`select chunk_id, embedding::text as e from chunk_vectors where chunk_id = any($1::text[])`, [odd]);
+    expect(back.rows.map((r) => r.chunk_id).sort()).toEqual([...odd].sort());
+    expect(new Set(back.rows.map((r) => r.e)).size).toBe(1);
+  });
+
+  it('bulkLoad: a large load builds the HNSW graph once at its end, also when the load fails', async () => {
+    const hnsw = async () =>
+      Number((await pg.query<{ n: number }>(`select count(*)::int as n from pg_indexes where indexname = 'chunk_vectors_hnsw_idx'`)).rows[0].n);
+    const rows = await addDoc('bulk2', 'doc-bulk2', 1500);
+    const vec = (i: number) => Float32Array.from({ length: DIM }, (_, j) => Math.cos(i * 0.21 + j * 0.7) + (j === i % DIM ? 2 : 0));
+    const seen: number[] = [];
+    await store.bulkLoad(rows.length, async () => {
+      for (let i = 0; i < rows.length; i += 500) {
+        await store.upsert(items(rows.slice(i, i + 500), (k) => vec(i + k)));
+        seen.push(await hnsw());
+      }
+    });
+    expect(seen).toEqual([0, 0, 0]);
+    expect(await hnsw()).toBe(1);
+    expect(await store.count('bulk2')).toBe(1500);
+    expect((await store.search('bulk2', vec(321), 1))[0].chunkId).toBe(rows[321].id);
+
+    // A small load next to the index goes into the graph as it is.
+    const few = await addDoc('bulk2', 'doc-few', 3);
+    await store.bulkLoad(3, async () => {
+      await store.upsert(items(few, (i) => vec(i + 7)));
+      expect(await hnsw()).toBe(1);
+    });
+
+    const more = await addDoc('bulk3', 'doc-bulk3', 1200);
+    await expect(
+      store.bulkLoad(2400, async () => {
+        await store.upsert(items(more, vec));
+        throw new Error('embedder gone');
+      }),
+    ).rejects.toThrow('embedder gone');
+    // What was stored stays, and the index is whole again.
+    expect(await hnsw()).toBe(1);
+    expect(await store.count('bulk3')).toBe(1200);
+  });
+
   it('reset clears every vector and rebuilds for a new model', async () => {
     await store.reset({ model: 'new-model', dimensions: 4 });
     expect(await store.info()).toEqual({ model: 'new-model', dimensions: 4 });

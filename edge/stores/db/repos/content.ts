@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { ChunkRow, Db, DocumentRow } from '../../../core/ports';
-import { chunks, conversations, documents, messages } from '../schema';
+import type { ChunkRow, Db, DocKind, DocumentRow } from '../../../core/ports';
+import { chunks, conversations, documents, ingestedFiles, messages } from '../schema';
 import { batches, rowsOf, type Orm } from './orm';
 import { textSearcher } from './text-search';
 
@@ -26,11 +26,73 @@ const chunkColumns = {
   tokens: chunks.tokens,
 };
 
+/** A json value as the driver gives it: parsed (PGlite, node-postgres, Neon) or, should one not parse it, text. */
+function jsonValue<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : (value ?? [])) as T;
+}
+
+/** Chunks per insert: the arrays of a statement stay a few MB. */
+const CHUNK_INSERT_BATCH = 2000;
+
+/** One column of rows as a single array parameter, for `unnest`. */
+function column<T>(rows: T[], value: (row: T) => string | number | null) {
+  return sql.param(rows.map(value));
+}
+
+function newChunk(documentId: string, siteId: string, c: Omit<ChunkRow, 'id' | 'documentId' | 'siteId'>): ChunkRow {
+  return {
+    id: `ch_${crypto.randomUUID().replaceAll('-', '')}`,
+    documentId,
+    siteId,
+    kind: c.kind,
+    ord: c.ord,
+    title: c.title,
+    url: c.url,
+    content: c.content,
+    tokens: c.tokens,
+  };
+}
+
+const siteSource = (siteId: string, source: string) => `${siteId}\u0000${source}`;
+
+/** Consecutive runs in which no (site, source) repeats: one multi-row upsert may not touch a row twice. */
+function distinctRuns<T extends { doc: DocumentRow }>(entries: T[]): T[][] {
+  const runs: T[][] = [];
+  let run: T[] = [];
+  let seen = new Set<string>();
+  for (const e of entries) {
+    const key = siteSource(e.doc.siteId, e.doc.source);
+    if (seen.has(key)) {
+      runs.push(run);
+      run = [];
+      seen = new Set();
+    }
+    seen.add(key);
+    run.push(e);
+  }
+  runs.push(run);
+  return runs;
+}
+
 /** `changed(siteId)` hears of every write to a site's chunks; `changed()` of writes to unknown sites. */
 export function documentsRepo(db: Orm, changed: (siteId?: string) => void = () => {}): Db['documents'] {
   return {
     async list(siteId) {
-      return db.select(documentColumns).from(documents).where(eq(documents.siteId, siteId)).orderBy(asc(documents.source));
+      // One JSON value rather than a row per document: the embedded database decodes each field
+      // of each row in JavaScript, which cost 2-3× the query (an ingest lists every document).
+      const [row] = rowsOf<{ docs: unknown }>(
+        await db.execute(sql`select coalesce(json_agg(json_build_array(id, source, kind, title, url, hash) order by source), '[]') as docs
+          from ${documents} where site_id = ${siteId}`),
+      );
+      return jsonValue<[string, string, DocKind, string, string | null, string][]>(row?.docs).map(([id, source, kind, title, url, hash]) => ({
+        id,
+        siteId,
+        source,
+        kind,
+        title,
+        url,
+        hash,
+      }));
     },
     async get(siteId, source) {
       const [row] = await db
@@ -53,20 +115,51 @@ export function documentsRepo(db: Orm, changed: (siteId?: string) => void = () =
           .returning({ id: documents.id });
         // Old chunks go, and with them (by cascade) whatever vectors pointed at them.
         await tx.delete(chunks).where(eq(chunks.documentId, saved.id));
-        const rows: ChunkRow[] = parts.map((c) => ({
-          id: `ch_${crypto.randomUUID().replaceAll('-', '')}`,
-          documentId: saved.id,
-          siteId: doc.siteId,
-          kind: c.kind,
-          ord: c.ord,
-          title: c.title,
-          url: c.url,
-          content: c.content,
-          tokens: c.tokens,
-        }));
+        const rows: ChunkRow[] = parts.map((c) => newChunk(saved.id, doc.siteId, c));
         for (const batch of batches(rows)) await tx.insert(chunks).values(batch);
         return rows;
       }).finally(() => changed(doc.siteId));
+    },
+    async replaceMany(entries) {
+      if (entries.length === 0) return [];
+      const sites = new Set(entries.map((e) => e.doc.siteId));
+      return db
+        .transaction(async (tx) => {
+          const out: { documentId: string; chunks: ChunkRow[] }[] = [];
+          // A source twice in one call (never from one ingest) is written in turn, as replace() would.
+          // Each statement takes one array per column (unnest): a handful of parameters however many
+          // rows, where building a 1,000-row VALUES list cost as much as Postgres' work on it.
+          for (const run of distinctRuns(entries)) {
+            const docs = run.map((e) => e.doc);
+            const saved = new Map<string, string>();
+            const rows = rowsOf<{ id: string; site_id: string; source: string }>(
+              await tx.execute(sql`insert into ${documents} (id, site_id, source, kind, title, url, hash)
+                select * from unnest(${column(docs, (d) => d.id)}::text[], ${column(docs, (d) => d.siteId)}::text[],
+                  ${column(docs, (d) => d.source)}::text[], ${column(docs, (d) => d.kind)}::text[], ${column(docs, (d) => d.title)}::text[],
+                  ${column(docs, (d) => d.url)}::text[], ${column(docs, (d) => d.hash)}::text[])
+                on conflict (site_id, source) do update
+                  set kind = excluded.kind, title = excluded.title, url = excluded.url, hash = excluded.hash, updated_at = now()
+                returning id, site_id, source`),
+            );
+            for (const r of rows) saved.set(siteSource(r.site_id, r.source), r.id);
+            const ids = run.map((e) => saved.get(siteSource(e.doc.siteId, e.doc.source))!);
+            // Old chunks go, and with them (by cascade) whatever vectors pointed at them.
+            await tx.execute(sql`delete from ${chunks} where document_id = any(${sql.param(ids)}::text[])`);
+            const written = run.map((e, i) => e.chunks.map((c) => newChunk(ids[i], e.doc.siteId, c)));
+            for (const batch of batches(written.flat(), CHUNK_INSERT_BATCH)) {
+              await tx.execute(sql`insert into ${chunks} (id, document_id, site_id, kind, ord, title, url, content, tokens)
+                select * from unnest(${column(batch, (c) => c.id)}::text[], ${column(batch, (c) => c.documentId)}::text[],
+                  ${column(batch, (c) => c.siteId)}::text[], ${column(batch, (c) => c.kind)}::text[], ${column(batch, (c) => c.ord)}::int[],
+                  ${column(batch, (c) => c.title)}::text[], ${column(batch, (c) => c.url)}::text[], ${column(batch, (c) => c.content)}::text[],
+                  ${column(batch, (c) => c.tokens)}::int[])`);
+            }
+            out.push(...written.map((rows, i) => ({ documentId: ids[i], chunks: rows })));
+          }
+          return out;
+        })
+        .finally(() => {
+          for (const siteId of sites) changed(siteId);
+        });
     },
     async delete(ids) {
       if (ids.length === 0) return;
@@ -124,6 +217,33 @@ export function documentsRepo(db: Orm, changed: (siteId?: string) => void = () =
         .from(documents)
         .where(siteId === undefined ? undefined : eq(documents.siteId, siteId));
       return row.n;
+    },
+  };
+}
+
+export function ingestedFilesRepo(db: Orm): Db['ingestedFiles'] {
+  return {
+    async list(siteId) {
+      // One JSON value, as documents.list.
+      const [row] = rowsOf<{ files: unknown }>(
+        await db.execute(sql`select coalesce(json_agg(json_build_array(source, hash, stat, documents)), '[]') as files
+          from ${ingestedFiles} where site_id = ${siteId}`),
+      );
+      return jsonValue<[string, string, string | null, string][]>(row?.files).map(([source, hash, stat, documents]) => ({ source, hash, stat, documents }));
+    },
+    async save(siteId, rows) {
+      // A source twice keeps the last (one upsert may not touch a row twice).
+      const last = [...new Map(rows.map((r) => [r.source, r])).values()];
+      if (last.length === 0) return;
+      await db.execute(sql`insert into ${ingestedFiles} (site_id, source, hash, stat, documents)
+        select ${siteId}::text, * from unnest(${column(last, (r) => r.source)}::text[], ${column(last, (r) => r.hash)}::text[],
+          ${column(last, (r) => r.stat)}::text[], ${column(last, (r) => r.documents)}::text[])
+        on conflict (site_id, source) do update
+          set hash = excluded.hash, stat = excluded.stat, documents = excluded.documents, updated_at = now()`);
+    },
+    async delete(siteId, sources) {
+      if (sources.length === 0) return;
+      await db.execute(sql`delete from ${ingestedFiles} where site_id = ${siteId} and source = any(${sql.param(sources)}::text[])`);
     },
   };
 }
