@@ -28,6 +28,8 @@ export interface VectorStore {
    * by the store's class, since each runtime wraps its stores in its own way.
    */
   readonly unavailable?: Error;
+  /** Loads what the site's searches read in memory, if anything, now rather than on its first question. */
+  warm?(siteId: string): Promise<void>;
   /** Prepares the index for this model; throws `IndexMismatchError` if another model built it. */
   ensure(info: IndexInfo): Promise<void>;
   info(): Promise<IndexInfo | null>;
@@ -488,6 +490,8 @@ export interface Db {
     /** A document's chunks in order. */
     ofDocument(documentId: string): Promise<ChunkRow[]>;
     textSearch(siteId: string, query: string, k: number): Promise<TextHit[]>;
+    /** Builds what the site's searches read in memory, if anything (seconds at 100k chunks), now rather than on its first question. */
+    warm?(siteId: string): Promise<void>;
     /** The text with words the site never uses corrected to the nearest word it does use. */
     spell(siteId: string, text: string): Promise<string>;
     count(siteId?: string): Promise<number>;

@@ -6,10 +6,12 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
-import type { Db } from '../../core/ports';
+import type { Db, Logger } from '../../core/ports';
 import type { Sealing } from '../../stores/db/create-db';
 import { openPglite } from '../../stores/db/pglite';
+import { jsTopK } from '../../stores/vectors/memory-index';
 import { PgVectorStore, type PgVectorOptions } from '../../stores/vectors/pgvector';
+import { nativeTopK } from './native-topk';
 
 export interface EmbeddedStores {
   pg: PGlite;
@@ -34,18 +36,30 @@ export async function openEmbeddedStores({
   dataDir,
   vectorOptions,
   sealing,
+  log,
 }: {
   dataDir: string | null;
   vectorOptions?: PgVectorOptions;
   sealing?: Sealing;
+  log?: Logger;
 }): Promise<EmbeddedStores> {
   const dir = dataDir === null ? null : resolve(dataDir);
   if (dir !== null) mkdirSync(dir, { recursive: true });
   const release = dir === null ? () => {} : lockDataDir(dir);
   try {
     const { pg, db } = await openPglite(dir, { sealing });
-    // PGlite takes a blob for COPY: vectors load in binary.
-    const vectors = new PgVectorStore(pg, { ...vectorOptions, binaryCopy: true });
+    // PGlite takes a blob for COPY: vectors load in binary. No other process writes to it while
+    // this one runs (the lock), so searches can go to an exact index in memory (memory-index.ts).
+    const native = nativeTopK();
+    if ('error' in native) log?.warn('vector search scans in JS (the native scan did not load; ~10× slower)', { error: native.error });
+    const vectors = new PgVectorStore(pg, {
+      ...vectorOptions,
+      binaryCopy: true,
+      memoryIndex: {
+        topK: 'topK' in native ? native.topK : jsTopK,
+        onLoaded: (siteId, count, ms) => log?.info('vector index loaded', { site: siteId, vectors: count, ms }),
+      },
+    });
     let closing: Promise<void> | null = null;
     return {
       pg,

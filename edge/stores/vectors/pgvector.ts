@@ -4,6 +4,7 @@
  * pgvector. Rows reference chunks, so replacing or deleting a document drops its vectors too.
  */
 import { IndexMismatchError, type IndexInfo, type VectorHit, type VectorItem, type VectorStore } from '../../core/ports';
+import { MemoryVectorIndex, type Int8TopK } from './memory-index';
 
 /**
  * The little of a Postgres client this needs. PGlite fits as is; a pg Pool fits as
@@ -11,7 +12,8 @@ import { IndexMismatchError, type IndexInfo, type VectorHit, type VectorItem, ty
  * parameters may hold several statements).
  */
 export interface SqlClient {
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
+  /** `blob`: what a COPY … TO '/dev/blob' wrote (PGlite, with `binaryCopy`). */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: T[]; blob?: Blob }>;
   /** `blob` is passed only with `binaryCopy` (PGlite reads it as the file '/dev/blob'). */
   exec(sql: string, options?: { blob?: Blob }): Promise<unknown>;
 }
@@ -33,12 +35,22 @@ export interface PgVectorOptions {
    * an HNSW build may take the memory its graph needs (see buildIndex).
    */
   binaryCopy?: boolean;
+  /**
+   * Searches go to an exact index in this process's memory (memory-index.ts), which `topK`
+   * scans, and are re-scored here; no HNSW graph is kept. Only with `binaryCopy`, for a
+   * database no other process writes to while this one runs (PGlite: one process at a time).
+   */
+  memoryIndex?: { topK: Int8TopK; onLoaded?: (siteId: string, vectors: number, ms: number) => void };
 }
 
 const UPSERT_BATCH = 500;
 /** Vectors per binary COPY (~1.6 KB each at 384 dimensions). */
 const COPY_BATCH = 5000;
 const MAX_K = 200;
+/** Candidates the memory index gives beyond k, re-scored exactly: int8 may swap near ties. */
+const RESCORE_EXTRA = 20;
+/** Vectors per COPY page when a site is loaded into the memory index (~16 MB at 384 dimensions). */
+const LOAD_PAGE = 10_000;
 /** Rebuild the HNSW graph after the load when at least this many vectors arrive at once… */
 const BULK_MIN = 1000;
 /** …and they are at least this share of what the index already holds. */
@@ -91,6 +103,42 @@ export function copyBinary(items: VectorItem[]): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/**
+ * Rows of a binary COPY of (chunk_id, document_id, embedding), as copyBinary writes them; the
+ * vector given to `row` is reused from row to row.
+ */
+export function readCopyBinary(bytes: Uint8Array, row: (chunkId: string, documentId: string, vector: Float32Array) => void): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const utf8 = new TextDecoder();
+  let o = 11 + 4;
+  o += 4 + view.getInt32(o); // header extension
+  let vector = new Float32Array(0);
+  const text = () => {
+    const len = view.getInt32(o);
+    const s = utf8.decode(bytes.subarray(o + 4, o + 4 + len));
+    o += 4 + len;
+    return s;
+  };
+  for (;;) {
+    const fields = view.getInt16(o);
+    o += 2;
+    if (fields === -1) return;
+    if (fields !== 3) throw new Error(`COPY row has ${fields} fields; expected 3`);
+    const chunkId = text();
+    const documentId = text();
+    const dims = view.getInt16(o + 4);
+    if (vector.length !== dims) vector = new Float32Array(dims);
+    o += 8;
+    for (let j = 0; j < dims; j++, o += 4) vector[j] = view.getFloat32(o);
+    row(chunkId, documentId, vector);
+  }
+}
+
+/** A string literal in SQL (standard_conforming_strings: only quotes double). */
+function quoted(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
 /** A text[] literal in SQL: '{"a","b"}' with quotes and backslashes escaped. */
 function textArrayLiteral(values: string[]): string {
   const array = `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
@@ -111,6 +159,7 @@ export class PgVectorStore implements VectorStore {
   private readonly efConstruction: number;
   private readonly m: number;
   private readonly binaryCopy: boolean;
+  private readonly memory: MemoryVectorIndex | null;
 
   constructor(
     private readonly client: SqlClient,
@@ -120,6 +169,10 @@ export class PgVectorStore implements VectorStore {
     this.efConstruction = intIn(opts.efConstruction ?? 64, 4, 1000, 'efConstruction');
     this.m = intIn(opts.m ?? 16, 2, 100, 'm');
     this.binaryCopy = opts.binaryCopy ?? false;
+    if (opts.memoryIndex && !this.binaryCopy) throw new Error('memoryIndex needs binaryCopy (PGlite)');
+    this.memory = opts.memoryIndex
+      ? new MemoryVectorIndex(opts.memoryIndex.topK, (siteId, row) => this.loadSite(siteId, row), opts.memoryIndex.onLoaded)
+      : null;
   }
 
   async ensure(asked: IndexInfo): Promise<void> {
@@ -144,7 +197,7 @@ export class PgVectorStore implements VectorStore {
         embedding vector(${asked.dimensions}) NOT NULL
       );
       CREATE INDEX IF NOT EXISTS chunk_vectors_document_idx ON chunk_vectors (document_id);
-      ${this.hnswDdl()};
+      ${this.memory ? 'DROP INDEX IF EXISTS chunk_vectors_hnsw_idx' : this.hnswDdl()};
     `);
     this.dims = asked.dimensions;
     // Statistics once per object (another process may have written since its last ANALYZE), then
@@ -167,6 +220,7 @@ export class PgVectorStore implements VectorStore {
     await this.client.exec('DROP TABLE IF EXISTS chunk_vectors; DELETE FROM vector_index_info;');
     this.dims = null;
     this.analyzed = false;
+    this.memory?.forget();
     await this.ensure(info);
   }
 
@@ -197,7 +251,7 @@ export class PgVectorStore implements VectorStore {
    */
   async bulkLoad<T>(expected: number, load: () => Promise<T>): Promise<T> {
     this.requireEnsured();
-    if (this.loads > 0 || !(expected >= BULK_MIN && expected >= (await this.count()) * BULK_SHARE)) {
+    if (this.memory || this.loads > 0 || !(expected >= BULK_MIN && expected >= (await this.count()) * BULK_SHARE)) {
       this.loads++;
       try {
         return await load();
@@ -223,6 +277,7 @@ export class PgVectorStore implements VectorStore {
     } else {
       for (let i = 0; i < items.length; i += UPSERT_BATCH) await this.insertBatch(items.slice(i, i + UPSERT_BATCH));
     }
+    await this.memory?.upserted(items);
   }
 
   /**
@@ -293,6 +348,7 @@ export class PgVectorStore implements VectorStore {
     this.requireEnsured();
     if (documentIds.length === 0) return;
     await this.client.query('DELETE FROM chunk_vectors WHERE document_id = ANY($1::text[])', [documentIds]);
+    await this.memory?.deleted(documentIds);
   }
 
   async search(siteId: string, vector: Float32Array, k: number): Promise<VectorHit[]> {
@@ -300,6 +356,7 @@ export class PgVectorStore implements VectorStore {
     if (vector.length !== dims) throw new Error(`query vector has ${vector.length} dimensions; the index holds ${dims}`);
     const limit = Math.min(Math.max(Math.floor(k), 0), MAX_K);
     if (limit === 0) return [];
+    if (this.memory) return this.searchMemory(siteId, vector, limit);
     // Relaxed iterative scanning (see prepare) may return rows slightly out of order: re-sort.
     const { rows } = await this.client.query<{ chunk_id: string; distance: number }>(
       `WITH hits AS MATERIALIZED (
@@ -309,6 +366,54 @@ export class PgVectorStore implements VectorStore {
       [toVectorLiteral(vector), siteId],
     );
     return rows.map((r) => ({ chunkId: r.chunk_id, score: 1 - Number(r.distance) }));
+  }
+
+  /** With the memory index, loads the site's vectors now rather than on its first search. */
+  async warm(siteId: string): Promise<void> {
+    await this.memory?.nearest(siteId, new Float32Array(this.requireEnsured()), 1);
+  }
+
+  /**
+   * The memory index's candidates, scored by pgvector from the stored rows. Rows deleted behind
+   * the index's back (a site or a document removed by cascade) are not found: when they are
+   * most of the candidates, the site is loaded again and searched once more.
+   */
+  private async searchMemory(siteId: string, vector: Float32Array, limit: number, retried = false): Promise<VectorHit[]> {
+    const memory = this.memory!;
+    const candidates = await memory.nearest(siteId, vector, limit + Math.max(limit, RESCORE_EXTRA));
+    if (candidates.length === 0) return [];
+    const { rows } = await this.client.query<{ chunk_id: string; distance: number }>(
+      `SELECT chunk_id, embedding <=> $1::vector AS distance FROM chunk_vectors WHERE chunk_id = ANY($2::text[]) AND site_id = $3`,
+      [toVectorLiteral(vector), candidates, siteId],
+    );
+    if (!retried && rows.length < candidates.length / 2 && rows.length < limit) {
+      memory.forget(siteId);
+      return this.searchMemory(siteId, vector, limit, true);
+    }
+    return rows
+      .map((r) => ({ chunkId: r.chunk_id, score: 1 - Number(r.distance) }))
+      .sort((a, b) => b.score - a.score || (a.chunkId < b.chunkId ? -1 : 1))
+      .slice(0, limit);
+  }
+
+  /** A site's stored vectors in binary COPY pages by chunk id, for the memory index. */
+  private async loadSite(siteId: string, row: (chunkId: string, documentId: string, vector: Float32Array) => void): Promise<void> {
+    let after = '';
+    for (;;) {
+      const { blob } = await this.client.query(
+        `COPY (SELECT chunk_id, document_id, embedding FROM chunk_vectors
+           WHERE site_id = ${quoted(siteId)} AND chunk_id > ${quoted(after)} ORDER BY chunk_id LIMIT ${LOAD_PAGE})
+         TO '/dev/blob' WITH (FORMAT binary)`,
+      );
+      if (!blob) throw new Error('the database wrote no COPY output (memoryIndex needs PGlite)');
+      let n = 0;
+      readCopyBinary(new Uint8Array(await blob.arrayBuffer()), (chunkId, documentId, vector) => {
+        row(chunkId, documentId, vector);
+        after = chunkId;
+        n++;
+      });
+      if (n < LOAD_PAGE) return;
+    }
   }
 
   /** Number of stored vectors, for status pages and tests. */

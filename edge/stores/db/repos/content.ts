@@ -129,14 +129,19 @@ export function documentsRepo(db: Orm, changed: (siteId?: string) => void = () =
           // A source twice in one call (never from one ingest) is written in turn, as replace() would.
           // Each statement takes one array per column (unnest): a handful of parameters however many
           // rows, where building a 1,000-row VALUES list cost as much as Postgres' work on it.
+          // New documents keep the order given (a FAQ file's: mostCited breaks ties by it), a
+          // microsecond apart: one transaction's now() is the same for all of them.
+          let order = 0;
           for (const run of distinctRuns(entries)) {
             const docs = run.map((e) => e.doc);
             const saved = new Map<string, string>();
             const rows = rowsOf<{ id: string; site_id: string; source: string }>(
-              await tx.execute(sql`insert into ${documents} (id, site_id, source, kind, title, url, hash)
-                select * from unnest(${column(docs, (d) => d.id)}::text[], ${column(docs, (d) => d.siteId)}::text[],
+              await tx.execute(sql`insert into ${documents} (id, site_id, source, kind, title, url, hash, created_at)
+                select id, site_id, source, kind, title, url, hash, now() + (${order} + n) * interval '1 microsecond'
+                from unnest(${column(docs, (d) => d.id)}::text[], ${column(docs, (d) => d.siteId)}::text[],
                   ${column(docs, (d) => d.source)}::text[], ${column(docs, (d) => d.kind)}::text[], ${column(docs, (d) => d.title)}::text[],
                   ${column(docs, (d) => d.url)}::text[], ${column(docs, (d) => d.hash)}::text[])
+                  with ordinality as u(id, site_id, source, kind, title, url, hash, n)
                 on conflict (site_id, source) do update
                   set kind = excluded.kind, title = excluded.title, url = excluded.url, hash = excluded.hash, updated_at = now()
                 returning id, site_id, source`),
@@ -154,6 +159,7 @@ export function documentsRepo(db: Orm, changed: (siteId?: string) => void = () =
                   ${column(batch, (c) => c.tokens)}::int[])`);
             }
             out.push(...written.map((rows, i) => ({ documentId: ids[i], chunks: rows })));
+            order += run.length;
           }
           return out;
         })
@@ -266,6 +272,7 @@ export function chunksRepo(db: Orm, text: ReturnType<typeof textSearcher>): Db['
       return db.select(chunkColumns).from(chunks).where(eq(chunks.documentId, documentId)).orderBy(asc(chunks.ord));
     },
     textSearch: (siteId, query, k) => text.search(siteId, query, k),
+    warm: (siteId) => text.warm(siteId),
     spell: (siteId, query) => text.spell(siteId, query),
     async count(siteId) {
       const [row] = await db

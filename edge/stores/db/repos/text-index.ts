@@ -102,22 +102,38 @@ const utf8 = new TextEncoder();
  * id, as `order by ts_rank(search, q) desc, id asc` gives them.
  */
 export function rankOr(index: SiteTextIndex, lexemes: string[], k: number): { chunkId: string; score: number }[] {
+  if (k <= 0) return [];
   // Postgres sums in its own order of the query's lexemes (bytewise), which float sums feel.
   const terms = [...new Set(lexemes)].sort((a, b) => compareBytes(utf8.encode(a), utf8.encode(b)));
-  const sums = new Map<number, number>();
+  // A Float32Array rounds each sum to float as Postgres does; a question of common words
+  // touches tens of thousands of documents at 100k chunks, where a Map and a full sort of the
+  // hits took 60-80 ms.
+  const sums = new Float32Array(index.ids.length);
+  const touched: number[] = [];
   for (const lexeme of terms) {
     const list = index.postings.get(lexeme);
     if (!list) continue;
     for (let i = 0; i < list.docs.length; i++) {
       const doc = list.docs[i];
-      sums.set(doc, f((sums.get(doc) ?? 0) + termOf(list.positions[i]) / 1.64493406685));
+      if (sums[doc] === 0) touched.push(doc);
+      sums[doc] = sums[doc] + termOf(list.positions[i]) / 1.64493406685;
     }
   }
   const size = terms.length;
-  const hits: { chunkId: string; score: number }[] = [];
-  for (const [doc, sum] of sums) hits.push({ chunkId: index.ids[doc], score: f(sum / size) });
-  hits.sort((a, b) => b.score - a.score || (a.chunkId < b.chunkId ? -1 : a.chunkId > b.chunkId ? 1 : 0));
-  return hits.slice(0, k);
+  // The k best by score, then id: a small sorted list, entered only by what beats its last.
+  const best: { chunkId: string; score: number }[] = [];
+  const before = (score: number, id: string, than: { chunkId: string; score: number }) =>
+    score > than.score || (score === than.score && id < than.chunkId);
+  for (const doc of touched) {
+    const score = f(sums[doc] / size);
+    if (best.length === k && !before(score, index.ids[doc], best[k - 1])) continue;
+    const hit = { chunkId: index.ids[doc], score };
+    let at = best.length;
+    while (at > 0 && before(score, hit.chunkId, best[at - 1])) at--;
+    best.splice(at, 0, hit);
+    if (best.length > k) best.pop();
+  }
+  return best;
 }
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {

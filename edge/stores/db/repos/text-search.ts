@@ -129,6 +129,11 @@ export function textSearcher(db: Orm, opts: { inMemory?: boolean; now?: () => nu
     /** The question's lexemes, as full text searches for them (exposed for tests). */
     lexemes: queryLexemes,
 
+    /** The site's statistics (and, in memory, its index) now. */
+    async warm(siteId: string): Promise<void> {
+      await statsFor(siteId);
+    },
+
     /** Writes to a site's chunks make its frequencies stale. */
     invalidate(siteId?: string) {
       written = true;
