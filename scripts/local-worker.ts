@@ -163,6 +163,12 @@ export async function startWrangler(opts: WranglerOptions): Promise<WranglerDev>
   };
 }
 
+/** The demo site's allowed origins: this port's. */
+async function allowDemoFrom(pg: PgliteServer['pg'], port: number): Promise<void> {
+  const db = createDb(drizzle(pg), async () => {});
+  await db.sites.update(DEMO_SITE, { allowedOrigins: [`http://localhost:${port}`, `http://127.0.0.1:${port}`] });
+}
+
 /** The demo site (allowed from this port's origins) and the demo shop's data, loaded before anyone connects. */
 export async function seedDemo(pg: PgliteServer['pg'], port: number, log: Logger = silentLogger): Promise<void> {
   const db = createDb(drizzle(pg), async () => {});
@@ -227,7 +233,7 @@ export async function startLocalWorker(opts: LocalWorkerOptions = {}): Promise<L
       frozen = freezeWorker(dir, { assets: opts.assets }); // bundles while Postgres starts
       frozen.catch(() => {});
     }
-    const port = opts.port ?? (await freePort());
+    let port = opts.port ?? (await freePort());
     // Every request and every awake conversation object holds its own connections, as on Neon
     // (whose pooler takes thousands); pglite-socket cuts off clients beyond its limit.
     const postgres = await startPgliteServer({ maxConnections: 500 });
@@ -251,7 +257,19 @@ export async function startLocalWorker(opts: LocalWorkerOptions = {}): Promise<L
     }
     const persistTo = opts.persistTo ?? mkdtempSync(join(tmpdir(), 'worker-state-'));
     if (!opts.persistTo) stops.push(async () => rmSync(persistTo, { recursive: true, force: true }));
-    const wrangler = await startWrangler({ port, vars: { ...vars, ...opts.vars }, persistTo, frozenConfig: await frozen, testScheduled: opts.testScheduled, echo: opts.echo });
+    let wrangler: WranglerDev;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        wrangler = await startWrangler({ port, vars: { ...vars, ...opts.vars }, persistTo, frozenConfig: await frozen, testScheduled: opts.testScheduled, echo: opts.echo });
+        break;
+      } catch (err) {
+        // The port was free when picked, seconds ago (the demo loads in between): another test
+        // can take it, or the inspector's, before workerd binds. Again on new ones.
+        if (attempt >= 3 || opts.port !== undefined || !/Address already in use/.test((err as Error).message)) throw err;
+        port = await freePort();
+        await allowDemoFrom(postgres.pg, port);
+      }
+    }
     stops.push(() => wrangler.stop());
     return { url: wrangler.url, port, wrangler, postgres, proxy, redis, upstash, stop: stopAll };
   } catch (err) {
