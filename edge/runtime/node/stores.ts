@@ -51,7 +51,7 @@ export async function openEmbeddedStores({
     // PGlite takes a blob for COPY: vectors load in binary. No other process writes to it while
     // this one runs (the lock), so searches can go to an exact index in memory (memory-index.ts).
     const native = nativeTopK();
-    if ('error' in native) log?.warn('vector search scans in JS (the native scan did not load; ~10× slower)', { error: native.error });
+    if ('error' in native) log?.warn('vector search scans in JS (the native scan did not load; ~25× slower)', { error: native.error });
     const vectors = new PgVectorStore(pg, {
       ...vectorOptions,
       binaryCopy: true,

@@ -76,6 +76,54 @@ function distinctRuns<T extends { doc: DocumentRow }>(entries: T[]): T[][] {
 
 /** `changed(siteId)` hears of every write to a site's chunks; `changed()` of writes to unknown sites. */
 export function documentsRepo(db: Orm, changed: (siteId?: string) => void = () => {}): Db['documents'] {
+  const replaceMany: Db['documents']['replaceMany'] = async (entries) => {
+    if (entries.length === 0) return [];
+    const sites = new Set(entries.map((e) => e.doc.siteId));
+    return db
+      .transaction(async (tx) => {
+        const out: { documentId: string; chunks: ChunkRow[] }[] = [];
+        // A source twice in one call (never from one ingest) is written in turn: the later one wins.
+        // Each statement takes one array per column (unnest): a handful of parameters however many
+        // rows, where building a 1,000-row VALUES list cost as much as Postgres' work on it.
+        // New documents keep the order given (a FAQ file's: mostCited breaks ties by it), a
+        // microsecond apart: one transaction's now() is the same for all of them.
+        let order = 0;
+        for (const run of distinctRuns(entries)) {
+          const docs = run.map((e) => e.doc);
+          const saved = new Map<string, string>();
+          const rows = rowsOf<{ id: string; site_id: string; source: string }>(
+            await tx.execute(sql`insert into ${documents} (id, site_id, source, kind, title, url, hash, created_at)
+              select id, site_id, source, kind, title, url, hash, now() + (${order} + n) * interval '1 microsecond'
+              from unnest(${column(docs, (d) => d.id)}::text[], ${column(docs, (d) => d.siteId)}::text[],
+                ${column(docs, (d) => d.source)}::text[], ${column(docs, (d) => d.kind)}::text[], ${column(docs, (d) => d.title)}::text[],
+                ${column(docs, (d) => d.url)}::text[], ${column(docs, (d) => d.hash)}::text[])
+                with ordinality as u(id, site_id, source, kind, title, url, hash, n)
+              on conflict (site_id, source) do update
+                set kind = excluded.kind, title = excluded.title, url = excluded.url, hash = excluded.hash, updated_at = now()
+              returning id, site_id, source`),
+          );
+          for (const r of rows) saved.set(siteSource(r.site_id, r.source), r.id);
+          const ids = run.map((e) => saved.get(siteSource(e.doc.siteId, e.doc.source))!);
+          // Old chunks go, and with them (by cascade) whatever vectors pointed at them.
+          await tx.execute(sql`delete from ${chunks} where document_id = any(${sql.param(ids)}::text[])`);
+          const written = run.map((e, i) => e.chunks.map((c) => newChunk(ids[i], e.doc.siteId, c)));
+          for (const batch of batches(written.flat(), CHUNK_INSERT_BATCH)) {
+            await tx.execute(sql`insert into ${chunks} (id, document_id, site_id, kind, ord, title, url, content, tokens)
+              select * from unnest(${column(batch, (c) => c.id)}::text[], ${column(batch, (c) => c.documentId)}::text[],
+                ${column(batch, (c) => c.siteId)}::text[], ${column(batch, (c) => c.kind)}::text[], ${column(batch, (c) => c.ord)}::int[],
+                ${column(batch, (c) => c.title)}::text[], ${column(batch, (c) => c.url)}::text[], ${column(batch, (c) => c.content)}::text[],
+                ${column(batch, (c) => c.tokens)}::int[])`);
+          }
+          out.push(...written.map((rows, i) => ({ documentId: ids[i], chunks: rows })));
+          order += run.length;
+        }
+        return out;
+      })
+      .finally(() => {
+        for (const siteId of sites) changed(siteId);
+      });
+  };
+
   return {
     async list(siteId) {
       // One JSON value rather than a row per document: the embedded database decodes each field
@@ -102,71 +150,9 @@ export function documentsRepo(db: Orm, changed: (siteId?: string) => void = () =
         .limit(1);
       return row ?? null;
     },
-    async replace(doc, parts) {
-      return db.transaction(async (tx) => {
-        // Keyed by (site, source): re-ingesting a file updates its row and keeps its id.
-        const [saved] = await tx
-          .insert(documents)
-          .values(doc)
-          .onConflictDoUpdate({
-            target: [documents.siteId, documents.source],
-            set: { kind: doc.kind, title: doc.title, url: doc.url, hash: doc.hash, updatedAt: sql`now()` },
-          })
-          .returning({ id: documents.id });
-        // Old chunks go, and with them (by cascade) whatever vectors pointed at them.
-        await tx.delete(chunks).where(eq(chunks.documentId, saved.id));
-        const rows: ChunkRow[] = parts.map((c) => newChunk(saved.id, doc.siteId, c));
-        for (const batch of batches(rows)) await tx.insert(chunks).values(batch);
-        return rows;
-      }).finally(() => changed(doc.siteId));
-    },
-    async replaceMany(entries) {
-      if (entries.length === 0) return [];
-      const sites = new Set(entries.map((e) => e.doc.siteId));
-      return db
-        .transaction(async (tx) => {
-          const out: { documentId: string; chunks: ChunkRow[] }[] = [];
-          // A source twice in one call (never from one ingest) is written in turn, as replace() would.
-          // Each statement takes one array per column (unnest): a handful of parameters however many
-          // rows, where building a 1,000-row VALUES list cost as much as Postgres' work on it.
-          // New documents keep the order given (a FAQ file's: mostCited breaks ties by it), a
-          // microsecond apart: one transaction's now() is the same for all of them.
-          let order = 0;
-          for (const run of distinctRuns(entries)) {
-            const docs = run.map((e) => e.doc);
-            const saved = new Map<string, string>();
-            const rows = rowsOf<{ id: string; site_id: string; source: string }>(
-              await tx.execute(sql`insert into ${documents} (id, site_id, source, kind, title, url, hash, created_at)
-                select id, site_id, source, kind, title, url, hash, now() + (${order} + n) * interval '1 microsecond'
-                from unnest(${column(docs, (d) => d.id)}::text[], ${column(docs, (d) => d.siteId)}::text[],
-                  ${column(docs, (d) => d.source)}::text[], ${column(docs, (d) => d.kind)}::text[], ${column(docs, (d) => d.title)}::text[],
-                  ${column(docs, (d) => d.url)}::text[], ${column(docs, (d) => d.hash)}::text[])
-                  with ordinality as u(id, site_id, source, kind, title, url, hash, n)
-                on conflict (site_id, source) do update
-                  set kind = excluded.kind, title = excluded.title, url = excluded.url, hash = excluded.hash, updated_at = now()
-                returning id, site_id, source`),
-            );
-            for (const r of rows) saved.set(siteSource(r.site_id, r.source), r.id);
-            const ids = run.map((e) => saved.get(siteSource(e.doc.siteId, e.doc.source))!);
-            // Old chunks go, and with them (by cascade) whatever vectors pointed at them.
-            await tx.execute(sql`delete from ${chunks} where document_id = any(${sql.param(ids)}::text[])`);
-            const written = run.map((e, i) => e.chunks.map((c) => newChunk(ids[i], e.doc.siteId, c)));
-            for (const batch of batches(written.flat(), CHUNK_INSERT_BATCH)) {
-              await tx.execute(sql`insert into ${chunks} (id, document_id, site_id, kind, ord, title, url, content, tokens)
-                select * from unnest(${column(batch, (c) => c.id)}::text[], ${column(batch, (c) => c.documentId)}::text[],
-                  ${column(batch, (c) => c.siteId)}::text[], ${column(batch, (c) => c.kind)}::text[], ${column(batch, (c) => c.ord)}::int[],
-                  ${column(batch, (c) => c.title)}::text[], ${column(batch, (c) => c.url)}::text[], ${column(batch, (c) => c.content)}::text[],
-                  ${column(batch, (c) => c.tokens)}::int[])`);
-            }
-            out.push(...written.map((rows, i) => ({ documentId: ids[i], chunks: rows })));
-            order += run.length;
-          }
-          return out;
-        })
-        .finally(() => {
-          for (const siteId of sites) changed(siteId);
-        });
-    },
+    // One document is a round of one: the same statements, the same transaction.
+    replace: async (doc, parts) => (await replaceMany([{ doc, chunks: parts }]))[0].chunks,
+    replaceMany,
     async delete(ids) {
       if (ids.length === 0) return;
       await db.delete(documents).where(inArray(documents.id, ids)).finally(() => changed());

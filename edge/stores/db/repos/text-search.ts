@@ -129,9 +129,12 @@ export function textSearcher(db: Orm, opts: { inMemory?: boolean; now?: () => nu
     /** The question's lexemes, as full text searches for them (exposed for tests). */
     lexemes: queryLexemes,
 
-    /** The site's statistics (and, in memory, its index) now. */
+    /**
+     * The embedded database's in-memory index for the site, now. A server database's statistics
+     * are left to the first question: at start they would cost an ANALYZE and a scan per site.
+     */
     async warm(siteId: string): Promise<void> {
-      await statsFor(siteId);
+      if (opts.inMemory) await statsFor(siteId);
     },
 
     /** Writes to a site's chunks make its frequencies stale. */
