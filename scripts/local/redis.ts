@@ -58,13 +58,26 @@ export function ensureRedisServer(): Promise<void> {
  */
 export async function startRedis(opts: { port?: number } = {}): Promise<RunningRedis> {
   await ensureRedisServer();
+  // A free port can be taken between the probe and redis-server's bind: try again on a new one.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts);
+    } catch (err) {
+      if (attempt >= 3 || opts.port || !/already in use/i.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function startOnce(opts: { port?: number }): Promise<RunningRedis> {
   const port = opts.port ?? (await freePort());
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  // redis-server says why it stops (a port in use) on stdout.
   let stderr = '';
+  child.stdout.on('data', (d) => (stderr += d));
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
@@ -72,7 +85,10 @@ export async function startRedis(opts: { port?: number } = {}): Promise<RunningR
     await waitFor(`redis-server on port ${port}`, async () => {
       const conn = await RespConnection.open(port);
       try {
-        return (await conn.send([['PING']]))[0] === 'PONG';
+        // Ours, not another test's server that had the port first (then ours exits, unnoticed
+        // by a bare PING, and two tests would share one cache).
+        const [info] = await conn.send([['INFO', 'server']]);
+        return typeof info === 'string' && new RegExp(`^process_id:${child.pid}\\r?$`, 'm').test(info);
       } finally {
         conn.close();
       }

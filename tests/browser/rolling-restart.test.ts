@@ -12,7 +12,7 @@ import { startOpenAiFake, type OpenAiFake } from '../fakes/openai-server';
 import { startQdrantFake, type QdrantFake } from '../fakes/qdrant-server';
 import { startNodeProcess, type NodeProcess } from '../helpers/node-process';
 import { skipWithoutRedisAndPostgres15 } from '../servers/availability';
-import { freePort } from '../../scripts/local/free-port';
+import { freePort, waitFor } from '../../scripts/local/free-port';
 import { startPostgres15, type RunningPostgres } from '../servers/postgres15';
 import { startRedis, type RunningRedis } from '../../scripts/local/redis';
 import { launchBrowser, requireBrowser } from './browser';
@@ -71,7 +71,12 @@ describe.skipIf(skip)('the widget through a rolling restart (real processes, Red
     paceMs = 120;
     await chat(page).locator('textarea').fill('How long does standard shipping take?');
     await chat(page).locator('textarea').press('Enter');
-    await chat(page).locator('article.answer[aria-busy=true]').waitFor({ timeout: 15_000 });
+    // In flight: the LLM was asked and the widget shows the answer growing. The paced reply takes
+    // seconds, so both are there to see; a failure says which was not, with what the page showed.
+    await waitFor('the LLM to be asked', async () => openai.chats().length === 1, { ms: 15_000 }).catch(async (err) => {
+      throw new Error(`${(err as Error).message}; the page shows ${JSON.stringify(await transcript(page))}; server output: ${first.output().slice(-2000)}`);
+    });
+    await chat(page).locator('article.answer[aria-busy=true]').waitFor({ state: 'attached', timeout: 15_000 });
     first.signal('SIGTERM');
     expect(await first.exited).toMatchObject({ code: 0 });
     paceMs = 0;
