@@ -1,20 +1,21 @@
 /**
- * The embedded stores for one Node process: PGlite (file-backed or in memory) holding both the
- * relational tables and the pgvector index. PGlite is single-process, so a lock file keeps a
+ * The embedded stores for one Node process: PGlite (file-backed or in memory, on a worker
+ * thread) holding both the relational tables and the pgvector index. PGlite is single-process, so a lock file keeps a
  * second process (an ingest run while the server is up) from opening the same directory.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { PGlite } from '@electric-sql/pglite';
 import type { Db, Logger } from '../../core/ports';
 import type { Sealing } from '../../stores/db/create-db';
-import { openPglite } from '../../stores/db/pglite';
+import { openPgliteThread } from '../../stores/db/pglite';
+import type { PgliteClient } from '../../stores/db/pglite-thread';
 import { jsTopK } from '../../stores/vectors/memory-index';
 import { PgVectorStore, type PgVectorOptions } from '../../stores/vectors/pgvector';
 import { nativeTopK } from './native-topk';
 
 export interface EmbeddedStores {
-  pg: PGlite;
+  /** The database itself (on its own thread, as the server opens it). */
+  pg: PgliteClient;
   db: Db;
   vectors: PgVectorStore;
   close(): Promise<void>;
@@ -47,7 +48,7 @@ export async function openEmbeddedStores({
   if (dir !== null) mkdirSync(dir, { recursive: true });
   const release = dir === null ? () => {} : lockDataDir(dir);
   try {
-    const { pg, db } = await openPglite(dir, { sealing });
+    const { pg, db } = await openPgliteThread(dir, { sealing });
     // PGlite takes a blob for COPY: vectors load in binary. No other process writes to it while
     // this one runs (the lock), so searches can go to an exact index in memory (memory-index.ts).
     const native = nativeTopK();

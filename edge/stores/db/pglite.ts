@@ -8,6 +8,7 @@ import { drizzle } from 'drizzle-orm/pglite';
 import type { Db } from '../../core/ports';
 import { createDb, type Sealing } from './create-db';
 import { migratePglite } from './migrate';
+import { PgliteThread, type PgliteClient } from './pglite-thread';
 
 export interface OpenedPglite {
   pg: PGlite;
@@ -37,15 +38,28 @@ export async function openPglite(dataDir: string | null, opts: { sealing?: Seali
     extensions: { vector },
     parsers: DRIZZLE_PARSERS,
   });
+  const query = pg.query.bind(pg);
+  // Only drizzle's own (the four types above, read as text): any other parsers asked for apply.
+  const drizzles = (parsers: object | undefined) => parsers !== undefined && Object.keys(parsers).every((oid) => oid in DRIZZLE_PARSERS);
+  pg.query = ((sql, params, options) => query(sql, params, drizzles(options?.parsers) ? { ...options, parsers: undefined } : options)) as typeof pg.query;
+  return { pg, db: await withDb(pg, opts) };
+}
+
+/**
+ * The same database on a worker thread (pglite-thread.ts): the server's embedded default, so
+ * the event loop serves sockets while Postgres works. The thread sets drizzle's parsers itself.
+ */
+export async function openPgliteThread(dataDir: string | null, opts: { sealing?: Sealing } = {}): Promise<{ pg: PgliteThread; db: Db }> {
+  const pg = await PgliteThread.open(dataDir, IN_MEMORY_START);
+  return { pg, db: await withDb(pg, opts) };
+}
+
+/** Migrated and wrapped in the repos; closed again when that fails. */
+async function withDb(pg: PgliteClient, opts: { sealing?: Sealing }): Promise<Db> {
   try {
-    const query = pg.query.bind(pg);
-    // Only drizzle's own (the four types above, read as text): any other parsers asked for apply.
-    const drizzles = (parsers: object | undefined) => parsers !== undefined && Object.keys(parsers).every((oid) => oid in DRIZZLE_PARSERS);
-    pg.query = ((sql, params, options) => query(sql, params, drizzles(options?.parsers) ? { ...options, parsers: undefined } : options)) as typeof pg.query;
-    const orm = drizzle(pg);
+    const orm = drizzle({ client: pg as PGlite });
     await migratePglite(orm);
-    const db = createDb(orm, () => (pg.closed ? Promise.resolve() : pg.close()), { inMemoryText: true, sealing: opts.sealing });
-    return { pg, db };
+    return createDb(orm, () => (pg.closed ? Promise.resolve() : pg.close()), { inMemoryText: true, sealing: opts.sealing });
   } catch (err) {
     await pg.close().catch(() => {});
     throw err;
