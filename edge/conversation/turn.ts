@@ -4,6 +4,7 @@ import { AnswerClosing, prepareAnswer, questionIn, TURN_HISTORY, type PreparedAn
 import { rememberAnswer } from '../pipeline/cache';
 import { openTicket } from './handoff';
 import type { SessionEvents } from './session-log';
+import { Deltas } from './deltas';
 
 export interface TurnInput {
   siteId: string;
@@ -34,6 +35,7 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput, stop
   let failed: unknown = null;
   let prepared: PreparedAnswer | null = null;
   const closing = new AnswerClosing();
+  const deltas = new Deltas(async (piece) => void (await log.emit(t.session, { type: 'answer.delta', id: answerId, text: piece })), () => deps.clock.now());
   try {
     const history = await abortable(deps.db.messages.recent(t.session, TURN_HISTORY), abort.signal);
     prepared = await abortable(prepareAnswer(deps, questionIn(history, t), abort.signal), abort.signal);
@@ -62,10 +64,12 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput, stop
   async function say(piece: string): Promise<void> {
     if (!piece) return;
     text += piece;
-    await log.emit(t.session, { type: 'answer.delta', id: answerId, text: piece });
+    await deltas.push(piece);
   }
 
   async function finish(): Promise<void> {
+    // A piece that could not be sent is in `text` all the same: stored, and told as a failure.
+    await deltas.flush().catch((err: unknown) => void (failed ??= err));
     if (!started) {
       await log.emit(t.session, { type: 'answer.start', id: answerId, replyTo: t.messageId, intent: prepared?.intent ?? 'other' });
       started = true;

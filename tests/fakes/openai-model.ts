@@ -67,3 +67,9 @@ function firstSentence(text: string): string {
   const m = /^(.{20,}?[.!?])(\s|$)/.exec(flat);
   return (m ? m[1] : flat.slice(0, 200)).replace(/[.!?]$/, '');
 }
+
+/** The grounded model, streaming a piece every 30 ms as a hosted model does (not all at once). */
+export function paced(chat: ChatRequest): ChatReply {
+  const reply = groundedModel(chat);
+  return reply.type === 'text' ? { ...reply, pieceDelayMs: 30 } : reply;
+}

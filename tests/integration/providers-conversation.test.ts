@@ -17,6 +17,7 @@ import { buildNodeDeps } from '../../edge/runtime/node/deps';
 import { ensureDemoSite, loadDemoData } from '../../edge/runtime/node/seed';
 import { RefusingVectorStore } from '../../edge/stores/vectors/refusing';
 import { startCohereFake, type CohereFake } from '../fakes/cohere-server';
+import { paced } from '../fakes/openai-model';
 import { startOpenAiFake, type OpenAiFake } from '../fakes/openai-server';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -90,7 +91,9 @@ async function visitor(deps: Deps) {
 describe('a conversation with OpenAI and Cohere (local protocol servers)', () => {
   it('streams a grounded answer from the model with citations, and stores tokens and cost with it', async () => {
     const v = await visitor(base);
-    const a = await v.ask('How long does shipping take?');
+    // Paced as a model streams (a token every 30 ms): the answer reaches the visitor in pieces.
+    openai.onChat(paced);
+    const a = await v.ask('How long does shipping take?').finally(() => openai.onChat(null));
     expect(a.deltas.length).toBeGreaterThan(3);
     expect(a.text).toMatch(/business days.*\[\d\]\.$/);
     expect(a.end.citations.length).toBe(1);

@@ -11,6 +11,7 @@ import { describeProviders } from '../../edge/wiring/describe';
 import type { Deps } from '../../edge/core/deps';
 import { mountAdmin } from '../../edge/http/admin';
 import { startCohereFake, type CohereFake } from '../fakes/cohere-server';
+import { paced } from '../fakes/openai-model';
 import { startOpenAiFake, type OpenAiFake } from '../fakes/openai-server';
 import { startQdrantFake, type QdrantFake } from '../fakes/qdrant-server';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -68,7 +69,9 @@ describe('the Node server with cloud providers (local protocol servers)', () => 
     const s = await TestSocket.open(server.wsUrl(), { origin: `http://127.0.0.1:${server.port}` });
     const before = { chats: openai.chats().length, reranks: cohere.requests.length, queries: qdrant.requests.filter((r) => r.path.endsWith('/points/query')).length };
     await s.hello();
-    const a = await s.ask('q1', 'Can you ship to a PO box?');
+    // Paced as a model streams (a token every 30 ms): the answer reaches the visitor in pieces.
+    openai.onChat(paced);
+    const a = await s.ask('q1', 'Can you ship to a PO box?').finally(() => openai.onChat(null));
     expect(a.deltas).toBeGreaterThan(2);
     expect(a.text).toMatch(/USPS|standard shipping/i);
     expect(a.text).toMatch(/\[\d\]\.$/);
