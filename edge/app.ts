@@ -17,6 +17,7 @@ import { mountAgentSocket } from './http/agent-ws';
 import { preflight, siteCors } from './http/cors';
 import { mountChatHttp } from './http/chat';
 import { mountHealth } from './http/health';
+import { mountMetrics, type MetricsExport } from './http/metrics';
 import { mountSessions } from './http/sessions';
 import type { AddressOf } from './http/client-address';
 import { answerErrors } from './http/internal-error';
@@ -33,6 +34,8 @@ export interface AppRuntime {
   eraseConversation?: VisitorRuntime['eraseConversation'];
   /** Where agents' writes to a conversation go: its Durable Object on Workers; unset, this process's log. */
   ticketWrites?: TicketWrites;
+  /** `/metrics` (Prometheus text) for a scraper holding `token`; off where unset (Workers). */
+  metrics?: { token?: string; exporter: MetricsExport };
 }
 
 /** The runtime-agnostic application: every runtime entry builds `deps` once and serves this. */
@@ -44,6 +47,7 @@ export function createApp(deps: Deps, runtime: AppRuntime = {}) {
   app.options('/v1/*', preflight);
   app.use('/agent/*', securityHeaders);
   mountHealth(app, deps, () => chat.isDraining);
+  mountMetrics(app, runtime.metrics?.token, runtime.metrics?.exporter);
   mountAdmin(app, deps, runtime.clientAddress);
   mountAdminAgents(app, deps);
   mountAdminSites(app, deps, runtime.eraseConversation);

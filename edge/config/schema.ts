@@ -179,6 +179,9 @@ export const configSchema = z.object({
 
   /** Bearer token for /v1/admin/*; the admin API is off when unset. */
   ADMIN_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),
+
+  /** Bearer token a Prometheus scraper sends for /metrics (Node); /metrics is off when unset. */
+  METRICS_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -154,6 +154,7 @@ export class ChatService {
           citations: [],
           confidence: null,
         });
+        this.deps.metrics?.inc('support_chat_messages_total', { site: peer.siteId });
         return { fresh: true, text: frame.text };
       });
     } catch (err) {
@@ -170,6 +171,7 @@ export class ChatService {
       return peer.conn.send(error('invalid_message', `feedback: no answer "${frame.answer.slice(0, 64)}" in this conversation`));
     }
     await this.deps.db.feedback.add({ conversationId: session, answerId: frame.answer, rating: frame.rating, comment: frame.comment ?? null });
+    this.deps.metrics?.inc('support_chat_feedback_total', { site: peer.siteId, rating: frame.rating });
     if (frame.rating === 'down') {
       const question = answer.replyTo ? (await this.deps.db.messages.findByClientId(session, answer.replyTo))?.text ?? null : null;
       tell(this.deps, peer.siteId, { type: 'answer.low_rating', conversation: session, answerId: frame.answer, text: answer.text, question, comment: frame.comment ?? null });

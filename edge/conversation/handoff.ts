@@ -25,6 +25,7 @@ export async function openTicket(
   if (!existing) {
     await deps.db.audit.add({ siteId: t.siteId, actor: 'visitor', action: 'ticket.open', detail: { ticket: ticket.id, number: ticket.number, conversation: t.session } });
     deps.log.info('handoff: ticket opened', { ticket: ticket.id, number: ticket.number, site: t.siteId });
+    deps.metrics?.inc('support_chat_handoffs_total', { site: t.siteId, priority: t.priority ?? 'normal' });
     const question = (await deps.db.messages.list(t.session)).filter((m) => m.role === 'user').at(-1)?.text ?? null;
     tell(deps, t.siteId, { type: 'ticket.opened', conversation: t.session, ticket, text: question, reason: t.reason });
   }

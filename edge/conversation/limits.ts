@@ -19,7 +19,7 @@ export class RateLimited extends Error {
 }
 
 /** A new message of `session`: refused (thrown) when a limit says wait. */
-export async function countMessage(deps: Pick<Deps, 'sessions' | 'settings'>, peer: Peer, session: string): Promise<void> {
+export async function countMessage(deps: Pick<Deps, 'sessions' | 'settings' | 'metrics'>, peer: Peer, session: string): Promise<void> {
   const { sessions, settings } = deps;
   const limits = settings.limits;
   // Narrowest first, one at a time: a message one limit refuses is not counted by the wider
@@ -34,14 +34,20 @@ export async function countMessage(deps: Pick<Deps, 'sessions' | 'settings'>, pe
   }
   for (const [key, limit, seconds] of checks) {
     const wait = await sessions.rateLimit(key, limit, seconds);
-    if (wait > 0) throw new RateLimited(wait, 'messages');
+    if (wait > 0) {
+      deps.metrics?.inc('support_chat_rate_limited_total', { what: 'messages' });
+      throw new RateLimited(wait, 'messages');
+    }
   }
 }
 
 /** A conversation about to be created for this peer: refused (thrown) past the address's hourly limit. */
-export async function countNewConversation(deps: Pick<Deps, 'sessions' | 'settings'>, peer: Peer): Promise<void> {
+export async function countNewConversation(deps: Pick<Deps, 'sessions' | 'settings' | 'metrics'>, peer: Peer): Promise<void> {
   const limits = deps.settings.limits;
   if (!limits || !peer.address) return;
   const wait = await deps.sessions.rateLimit(`conv-addr:${peer.address}`, limits.newConversationsPerHour, 3600);
-  if (wait > 0) throw new RateLimited(wait, 'new conversations');
+  if (wait > 0) {
+    deps.metrics?.inc('support_chat_rate_limited_total', { what: 'conversations' });
+    throw new RateLimited(wait, 'new conversations');
+  }
 }

@@ -5,6 +5,7 @@ import { rememberAnswer } from '../pipeline/cache';
 import { openTicket } from './handoff';
 import type { SessionEvents } from './session-log';
 import { Deltas } from './deltas';
+import { countAnswer } from './answer-metrics';
 
 export interface TurnInput {
   siteId: string;
@@ -24,6 +25,8 @@ export interface TurnInput {
  */
 export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput, stop?: AbortSignal): Promise<void> {
   const answerId = deps.newId('a');
+  const began = deps.clock.now();
+  let firstAt: number | null = null;
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(new Error('answer timed out')), deps.settings.answerTimeoutMs);
   // A graceful stop whose grace ran out ends the answer like a timeout: told, stored, ended.
@@ -64,6 +67,7 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput, stop
   async function say(piece: string): Promise<void> {
     if (!piece) return;
     text += piece;
+    firstAt ??= deps.clock.now();
     await deltas.push(piece);
   }
 
@@ -97,6 +101,7 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput, stop
       usage: closed.usage,
     });
     if (closed.cache) await rememberAnswer(deps, closed.cache.key, closed.cache.answer);
+    countAnswer(deps, t.siteId, closed, Boolean(failed), { began, firstAt, stages: prepared?.timings ?? {} });
     // One line per answer: which intent model decided, and where the time went (no message text).
     deps.log.info('answered', {
       site: t.siteId,

@@ -1,4 +1,5 @@
 import type { SiteModels } from '../intents/site-models';
+import type { Metrics } from './metrics';
 import type { Clock, Db, Embedder, IdGen, IntentSource, Llm, Logger, Reranker, SessionStore, VectorStore } from './ports';
 
 /** Tunables of the answer pipeline, taken from the validated config by the runtime entry. */
@@ -47,6 +48,8 @@ export interface Deps {
   siteIntents?: SiteModels;
   sessions: SessionStore;
   log: Logger;
+  /** Counts and timings for `/metrics` (core/metrics.ts names them); unset: nothing is counted. */
+  metrics?: Metrics;
   clock: Clock;
   newId: IdGen;
   /**

@@ -29,6 +29,7 @@ export function mountWebSocket(app: Hono, deps: Deps, chat: ChatService, upgrade
           if (address !== undefined) {
             const open = perAddress.get(address) ?? 0;
             if (open >= max) {
+              deps.metrics?.inc('support_chat_rate_limited_total', { what: 'sockets' });
               sendFrame(handle, error('rate_limited', `too many open connections from one address (at most ${max})`, undefined, 30));
               return handle.close(CLOSE_TRY_AGAIN, 'too many connections');
             }
@@ -36,11 +37,13 @@ export function mountWebSocket(app: Hono, deps: Deps, chat: ChatService, upgrade
             counted = true;
           }
           socket = openSocket(handle, check, deps.newId('c'), { chat, log: deps.log }, address);
+          deps.metrics?.add('support_chat_sockets_open', {}, 1);
         },
         onMessage(event) {
           void socket?.receive(event.data);
         },
         onClose() {
+          if (socket) deps.metrics?.add('support_chat_sockets_open', {}, -1);
           socket?.detach();
           socket = null;
           if (counted && address !== undefined) {

@@ -21,9 +21,11 @@ export function answerCacheKey(k: { siteId: string; model: string; intent: Inten
   return `answer:${CACHE_VERSION}:${k.siteId}:${k.model}:${k.intent}:${k.language}:${k.normalized}`;
 }
 
-export async function cachedAnswer(deps: Pick<Deps, 'settings' | 'sessions'>, key: string): Promise<CachedAnswer | null> {
+export async function cachedAnswer(deps: Pick<Deps, 'settings' | 'sessions' | 'metrics'>, key: string): Promise<CachedAnswer | null> {
   if (deps.settings.cacheTtlSeconds <= 0) return null;
-  return deps.sessions.cacheGet<CachedAnswer>(key);
+  const found = await deps.sessions.cacheGet<CachedAnswer>(key);
+  deps.metrics?.inc('support_chat_answer_cache_total', { result: found ? 'hit' : 'miss' });
+  return found;
 }
 
 /** The answer is complete by now: a cache that cannot take it only costs the next asker time. */

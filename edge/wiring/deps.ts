@@ -39,6 +39,7 @@ export interface Wired {
 
 export function baseDeps(config: Config, platform: Platform): Wired {
   const { log, clock, sessions, localModels, tuning } = platform;
+  // Provider calls, retries, breakers and fallbacks are counted where `tuning.metrics` says.
   const providers = selectProviders(config, { clock, localModels, ...tuning, log });
   const intents = selectIntents(config, { clock, ...tuning, log });
   return {
@@ -53,12 +54,13 @@ export function baseDeps(config: Config, platform: Platform): Wired {
       siteIntents: new SiteModels({ clock, log }, loadSiteModel),
       sessions,
       log,
+      ...(tuning?.metrics ? { metrics: tuning.metrics } : {}),
       clock,
       newId: randomId,
       // Notifications link into the inbox when the server's public address is known.
       ...(config.PUBLIC_URL ? { webhooks: { publicUrl: config.PUBLIC_URL } } : {}),
     },
     providers,
-    vectors: (own) => selectVectorStore(config, own, { log, clock: tuning?.clock ?? clock, policy: tuning?.policies?.vectors }),
+    vectors: (own) => selectVectorStore(config, own, { log, clock: tuning?.clock ?? clock, policy: tuning?.policies?.vectors, metrics: tuning?.metrics }),
   };
 }

@@ -20,6 +20,7 @@ import { FallbackIntents, FallbackLlm, FallbackReranker } from '../providers/res
 import { HfIntentClassifier } from '../providers/huggingface/intents';
 import { parseIntentLabels } from '../providers/huggingface/labels';
 import { builtInIntents } from '../pipeline/intent/built-in';
+import type { Metrics } from '../core/metrics';
 import { ResiliencePolicy, type PolicyDeps, type PolicySettings } from '../core/resilience/policy';
 import type { IdleTimeouts } from '../core/resilience/timeout';
 
@@ -50,6 +51,8 @@ export interface SelectOptions {
   policies?: Partial<Record<ProviderJob, Partial<PolicySettings>>>;
   /** Longest waits for an LLM stream's first chunk and between chunks. */
   llmIdle?: IdleTimeouts;
+  /** Provider calls, retries, breakers and fallbacks are counted here. */
+  metrics?: Metrics;
 }
 
 export interface SelectedProviders {
@@ -80,7 +83,7 @@ const DOCUMENT_EMBEDDING = { timeoutMs: 60_000, retries: 5, maxDelayMs: 20_000, 
 
 export function selectProviders(config: Config, o: SelectOptions): SelectedProviders {
   const policy = (name: string, job: keyof typeof POLICIES) =>
-    new ResiliencePolicy(name, { ...POLICIES[job], ...o.policies?.[job] }, { clock: o.clock ?? { now: () => Date.now() }, log: o.log, random: o.random, sleep: o.sleep });
+    new ResiliencePolicy(name, { ...POLICIES[job], ...o.policies?.[job] }, { clock: o.clock ?? { now: () => Date.now() }, log: o.log, random: o.random, sleep: o.sleep, metrics: o.metrics });
   const openai = usesOpenAi(config) ? openAiClient({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, fetch: o.fetch }) : null;
   const official = isOpenAi(config.OPENAI_BASE_URL);
 
@@ -99,6 +102,7 @@ export function selectProviders(config: Config, o: SelectOptions): SelectedProvi
         }),
         extractive,
         o.log,
+        o.metrics,
       )
     : extractive;
 
@@ -123,6 +127,7 @@ export function selectProviders(config: Config, o: SelectOptions): SelectedProvi
         new CohereReranker(cohereClient({ token: config.COHERE_API_KEY, baseUrl: config.COHERE_BASE_URL, fetch: o.fetch }), policy('cohere', 'rerank')),
         local,
         o.log,
+        o.metrics,
       )
     : local;
 
@@ -150,7 +155,7 @@ export function selectIntents(config: Config, o: SelectOptions, local: IntentCla
   const policy = new ResiliencePolicy(
     'huggingface',
     { ...POLICIES.intents, ...o.policies?.intents },
-    { clock: o.clock ?? { now: () => Date.now() }, log: o.log, random: o.random, sleep: o.sleep },
+    { clock: o.clock ?? { now: () => Date.now() }, log: o.log, random: o.random, sleep: o.sleep, metrics: o.metrics },
   );
   const hf = new HfIntentClassifier({
     model: config.INTENT_MODEL,
@@ -162,21 +167,21 @@ export function selectIntents(config: Config, o: SelectOptions, local: IntentCla
     policy,
     fetch: o.fetch,
   });
-  return new FallbackIntents(hf, local, o.log);
+  return new FallbackIntents(hf, local, o.log, o.metrics);
 }
 
 /** Qdrant when QDRANT_URL is set, else what the runtime has (pgvector beside its database). */
 export function selectVectorStore(
   config: Config,
   fallback: () => VectorStore,
-  o: { log?: Logger; clock?: Clock; policy?: Partial<PolicySettings> } = {},
+  o: { log?: Logger; clock?: Clock; policy?: Partial<PolicySettings>; metrics?: Metrics } = {},
 ): VectorStore {
   if (!config.QDRANT_URL) return fallback();
   const log = o.log ?? { debug() {}, info() {}, warn() {}, error() {} };
   return new QdrantVectorStore({
     url: config.QDRANT_URL,
     apiKey: config.QDRANT_API_KEY,
-    policy: new ResiliencePolicy('qdrant', { ...POLICIES.vectors, ...o.policy }, { clock: o.clock ?? { now: () => Date.now() }, log }),
+    policy: new ResiliencePolicy('qdrant', { ...POLICIES.vectors, ...o.policy }, { clock: o.clock ?? { now: () => Date.now() }, log, metrics: o.metrics }),
   });
 }
 

@@ -5,6 +5,7 @@
  * breaker. The SDKs' own retries are switched off where the clients are built, so this is the
  * only policy in force. Every failure is logged with the provider and the stage.
  */
+import type { Metrics } from '../metrics';
 import type { Clock, Logger } from '../ports';
 import { CircuitBreaker, type BreakerState } from './breaker';
 import { classify, describeError, isAbort } from './errors';
@@ -33,6 +34,7 @@ export interface PolicyDeps {
   log: Logger;
   random?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  metrics?: Metrics;
 }
 
 export const DEFAULT_POLICY: PolicySettings = {
@@ -83,10 +85,12 @@ export class ResiliencePolicy {
         now: () => this.d.clock.now(),
       }, {
         signal: call.signal,
-        onRetry: (err, f, attempt, delayMs) =>
-          this.d.log.warn(`${this.provider} ${stage} failed; retrying`, { provider: this.provider, stage, attempt, delayMs, ...(f.status ? { status: f.status } : {}), error: describeError(err) }),
+        onRetry: (err, f, attempt, delayMs) => {
+          this.d.metrics?.inc('support_chat_provider_retries_total', { provider: this.provider, stage });
+          this.d.log.warn(`${this.provider} ${stage} failed; retrying`, { provider: this.provider, stage, attempt, delayMs, ...(f.status ? { status: f.status } : {}), error: describeError(err) });
+        },
       });
-      if (!call.streaming) this.breaker.success();
+      if (!call.streaming) this.succeeded(stage);
       return result;
     } catch (err) {
       this.settle(stage, err, call.signal);
@@ -94,9 +98,10 @@ export class ResiliencePolicy {
     }
   }
 
-  /** A streaming call's stream ended well. */
-  succeeded(): void {
+  /** A (streaming) call's stream ended well. */
+  succeeded(stage = 'llm'): void {
     this.breaker.success();
+    this.d.metrics?.inc('support_chat_provider_calls_total', { provider: this.provider, stage, outcome: 'ok' });
   }
 
   /** A streaming call's reader stopped early (the visitor left): it says nothing about the provider. */
@@ -111,6 +116,7 @@ export class ResiliencePolicy {
 
   private settle(stage: string, err: unknown, signal?: AbortSignal): void {
     if (isAbort(err, signal)) return this.breaker.release();
+    this.d.metrics?.inc('support_chat_provider_calls_total', { provider: this.provider, stage, outcome: 'error' });
     const f = classify(err);
     // A 400 about this one request says the provider is up.
     if (f.unhealthy) this.breaker.failure();
@@ -119,6 +125,7 @@ export class ResiliencePolicy {
   }
 
   private onBreaker(state: BreakerState, previous: BreakerState): void {
+    this.d.metrics?.set('support_chat_breaker_open', { provider: this.provider }, state === 'open' ? 1 : 0);
     if (state === 'open') {
       this.d.log.error(`${this.provider}: circuit open after repeated failures; fallbacks serve for ${Math.round(this.o.cooldownMs / 1000)} s`, {
         provider: this.provider,

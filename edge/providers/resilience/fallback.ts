@@ -22,6 +22,7 @@ import {
   type RerankCandidate,
   type Reranker,
 } from '../../core/ports';
+import { noMetrics, type Metrics } from '../../core/metrics';
 import { describeError, isAbort } from '../../core/resilience/errors';
 import { phrase } from '../../language';
 
@@ -38,6 +39,7 @@ export class FallbackLlm implements Llm {
     private readonly primary: Llm,
     private readonly fallback: Llm,
     private readonly log: Logger,
+    private readonly metrics: Metrics = noMetrics,
   ) {
     this.name = `${primary.name} (falls back to ${fallback.name})`;
   }
@@ -52,6 +54,7 @@ export class FallbackLlm implements Llm {
       return;
     } catch (err) {
       if (spoke || isAbort(err, signal)) throw err;
+      this.metrics.inc('support_chat_fallbacks_total', { provider: this.primary.name });
       this.log.warn('llm failed before its first word; answering from the help content', {
         stage: 'llm',
         provider: this.primary.name,
@@ -73,6 +76,7 @@ export class FallbackReranker implements Reranker {
     private readonly primary: Reranker,
     private readonly fallback: Reranker,
     private readonly log: Logger,
+    private readonly metrics: Metrics = noMetrics,
   ) {
     this.name = `${primary.name} (falls back to ${fallback.name})`;
   }
@@ -81,6 +85,7 @@ export class FallbackReranker implements Reranker {
     try {
       return await this.primary.rerank(query, candidates, topN);
     } catch (err) {
+      this.metrics.inc('support_chat_fallbacks_total', { provider: this.primary.name });
       this.log.warn('rerank failed; using the local reranker', {
         stage: 'rerank',
         provider: this.primary.name,
@@ -99,6 +104,7 @@ export class FallbackIntents implements IntentSource {
     private readonly primary: IntentSource & { readonly name: string },
     private readonly fallback: IntentClassifier,
     private readonly log: Logger,
+    private readonly metrics: Metrics = noMetrics,
   ) {
     this.name = `${primary.name} (falls back to the local classifier)`;
   }
@@ -110,6 +116,7 @@ export class FallbackIntents implements IntentSource {
     } catch (err) {
       // The caller gave up: no answer is wanted.
       if (isAbort(err, signal)) throw err;
+      this.metrics.inc('support_chat_fallbacks_total', { provider: this.primary.name });
       this.log.warn('intent classification failed; using the local classifier', {
         stage: 'intent',
         provider: this.primary.name,

@@ -3,6 +3,8 @@ import type { Deps } from '../../core/deps';
 import { IndexMismatchError, type Logger, type VectorStore } from '../../core/ports';
 import { LOCAL_EMBEDDING_MODEL } from '../../providers/embeddings/local';
 import { baseDeps, type Wired } from '../../wiring/deps';
+import type { MetricsExport } from '../../http/metrics';
+import { promMetrics } from './metrics';
 import { sealingFor } from '../../wiring/sealing';
 import type { SelectOptions } from '../../wiring/providers';
 import { RefusingVectorStore } from '../../stores/vectors/refusing';
@@ -14,6 +16,8 @@ import { nodeLocalModels } from './local-models';
 
 export interface NodeDeps {
   deps: Deps;
+  /** What `/metrics` renders (with METRICS_TOKEN). */
+  exporter: MetricsExport;
   close(): Promise<void>;
 }
 
@@ -33,7 +37,8 @@ export async function buildNodeDeps(config: Config, log: Logger, opts: NodeDepsO
   });
   // This runtime can run all-MiniLM-L6-v2 in-process: the default embedder when its files are installed.
   const { localModels = nodeLocalModels(), ...tuning } = opts.providers ?? {};
-  const wire = (c: Config) => baseDeps(c, { log, clock, sessions: sessions.store, localModels, tuning });
+  const prom = promMetrics();
+  const wire = (c: Config) => baseDeps(c, { log, clock, sessions: sessions.store, localModels, tuning: { ...tuning, metrics: prom.metrics } });
   let wired: Wired;
   try {
     wired = wire(config);
@@ -92,7 +97,7 @@ export async function buildNodeDeps(config: Config, log: Logger, opts: NodeDepsO
   // question (about 4 s each for full text and vectors at 100,000 chunks). Closing waits for it.
   const warming = warmSites(deps, log);
   // Both are closed whatever the other does: their writes are flushed on the way out.
-  return { deps, close: async () => void (await warming, await Promise.allSettled([stores.close(), sessions.close()])) };
+  return { deps, exporter: prom.exporter, close: async () => void (await warming, await Promise.allSettled([stores.close(), sessions.close()])) };
 }
 
 /**

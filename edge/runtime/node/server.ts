@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import { fileURLToPath } from 'node:url';
 import { relative, resolve } from 'node:path';
 import { CLOSE_RESTARTING, MAX_FRAME_BYTES } from '@support-chat/protocol';
-import { createApp } from '../../app';
+import { createApp, type AppRuntime } from '../../app';
 import { clientBehindProxies, type AddressOf } from '../../http/client-address';
 import { SDK_FILE, securityHeaders } from '../../http/security-headers';
 import { INBOX_FILE, INBOX_SCRIPT } from '../../http/agent-app';
@@ -65,10 +65,10 @@ export async function startServer(config: Config, baseLog: Logger, opts: StartOp
   const reporter = opts.reporter ?? reporterFor(config.SENTRY_DSN);
   // What the core logs as an error (a failed turn, a message not taken) is reported too.
   const log = reportingLogger(baseLog, reporter);
-  const { deps, close: closeDeps } = await buildNodeDeps(config, log, opts);
+  const { deps, exporter, close: closeDeps } = await buildNodeDeps(config, log, opts);
 
   try {
-    return await serveApp(config, log, deps, reporter, closeDeps, opts);
+    return await serveApp(config, log, deps, reporter, closeDeps, { ...opts, metrics: { token: config.METRICS_TOKEN, exporter } });
   } catch (err) {
     // The database lock and file handles go with a failed start (a port in use, say).
     await closeDeps().catch(() => {});
@@ -76,7 +76,14 @@ export async function startServer(config: Config, baseLog: Logger, opts: StartOp
   }
 }
 
-async function serveApp(config: Config, log: Logger, deps: Deps, reporter: ErrorReporter, closeDeps: () => Promise<void>, opts: { seed?: boolean }): Promise<RunningServer> {
+async function serveApp(
+  config: Config,
+  log: Logger,
+  deps: Deps,
+  reporter: ErrorReporter,
+  closeDeps: () => Promise<void>,
+  opts: { seed?: boolean; metrics?: AppRuntime['metrics'] },
+): Promise<RunningServer> {
   if (opts.seed !== false) {
     await ensureDemoSite(deps, config, config.PORT);
     try {
@@ -95,7 +102,7 @@ async function serveApp(config: Config, log: Logger, deps: Deps, reporter: Error
   wss.options.maxPayload = MAX_FRAME_BYTES;
   const stopIdleSweep = closeIdleSockets(wss, config.SOCKET_IDLE_SECONDS * 1000);
   const clientAddress: AddressOf = (c) => clientBehindProxies(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), config.TRUST_PROXY);
-  const { app, chat } = createApp(deps, { upgradeWebSocket, clientAddress });
+  const { app, chat } = createApp(deps, { upgradeWebSocket, clientAddress, metrics: opts.metrics });
   root.route('/', app);
   // serveStatic resolves against the working directory; relative paths keep `npm start` anywhere in the repo.
   const rel = (dir: string) => relative(process.cwd(), resolve(ROOT, dir)) || '.';
