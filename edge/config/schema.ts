@@ -105,6 +105,9 @@ export const configSchema = z.object({
   UPSTASH_REDIS_REST_TOKEN: optionalText,
   POSTGRES_URL: optionalUrl(['postgres:', 'postgresql:']),
   SENTRY_DSN: optionalUrl(['http:', 'https:']),
+  /** An OTLP/HTTP collector (its base URL; traces go to /v1/traces); Node exports spans only when set. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http:', 'https:']),
+  OTEL_SERVICE_NAME: optionalText.default('support-chat'),
 
   RAG_MAX_CONTEXT_TOKENS: int(64, 200_000, 1500),
   RAG_TOP_K: int(1, 200, 20),

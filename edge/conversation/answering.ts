@@ -1,3 +1,4 @@
+import { inSpan } from '../core/tracing';
 import type { Deps } from '../core/deps';
 import type { TicketRow } from '../core/ports';
 import { error } from './errors';
@@ -126,7 +127,8 @@ export class Answering {
             await endInterrupted(this.deps, this.log, session, messageId, this.interrupted.get(key));
             this.interrupted.delete(key);
           }
-          await runTurn(this.deps, this.log, { siteId, session, messageId, text, ...asker }, this.stopping.signal);
+          // One trace per answer: its stages and provider calls are the spans under it.
+          await inSpan('answer', { 'support_chat.site': siteId }, () => runTurn(this.deps, this.log, { siteId, session, messageId, text, ...asker }, this.stopping.signal));
         } catch (err) {
           // The stores failed mid-turn: the message stays unanswered until they are back.
           if (err instanceof TurnFailed && err.answerId) this.interrupted.set(key, err.answerId);

@@ -6,6 +6,7 @@ import { openTicket } from './handoff';
 import type { SessionEvents } from './session-log';
 import { Deltas } from './deltas';
 import { countAnswer } from './answer-metrics';
+import { annotate } from '../core/tracing';
 
 export interface TurnInput {
   siteId: string;
@@ -43,6 +44,7 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput, stop
     const history = await abortable(deps.db.messages.recent(t.session, TURN_HISTORY), abort.signal);
     prepared = await abortable(prepareAnswer(deps, questionIn(history, t), abort.signal), abort.signal);
     closing.begin(prepared);
+    annotate({ 'support_chat.intent': prepared.intent, 'support_chat.confidence': prepared.confidence });
     await log.emit(t.session, { type: 'answer.start', id: answerId, replyTo: t.messageId, intent: prepared.intent });
     started = true;
     for await (const part of untilAborted(prepared.text, abort.signal)) await say(closing.take(part));

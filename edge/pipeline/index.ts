@@ -12,6 +12,7 @@ import { recentSite } from '../core/sites/recent';
 import { contentLanguage, detectLanguage } from '../language';
 import { findOrderClues } from '../products/orders';
 import { answerCacheKey, cachedAnswer } from './cache';
+import { inSpan } from '../core/tracing';
 import { confidence as scoreConfidence, LOW_CONFIDENCE } from './confidence';
 import { answererFor } from './budget';
 import { buildContext } from './context';
@@ -58,7 +59,7 @@ async function prepare(deps: Deps, q: Question, signal?: AbortSignal): Promise<P
   // its intents do. A site model trained on this embedder reads the question's vector, which
   // retrieval then reuses.
   const asked = new QueryVector(deps.embedder, text);
-  const [classified, site] = await Promise.all([classifyFor(deps, q.siteId, text, signal, asked), recentSite(deps, q.siteId)]);
+  const [classified, site] = await inSpan('pipeline.intent', {}, () => Promise.all([classifyFor(deps, q.siteId, text, signal, asked), recentSite(deps, q.siteId)]));
   const clues = findOrderClues([text, ...earlier]);
   const actions = site?.settings?.intents;
   const routed = route({ text, classified, clues: findOrderClues([text]), earlier, offeredPerson: q.offeredPerson === true, ...(actions ? { actions } : {}) });
@@ -107,11 +108,11 @@ async function prepare(deps: Deps, q: Question, signal?: AbortSignal): Promise<P
   // cannot say only costs the correction).
   const meant = await deps.db.chunks.spell(q.siteId, text).catch(() => text);
   const report: RetrieveReport = {};
-  const candidates = await retrieve(deps, q.siteId, meant, deps.settings.topK, report, asked);
+  const candidates = await inSpan('pipeline.retrieve', {}, () => retrieve(deps, q.siteId, meant, deps.settings.topK, report, asked));
   t('retrieve', start);
 
   start = deps.clock.now();
-  const ranked = await rerank(deps.reranker, meant, candidates, deps.settings.rerankTopN);
+  const ranked = await inSpan('pipeline.rerank', {}, () => rerank(deps.reranker, meant, candidates, deps.settings.rerankTopN));
   t('rerank', start);
 
   start = deps.clock.now();

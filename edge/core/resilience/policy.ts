@@ -6,6 +6,7 @@
  * only policy in force. Every failure is logged with the provider and the stage.
  */
 import type { Metrics } from '../metrics';
+import { inSpan } from '../tracing';
 import type { Clock, Logger } from '../ports';
 import { CircuitBreaker, type BreakerState } from './breaker';
 import { classify, describeError, isAbort } from './errors';
@@ -75,6 +76,10 @@ export class ResiliencePolicy {
     fn: (signal: AbortSignal) => Promise<T>,
     call: { signal?: AbortSignal; tuning?: Partial<CallTuning>; streaming?: boolean } = {},
   ): Promise<T> {
+    return inSpan(`${this.provider} ${stage}`, { 'support_chat.provider': this.provider, 'support_chat.stage': stage }, () => this.attempt(stage, fn, call));
+  }
+
+  private async attempt<T>(stage: string, fn: (signal: AbortSignal) => Promise<T>, call: { signal?: AbortSignal; tuning?: Partial<CallTuning>; streaming?: boolean }): Promise<T> {
     const t = { ...this.o, ...call.tuning };
     this.breaker.admit();
     try {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { relative, resolve } from 'node:path';
 import { CLOSE_RESTARTING, MAX_FRAME_BYTES } from '@support-chat/protocol';
 import { createApp, type AppRuntime } from '../../app';
+import { startTracing } from './tracing';
 import { clientBehindProxies, type AddressOf } from '../../http/client-address';
 import { SDK_FILE, securityHeaders } from '../../http/security-headers';
 import { INBOX_FILE, INBOX_SCRIPT } from '../../http/agent-app';
@@ -65,7 +66,17 @@ export async function startServer(config: Config, baseLog: Logger, opts: StartOp
   const reporter = opts.reporter ?? reporterFor(config.SENTRY_DSN);
   // What the core logs as an error (a failed turn, a message not taken) is reported too.
   const log = reportingLogger(baseLog, reporter);
-  const { deps, exporter, close: closeDeps } = await buildNodeDeps(config, log, opts);
+  const tracing = startTracing(config, log);
+  const built = await buildNodeDeps(config, log, opts).catch(async (err) => {
+    await tracing?.shutdown();
+    throw err;
+  });
+  const { deps, exporter } = built;
+  // The last spans go out after the stores closed, so the shutdown's own are among them.
+  const closeDeps = async () => {
+    await built.close();
+    await tracing?.shutdown();
+  };
 
   try {
     return await serveApp(config, log, deps, reporter, closeDeps, { ...opts, metrics: { token: config.METRICS_TOKEN, exporter } });
