@@ -16,8 +16,8 @@ import { nodeLocalModels } from './local-models';
 
 export interface NodeDeps {
   deps: Deps;
-  /** What `/metrics` renders (with METRICS_TOKEN). */
-  exporter: MetricsExport;
+  /** What `/metrics` renders; unset without METRICS_TOKEN (nothing is counted then). */
+  exporter?: MetricsExport;
   close(): Promise<void>;
 }
 
@@ -37,8 +37,9 @@ export async function buildNodeDeps(config: Config, log: Logger, opts: NodeDepsO
   });
   // This runtime can run all-MiniLM-L6-v2 in-process: the default embedder when its files are installed.
   const { localModels = nodeLocalModels(), ...tuning } = opts.providers ?? {};
-  const prom = promMetrics();
-  const wire = (c: Config) => baseDeps(c, { log, clock, sessions: sessions.store, localModels, tuning: { ...tuning, metrics: prom.metrics } });
+  // Counted only where someone may scrape it.
+  const prom = config.METRICS_TOKEN ? promMetrics() : null;
+  const wire = (c: Config) => baseDeps(c, { log, clock, sessions: sessions.store, localModels, tuning: { ...tuning, ...(prom ? { metrics: prom.metrics } : {}) } });
   let wired: Wired;
   try {
     wired = wire(config);
@@ -97,7 +98,7 @@ export async function buildNodeDeps(config: Config, log: Logger, opts: NodeDepsO
   // question (about 4 s each for full text and vectors at 100,000 chunks). Closing waits for it.
   const warming = warmSites(deps, log);
   // Both are closed whatever the other does: their writes are flushed on the way out.
-  return { deps, exporter: prom.exporter, close: async () => void (await warming, await Promise.allSettled([stores.close(), sessions.close()])) };
+  return { deps, exporter: prom?.exporter, close: async () => void (await warming, await Promise.allSettled([stores.close(), sessions.close()])) };
 }
 
 /**

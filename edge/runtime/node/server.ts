@@ -79,7 +79,7 @@ export async function startServer(config: Config, baseLog: Logger, opts: StartOp
   };
 
   try {
-    return await serveApp(config, log, deps, reporter, closeDeps, { ...opts, metrics: { token: config.METRICS_TOKEN, exporter } });
+    return await serveApp(config, log, deps, reporter, closeDeps, { ...opts, ...(exporter ? { metrics: { token: config.METRICS_TOKEN, exporter } } : {}) });
   } catch (err) {
     // The database lock and file handles go with a failed start (a port in use, say).
     await closeDeps().catch(() => {});
