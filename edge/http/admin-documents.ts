@@ -11,6 +11,7 @@ import type { Deps } from '../core/deps';
 import { IndexMismatchError, type DocumentListItem, type DocumentRow } from '../core/ports';
 import { BadCursor, pageOf, pageRequest, type PageRequest } from '../core/pagination';
 import { reembedSite } from '../ingest/reembed-site';
+import { forgetAnswers } from '../pipeline/cache';
 import { FileFormatError, type Parser } from '../ingest/types';
 import { parseJson } from '../ingest/parse/json';
 import { ingestUpload, ParserUnavailable, UnsupportedFile, uploadParser } from '../ingest/upload';
@@ -81,6 +82,7 @@ export function mountAdminDocuments(app: Hono, deps: Deps): void {
     }
     try {
       const summary = await ingestUpload(deps, siteId, given);
+      if (!summary.unchanged) await forgetAnswers(deps, siteId);
       await audit(c, siteId, 'documents.uploaded', { source: summary.source, unchanged: summary.unchanged, documents: summary.documents, chunks: summary.chunks });
       return c.json(summary, summary.documents.added > 0 ? 201 : 200);
     } catch (err) {
@@ -98,6 +100,7 @@ export function mountAdminDocuments(app: Hono, deps: Deps): void {
     // Vectors first, as the CLI removes them: a document whose row outlived its vectors is still found by text.
     await deps.vectors.deleteByDocuments([doc.id]);
     await deps.db.documents.delete([doc.id]);
+    await forgetAnswers(deps, siteId);
     const product = doc.kind === 'product' ? await dropProduct(deps, doc) : null;
     await audit(c, siteId, 'document.deleted', { document: doc.id, source: doc.source, ...(product ? { product } : {}) });
     return c.json({ deleted: { id: doc.id, source: doc.source, ...(product ? { product } : {}) } });
@@ -109,6 +112,7 @@ export function mountAdminDocuments(app: Hono, deps: Deps): void {
     if (deps.vectors.unavailable) return fail(c, 503, 'unavailable', `the vector index is not available (${deps.vectors.unavailable.message})`);
     try {
       const summary = await reembedSite(deps, siteId);
+      await forgetAnswers(deps, siteId);
       await audit(c, siteId, 'documents.reembedded', { model: summary.model, documents: summary.documents, chunks: summary.chunks });
       return c.json(summary);
     } catch (err) {

@@ -17,8 +17,28 @@ export interface CachedAnswer {
   handoff: boolean;
 }
 
-export function answerCacheKey(k: { siteId: string; model: string; intent: IntentName; language: string; normalized: string }): string {
-  return `answer:${CACHE_VERSION}:${k.siteId}:${k.model}:${k.intent}:${k.language}:${k.normalized}`;
+export function answerCacheKey(k: { siteId: string; generation: string; model: string; intent: IntentName; language: string; normalized: string }): string {
+  return `answer:${CACHE_VERSION}:${k.siteId}:${k.generation}:${k.model}:${k.intent}:${k.language}:${k.normalized}`;
+}
+
+/** Long enough to outlive any answer cached under it. */
+const GENERATION_TTL_S = 30 * 24 * 3600;
+const generationKey = (siteId: string) => `answer-gen:${siteId}`;
+
+/** Which of the site's knowledge the cached answers were made from: part of every key. */
+export async function answerGeneration(deps: Pick<Deps, 'settings' | 'sessions'>, siteId: string): Promise<string> {
+  if (deps.settings.cacheTtlSeconds <= 0) return '0';
+  return (await deps.sessions.cacheGet<string>(generationKey(siteId))) ?? '0';
+}
+
+/**
+ * The site's content changed (an upload, a deletion, a re-embed): answers cached before are
+ * never read again, on any process sharing the session store, and expire on their own.
+ */
+export async function forgetAnswers(deps: Pick<Deps, 'sessions' | 'log' | 'newId'>, siteId: string): Promise<void> {
+  await deps.sessions.cacheSet(generationKey(siteId), deps.newId('g'), GENERATION_TTL_S).catch((err) => {
+    deps.log.warn('cached answers not forgotten: they expire with RAG_CACHE_TTL', { site: siteId, error: String(err) });
+  });
 }
 
 export async function cachedAnswer(deps: Pick<Deps, 'settings' | 'sessions' | 'metrics'>, key: string): Promise<CachedAnswer | null> {

@@ -11,7 +11,7 @@ import { textParts } from '../core/stream';
 import { recentSite } from '../core/sites/recent';
 import { contentLanguage, detectLanguage } from '../language';
 import { findOrderClues } from '../products/orders';
-import { answerCacheKey, cachedAnswer } from './cache';
+import { answerCacheKey, answerGeneration, cachedAnswer } from './cache';
 import { inSpan } from '../core/tracing';
 import { confidence as scoreConfidence, LOW_CONFIDENCE } from './confidence';
 import { answererFor } from './budget';
@@ -96,7 +96,8 @@ async function prepare(deps: Deps, q: Question, signal?: AbortSignal): Promise<P
   }
 
   const complaint = routed.route === 'complaint';
-  const cacheKey = answerCacheKey({ siteId: q.siteId, model: deps.embedder.model, intent, language, normalized });
+  const generation = await answerGeneration(deps, q.siteId);
+  const cacheKey = answerCacheKey({ siteId: q.siteId, generation, model: deps.embedder.model, intent, language, normalized });
   const cached = await cachedAnswer(deps, cacheKey);
   if (cached) {
     timings.cache = 0;

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../../edge/stores/db/pglite';
 import { runCli } from '../servers/cli';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { TestSocket } from '../helpers/ws-client';
 
 const ADMIN = 'admin-token-0123456789';
 let dir: string;
@@ -122,6 +123,25 @@ describe('documents through the admin API (Node server)', () => {
     expect(await (await rows('demo', json)).json()).toMatchObject({ unchanged: true, documents: { unchanged: 2 } });
   });
 
+  it('a changed answer reaches the next visitor at once: the answer cache forgets what the site said before', async () => {
+    const ask = async (text: string) => {
+      const s = await TestSocket.open(`ws://127.0.0.1:${server.port}/v1/ws?site=demo`, { origin: server.url });
+      await s.hello();
+      const a = await s.ask('c1', text);
+      s.close();
+      return a.text;
+    };
+    const q = 'What time does the Zorblax repair desk close on Saturdays?';
+    const faq = (hours: string) => ({ source: 'desk-hours', faqs: [{ question: q, answer: `The Zorblax repair desk is open until ${hours} on Saturdays.` }] });
+    expect((await rows('demo', faq('4 pm'))).status).toBe(201);
+    expect(await ask(q)).toMatch(/4 pm/);
+    expect(await ask(q)).toMatch(/4 pm/); // from the cache now
+    expect((await rows('demo', faq('6 pm'))).status).toBe(200);
+    const after = await ask(q);
+    expect(after).toMatch(/6 pm/);
+    expect(after).not.toMatch(/4 pm/);
+  });
+
   it('refuses a bad file, saying what is wrong, and writes nothing', async () => {
     const before = await everything('demo', 200);
     const cases: [Response, number, string, RegExp][] = [
@@ -206,6 +226,7 @@ describe('documents through the admin API (Node server)', () => {
         ...Array(3).fill('documents.uploaded'),
         ...Array(2).fill('documents.uploaded'),
         ...Array(2).fill('documents.uploaded'),
+        ...Array(2).fill('documents.uploaded'), // the desk hours, then changed
         'documents.uploaded',
         'document.deleted',
         'document.deleted',
