@@ -66,9 +66,10 @@ const OWN_ORDER =
 const ORDER_STATUS =
   /\b(?:where|status|track|tracking|arriv\w*|shipped|deliver\w*|dispatched|when will|when does|has it|any news|update|dónde|donde|estado|llega\w*|wo|wann|kommt|angekommen)\b|(?:أين|حالة|متى)/iu;
 
-// Dissatisfaction, damage, loss, waiting, being wronged (en, es, de, ar).
+// Dissatisfaction, damage, loss, waiting, being wronged (en, es, de, ar). "How late", "open
+// late" and "late fee" ask about hours and fees: no apology for those.
 const COMPLAINT =
-  /\b(?:broken|broke|damaged|defective|faulty|torn|ripped|cracked|shattered|crushed|wrong (?:item|size|colou?r|order|product)|missing|never (?:arrived|came|got)|hasn'?t (?:arrived|come)|has not (?:arrived|come)|still (?:waiting|not|haven'?t)|late|delayed|terrible|awful|horrible|ridiculous|unacceptable|disappointed|disappointing|angry|furious|frustrated|upset|unhappy|complain|complaint|scam|worst|useless|rude|charged twice|double charged|overcharged|fell apart|stopped working|doesn'?t work|not working|ruined|roto|rota|rotos|dañad[oa]s?|defectuos[oa]|queja|reclamación|tarde|nunca llegó|no ha llegado|decepcionad[oa]|inaceptable|enfadad[oa]|kaputt|beschädigt|defekt|beschwerde|enttäuscht|verspätet|nie angekommen|nicht angekommen|unverschämt|ärgerlich|falsche)\b|(?:مكسور|تالف|معطل|شكوى|متأخر|لم يصل|سيء|سيئ|غاضب)/iu;
+  /\b(?:broken|broke|damaged|defective|faulty|torn|ripped|cracked|shattered|crushed|wrong (?:item|size|colou?r|order|product)|missing|never (?:arrived|came|got)|hasn'?t (?:arrived|come)|has not (?:arrived|come)|still (?:waiting|not|haven'?t)|(?<!\bhow\s)(?<!\bopen\s)late(?!\s+(?:fees?|hours|night|checkout|opening))|delayed|terrible|awful|horrible|ridiculous|unacceptable|disappointed|disappointing|angry|furious|frustrated|upset|unhappy|complain|complaint|scam|worst|useless|rude|charged twice|double charged|overcharged|fell apart|stopped working|doesn'?t work|not working|ruined|roto|rota|rotos|dañad[oa]s?|defectuos[oa]|queja|reclamación|tarde|nunca llegó|no ha llegado|decepcionad[oa]|inaceptable|enfadad[oa]|kaputt|beschädigt|defekt|beschwerde|enttäuscht|verspätet|nie angekommen|nicht angekommen|unverschämt|ärgerlich|falsche)\b|(?:مكسور|تالف|معطل|شكوى|متأخر|لم يصل|سيء|سيئ|غاضب)/iu;
 /** "what if it breaks?", "can I return it if it is damaged?": a rule asked about, not a wrong suffered. */
 const HYPOTHETICAL = /\b(?:if|what if|in case|would|could|si|falls|wenn)\b|(?:إذا|لو)/iu;
 

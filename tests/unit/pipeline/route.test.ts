@@ -40,7 +40,14 @@ describe('routing after the intent classifier', () => {
     for (const t of ['My new tent arrived with a broken pole!', 'This is ridiculous, my order is two weeks late', 'I was charged twice for the same order', 'Mi tienda llegó rota', 'Das Zelt ist kaputt angekommen']) {
       expect(routeOf(t), t).toBe('complaint');
     }
-    for (const t of ['When does Stripe money arrive?', 'Can I get a refund if the zip broke?', 'What does the warranty cover?']) {
+    for (const t of [
+      'When does Stripe money arrive?',
+      'Can I get a refund if the zip broke?',
+      'What does the warranty cover?',
+      'How late is the repair desk open on Saturdays?',
+      'Are you open late on Fridays?',
+      'Is there a late fee for returns?',
+    ]) {
       expect(routeOf(t), t).not.toBe('complaint');
     }
   });
