@@ -22,6 +22,7 @@ import { mountSessions } from './http/sessions';
 import type { AddressOf } from './http/client-address';
 import { answerErrors } from './http/internal-error';
 import { mountVisitors, type VisitorRuntime } from './http/visitors';
+import { requestLog } from './http/request-log';
 import { securityHeaders } from './http/security-headers';
 import { mountWebSocket } from './http/ws';
 
@@ -42,6 +43,7 @@ export interface AppRuntime {
 export function createApp(deps: Deps, runtime: AppRuntime = {}) {
   const app = new Hono();
   const chat = new ChatService(deps);
+  app.use('*', ...requestLog(deps.log, () => deps.clock.now()));
   answerErrors(app, deps.log);
   app.use('/v1/*', securityHeaders, siteCors(deps.db, () => deps.clock.now()));
   app.options('/v1/*', preflight);

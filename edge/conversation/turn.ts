@@ -108,6 +108,8 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput, stop
     deps.log.info('answered', {
       site: t.siteId,
       conversation: t.session,
+      // The visitor's message id: what a socket message has for a request id.
+      message: t.messageId,
       intent: prepared?.intent ?? null,
       intentModel: prepared?.intentModel ?? null,
       confidence,

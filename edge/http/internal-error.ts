@@ -13,7 +13,7 @@ export const INTERNAL_ERROR = { error: { code: 'internal', message: 'something w
  */
 export function answerErrors(app: Hono, log: Logger, report?: { reporter: ErrorReporter; stage: string }): void {
   app.onError((err, c) => {
-    log.error('request failed', { path: c.req.path, error: String(err) });
+    log.error('request failed', { request: c.get('requestId'), path: c.req.path, error: String(err) });
     return c.json(INTERNAL_ERROR, 500);
   });
   if (report) app.use('*', reportRequestErrors(report.reporter, report.stage));

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../../config/load';
 import type { Config } from '../../config/schema';
 import { consoleLogger } from '../../ops/logger';
+import { pinoLogger } from './logger';
 import { reportProcessErrors } from '../../ops/process-errors';
 import { flushWithin, reporterFor } from '../../ops/reporting';
 import { watchParent } from './parent-watch';
@@ -22,7 +23,8 @@ try {
   throw err;
 }
 
-const log = consoleLogger({ level: config.LOG_LEVEL, json: process.env.LOG_FORMAT === 'json' });
+// JSON for collectors through pino; readable lines at a terminal.
+const log = process.env.LOG_FORMAT === 'json' ? pinoLogger(config.LOG_LEVEL) : consoleLogger({ level: config.LOG_LEVEL });
 // One reporter for the process (SENTRY_DSN): requests, the core's logged errors, and crashes.
 const reporter = reporterFor(config.SENTRY_DSN);
 reportProcessErrors(reporter, log);
