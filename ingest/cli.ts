@@ -2,7 +2,9 @@
  * npm run ingest -- [options] <file or folder>...
  * Exit codes: 0 done, 1 a file failed (the others are stored), 2 usage or configuration error.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { DataDirInUseError, openEmbeddedStores } from '../edge/runtime/node/stores';
@@ -11,7 +13,7 @@ import { ConfigError, loadConfig } from '../edge/config/load';
 import type { Config } from '../edge/config/schema';
 import { consoleLogger } from '../edge/ops/logger';
 import { selectProviders, selectVectorStore } from '../edge/wiring/providers';
-import { IndexMismatchError, type Db } from '../edge/core/ports';
+import { IndexMismatchError, type Db, type ObjectStore } from '../edge/core/ports';
 import { reembedStored } from '../edge/ingest/reembed';
 import { sourceOf } from '../edge/ingest/walk';
 import { describeProgress, formatSummary, ingest, IngestConfigError, type IngestDeps, type ProgressEvent } from '../edge/ingest/run';
@@ -21,6 +23,8 @@ import { followMessage, planIndexUpgrade } from '../edge/runtime/node/index-upgr
 import { LOCAL_EMBEDDING_MODEL } from '../edge/providers/embeddings/local';
 import { MINILM_MODEL } from '../edge/providers/embeddings/models';
 import { sealingFor } from '../edge/wiring/sealing';
+import { fetchOriginals } from '../edge/ingest/from-originals';
+import { openObjectStore } from '../edge/runtime/node/objects';
 
 interface CliOptions {
   site: string;
@@ -29,6 +33,7 @@ interface CliOptions {
   dataDir: string;
   createSite?: boolean;
   target?: string;
+  fromOriginals?: boolean;
 }
 
 /** The site that exists with nothing configured; the server sets its origins when it starts. */
@@ -46,13 +51,15 @@ async function main(argv: string[]): Promise<number> {
     .option('--reembed', 'reset the vector index for the current embedder and embed again: the given files, or without paths every stored chunk of every site')
     .option('--data-dir <dir>', 'embedded database folder', process.env.DATA_DIR || '.data')
     .option('--create-site', 'create the site if it does not exist')
+    .option('--from-originals', "ingest the site's kept originals again (S3_*, or DATA_DIR/objects) instead of paths: rebuilds its index from them")
     .option('--target <url>', 'ingest into this PostgreSQL (the servers\' shared database, e.g. Neon) instead of the embedded one; default POSTGRES_URL', process.env.POSTGRES_URL || undefined);
 
   const usage = parseCli(program, argv);
   if (usage !== null) return usage;
   const opts = program.opts<CliOptions>();
   const paths = program.args;
-  if (paths.length === 0 && !opts.reembed) return configError('give at least one file or folder (or --reembed alone to re-embed what is stored)');
+  if (opts.fromOriginals && (paths.length || opts.prune)) return configError('--from-originals takes no paths (nor --prune): it reads the site\'s kept originals');
+  if (paths.length === 0 && !opts.reembed && !opts.fromOriginals) return configError('give at least one file or folder (or --reembed alone to re-embed what is stored)');
   // Before opening the database (seconds on a first run): a typo should fail at once.
   const missing = paths.find((p) => !existsSync(p));
   if (missing) return configError(`path not found: ${missing}`);
@@ -102,6 +109,8 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write(`re-embedded ${done.chunks} chunks in ${(done.ms / 1000).toFixed(2)} s\n`);
       }
     }
+    const objects = await openObjectStore({ ...config, DATA_DIR: opts.dataDir }, log);
+    if (opts.fromOriginals) return await ingestOriginals(opts, { db: stores.db, vectors, embedder: providers.embedder, log }, objects, progress);
     if (paths.length === 0) {
       const done = await reembedStored({ db: stores.db, vectors, embedder: providers.embedder }, { onProgress: (d, t) => progress.on({ type: 'embed', done: d, total: t }) });
       progress.stop();
@@ -109,7 +118,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const summary = await ingest(
-      { db: stores.db, vectors, embedder: providers.embedder },
+      { db: stores.db, vectors, embedder: providers.embedder, ...(objects ? { objects, log } : {}) },
       { siteId: opts.site, paths, prune: opts.prune, reembed: opts.reembed, createSite: opts.createSite || opts.site === DEMO_SITE, onProgress: progress.on },
     );
     progress.stop();
@@ -121,6 +130,23 @@ async function main(argv: string[]): Promise<number> {
     throw e;
   } finally {
     await stores.close();
+  }
+}
+
+/** The site's kept originals, fetched into a folder and ingested from there with their own sources. */
+async function ingestOriginals(opts: CliOptions, deps: IngestDeps, objects: ObjectStore | undefined, progress: ReturnType<typeof progressReporter>): Promise<number> {
+  if (!objects) return configError('--from-originals needs an object store: S3_* settings, or a data directory (not in memory)');
+  const dir = mkdtempSync(join(tmpdir(), 'originals-'));
+  try {
+    const files = await fetchOriginals(objects, opts.site, dir);
+    if (files.length === 0) return configError(`no originals are kept for site "${opts.site}" in ${objects.name}`);
+    process.stderr.write(`${files.length} originals from ${objects.name}\n`);
+    const summary = await ingest(deps, { siteId: opts.site, paths: [], files, createSite: opts.createSite, onProgress: progress.on });
+    progress.stop();
+    process.stdout.write(formatSummary(summary) + '\n');
+    return summary.failed.length ? 1 : 0;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -42,6 +42,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (config.HF_ENDPOINT_URL && !config.INTENT_MODEL) {
     problems.push('HF_ENDPOINT_URL is set but INTENT_MODEL is not: name the model the endpoint serves (intents are attributed to it)');
   }
+  const s3 = { S3_ENDPOINT: config.S3_ENDPOINT, S3_BUCKET: config.S3_BUCKET, S3_ACCESS_KEY_ID: config.S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: config.S3_SECRET_ACCESS_KEY };
+  const unsetS3 = Object.keys(s3).filter((k) => !s3[k as keyof typeof s3]);
+  if (unsetS3.length && unsetS3.length < 4) problems.push(`S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together: ${unsetS3.join(', ')} ${unsetS3.length > 1 ? 'are' : 'is'} missing`);
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

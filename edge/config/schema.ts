@@ -65,6 +65,8 @@ export const configSchema = z.object({
   DEMO_DATA_DIR: optionalText,
   PUBLIC_URL: optionalUrl(['http:', 'https:']),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { message: 'must be debug, info, warn or error' }).default('info'),
+  /** json: one JSON object per line (pino on Node), for log collectors; unset or text: readable lines. */
+  LOG_FORMAT: z.enum(['json', 'text'], { message: 'must be json or text' }).optional(),
 
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalUrl(['http:', 'https:']),
@@ -179,6 +181,16 @@ export const configSchema = z.object({
     if (v === undefined) return;
     for (const message of parseKeyRing(v).problems ?? []) ctx.addIssue({ code: 'custom', message });
   }),
+
+  /**
+   * S3 or an S3-compatible server (MinIO, R2's S3 API) for the original file of every ingested
+   * document; all four together. Unset: files under DATA_DIR/objects (Node).
+   */
+  S3_ENDPOINT: optionalUrl(['http:', 'https:']),
+  S3_BUCKET: optionalText,
+  S3_ACCESS_KEY_ID: optionalText,
+  S3_SECRET_ACCESS_KEY: optionalText,
+  S3_REGION: optionalText,
 
   /** Bearer token for /v1/admin/*; the admin API is off when unset. */
   ADMIN_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),

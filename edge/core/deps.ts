@@ -1,6 +1,6 @@
 import type { SiteModels } from '../intents/site-models';
 import type { Metrics } from './metrics';
-import type { Clock, Db, Embedder, IdGen, IntentSource, Llm, Logger, Reranker, SessionStore, VectorStore } from './ports';
+import type { Clock, Db, Embedder, IdGen, IntentSource, Llm, Logger, ObjectStore, Reranker, SessionStore, VectorStore } from './ports';
 
 /** Tunables of the answer pipeline, taken from the validated config by the runtime entry. */
 export interface PipelineSettings {
@@ -47,6 +47,8 @@ export interface Deps {
   /** Sites' own trained intent models, held by this process (edge/intents). Unset: built-in intents only. */
   siteIntents?: SiteModels;
   sessions: SessionStore;
+  /** Where the originals of uploaded files are kept (S3, R2, DATA_DIR/objects); unset: nowhere. */
+  objects?: ObjectStore;
   log: Logger;
   /** Counts and timings for `/metrics` (core/metrics.ts names them); unset: nothing is counted. */
   metrics?: Metrics;

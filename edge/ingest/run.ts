@@ -10,15 +10,16 @@
  * metadata changed.
  */
 import { readFileSync, statSync } from 'node:fs';
-import type { Db, DocumentRow, Embedder, IndexInfo, IngestedFileRow, Logger, VectorStore } from '../core/ports';
+import type { Db, DocumentRow, Embedder, IndexInfo, IngestedFileRow, Logger, ObjectStore, VectorStore } from '../core/ports';
 import { chunkDocument, DEFAULT_CHUNKING, type ChunkOptions } from './chunk';
 import { IngestConfigError } from './errors';
 import { documentHash } from './hash';
 import { documentsDigest, fileSettings, hashFile, statKey } from './file-memo';
+import { keepOriginal } from './originals';
 import { parserFor } from './parse';
 import type { IngestSummary, ProgressEvent } from './progress';
 import { FileFormatError } from './types';
-import { collectFiles, isUnder } from './walk';
+import { collectFiles, isUnder, type FoundFile } from './walk';
 import { embedAndStore, type PendingDocument } from './write';
 
 export type { IngestSummary, ProgressEvent } from './progress';
@@ -31,11 +32,15 @@ export interface IngestDeps {
   vectors: VectorStore & { reset?(info: IndexInfo): Promise<void> };
   embedder: Embedder;
   log?: Logger;
+  /** Where each parsed file's original is kept; unset: nowhere. */
+  objects?: ObjectStore;
 }
 
 export interface IngestOptions {
   siteId: string;
   paths: string[];
+  /** Files with the sources they were first ingested under, instead of `paths` (originals fetched into a folder). */
+  files?: FoundFile[];
   /** Remove documents whose file, under `paths`, no longer exists. */
   prune?: boolean;
   /** Reset the vector index for the current embedder and embed every document again. */
@@ -59,7 +64,7 @@ export async function ingest(deps: IngestDeps, opts: IngestOptions): Promise<Ing
   const emit = opts.onProgress ?? (() => {});
 
   await ensureSite(db, siteId, opts.createSite ?? false);
-  const { files, skipped } = await collectFiles(opts.paths, baseDir);
+  const { files, skipped } = opts.files ? { files: opts.files, skipped: [] } : await collectFiles(opts.paths, baseDir);
   const info: IndexInfo = { model: embedder.model, dimensions: embedder.dimensions };
   if (opts.reembed) {
     if (!vectors.reset) throw new IngestConfigError(`the vector store "${vectors.name}" cannot be reset for --reembed`);
@@ -152,6 +157,8 @@ export async function ingest(deps: IngestDeps, opts: IngestOptions): Promise<Ing
       summary.products += parsed.products.length;
       summary.orders += parsed.orders.length;
       summary.documents.unchanged += unchanged;
+      const notKept = await keepOriginal(deps.objects, siteId, file.source, bytes!, log);
+      if (notKept) summary.warnings.push(notKept);
       pending.push(...fileDocs);
       parsedFiles.add(file.source);
       emit({

@@ -7,9 +7,10 @@
  * All or nothing: the file is parsed and every changed chunk embedded before anything is
  * written, so a bad file or a failing embedder leaves what is stored as it was.
  */
-import type { Db, Embedder, VectorStore } from '../core/ports';
+import type { Db, Embedder, Logger, ObjectStore, VectorStore } from '../core/ports';
 import { chunkDocument, DEFAULT_CHUNKING } from './chunk';
 import { documentHash } from './hash';
+import { keepOriginal } from './originals';
 import { parseHtml } from './parse/html';
 import { parseJson } from './parse/json';
 import { parseMarkdown } from './parse/markdown';
@@ -25,6 +26,8 @@ export interface UploadSummary {
   chunks: number;
   products: number;
   orders: number;
+  /** Set when the original could not be kept in the object store (the index has the file). */
+  warning?: string;
 }
 
 /** No parser for this file's extension. */
@@ -68,6 +71,9 @@ export interface UploadDeps {
   db: Db;
   vectors: VectorStore;
   embedder: Embedder;
+  /** Where the uploaded file's original is kept; unset: nowhere. */
+  objects?: ObjectStore;
+  log?: Logger;
 }
 
 /** Throws FileFormatError (from the parser) before anything is written; IndexMismatchError from the store. */
@@ -138,5 +144,7 @@ export async function ingestUpload(
     summary.documents.removed = gone.length;
   }
   summary.unchanged = pending.length === 0 && gone.length === 0;
+  const notKept = await keepOriginal(deps.objects, siteId, file.source, new TextEncoder().encode(file.content), deps.log);
+  if (notKept) summary.warning = notKept;
   return summary;
 }

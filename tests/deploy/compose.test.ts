@@ -58,7 +58,7 @@ describe('deploy/compose.yaml', () => {
     expect(errorsOf(bad).join()).toMatch(/replicas/);
   });
 
-  it('runs two server replicas built from deploy/Dockerfile, on pgvector, Redis, and Qdrant as a profile', () => {
+  it('runs two server replicas built from deploy/Dockerfile, on pgvector, Redis, MinIO, and Qdrant as a profile', () => {
     const s = compose.services;
     expect(s.server.deploy.replicas).toBe(2);
     expect(existsSync(join(DEPLOY, s.server.build.context, s.server.build.dockerfile))).toBe(true);
@@ -67,6 +67,13 @@ describe('deploy/compose.yaml', () => {
     expect(s.qdrant.profiles).toEqual(['qdrant']);
     expect(s.server.environment.POSTGRES_URL).toMatch(/@postgres:5432\//);
     expect(s.server.environment.REDIS_URL).toBe('redis://redis:6379');
+    expect(s.minio.image).toMatch(/^minio\/minio:/);
+    expect(s.server.environment.S3_ENDPOINT).toBe('http://minio:9000');
+    // The bucket the servers write to exists before they start, made with MinIO's own keys.
+    expect(s.server.depends_on['minio-bucket'].condition).toBe('service_completed_successfully');
+    expect(s['minio-bucket'].entrypoint.join(' ')).toContain(`local/${s.server.environment.S3_BUCKET}`);
+    expect(s.minio.environment.MINIO_ROOT_USER).toBe(s.server.environment.S3_ACCESS_KEY_ID);
+    expect(s.minio.environment.MINIO_ROOT_PASSWORD).toBe(s.server.environment.S3_SECRET_ACCESS_KEY);
     // Replicas share one host port only through the proxy.
     expect(s.server.ports).toBeUndefined();
     for (const dep of ['postgres', 'redis']) expect(s.server.depends_on[dep].condition).toBe('service_healthy');

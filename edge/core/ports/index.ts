@@ -7,3 +7,4 @@ export * from './providers';
 export * from './stores';
 export * from './session-store';
 export * from './ops';
+export * from './objects';

@@ -9,6 +9,7 @@ import { sealingFor } from '../../wiring/sealing';
 import type { SelectOptions } from '../../wiring/providers';
 import { RefusingVectorStore } from '../../stores/vectors/refusing';
 import { openServerPostgres } from './server-postgres';
+import { openObjectStore } from './objects';
 import { openSessionStore } from './sessions';
 import { openEmbeddedStores } from './stores';
 import { followMessage, planIndexUpgrade, reembedAtStart } from './index-upgrade';
@@ -88,7 +89,8 @@ export async function buildNodeDeps(config: Config, log: Logger, opts: NodeDepsO
     log.error(`vector search is off: ${err instanceof Error ? err.message : String(err)}`, { stage: 'vectors' });
     vectors = new RefusingVectorStore(vectors, err instanceof Error ? err : new Error(String(err)));
   }
-  const deps: Deps = { ...wired.deps, db: stores.db, vectors };
+  const objects = await openObjectStore(config, log, { inMemory: opts.inMemory === true });
+  const deps: Deps = { ...wired.deps, db: stores.db, vectors, ...(objects ? { objects } : {}) };
   // Sites' own intent models, read now rather than with each site's first message.
   await stores.db.sites
     .list()

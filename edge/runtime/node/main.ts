@@ -24,7 +24,7 @@ try {
 }
 
 // JSON for collectors through pino; readable lines at a terminal.
-const log = process.env.LOG_FORMAT === 'json' ? pinoLogger(config.LOG_LEVEL) : consoleLogger({ level: config.LOG_LEVEL });
+const log = config.LOG_FORMAT === 'json' ? pinoLogger(config.LOG_LEVEL) : consoleLogger({ level: config.LOG_LEVEL });
 // One reporter for the process (SENTRY_DSN): requests, the core's logged errors, and crashes.
 const reporter = reporterFor(config.SENTRY_DSN);
 reportProcessErrors(reporter, log);

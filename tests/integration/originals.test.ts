@@ -1,0 +1,108 @@
+/**
+ * The original of every ingested file is kept in the object store (S3, here s3rver: a local
+ * server speaking S3's REST protocol), and a site's index can be rebuilt from its originals
+ * alone: `npm run ingest -- --from-originals` into an empty data directory gives the same
+ * documents. A store that is down costs a warning, never the ingest.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { originalKey, originalsPrefix, sourceOfOriginal, type ObjectStore } from '../../edge/core/ports';
+import { ingest } from '../../edge/ingest/run';
+import { ingestUpload } from '../../edge/ingest/upload';
+import { parseMarkdown } from '../../edge/ingest/parse/markdown';
+import { LocalEmbedder } from '../../edge/providers/embeddings/local';
+import { openEmbeddedStores } from '../../edge/runtime/node/stores';
+import { S3ObjectStore } from '../../edge/stores/objects/s3';
+import { ingestCli, runCli, smallKnowledgeBase } from '../servers/cli';
+import { startS3, type S3Server } from '../servers/s3';
+
+let s3: S3Server;
+let objects: S3ObjectStore;
+let stores: Awaited<ReturnType<typeof openEmbeddedStores>>;
+const work = mkdtempSync(join(tmpdir(), 'originals-'));
+const embedder = new LocalEmbedder();
+
+beforeAll(async () => {
+  s3 = await startS3();
+  objects = new S3ObjectStore({ endpoint: s3.endpoint, bucket: s3.bucket, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey });
+  stores = await openEmbeddedStores({ dataDir: null });
+}, 60_000);
+afterAll(async () => {
+  await stores?.close();
+  await s3?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+const text = (b: Uint8Array | null) => (b ? new TextDecoder().decode(b) : null);
+
+describe('originals in S3 (s3rver, the S3 REST protocol)', () => {
+  it('ingest keeps each parsed file byte for byte under the site', async () => {
+    const summary = await ingest({ db: stores.db, vectors: stores.vectors, embedder, objects }, { siteId: 'orig-a', paths: ['demo/data'], baseDir: 'demo/data', createSite: true });
+    expect(summary.failed).toEqual([]);
+    expect(summary.warnings).toEqual([]);
+    const keys = await objects.list(originalsPrefix('orig-a'));
+    expect(keys.map(sourceOfOriginal).sort()).toEqual(expect.arrayContaining(['faq.csv', 'products.csv', 'docs/shipping.md', 'orders.json']));
+    expect(keys).toHaveLength(summary.files);
+    expect(text(await objects.get(originalKey('orig-a', 'docs/shipping.md')))).toBe(readFileSync('demo/data/docs/shipping.md', 'utf8'));
+  });
+
+  it('an upload through the admin API path keeps its original too', async () => {
+    const content = '# Gift wrap\n\nWe wrap any order for $5.\n';
+    const summary = await ingestUpload({ db: stores.db, vectors: stores.vectors, embedder, objects }, 'orig-a', { source: 'help/gift-wrap.md', content, parser: parseMarkdown });
+    expect(summary.documents.added).toBe(1);
+    expect(summary.warning).toBeUndefined();
+    expect(text(await objects.get(originalKey('orig-a', 'help/gift-wrap.md')))).toBe(content);
+  });
+
+  it('a store that is down: the ingest is done, and the summary says the originals were not kept', async () => {
+    const down: ObjectStore = { name: 'a store that is down', put: () => Promise.reject(new Error('connect ECONNREFUSED')), get: async () => null, delete: async () => {}, list: async () => [] };
+    const summary = await ingest({ db: stores.db, vectors: stores.vectors, embedder, objects: down }, { siteId: 'orig-c', paths: ['demo/data/docs'], baseDir: 'demo/data', createSite: true });
+    expect(summary.failed).toEqual([]);
+    expect(summary.documents.added).toBeGreaterThan(0);
+    expect(summary.warnings.length).toBe(summary.files);
+    expect(summary.warnings[0]).toMatch(/original was not kept in a store that is down \(connect ECONNREFUSED\)/);
+  });
+});
+
+describe('npm run ingest -- --from-originals', () => {
+  it('rebuilds a site in an empty data directory from its originals alone: the same documents', async () => {
+    const kb = smallKnowledgeBase();
+    const env = { ...s3.env, EMBEDDING_MODEL: 'local-hash-384' };
+    try {
+      const first = await runCli('node', ['--import', 'tsx', 'ingest/cli.ts', '--site', 'kb', '--create-site', '--data-dir', join(work, 'one'), kb.dir], 90_000, env);
+      expect(first.stderr).not.toMatch(/not kept/);
+      expect(first.code, first.stderr).toBe(0);
+      const added = /(\d+) added/.exec(first.stdout)?.[1];
+      expect(Number(added)).toBeGreaterThan(1);
+      kb.remove(); // only the originals are left
+
+      const again = await runCli('node', ['--import', 'tsx', 'ingest/cli.ts', '--site', 'kb', '--create-site', '--from-originals', '--data-dir', join(work, 'two')], 90_000, env);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).toMatch(/2 originals from s3 bucket support-chat/);
+      expect(/(\d+) added/.exec(again.stdout)?.[1]).toBe(added);
+
+      const docs = async (dir: string) => {
+        const s = await openEmbeddedStores({ dataDir: dir });
+        try {
+          return (await s.db.documents.list('kb')).map((d) => [d.source, d.hash]).sort();
+        } finally {
+          await s.close();
+        }
+      };
+      expect(await docs(join(work, 'two'))).toEqual(await docs(join(work, 'one')));
+    } finally {
+      kb.remove();
+    }
+  }, 180_000);
+
+  it('says what is wrong: paths given with it, or nothing kept for the site', async () => {
+    const both = await ingestCli('--from-originals', 'demo/data');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--from-originals takes no paths/);
+    const none = await runCli('node', ['--import', 'tsx', 'ingest/cli.ts', '--site', 'nobody', '--create-site', '--from-originals', '--data-dir', join(work, 'three')], 90_000, { ...s3.env, EMBEDDING_MODEL: 'local-hash-384' });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/no originals are kept for site "nobody" in s3 bucket support-chat/);
+  }, 120_000);
+});
