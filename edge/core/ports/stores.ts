@@ -321,8 +321,16 @@ export interface IntentModelRow {
   trainedAt: Date;
 }
 
+/** A site's rows by table, JSON-safe, as `npm run backup` writes them. */
+export type SiteRows = Record<string, Record<string, unknown>[]>;
+
 export interface Db {
   ping(): Promise<void>;
+  /** Backups: every row a site owns, and those rows written back (into a database without the site), in one transaction. */
+  backup: {
+    dump(siteId: string): Promise<SiteRows>;
+    restore(rows: SiteRows): Promise<Record<string, number>>;
+  };
   sites: {
     list(): Promise<Site[]>;
     get(id: string): Promise<Site | null>;

@@ -4,6 +4,7 @@
  * failure told in one line with its exit code.
  */
 import { ConfigError, loadConfig } from '../../config/load';
+import type { Config } from '../../config/schema';
 import type { Db, SessionStore, VectorStore } from '../../core/ports';
 import { consoleLogger } from '../../ops/logger';
 import { openStores } from './deps';
@@ -18,6 +19,7 @@ export interface CliStores {
   db: Db;
   vectors: VectorStore;
   sessions: SessionStore;
+  config: Config;
 }
 
 export function cliFail(name: string, message: string, code: number): number {
@@ -44,7 +46,7 @@ export async function withStores(name: string, work: (stores: CliStores) => Prom
     return cliFail(name, e instanceof Error ? e.message : String(e), 2);
   }
   try {
-    await work({ db: stores.db, vectors: stores.vectors, sessions: sessions.store });
+    await work({ db: stores.db, vectors: stores.vectors, sessions: sessions.store, config });
     return 0;
   } catch (e) {
     if (e instanceof UsageError) return cliFail(name, e.message, 2);

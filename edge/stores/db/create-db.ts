@@ -8,6 +8,7 @@ import { recentSite } from '../../core/sites/recent';
 import { adminTokensRepo } from './repos/admin-tokens';
 import { agentsRepo } from './repos/agents';
 import { auditRepo } from './repos/audit';
+import { backupRepo } from './repos/backup';
 import { ordersRepo, productsRepo } from './repos/commerce';
 import { chunksRepo, documentsRepo, ingestedFilesRepo } from './repos/content';
 import { conversationsRepo, messagesRepo } from './repos/conversations';
@@ -43,6 +44,7 @@ export function createDb(db: Orm, close: () => Promise<void>, opts: CreateDbOpti
     async ping() {
       await db.execute(sql`select 1`);
     },
+    backup: backupRepo(db),
     sites: sitesRepo(db),
     conversations: conversationsRepo(db, sealing),
     messages: messagesRepo(db, sealing),
