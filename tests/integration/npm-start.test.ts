@@ -1,7 +1,7 @@
 /**
- * `npm start` stopped by a signal to npm: npm's shell dies without passing it on, and the
- * server used to run on as an orphan holding the port and the embedded database. The server
- * now notices its parent is gone and stops as on SIGTERM. Real npm, real server.
+ * `npm start` or `npm run serve` stopped by a signal to npm: npm's shell dies without passing it
+ * on, and the server used to run on as an orphan holding the port and the embedded database.
+ * The server now notices its parent is gone and stops as on SIGTERM. Real npm, real server.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -37,11 +37,15 @@ async function until(fn: () => Promise<boolean> | boolean, ms: number): Promise<
   return false;
 }
 
-describe('npm start, stopped with a signal to npm', () => {
-  it('leaves no server behind: the port is free and the process gone within seconds', async () => {
+describe('npm start and npm run serve, stopped with a signal to npm', () => {
+  // Ctrl-C in a terminal reaches npm as SIGINT; an orchestrator or systemd sends SIGTERM.
+  it.each([
+    ['start', 'SIGTERM'],
+    ['run serve', 'SIGINT'],
+  ] as const)('npm %s, %s: no server is left behind; the port is free and the process gone within seconds', async (script, signal) => {
     const port = await freePort();
-    const dataDir = join(dir, 'data');
-    const npm = spawn('npm', ['start', '--silent'], {
+    const dataDir = join(dir, `data-${script.replace(' ', '-')}`);
+    const npm = spawn('npm', [...script.split(' '), '--silent'], {
       cwd: join(import.meta.dirname, '../..'),
       env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? dir, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, EMBEDDING_MODEL: 'local-hash-384', LOG_LEVEL: 'warn', ...NO_LIMITS },
       stdio: 'ignore',
@@ -49,7 +53,7 @@ describe('npm start, stopped with a signal to npm', () => {
     try {
       expect(await until(() => ready(port), 90_000)).toBe(true);
       expect(serversOf(dataDir).length).toBeGreaterThan(0);
-      npm.kill('SIGTERM');
+      npm.kill(signal);
       expect(await until(async () => !(await ready(port)) && serversOf(dataDir).length === 0, 15_000)).toBe(true);
     } finally {
       npm.kill('SIGKILL');
