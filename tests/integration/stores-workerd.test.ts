@@ -16,6 +16,7 @@ import { ensureRedisServer, startRedis, type RunningRedis } from '../../scripts/
 import { startSentryReceiver, type SentryReceiver } from '../servers/sentry-receiver';
 import { startUpstashBridge, type UpstashBridge } from '../../scripts/local/upstash-bridge';
 import { startWsProxy, type WsProxy } from '../../scripts/local/ws-proxy';
+import { startS3, type S3Server } from '../servers/s3';
 
 const skip = skipWithout('redis-server', await ensureRedisServer().then(() => null, (e: Error) => e.message));
 
@@ -24,6 +25,7 @@ let proxy: WsProxy;
 let redis: RunningRedis;
 let bridge: UpstashBridge;
 let sentry: SentryReceiver;
+let s3: S3Server;
 let wrangler: ChildProcess;
 let dir: string;
 let base: string;
@@ -31,7 +33,7 @@ let output = '';
 
 describe.skipIf(skip)('store adapters in workerd', () => {
   beforeAll(async () => {
-    [pglite, proxy, redis, sentry] = await Promise.all([startPgliteServer(), startWsProxy(), startRedis(), startSentryReceiver()]);
+    [pglite, proxy, redis, sentry, s3] = await Promise.all([startPgliteServer(), startWsProxy(), startRedis(), startSentryReceiver(), startS3()]);
     bridge = await startUpstashBridge(redis.port, 'workerd-token');
     dir = mkdtempSync(join(tmpdir(), 'workerd-stores-'));
     const config = join(dir, 'wrangler.toml');
@@ -47,6 +49,10 @@ describe.skipIf(skip)('store adapters in workerd', () => {
         `PG_URL = "${pglite.url}"`,
         `WS_PROXY = "${proxy.address}"`,
         `SENTRY_DSN = "${sentry.dsn}"`,
+        `S3_ENDPOINT = "${s3.endpoint}"`,
+        '[[r2_buckets]]',
+        'binding = "ORIGINALS"',
+        'bucket_name = "originals-test"',
       ].join('\n'),
     );
     const port = await freePort();
@@ -69,7 +75,7 @@ describe.skipIf(skip)('store adapters in workerd', () => {
       process.kill(-wrangler.pid!, 'SIGTERM'); // its process group: wrangler, esbuild and workerd
       await closed;
     }
-    await Promise.all([bridge?.stop(), proxy?.stop(), sentry?.stop()]);
+    await Promise.all([bridge?.stop(), proxy?.stop(), sentry?.stop(), s3?.stop()]);
     await Promise.all([redis?.stop(), pglite?.stop()]);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -94,6 +100,21 @@ describe.skipIf(skip)('store adapters in workerd', () => {
     expect(event.request).toMatchObject({ method: 'GET', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1(:\d+)?\/v1\/sessions\/:id$/) });
     expect(env.raw).not.toContain('wd1-secret');
     expect(env.raw).not.toContain('s_Secret1');
+  });
+
+  it('originals: R2 through its binding and S3 over fetch (s3rver, the S3 REST protocol), inside workerd', async () => {
+    const res = await fetch(`${base}/objects?run=wd3`);
+    expect(res.status, output).toBe(200);
+    const body = (await res.json()) as Record<string, Record<string, unknown>> & { wired: string };
+    for (const store of [body.r2, body.s3]) {
+      expect(store).toEqual({
+        keys: ['sites/wd3/originals/faq.csv', 'sites/wd3/originals/help%2F%C3%A4%20x.md'],
+        text: '# wd3\n\nä ü',
+        afterDelete: ['sites/wd3/originals/help%2F%C3%A4%20x.md'],
+        missing: null,
+      });
+    }
+    expect(body.wired).toBe('R2 bucket (binding ORIGINALS)');
   });
 
   it("the Worker's deps builder takes Upstash from REDIS_URL=https://… (the bridge serves its commands)", async () => {

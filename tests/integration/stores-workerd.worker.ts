@@ -9,6 +9,9 @@ import { isolateParts, type WorkerEnv } from '../../edge/runtime/workers/deps';
 import { openNeon } from '../../edge/stores/db/neon';
 import { UpstashSessionStore } from '../../edge/stores/upstash/session-store';
 import { PgVectorStore } from '../../edge/stores/vectors/pgvector';
+import { originalKey, originalsPrefix, type ObjectStore } from '../../edge/core/ports';
+import { R2ObjectStore, type R2BucketLike } from '../../edge/stores/objects/r2';
+import { S3ObjectStore } from '../../edge/stores/objects/s3';
 
 interface Env {
   UPSTASH_URL: string;
@@ -16,6 +19,19 @@ interface Env {
   PG_URL: string;
   WS_PROXY: string;
   SENTRY_DSN: string;
+  S3_ENDPOINT: string;
+  ORIGINALS: R2BucketLike;
+}
+
+/** The object-store contract, run inside workerd: what went in comes out, listed by prefix. */
+async function objectRoundTrip(store: ObjectStore, run: string): Promise<Record<string, unknown>> {
+  const bytes = new TextEncoder().encode(`# ${run}\n\nä ü`);
+  await store.put(originalKey(run, 'help/ä x.md'), bytes, 'text/markdown');
+  await store.put(originalKey(run, 'faq.csv'), new TextEncoder().encode('q,a'));
+  const keys = await store.list(originalsPrefix(run));
+  const back = await store.get(originalKey(run, 'help/ä x.md'));
+  await store.delete(originalKey(run, 'faq.csv'));
+  return { keys, text: back ? new TextDecoder().decode(back) : null, afterDelete: await store.list(originalsPrefix(run)), missing: await store.get(originalKey(run, 'nope')) };
 }
 
 export default {
@@ -24,6 +40,16 @@ export default {
     if (url.pathname === '/ready') return new Response('ok');
     const run = url.searchParams.get('run') ?? 'x';
     const out: Record<string, unknown> = { runtime: typeof navigator === 'undefined' ? null : navigator.userAgent };
+
+    if (url.pathname === '/objects') {
+      // R2 through its binding (wrangler dev's local R2), and S3 over workerd's fetch (s3rver).
+      out.r2 = await objectRoundTrip(new R2ObjectStore(env.ORIGINALS), run);
+      out.s3 = await objectRoundTrip(new S3ObjectStore({ endpoint: env.S3_ENDPOINT, bucket: 'support-chat', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }), run);
+      // The Worker's deps builder picks the R2 binding for originals.
+      const vars = { CONVERSATIONS: {}, ORIGINALS: env.ORIGINALS, POSTGRES_URL: env.PG_URL, LOG_LEVEL: 'warn' };
+      out.wired = isolateParts(vars as unknown as WorkerEnv).objects?.name ?? null;
+      return Response.json(out);
+    }
 
     if (url.pathname === '/wired-sessions') {
       // The Worker's own deps builder, with Upstash named by an https:// REDIS_URL as on Node.

@@ -7,13 +7,7 @@ import { join } from 'node:path';
 import type { Config } from '../../config/schema';
 import type { Logger, ObjectStore } from '../../core/ports';
 import { FileObjectStore } from '../../stores/objects/files';
-import { S3ObjectStore } from '../../stores/objects/s3';
-
-export function s3From(config: Config): S3ObjectStore | null {
-  const { S3_ENDPOINT: endpoint, S3_BUCKET: bucket, S3_ACCESS_KEY_ID: accessKeyId, S3_SECRET_ACCESS_KEY: secretAccessKey } = config;
-  if (!endpoint || !bucket || !accessKeyId || !secretAccessKey) return null;
-  return new S3ObjectStore({ endpoint, bucket, accessKeyId, secretAccessKey, ...(config.S3_REGION ? { region: config.S3_REGION } : {}) });
-}
+import { s3From } from '../../wiring/objects';
 
 export async function openObjectStore(config: Config, log: Logger, opts: { inMemory?: boolean } = {}): Promise<ObjectStore | undefined> {
   const s3 = s3From(config);

@@ -8,11 +8,13 @@
 import { ConfigError, loadConfig } from '../../config/load';
 import type { Config } from '../../config/schema';
 import type { Deps } from '../../core/deps';
-import type { Logger, VectorStore } from '../../core/ports';
+import type { Logger, ObjectStore, VectorStore } from '../../core/ports';
 import type { ErrorReporter } from '../../ops/errors';
 import { consoleLogger } from '../../ops/logger';
 import { openNeon, type NeonOptions, type OpenedNeon } from '../../stores/db/neon';
+import { R2ObjectStore, type R2BucketLike } from '../../stores/objects/r2';
 import { PgVectorStore } from '../../stores/vectors/pgvector';
+import { s3From } from '../../wiring/objects';
 import { baseDeps, type BaseDeps, type Wired } from '../../wiring/deps';
 import { sealingFor } from '../../wiring/sealing';
 import { connectClosing, dbOver, sqlOver } from './connections';
@@ -23,6 +25,8 @@ import { workerSessionStore } from './sessions';
 /** Bindings and variables (wrangler.toml `[vars]`, secrets, `--var` in development). */
 export interface WorkerEnv {
   CONVERSATIONS: DurableObjectNamespace;
+  /** Optional R2 bucket for the originals of uploaded files (else S3_* when set, else none). */
+  ORIGINALS?: R2BucketLike;
   /** Local development only: the WebSocket-to-TCP proxy in front of a plain Postgres. */
   NEON_WS_PROXY?: string;
   LOG_FORMAT?: string;
@@ -40,6 +44,8 @@ export interface IsolateParts {
   providersReady(): Promise<void>;
   /** Qdrant when QDRANT_URL is set, else `own()` (the same choice as on Node). */
   vectors: Wired['vectors'];
+  /** Where the originals of uploaded files go: the R2 binding, else S3_*; unset: nowhere. */
+  objects?: ObjectStore;
 }
 
 function once(fn: () => Promise<void>): () => Promise<void> {
@@ -76,7 +82,10 @@ export function isolateParts(env: WorkerEnv): IsolateParts {
     // Keys imported once per isolate; every Neon connection seals and opens with them.
     sealing: sealingFor(config),
   };
+  const objects = env.ORIGINALS ? new R2ObjectStore(env.ORIGINALS) : (s3From(config) ?? undefined);
+  log.info(`originals: ${objects?.name ?? 'not kept (bind an R2 bucket as ORIGINALS, or set S3_*)'}`);
   const parts: IsolateParts = {
+    ...(objects ? { objects } : {}),
     config,
     postgresUrl: config.POSTGRES_URL,
     neon,
@@ -127,5 +136,5 @@ export function depsOver(parts: IsolateParts, reporter: ErrorReporter, current: 
     search: async (siteId, vector, k) => (await ready()).search(siteId, vector, k),
   };
   const log: Logger = reportingLogger(overrides.log ?? parts.base.log, reporter);
-  return { ...parts.base, ...overrides, log, db: dbOver(() => current().db), vectors };
+  return { ...parts.base, ...(parts.objects ? { objects: parts.objects } : {}), ...overrides, log, db: dbOver(() => current().db), vectors };
 }
