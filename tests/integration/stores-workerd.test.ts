@@ -53,6 +53,9 @@ describe.skipIf(skip)('store adapters in workerd', () => {
         '[[r2_buckets]]',
         'binding = "ORIGINALS"',
         'bucket_name = "originals-test"',
+        '[[analytics_engine_datasets]]',
+        'binding = "METRICS"',
+        'dataset = "support_chat_metrics"',
       ].join('\n'),
     );
     const port = await freePort();
@@ -102,7 +105,7 @@ describe.skipIf(skip)('store adapters in workerd', () => {
     expect(env.raw).not.toContain('s_Secret1');
   });
 
-  it('originals: R2 through its binding and S3 over fetch (s3rver, the S3 REST protocol), inside workerd', async () => {
+  it('originals: R2 through its binding and S3 over fetch (s3rver, the S3 REST protocol); metrics to the Analytics Engine binding; inside workerd', async () => {
     const res = await fetch(`${base}/objects?run=wd3`);
     expect(res.status, output).toBe(200);
     const body = (await res.json()) as Record<string, Record<string, unknown>> & { wired: string };
@@ -115,6 +118,7 @@ describe.skipIf(skip)('store adapters in workerd', () => {
       });
     }
     expect(body.wired).toBe('R2 bucket (binding ORIGINALS)');
+    expect(body.metrics).toBe('function');
   });
 
   it("the Worker's deps builder takes Upstash from REDIS_URL=https://… (the bridge serves its commands)", async () => {

@@ -12,6 +12,7 @@ import { PgVectorStore } from '../../edge/stores/vectors/pgvector';
 import { originalKey, originalsPrefix, type ObjectStore } from '../../edge/core/ports';
 import { R2ObjectStore, type R2BucketLike } from '../../edge/stores/objects/r2';
 import { S3ObjectStore } from '../../edge/stores/objects/s3';
+import { analyticsMetrics, type AnalyticsDataset } from '../../edge/runtime/workers/analytics-metrics';
 
 interface Env {
   UPSTASH_URL: string;
@@ -21,6 +22,7 @@ interface Env {
   SENTRY_DSN: string;
   S3_ENDPOINT: string;
   ORIGINALS: R2BucketLike;
+  METRICS: AnalyticsDataset;
 }
 
 /** The object-store contract, run inside workerd: what went in comes out, listed by prefix. */
@@ -48,6 +50,9 @@ export default {
       // The Worker's deps builder picks the R2 binding for originals.
       const vars = { CONVERSATIONS: {}, ORIGINALS: env.ORIGINALS, POSTGRES_URL: env.PG_URL, LOG_LEVEL: 'warn' };
       out.wired = isolateParts(vars as unknown as WorkerEnv).objects?.name ?? null;
+      // Analytics Engine's binding as workerd gives it: the metrics adapter writes to it.
+      analyticsMetrics(env.METRICS).inc('support_chat_messages_total', { site: run });
+      out.metrics = typeof env.METRICS?.writeDataPoint;
       return Response.json(out);
     }
 

@@ -19,6 +19,7 @@ import { baseDeps, type BaseDeps, type Wired } from '../../wiring/deps';
 import { sealingFor } from '../../wiring/sealing';
 import { connectClosing, dbOver, sqlOver } from './connections';
 import type { DurableObjectNamespace } from './platform';
+import { analyticsMetrics, type AnalyticsDataset } from './analytics-metrics';
 import { reportingLogger } from './reporting';
 import { workerSessionStore } from './sessions';
 
@@ -27,6 +28,8 @@ export interface WorkerEnv {
   CONVERSATIONS: DurableObjectNamespace;
   /** Optional R2 bucket for the originals of uploaded files (else S3_* when set, else none). */
   ORIGINALS?: R2BucketLike;
+  /** Optional Analytics Engine dataset: the metrics /metrics has on Node (analytics-metrics.ts). */
+  METRICS?: AnalyticsDataset;
   /** Local development only: the WebSocket-to-TCP proxy in front of a plain Postgres. */
   NEON_WS_PROXY?: string;
   LOG_FORMAT?: string;
@@ -74,7 +77,9 @@ export function isolateParts(env: WorkerEnv): IsolateParts {
   log.info(`sessions, answer cache and rate limits: ${sessions.describe}`);
   log.info(`errors: ${config.SENTRY_DSN ? 'Sentry' : 'logged only (set SENTRY_DSN to report them)'}`);
   // No in-process models here (onnxruntime does not run on Workers): the hashed vectors by default.
-  const wired = baseDeps(config, { log, clock, sessions: sessions.store });
+  const metrics = env.METRICS ? analyticsMetrics(env.METRICS) : undefined;
+  log.info(`metrics: ${metrics ? 'Workers Analytics Engine (binding METRICS)' : 'off (bind an Analytics Engine dataset as METRICS)'}`);
+  const wired = baseDeps(config, { log, clock, sessions: sessions.store, ...(metrics ? { tuning: { metrics } } : {}) });
   for (const [job, impl] of Object.entries(wired.providers.describe)) log.info(`${job}: ${impl}`);
   const neon: NeonOptions = {
     ...(env.NEON_WS_PROXY ? { wsProxy: env.NEON_WS_PROXY } : {}),
