@@ -25,12 +25,13 @@ import { LocalEmbedder } from '../../edge/providers/embeddings/local';
 import { MiniLmEmbedder } from '../../edge/providers/embeddings/minilm';
 import type { Embedder } from '../../edge/core/ports';
 import { NO_LIMITS } from '../helpers/limits';
+import { benchObservability } from './observability';
 
-const SECTIONS = ['pipeline', 'server', 'cluster', 'intent'] as const;
+const SECTIONS = ['pipeline', 'server', 'cluster', 'observability', 'intent'] as const;
 const program = new Command('bench')
   .description('figures that matter for speed, each beside a baseline measured in the same run')
   .addOption(
-    new Option('--only <sections>', `comma-separated: ${SECTIONS.join(', ')} (pipeline: ingest and retrieval; server: one socket, and the Worker beside Node; cluster: Node in production; intent: the intent trainer on CLINC150, BENCH_INTENT_EMBEDDINGS=0 skips MiniLM)`)
+    new Option('--only <sections>', `comma-separated: ${SECTIONS.join(', ')} (pipeline: ingest and retrieval; server: one socket, and the Worker beside Node; cluster: Node in production; observability: logs + metrics + traces on against off; intent: the intent trainer on CLINC150, BENCH_INTENT_EMBEDDINGS=0 skips MiniLM)`)
       .argParser((v) => {
         const picked = v.split(',').map((x) => x.trim());
         const unknown = picked.filter((x) => !(SECTIONS as readonly string[]).includes(x));
@@ -103,6 +104,12 @@ if (only.has('cluster')) {
   const cluster = await benchCluster();
   rows.push(...cluster.rows);
   notes.push(...cluster.notes);
+}
+
+if (only.has('observability')) {
+  const obs = await benchObservability();
+  rows.push(...obs.rows);
+  notes.push(...obs.notes);
 }
 
 if (only.has('intent')) {
