@@ -95,7 +95,8 @@ async function serveApp(
   closeDeps: () => Promise<void>,
   opts: { seed?: boolean; metrics?: AppRuntime['metrics'] },
 ): Promise<RunningServer> {
-  if (opts.seed !== false) {
+  // DEMO_DATA_DIR=off: a production database gets no demo site (and no sample shop in it).
+  if (opts.seed !== false && config.DEMO_DATA_DIR !== 'off') {
     await ensureDemoSite(deps, config, config.PORT);
     try {
       await loadDemoData(deps, resolve(ROOT, config.DEMO_DATA_DIR ?? 'demo/data'), ROOT);
@@ -139,7 +140,8 @@ async function serveApp(
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
 
-  await ensureDemoSite(deps, config, port);
+  // The port actually bound (PORT=0 in tests): the demo site allows this origin.
+  if (opts.seed !== false && config.DEMO_DATA_DIR !== 'off') await ensureDemoSite(deps, config, port);
   const url = `http://localhost:${port}`;
   const rotation = rotateInBackground(deps.db, config, log);
   // Webhook deliveries that did not land are tried again on their schedule (edge/notify).
