@@ -157,8 +157,7 @@ export async function ingest(deps: IngestDeps, opts: IngestOptions): Promise<Ing
       summary.products += parsed.products.length;
       summary.orders += parsed.orders.length;
       summary.documents.unchanged += unchanged;
-      // Orders are personal data, sealed at rest in the database: their file is not kept beside it in the clear.
-      const notKept = parsed.orders.length ? null : await keepOriginal(deps.objects, siteId, file.source, bytes!, log);
+      const notKept = await keepOriginal(deps.objects, siteId, { source: file.source, bytes: bytes!, orders: parsed.orders.length }, log);
       if (notKept) summary.warnings.push(notKept);
       pending.push(...fileDocs);
       parsedFiles.add(file.source);

@@ -144,8 +144,7 @@ export async function ingestUpload(
     summary.documents.removed = gone.length;
   }
   summary.unchanged = pending.length === 0 && gone.length === 0;
-  // Orders are personal data, sealed at rest in the database: their file is not kept beside it in the clear.
-  const notKept = parsed.orders.length ? null : await keepOriginal(deps.objects, siteId, file.source, new TextEncoder().encode(file.content), deps.log);
+  const notKept = await keepOriginal(deps.objects, siteId, { source: file.source, bytes: new TextEncoder().encode(file.content), orders: parsed.orders.length }, deps.log);
   if (notKept) summary.warning = notKept;
   return summary;
 }

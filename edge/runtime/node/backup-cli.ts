@@ -52,14 +52,14 @@ async function main(argv: string[]): Promise<number> {
 async function backup(stores: CliStores, site: string, o: { out?: string; toStore?: boolean }): Promise<void> {
   if (!(await stores.db.sites.get(site))) throw new NotFoundError(`there is no site "${site}"`);
   const objects = await openObjectStore(stores.config, consoleLogger({ level: 'warn' }));
+  if (o.toStore && !objects) throw new UsageError('--to-store needs an object store (S3_* settings, or a data directory)');
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const name = `backup-${site}-${stamp}.tar.gz`;
   const file = o.toStore ? join(mkdtempSync(join(tmpdir(), 'backup-out-')), name) : resolve(o.out ?? name);
   const manifest = await writeBackup({ db: stores.db, objects }, site, file);
   const size = statSync(file).size;
   const rows = Object.values(manifest.rows).reduce((a, b) => a + b, 0);
-  if (o.toStore) {
-    if (!objects) throw new UsageError('--to-store needs an object store (S3_* settings, or a data directory)');
+  if (o.toStore && objects) {
     const key = `backups/${encodeURIComponent(site)}/${name}`;
     await objects.put(key, readFileSync(file), 'application/gzip');
     rmSync(join(file, '..'), { recursive: true, force: true });

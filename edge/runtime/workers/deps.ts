@@ -32,7 +32,6 @@ export interface WorkerEnv {
   METRICS?: AnalyticsDataset;
   /** Local development only: the WebSocket-to-TCP proxy in front of a plain Postgres. */
   NEON_WS_PROXY?: string;
-  LOG_FORMAT?: string;
   [name: string]: unknown;
 }
 
@@ -71,7 +70,7 @@ export function isolateParts(env: WorkerEnv): IsolateParts {
   if (!config.POSTGRES_URL) {
     throw new ConfigError(['POSTGRES_URL must be set on Workers (your Neon connection string: `wrangler secret put POSTGRES_URL`)']);
   }
-  const log = consoleLogger({ level: config.LOG_LEVEL, json: env.LOG_FORMAT === 'json' });
+  const log = consoleLogger({ level: config.LOG_LEVEL, json: config.LOG_FORMAT === 'json' });
   const clock = { now: () => Date.now() };
   const sessions = workerSessionStore(config, { clock, log });
   log.info(`sessions, answer cache and rate limits: ${sessions.describe}`);
