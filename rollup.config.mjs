@@ -1,10 +1,11 @@
-// The widget's bundles and the agent inbox's: `npm run build:sdk`. What each file is for:
-// sdk/README.md, "Files". The widget is the `@support-chat/widget` package (sdk/); its files
-// go to sdk/dist, and the inbox (served by the server, not published) to dist/.
+// The widget's bundles and the operators' pages' (agent inbox, admin page): `npm run build:sdk`. What
+// each file is for: sdk/README.md, "Files". The widget is the `@support-chat/widget` package
+// (sdk/); its files go to sdk/dist, and the operators' pages (served by the server, not published) to dist/.
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
@@ -35,6 +36,14 @@ const css = () => ({
     if (!/styles\.ts$/.test(id)) return null;
     const out = code.replace(/`([^`]*)`/g, (_, body) => '`' + body.replace(/\s*\n\s*/g, '').replace(/\s*([{};,>])\s*/g, '$1') + '`');
     return { code: out, map: null };
+  },
+});
+
+/** `import text from 'x.css'`: the stylesheet as a string, for a shadow root to adopt (the admin page's uPlot). */
+const cssText = () => ({
+  name: 'css-text',
+  load(id) {
+    return id.endsWith('.css') ? `export default ${JSON.stringify(readFileSync(id, 'utf8'))};` : null;
   },
 });
 
@@ -111,6 +120,12 @@ export default [
     input: here('sdk/inbox/index.ts'),
     output: { file: here('dist/inbox.js'), format: 'es', sourcemap: true },
     plugins: [css(), nodeResolve(), ts('sdk/inbox/tsconfig.json', here('dist')), min(), clean()],
+  },
+  // The admin page (`/admin`): lit, uPlot and the app.
+  {
+    input: here('sdk/admin/index.ts'),
+    output: { file: here('dist/admin.js'), format: 'es', sourcemap: true },
+    plugins: [css(), cssText(), nodeResolve(), ts('sdk/admin/tsconfig.json', here('dist')), min(), clean()],
   },
   // One bundled .d.ts per entry; @lit/react's types are inlined because it is bundled, not a dependency.
   {

@@ -1,5 +1,5 @@
 /**
- * Builds the widget and the agent inbox (`npm run build:sdk`) only when their sources changed:
+ * Builds the widget, the agent inbox and the admin page (`npm run build:sdk`) only when their sources changed:
  * `npm start` and `npm test` run this, so a restart costs nothing when nobody touched the
  * widget. "Changed" is a content hash (sources, build config, bundled packages' versions), kept
  * beside the output; mtimes would rebuild after every checkout. `--force` always builds.
@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 /** The widget package's build (`@support-chat/widget`). */
 export const SDK_DIST = join(ROOT, 'sdk', 'dist');
-/** The agent inbox's bundle (served by the server, not published). */
+/** The agent inbox's and the admin page's bundles (served by the server, not published). */
 export const APP_DIST = join(ROOT, 'dist');
 
 const OUTPUTS = [
@@ -25,11 +25,12 @@ const OUTPUTS = [
   ...['support-chat.js', 'support-chat-panel.js', 'support-chat.iife.js', 'support-chat.d.ts', 'react.d.ts', 'custom-elements.json'].map((f) => join(SDK_DIST, f)),
   ...['support-chat.js', 'support-chat-panel.js', 'react.js'].map((f) => join(SDK_DIST, 'module', f)),
   join(APP_DIST, 'inbox.js'),
+  join(APP_DIST, 'admin.js'),
 ];
 const STAMP = join(SDK_DIST, '.build-hash');
-const SOURCES = ['sdk/element', 'sdk/panel', 'sdk/client', 'sdk/inbox', 'sdk/react', 'sdk/tsconfig.json', 'sdk/package.json', 'protocol', 'rollup.config.mjs', 'tsconfig.json'];
+const SOURCES = ['sdk/element', 'sdk/panel', 'sdk/client', 'sdk/inbox', 'sdk/admin', 'sdk/react', 'sdk/tsconfig.json', 'sdk/package.json', 'protocol', 'rollup.config.mjs', 'tsconfig.json'];
 /** Bundled into the output, so their versions are part of what was built. */
-const BUNDLED = ['lit', 'lit-html', 'lit-element', '@lit/reactive-element', '@lit/react', 'partysocket', 'typescript', 'rollup'];
+const BUNDLED = ['lit', 'lit-html', 'lit-element', '@lit/reactive-element', '@lit/react', 'partysocket', 'uplot', 'typescript', 'rollup'];
 
 function files(p: string): string[] {
   if (!statSync(p).isDirectory()) return [p];

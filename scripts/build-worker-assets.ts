@@ -1,7 +1,7 @@
 /**
  * Gathers what the Worker serves as static assets into `.assets/` (wrangler.toml `[assets]`):
  * the demo shop's pages (`demo/site`) at `/` and the widget bundle (`sdk/dist/`, from
- * `npm run build:sdk`) at `/sdk/`, and the agent inbox's bundle (`dist/inbox.js`) at `/agent/inbox.js`. The
+ * `npm run build:sdk`) at `/sdk/`, and the operators' pages' bundles (`dist/inbox.js`, `dist/admin.js`) at `/agent/inbox.js` and `/admin/admin.js`. The
  * demo's knowledge base (`demo/data`: FAQ, orders with emails) is data to ingest and lives
  * outside the served folder. `tsx scripts/build-worker-assets.ts` runs it alone.
  */
@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } fro
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assetHeadersFile, SDK_FILE } from '../edge/http/security-headers';
-import { INBOX_FILE, INBOX_SCRIPT } from '../edge/http/agent-app';
+import { APP_PAGES } from '../edge/http/app-pages';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const ASSETS_DIR = join(ROOT, '.assets');
@@ -19,7 +19,6 @@ export function buildWorkerAssets(opts: { requireSdk?: boolean; into?: string } 
   const out = opts.into ?? ASSETS_DIR;
   const demo = join(ROOT, 'demo', 'site');
   const sdk = join(ROOT, 'sdk', 'dist');
-  const inbox = join(ROOT, 'dist', INBOX_FILE);
   if (!existsSync(join(sdk, 'support-chat.iife.js'))) {
     const msg = 'sdk/dist/support-chat.iife.js is missing: run `npm run build:sdk` first';
     if (opts.requireSdk) throw new Error(msg);
@@ -32,7 +31,7 @@ export function buildWorkerAssets(opts: { requireSdk?: boolean; into?: string } 
   const pages = readdirSync(demo)
     .filter((f) => f.endsWith('.html'))
     .flatMap((f) => (f === 'index.html' ? ['/', '/index.html'] : [`/${f}`, `/${f.replace(/\.html$/, '')}`]));
-  writeFileSync(join(out, '_headers'), assetHeadersFile([...pages, '/assets/*', INBOX_SCRIPT]));
+  writeFileSync(join(out, '_headers'), assetHeadersFile([...pages, '/assets/*', ...APP_PAGES.map((p) => p.script)]));
   if (existsSync(sdk)) {
     // The built scripts only: no source maps or type declarations go out.
     mkdirSync(join(out, 'sdk'));
@@ -46,9 +45,11 @@ export function buildWorkerAssets(opts: { requireSdk?: boolean; into?: string } 
       cpSync(iife, join(out, 'sdk', 'support-chat.js'));
     }
   }
-  if (existsSync(inbox)) {
-    mkdirSync(join(out, dirname(INBOX_SCRIPT)), { recursive: true });
-    cpSync(inbox, join(out, INBOX_SCRIPT));
+  for (const page of APP_PAGES) {
+    const built = join(ROOT, 'dist', page.file);
+    if (!existsSync(built)) continue;
+    mkdirSync(join(out, dirname(page.script)), { recursive: true });
+    cpSync(built, join(out, page.script));
   }
   // Generated: keep it out of git without touching the project's .gitignore, and off the CDN.
   writeFileSync(join(out, '.gitignore'), '*\n');

@@ -204,6 +204,12 @@ describe.skipIf(!worker)('the Worker in workerd', () => {
     expect(bundle.status).toBe(200);
     expect(bundle.headers.get('content-type')).toMatch(/javascript/);
     expect((await bundle.text()).length).toBeGreaterThan(10_000);
+    // And the admin page's, the same way.
+    const admin = await fetch(`${worker!.url}/admin`);
+    expect(await admin.text()).toContain('<support-admin>');
+    const adminBundle = await fetch(`${worker!.url}/admin/admin.js`);
+    expect(adminBundle.status).toBe(200);
+    expect(await adminBundle.text()).toContain('support-admin');
   }, 60_000);
 
   it("lets the Worker's own pages use any site, and still refuses other origins", async () => {

@@ -8,3 +8,4 @@ export * from './stores';
 export * from './session-store';
 export * from './ops';
 export * from './objects';
+export * from './insights';

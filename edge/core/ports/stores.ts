@@ -1,6 +1,7 @@
 /** Where the product keeps things: vectors, the relational database, sessions and cache. */
 import type { SiteSettings } from '../sites/settings';
 import type { Citation, IntentName, TicketStatus } from '@support-chat/protocol';
+import type { InsightsRepo } from './insights';
 
 export type DocKind = 'faq' | 'doc' | 'product';
 
@@ -331,6 +332,8 @@ export interface Db {
     dump(siteId: string): Promise<SiteRows>;
     restore(rows: SiteRows): Promise<Record<string, number>>;
   };
+  /** The admin page's figures: activity per day, unanswered questions. */
+  insights: InsightsRepo;
   sites: {
     list(): Promise<Site[]>;
     get(id: string): Promise<Site | null>;

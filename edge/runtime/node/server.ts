@@ -10,7 +10,7 @@ import { createApp, type AppRuntime } from '../../app';
 import { startTracing } from './tracing';
 import { clientBehindProxies, type AddressOf } from '../../http/client-address';
 import { SDK_FILE, securityHeaders } from '../../http/security-headers';
-import { INBOX_FILE, INBOX_SCRIPT } from '../../http/agent-app';
+import { APP_PAGES } from '../../http/app-pages';
 import { closeIdleSockets } from './idle-sockets';
 import { describeProviders } from '../../wiring/describe';
 import type { Config } from '../../config/schema';
@@ -122,8 +122,8 @@ async function serveApp(
   // The built scripts only: no source maps or type declarations go out.
   root.use('/sdk/*', async (c, next) => (SDK_FILE.test(c.req.path.slice('/sdk/'.length)) ? next() : c.notFound()));
   root.use('/sdk/*', serveStatic({ root: rel('sdk/dist'), rewriteRequestPath: (p) => p.replace(/^\/sdk/, '') }));
-  // The agent inbox's bundle (its page is the app's, edge/http/agent-app.ts).
-  root.get(INBOX_SCRIPT, serveStatic({ root: rel('dist'), rewriteRequestPath: () => `/${INBOX_FILE}` }));
+  // The inbox's and the admin page's bundles (their pages are the app's, edge/http/app-pages.ts).
+  for (const page of APP_PAGES) root.get(page.script, serveStatic({ root: rel('dist'), rewriteRequestPath: () => `/${page.file}` }));
   root.use('/*', serveStatic({ root: rel('demo/site') }));
   mountDemoPages(root, deps.db);
 

@@ -18,6 +18,7 @@ import { sealedColumns } from './rotate';
 import { PLAIN, type Sealing } from './sealing';
 import { textSearcher } from './repos/text-search';
 import { feedbackRepo, ticketsRepo } from './repos/tickets';
+import { insightsRepo } from './repos/insights';
 import { intentsRepo } from './repos/intents';
 import { webhooksRepo } from './repos/webhooks';
 
@@ -45,6 +46,7 @@ export function createDb(db: Orm, close: () => Promise<void>, opts: CreateDbOpti
       await db.execute(sql`select 1`);
     },
     backup: backupRepo(db),
+    insights: insightsRepo(db, sealing),
     sites: sitesRepo(db),
     conversations: conversationsRepo(db, sealing),
     messages: messagesRepo(db, sealing),
