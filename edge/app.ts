@@ -1,3 +1,4 @@
+import { httpInstrumentationMiddleware } from '@hono/otel';
 import { Hono } from 'hono';
 import type { UpgradeWebSocket } from 'hono/ws';
 import type { Deps } from './core/deps';
@@ -44,6 +45,9 @@ export interface AppRuntime {
 export function createApp(deps: Deps, runtime: AppRuntime = {}) {
   const app = new Hono();
   const chat = new ChatService(deps);
+  // One server span per request, parent of an answer's spans (core/tracing.ts); it records
+  // only where the runtime registered a tracer provider (Node with OTEL_EXPORTER_OTLP_ENDPOINT).
+  app.use('*', httpInstrumentationMiddleware({ captureActiveRequests: false }));
   app.use('*', ...requestLog(deps.log, () => deps.clock.now()));
   answerErrors(app, deps.log);
   app.use('/v1/*', securityHeaders, siteCors(deps.db, () => deps.clock.now()));

@@ -1,8 +1,9 @@
 /**
  * Traces by OTLP/HTTP from the real server process to a local collector speaking OTLP's JSON
  * encoding, with the LLM behind a local server speaking OpenAI's protocol: one trace per
- * answer, its stages under it and the provider call under the answer. Without the endpoint
- * the spans the core makes record nothing.
+ * answer, its stages under it and the provider call under the answer; an HTTP request's
+ * server span (@hono/otel), with the answer it asked for under it. Without the endpoint the
+ * spans record nothing.
  */
 import { trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,10 +35,22 @@ describe('traces (OTLP/HTTP to a local collector)', () => {
     const a = await s.ask('t1', 'How long does standard shipping take?');
     expect(a.text.length).toBeGreaterThan(10);
     s.close();
+    const asked = await fetch(`${server.url}/v1/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: server.url },
+      body: JSON.stringify({ site: 'demo', id: 'h1', text: 'Do you ship to Canada?' }),
+    });
+    expect(asked.status).toBe(200);
     expect(await server.stop()).toMatchObject({ code: 0 });
 
+    // The HTTP request: a server span named by its route, the answer under it.
+    const request = otlp.spans.find((sp) => sp.name === 'POST /v1/chat');
+    expect(request?.attributes).toMatchObject({ 'http.request.method': 'POST', 'http.route': '/v1/chat', 'http.response.status_code': 200 });
+    expect(otlp.spans.some((sp) => sp.name === 'answer' && sp.traceId === request!.traceId && sp.parentSpanId === request!.spanId)).toBe(true);
+
     expect(otlp.contentTypes.every((t) => t.startsWith('application/json'))).toBe(true);
-    const answers = otlp.spans.filter((sp) => sp.name === 'answer');
+    // The socket's answer: a trace of its own (a socket message is no HTTP request).
+    const answers = otlp.spans.filter((sp) => sp.name === 'answer' && !sp.parentSpanId);
     expect(answers).toHaveLength(1);
     const [answer] = answers;
     expect(answer.service).toBe('support-chat-test');
@@ -46,7 +59,7 @@ describe('traces (OTLP/HTTP to a local collector)', () => {
     for (const stage of ['pipeline.intent', 'pipeline.retrieve', 'pipeline.rerank']) expect(under(stage), stage).toBeDefined();
     expect(under('openai llm')?.attributes).toMatchObject({ 'support_chat.provider': 'openai', 'support_chat.stage': 'llm' });
     // No message text in any span.
-    expect(JSON.stringify(otlp.spans)).not.toMatch(/shipping take/i);
+    expect(JSON.stringify(otlp.spans)).not.toMatch(/shipping take|ship to canada/i);
   });
 
   it('records nothing where no tracer provider is registered (this test process)', () => {
