@@ -4,28 +4,13 @@
  * questions that went unanswered, grouped by meaning.
  */
 import type { Deps } from '../core/deps';
-import type { DayActivity } from '../core/ports';
-import { groupQuestions, type QuestionGroup } from './group';
+import type { DayActivity, Insights } from '@support-chat/protocol/insights';
+import { groupQuestions } from './group';
 
 export const MAX_DAYS = 365;
 /** Newest unanswered questions read for grouping: enough for the top ten, bounded in cost. */
 const QUESTIONS_READ = 500;
 const DAY_MS = 86_400_000;
-
-export interface Insights {
-  site: string;
-  /** First and last day shown, `YYYY-MM-DD` UTC. */
-  from: string;
-  to: string;
-  totals: Omit<DayActivity, 'day'> & {
-    /** Resolved without a person, of conversations begun; null with none. */
-    resolutionRate: number | null;
-    /** Thumbs up, of all ratings; null with none. */
-    satisfaction: number | null;
-  };
-  daily: DayActivity[];
-  unanswered: (Omit<QuestionGroup, 'lastAt'> & { lastAt: string })[];
-}
 
 export async function siteInsights(deps: Pick<Deps, 'db' | 'embedder' | 'clock' | 'log'>, siteId: string, days: number): Promise<Insights> {
   const today = startOfDay(deps.clock.now());

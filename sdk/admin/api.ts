@@ -3,32 +3,13 @@
  * with the `read` scope). A 401 means the token is wrong or revoked: `onRejected` fires and
  * the page asks again.
  */
+import type { Insights } from '@support-chat/protocol/insights';
+
+export type { Insights };
 
 export interface SiteSummary {
   id: string;
   name: string;
-}
-
-export interface DayActivity {
-  day: string;
-  answers: number;
-  unanswered: number;
-  conversations: number;
-  resolved: number;
-  handoffs: number;
-  feedbackUp: number;
-  feedbackDown: number;
-  costUsd: number;
-}
-
-/** What `GET /v1/admin/sites/:id/insights` returns (edge/insights/report.ts). */
-export interface Insights {
-  site: string;
-  from: string;
-  to: string;
-  totals: Omit<DayActivity, 'day'> & { resolutionRate: number | null; satisfaction: number | null };
-  daily: DayActivity[];
-  unanswered: { question: string; count: number; lastAt: string; variants: string[] }[];
 }
 
 export class AdminError extends Error {
