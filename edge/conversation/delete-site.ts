@@ -6,6 +6,7 @@
  * deletion. A failure part-way leaves the site to delete again.
  */
 import type { Deps } from '../core/deps';
+import { dropSiteOriginals } from '../ingest/originals';
 import { eraseConversation, type RuntimeErase } from './erase';
 
 export interface SiteDeleted {
@@ -13,7 +14,7 @@ export interface SiteDeleted {
   documents: number;
 }
 
-export async function deleteSite(deps: Pick<Deps, 'db' | 'sessions' | 'vectors'>, siteId: string, who: { actor: string; address?: string }, runtimeErase?: RuntimeErase): Promise<SiteDeleted | null> {
+export async function deleteSite(deps: Pick<Deps, 'db' | 'sessions' | 'vectors' | 'objects' | 'log'>, siteId: string, who: { actor: string; address?: string }, runtimeErase?: RuntimeErase): Promise<SiteDeleted | null> {
   if (!(await deps.db.sites.get(siteId))) return null;
   let conversations = 0;
   // Everything "idle since" a moment from now: all of the site's conversations, a batch at a time.
@@ -27,6 +28,8 @@ export async function deleteSite(deps: Pick<Deps, 'db' | 'sessions' | 'vectors'>
   const documents = (await deps.db.documents.list(siteId)).map((d) => d.id);
   if (documents.length) await deps.vectors.deleteByDocuments(documents);
   await deps.db.sites.delete(siteId);
+  // Its files' originals too; a store that is down leaves them, said in the log.
+  await dropSiteOriginals(deps.objects, siteId, deps.log);
   await deps.db.audit.add({ siteId, actor: who.actor, action: 'site.deleted', detail: { conversations, documents: documents.length, ...(who.address ? { address: who.address } : {}) } });
   return { conversations, documents: documents.length };
 }

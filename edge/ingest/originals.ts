@@ -3,7 +3,7 @@
  * be rebuilt from its originals (`npm run ingest -- --from-originals`) and a backup carries
  * them. Keeping one is never worth failing an ingest: a store that is down costs a warning.
  */
-import { originalKey, type Logger, type ObjectStore } from '../core/ports';
+import { originalKey, originalsPrefix, sourceOfOriginal, type Logger, type ObjectStore } from '../core/ports';
 
 const TYPES: Record<string, string> = { md: 'text/markdown', markdown: 'text/markdown', html: 'text/html', htm: 'text/html', txt: 'text/plain', json: 'application/json', csv: 'text/csv' };
 
@@ -27,5 +27,41 @@ export async function keepOriginal(
     const why = err instanceof Error ? err.message : String(err);
     log?.warn('ingest: original not kept', { source, store: objects.name, error: why });
     return `${source}: its original was not kept in ${objects.name} (${why}); the index has it`;
+  }
+}
+
+/** The file a document came from: its source, or the part before `#` (a row, a SKU) when it has one. */
+export function fileOfSource(source: string): string {
+  const hash = source.indexOf('#');
+  return hash >= 0 ? source.slice(0, hash) : source;
+}
+
+/**
+ * Deletes the originals of `files`, whose documents are all gone (a file pruned, a site's last
+ * document of a file deleted): what was removed from the index is not kept either. Like keeping,
+ * never worth failing the caller over: a warning to report, or null.
+ */
+export async function dropOriginals(objects: ObjectStore | undefined, siteId: string, files: Iterable<string>, log?: Logger): Promise<string | null> {
+  if (!objects) return null;
+  const failed: string[] = [];
+  for (const source of new Set(files)) {
+    try {
+      await objects.delete(originalKey(siteId, source));
+    } catch (err) {
+      failed.push(source);
+      log?.warn('original not deleted', { source, store: objects.name, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  return failed.length ? `the originals of ${failed.join(', ')} could not be deleted from ${objects.name}; delete them there by hand` : null;
+}
+
+/** Every original a site has (the site is being deleted). */
+export async function dropSiteOriginals(objects: ObjectStore | undefined, siteId: string, log?: Logger): Promise<string | null> {
+  if (!objects) return null;
+  try {
+    return await dropOriginals(objects, siteId, (await objects.list(originalsPrefix(siteId))).map(sourceOfOriginal), log);
+  } catch (err) {
+    log?.warn('originals not listed for deletion', { site: siteId, store: objects.name, error: err instanceof Error ? err.message : String(err) });
+    return `the originals of site "${siteId}" could not be listed in ${objects.name}; delete ${originalsPrefix(siteId)} there by hand`;
   }
 }

@@ -15,7 +15,7 @@ import { chunkDocument, DEFAULT_CHUNKING, type ChunkOptions } from './chunk';
 import { IngestConfigError } from './errors';
 import { documentHash } from './hash';
 import { documentsDigest, fileSettings, hashFile, statKey } from './file-memo';
-import { keepOriginal } from './originals';
+import { dropOriginals, keepOriginal } from './originals';
 import { parserFor } from './parse';
 import type { IngestSummary, ProgressEvent } from './progress';
 import { FileFormatError } from './types';
@@ -202,6 +202,10 @@ export async function ingest(deps: IngestDeps, opts: IngestOptions): Promise<Ing
     const skus = gone.filter((d) => d.kind === 'product').map((d) => d.source.slice(fileOf(d.source, found).length + 1));
     const dropped = skus.filter((sku) => sku && !listedSkus.has(sku));
     if (dropped.length) await db.products.delete(siteId, dropped);
+    // A file gone from the folder (pruned): its original goes with its documents.
+    const pruned = gone.map((d) => fileOf(d.source, found)).filter((file) => !found.has(file));
+    const notDropped = await dropOriginals(deps.objects, siteId, pruned, log);
+    if (notDropped) summary.warnings.push(notDropped);
   }
   if (opts.reembed) {
     const missed = [...stored.values()].filter((d) => !produced.has(d.source) && !gone.includes(d)).length;

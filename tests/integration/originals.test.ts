@@ -2,19 +2,24 @@
  * The original of every ingested file is kept in the object store (S3, here s3rver: a local
  * server speaking S3's REST protocol), and a site's index can be rebuilt from its originals
  * alone: `npm run ingest -- --from-originals` into an empty data directory gives the same
- * documents. A store that is down costs a warning, never the ingest.
+ * documents. A store that is down costs a warning, never the ingest. Originals go with their
+ * documents: a file pruned from the folder, a file's last document deleted through the admin
+ * API, a site deleted.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { originalKey, originalsPrefix, sourceOfOriginal, type ObjectStore } from '../../edge/core/ports';
+import { deleteSite } from '../../edge/conversation/delete-site';
 import { ingest } from '../../edge/ingest/run';
+import { silentLogger } from '../../edge/ops/logger';
 import { ingestUpload } from '../../edge/ingest/upload';
 import { parseMarkdown } from '../../edge/ingest/parse/markdown';
 import { LocalEmbedder } from '../../edge/providers/embeddings/local';
 import { openEmbeddedStores } from '../../edge/runtime/node/stores';
 import { S3ObjectStore } from '../../edge/stores/objects/s3';
+import { startTestServer } from '../helpers/server';
 import { ingestCli, runCli, smallKnowledgeBase } from '../servers/cli';
 import { startS3, type S3Server } from '../servers/s3';
 
@@ -66,6 +71,62 @@ describe('originals in S3 (s3rver, the S3 REST protocol)', () => {
     expect(summary.warnings.length).toBe(summary.files);
     expect(summary.warnings[0]).toMatch(/original was not kept in a store that is down \(connect ECONNREFUSED\)/);
   });
+});
+
+describe('originals go with their documents', () => {
+  const kept = async (site: string) => (await objects.list(originalsPrefix(site))).map(sourceOfOriginal).sort();
+
+  it('a file pruned from the folder loses its original; a site deleted loses them all', async () => {
+    const dir = join(work, 'prune');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'stays.md'), '# Stays\n\nThis page stays in the folder.\n');
+    writeFileSync(join(dir, 'goes.md'), '# Goes\n\nThis page is taken out of the folder.\n');
+    const deps = { db: stores.db, vectors: stores.vectors, embedder, objects };
+    await ingest(deps, { siteId: 'orig-p', paths: [dir], baseDir: dir, createSite: true, prune: true });
+    expect(await kept('orig-p')).toEqual(['goes.md', 'stays.md']);
+    rmSync(join(dir, 'goes.md'));
+    const summary = await ingest(deps, { siteId: 'orig-p', paths: [dir], baseDir: dir, prune: true });
+    expect(summary.documents.removed).toBe(1);
+    expect(summary.warnings).toEqual([]);
+    expect(await kept('orig-p')).toEqual(['stays.md']);
+
+    const done = await deleteSite({ ...stores, objects, log: silentLogger }, 'orig-p', { actor: 'test' });
+    expect(done?.documents).toBe(1);
+    expect(await kept('orig-p')).toEqual([]);
+    // Another site's originals are not touched.
+    expect((await kept('orig-a')).length).toBeGreaterThan(2);
+  });
+
+  it("through the admin API: deleting a file's last document deletes its original, not before", async () => {
+    const server = await startTestServer({ ADMIN_TOKEN: 'admin-token-originals-0123', ...s3.env });
+    try {
+      const call = (method: string, path: string, body?: unknown) =>
+        fetch(`${server.url}/v1/admin/sites/demo${path}`, {
+          method,
+          headers: { authorization: 'Bearer admin-token-originals-0123', 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+      const faqs = [
+        { question: 'Do you wrap gifts?', answer: 'Yes, for $5 an order.' },
+        { question: 'Can I add a card?', answer: 'Yes, a handwritten card is free.' },
+      ];
+      expect((await call('POST', '/documents', { source: 'gifts-api', faqs })).status).toBe(201);
+      const before = await kept('demo');
+      const original = before.find((k) => k.startsWith('gifts-api'));
+      expect(original, before.join(', ')).toBeDefined();
+      const listed = (await (await call('GET', '/documents?limit=200')).json()) as { items: { id: string; source: string }[] };
+      const mine = listed.items.filter((d) => d.source.startsWith('gifts-api'));
+      expect(mine).toHaveLength(2);
+      expect((await call('DELETE', `/documents/${mine[0]!.id}`)).status).toBe(200);
+      expect(await kept('demo')).toContain(original);
+      const last = await call('DELETE', `/documents/${mine[1]!.id}`);
+      expect(await last.json()).not.toHaveProperty('warnings');
+      expect(await kept('demo')).not.toContain(original);
+      expect((await kept('demo')).length).toBe(before.length - 1);
+    } finally {
+      await server.destroy();
+    }
+  }, 120_000);
 });
 
 describe('npm run ingest -- --from-originals', () => {

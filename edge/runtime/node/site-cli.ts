@@ -18,8 +18,10 @@ import { normalizeOrigin, SITE_ID } from '../../core/sites/origins';
 import { applySettings, parseSetting, settingText, type SiteSettings } from '../../core/sites/settings';
 import { MAX_TOKEN_AGE_SECONDS } from '../../http/site-access';
 import { deleteSite } from '../../conversation/delete-site';
+import { consoleLogger } from '../../ops/logger';
 import { ensureWebhookSecret, rotateWebhookSecret } from '../../notify/secret';
 import { parseCli, runMain } from './cli-parse';
+import { openObjectStore } from './objects';
 import { cliFail, NotFoundError, UsageError, withStores, type CliStores } from './cli-stores';
 
 const out = (s: string): void => void process.stdout.write(s + '\n');
@@ -81,7 +83,8 @@ async function remove(stores: CliStores, id: string): Promise<void> {
   // The index as it was made (by ingest or the server): deleting from it needs no embedder.
   const index = await stores.vectors.info();
   if (index) await stores.vectors.ensure(index);
-  const done = await deleteSite(stores, id, { actor: 'cli' });
+  const log = consoleLogger({ level: 'warn' });
+  const done = await deleteSite({ ...stores, objects: await openObjectStore(stores.config, log), log }, id, { actor: 'cli' });
   if (!done) throw new NotFoundError(`no site "${id.slice(0, 64)}" (npm run site -- list)`);
   out(`site "${id}" deleted: ${done.documents} document${done.documents === 1 ? '' : 's'}, ${done.conversations} conversation${done.conversations === 1 ? '' : 's'} erased`);
 }
