@@ -18,6 +18,7 @@ import { ingestUpload } from '../../edge/ingest/upload';
 import { parseMarkdown } from '../../edge/ingest/parse/markdown';
 import { LocalEmbedder } from '../../edge/providers/embeddings/local';
 import { openEmbeddedStores } from '../../edge/runtime/node/stores';
+import { MemorySessionStore } from '../../edge/stores/memory/session-store';
 import { S3ObjectStore } from '../../edge/stores/objects/s3';
 import { startTestServer } from '../helpers/server';
 import { ingestCli, runCli, smallKnowledgeBase } from '../servers/cli';
@@ -90,7 +91,8 @@ describe('originals go with their documents', () => {
     expect(summary.warnings).toEqual([]);
     expect(await kept('orig-p')).toEqual(['stays.md']);
 
-    const done = await deleteSite({ ...stores, objects, log: silentLogger }, 'orig-p', { actor: 'test' });
+    const sessions = new MemorySessionStore({ clock: { now: () => Date.now() } });
+    const done = await deleteSite({ ...stores, sessions, objects, log: silentLogger }, 'orig-p', { actor: 'test' });
     expect(done?.documents).toBe(1);
     expect(await kept('orig-p')).toEqual([]);
     // Another site's originals are not touched.
