@@ -7,7 +7,7 @@ import { consoleLogger } from '../../edge/ops/logger';
 import { reportProcessErrors } from '../../edge/ops/process-errors';
 import { reporterFor } from '../../edge/ops/reporting';
 
-export const SECRET = 'my card 4242 for ann.crash@mail.example';
+export const SECRET = 'my card 4242 4242 4242 4242 for ann.crash@mail.example';
 
 if (process.argv[1]?.endsWith('crashing-process.ts')) {
   reportProcessErrors(reporterFor(process.env.SENTRY_DSN), consoleLogger());
