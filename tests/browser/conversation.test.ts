@@ -1,7 +1,7 @@
 import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ask, chat, cspViolations, events, openChat, browserSuite, stored, storedSession, transcript, visit, type Harness } from './harness';
-import { cutAfter, inject, spyState } from './spy';
+import { cutAfter, inject, releaseAndClick, spyState } from './spy';
 
 const test = browserSuite();
 
@@ -101,8 +101,9 @@ describe('<support-chat> on the demo shop, in Chromium', () => {
     await ask(page, 'Do you ship internationally?');
     const seen = await spyState(page);
 
-    // The connection drops right after the first piece of the next answer.
-    await cutAfter(page, 'answer.delta');
+    // The connection drops right after the first piece of the next answer, and stays down
+    // until the visitor presses "Retry now".
+    await cutAfter(page, 'answer.delta', { hold: true });
     await chat(page).locator('textarea').fill('What is your return policy?');
     await chat(page).locator('textarea').press('Enter');
     await status(page).and(page.locator('[data-kind=reconnecting]')).waitFor();
@@ -114,7 +115,7 @@ describe('<support-chat> on the demo shop, in Chromium', () => {
     // Typed while the socket is down: waits, visibly.
     await chat(page).evaluate((el: any) => el.send('Can you ship to a PO box?'));
     await chat(page).getByText('Waiting to send').waitFor();
-    await status(page).getByRole('button', { name: 'Retry now' }).click();
+    await releaseAndClick(status(page).getByRole('button', { name: 'Retry now' }));
     await chat(page).locator('article.answer[aria-busy=false]').nth(2).waitFor({ timeout: 15_000 });
     await status(page).waitFor({ state: 'detached' });
 

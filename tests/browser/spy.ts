@@ -1,9 +1,11 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 /**
  * Runs in the page before its scripts: wraps WebSocket so a test can see every socket and
  * frame, inject a server frame, and cut the connection right after a chosen frame (the
  * frames behind it are dropped, as on a real network failure; the server goes on).
+ * A cut can also hold the network down: every new socket is refused until `release`, so a
+ * test's steps cannot race the widget's own reconnect timer (1-5 s) on a busy machine.
  */
 export function installSpy(): void {
   type Spy = {
@@ -12,13 +14,20 @@ export function installSpy(): void {
     received: string[];
     cutAfter: string | null;
     cuts: number;
+    held: boolean;
+    refused: number;
   };
-  const spy: Spy = { sockets: [], sent: [], received: [], cutAfter: null, cuts: 0 };
+  const spy: Spy = { sockets: [], sent: [], received: [], cutAfter: null, cuts: 0, held: false, refused: 0 };
   (window as unknown as { __spy: Spy }).__spy = spy;
   const Native = window.WebSocket;
   class Spied extends Native {
     constructor(url: string | URL, protocols?: string | string[]) {
-      super(url, protocols);
+      // Port 9 (discard) is closed on loopback: the attempt fails at once, as on a dead network.
+      super(spy.held ? 'ws://127.0.0.1:9/' : url, protocols);
+      if (spy.held) {
+        spy.refused++;
+        return;
+      }
       spy.sockets.push(this);
       let dead = false;
       // Registered before the widget's own listener, so it can hide frames from it.
@@ -46,20 +55,38 @@ export interface SpyState {
   sent: { type: string; [k: string]: unknown }[];
   received: { type: string; [k: string]: unknown }[];
   cuts: number;
+  /** Attempts refused while the network was held down. */
+  refused: number;
 }
 
 export async function spyState(page: Page): Promise<SpyState> {
   return page.evaluate(() => {
-    const s = (window as unknown as { __spy: { sockets: unknown[]; sent: string[]; received: string[]; cuts: number } }).__spy;
-    return { sockets: s.sockets.length, sent: s.sent.map((x) => JSON.parse(x)), received: s.received.map((x) => JSON.parse(x)), cuts: s.cuts };
+    const s = (window as unknown as { __spy: { sockets: unknown[]; sent: string[]; received: string[]; cuts: number; refused: number } }).__spy;
+    return { sockets: s.sockets.length, sent: s.sent.map((x) => JSON.parse(x)), received: s.received.map((x) => JSON.parse(x)), cuts: s.cuts, refused: s.refused };
   });
 }
 
-/** Cut the live socket right after the next frame of this type reaches the page. */
-export async function cutAfter(page: Page, type: string): Promise<void> {
-  await page.evaluate((t) => {
-    (window as unknown as { __spy: { cutAfter: string } }).__spy.cutAfter = t;
-  }, type);
+/**
+ * Cut the live socket right after the next frame of this type reaches the page. With `hold`,
+ * the network stays down from then on until `releaseAnd`.
+ */
+export async function cutAfter(page: Page, type: string, { hold = false } = {}): Promise<void> {
+  await page.evaluate(([t, held]) => {
+    const spy = (window as unknown as { __spy: { cutAfter: string; held: boolean } }).__spy;
+    spy.cutAfter = t as string;
+    if (held) spy.held = true;
+  }, [type, hold] as const);
+}
+
+/**
+ * Brings the network back and clicks the element in the same task, so the widget's own
+ * reconnect timer cannot get in between (the button would be gone before the click).
+ */
+export async function releaseAndClick(target: Locator): Promise<void> {
+  await target.evaluate((el) => {
+    (window as unknown as { __spy: { held: boolean } }).__spy.held = false;
+    (el as HTMLElement).click();
+  });
 }
 
 /** Delivers a frame to the widget as if the server had sent it on the live socket. */
