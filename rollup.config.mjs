@@ -14,27 +14,45 @@ const SDK_DIST = here('sdk/dist');
 const ts = (tsconfig = 'sdk/tsconfig.json', outDir = SDK_DIST) =>
   typescript({ tsconfig: here(tsconfig), outDir, sourceMap: true, inlineSources: false });
 /**
- * `mangleUnderscore`: partysocket keeps its internals in `_`-named properties (`_ws`,
- * `_retryCount`, …); where it is bundled inside the file they get short names too (lit-html's
- * own `_$` names are a contract between its copies and stay). Not for the module build, whose
- * partysocket is the host app's import.
+ * `widget`: the widget's own files, where partysocket is bundled inside. It keeps its internals
+ * in `_`-named properties (`_ws`, `_retryCount`, …), which get short names too (lit-html's own
+ * `_$` names are a contract between its copies and stay), and its debug log, which the widget
+ * never turns on, goes. Not for the module build, whose partysocket is the host app's import.
  */
-const min = ({ mangleUnderscore = false } = {}) =>
+const min = ({ widget = false } = {}) =>
   terser({
     ecma: 2021,
     module: true,
-    compress: { passes: 2, pure_getters: true },
-    mangle: mangleUnderscore ? { properties: { regex: /^_(?!\$)/, keep_quoted: true } } : true,
+    compress: { passes: 2, pure_getters: true, ...(widget && { pure_funcs: ['this._debug'] }) },
+    mangle: widget ? { properties: { regex: /^_(?!\$)/, keep_quoted: true } } : true,
     format: { comments: false },
   });
+/**
+ * partysocket's console messages that cannot show in the widget: no EventTarget or WebSocket
+ * (Node, React Native; never a browser), and send() after close() (connection.ts sends only on
+ * an open socket). About 0.4 KB of the open widget.
+ */
+const quietSocket = () => ({
+  name: 'quiet-partysocket',
+  transform(code, id) {
+    if (!/node_modules\/partysocket\/dist\/ws\.js$/.test(id)) return null;
+    return { code: code.replace(/console\.(?:error|warn)\(\s*(?:`(?:[^`\\]|\\[^])*`|"(?:[^"\\]|\\.)*")\s*\)/g, 'void 0'), map: null };
+  },
+});
 const nodeResolve = () => resolve({ browser: true, exportConditions: ['production'] });
 
-/** Collapses the whitespace of the CSS held in template strings (terser leaves strings alone). */
+/** Drops the comments and collapses the whitespace of the CSS held in template strings (terser leaves strings alone). */
 const css = () => ({
   name: 'minify-css',
   transform(code, id) {
     if (!/styles\.ts$/.test(id)) return null;
-    const out = code.replace(/`([^`]*)`/g, (_, body) => '`' + body.replace(/\s*\n\s*/g, '').replace(/\s*([{};,>])\s*/g, '$1') + '`');
+    const sheet = (body) =>
+      body
+        .replace(/\/\*[^]*?\*\//g, '')
+        .replace(/\s*\n\s*/g, '')
+        .replace(/\s*([{};,>])\s*/g, '$1')
+        .replace(/;}/g, '}');
+    const out = code.replace(/`([^`]*)`/g, (_, body) => '`' + sheet(body) + '`');
     return { code: out, map: null };
   },
 });
@@ -61,7 +79,9 @@ const clean = () => ({
 
 /**
  * The script-tag build loads the standalone panel file, so it must not share code: besides the
- * element and the panel there are only the language files the panel fetches, which import nothing.
+ * element and the panel there are only the files the panel fetches beside it, languages and the
+ * site owner's warning (which import nothing) and the hand-off (which imports only from the
+ * panel, already loaded).
  */
 const standalone = () => ({
   name: 'standalone',
@@ -70,13 +90,21 @@ const standalone = () => ({
     const panel = chunks.find((c) => c.fileName === 'support-chat-panel.js');
     if (!panel) return;
     const others = chunks.filter((c) => c !== panel && c.fileName !== 'support-chat.js');
-    const alone = (c) => !c.imports.length && !c.dynamicImports.length && c.fileName.startsWith('support-chat-locale-');
-    if (panel.imports.length || !others.every(alone)) this.error(`the panel chunk must not share code: ${chunks.map((c) => c.fileName)}`);
+    const language = (c) => !c.imports.length && !c.dynamicImports.length && (c.fileName.startsWith('support-chat-locale-') || c.fileName === WARNING);
+    const handoff = (c) => c.fileName === HANDOFF && c.imports.every((i) => i === panel.fileName) && !c.dynamicImports.length;
+    if (panel.imports.length || !others.every((c) => language(c) || handoff(c))) this.error(`the panel chunk must not share code: ${chunks.map((c) => c.fileName)}`);
   },
 });
 
-/** Language files keep their language in the name, beside the panel: support-chat-locale-es.js. */
-const chunkFileNames = (c) => (c.facadeModuleId?.includes('/panel/locales/') ? 'support-chat-locale-[name].js' : '[name].js');
+/** Files the panel fetches keep what they hold in the name, beside it: support-chat-locale-es.js. */
+const HANDOFF = 'support-chat-handoff.js';
+const WARNING = 'support-chat-warning.js';
+const chunkFileNames = (c) => {
+  const id = c.facadeModuleId ?? '';
+  if (id.includes('/panel/locales/')) return 'support-chat-locale-[name].js';
+  if (id.endsWith('/panel/handoff.ts')) return HANDOFF;
+  return id.endsWith('/panel/owner-warning.ts') ? WARNING : '[name].js';
+};
 
 /** The script tag reads the panel's URL from its own tag instead of a bundler's chunk graph. */
 const iifeLoader = () => ({
@@ -95,13 +123,15 @@ export default [
   {
     input: { 'support-chat': here('sdk/element/index.ts'), 'support-chat-panel': here('sdk/panel/index.ts') },
     output: { dir: SDK_DIST, format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames },
-    plugins: [css(), nodeResolve(), ts(), min({ mangleUnderscore: true }), clean(), standalone()],
+    // The hand-off file takes what it needs from the panel's own exports, not from a chunk between.
+    preserveEntrySignatures: 'allow-extension',
+    plugins: [css(), quietSocket(), nodeResolve(), ts(), min({ widget: true }), clean(), standalone()],
   },
   // The script tag: a classic script that loads the standalone panel from beside itself.
   {
     input: here('sdk/element/iife.ts'),
     output: { file: `${SDK_DIST}/support-chat.iife.js`, format: 'iife', sourcemap: true },
-    plugins: [iifeLoader(), css(), nodeResolve(), ts(), min({ mangleUnderscore: true }), clean(), standalone()],
+    plugins: [iifeLoader(), css(), quietSocket(), nodeResolve(), ts(), min({ widget: true }), clean(), standalone()],
   },
   // For bundlers (`import '@support-chat/widget'`): lit and partysocket stay imports, so the
   // host app's bundler resolves them from the package's dependencies.
@@ -113,6 +143,7 @@ export default [
     },
     external: (id) => PEERS.test(id),
     output: { dir: `${SDK_DIST}/module`, format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames },
+    preserveEntrySignatures: 'allow-extension',
     plugins: [css(), nodeResolve(), ts('sdk/tsconfig.json', `${SDK_DIST}/module`), min(), clean()],
   },
   // The agent inbox (`/agent`): its own module, lit and the app only.

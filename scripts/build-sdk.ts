@@ -22,6 +22,7 @@ export const APP_DIST = join(ROOT, 'dist');
 
 const OUTPUTS = [
   ...['es', 'de', 'ar'].map((l) => join(SDK_DIST, `support-chat-locale-${l}.js`)),
+  ...['handoff', 'warning'].map((f) => join(SDK_DIST, `support-chat-${f}.js`)),
   ...['support-chat.js', 'support-chat-panel.js', 'support-chat.iife.js', 'support-chat.d.ts', 'react.d.ts', 'custom-elements.json'].map((f) => join(SDK_DIST, f)),
   ...['support-chat.js', 'support-chat-panel.js', 'react.js'].map((f) => join(SDK_DIST, 'module', f)),
   join(APP_DIST, 'inbox.js'),

@@ -4,9 +4,9 @@ import { eraseSession, newId, readSession, storageKey, writeSession, type Stored
 import { TypingSignal } from '../client/typing';
 import type { PanelHost } from '../element/host';
 import type { ClientFrame } from '@support-chat/protocol/frames';
+import { handoffView, loadHandoff, type Handoff } from './handoff-load';
 import { fill, resolveLocale, type Strings } from './i18n';
 import { plain } from './markdown-view';
-import { ownerWarning } from './owner-warning';
 
 export type Notice = { kind: 'limited'; until: number } | { kind: 'error' } | { kind: 'refused' } | { kind: 'full' };
 
@@ -102,9 +102,17 @@ export class Chat {
     this.link.start();
   }
 
-  /** Refused for good (the link does not retry): the visitor is told, the site's owner warned once. */
+  /**
+   * Refused for good (the link does not retry): the visitor is told, the site's owner warned once.
+   * The owner's explanation is a file of its own beside the panel: most pages are never refused.
+   */
   private refuse(code: string): void {
-    if (this.notice?.kind !== 'refused') console.warn(ownerWarning(code, this.host.config()));
+    if (this.notice?.kind !== 'refused') {
+      const c = this.host.config();
+      import('./owner-warning')
+        .then((m) => m.ownerWarning(code, c), () => `<support-chat>: the server at ${c.endpoint} refused this page (${code}).`)
+        .then((words) => console.warn(words));
+    }
     this.notice = { kind: 'refused' };
   }
 
@@ -158,22 +166,34 @@ export class Chat {
   handoff(): boolean {
     const live = this.conv.live();
     if (live) {
-      this.announce = this.ticketWords(live);
+      this.sayTicket(live);
       this.changed();
       return false;
     }
     this.activate();
+    // The card's file is fetched while the server opens the ticket, not after.
+    void loadHandoff();
     if (this.ready) this.out({ type: 'handoff' });
     else this.wantHandoff = true;
     return true;
   }
 
-  /** What a ticket's state says, in words (the view shows the same with names set apart). */
-  ticketWords(t: TicketItem): string {
-    const s = this.strings;
-    const p = phase(t);
-    const words = fill(...ticketLine(t, s, p === 'closed'));
-    return p === 'queued' && t.offline ? `${words} ${t.contact ? this.emailed() : s.away}` : words;
+  /**
+   * Runs `fn` with the hand-off's file, loading it first if need be: its words ship there. A file
+   * that cannot load leaves the live region silent; the view shows what it can.
+   */
+  private withHandoff(fn: (h: Handoff) => void): void {
+    const now = handoffView();
+    if (now) return fn(now);
+    loadHandoff()?.then(() => {
+      const h = handoffView();
+      if (h) fn(h);
+      this.changed();
+    });
+  }
+
+  private sayTicket(t: TicketItem): void {
+    this.withHandoff((h) => void (this.announce = h.ticketWords(t, this.strings, this.email)));
   }
 
   reset(): void {
@@ -251,13 +271,15 @@ export class Chat {
           const t = e.item;
           if (t.contact) this.emailPending = false;
           if (phase(t) === 'closed') this.stopTyping();
-          if (e.changed) this.announce = this.ticketWords(t);
+          if (e.changed) this.sayTicket(t);
           this.host.emit('support-chat-handoff', { ticket: t.id, number: t.number, status: t.status, agent: t.agent });
           break;
         }
-        case 'agent':
-          this.announce = fill(this.strings.said, { name: e.item.name, text: plain(e.item.text) });
+        case 'agent': {
+          const { name, text } = e.item;
+          this.withHandoff(() => void (this.announce = fill(this.strings.said, { name, text: plain(text) })));
           break;
+        }
         case 'error':
           if (!e.ref) this.emailPending = false; // the address was refused, or never arrived: the form is back
           this.host.emit('support-chat-error', { code: e.code, message: e.message, retryAfter: e.retryAfter, ref: e.ref });
@@ -282,20 +304,5 @@ export class Chat {
       handoff: item.handoff === true,
     });
   }
-
-  /** "We'll email you at …", with the address when this tab knows it. */
-  emailed(): string {
-    const s = this.strings;
-    return this.email ? fill(s.emailed, { email: this.email }) : s.emailedAny;
-  }
 }
 
-/**
- * The words for where a ticket stands, as [template, values]: waiting for a person, a person
- * joined, or back with the assistant (who left, when someone had joined).
- */
-export function ticketLine(t: TicketItem, s: Strings, left = false): [string, Record<string, string>] {
-  const name = { name: t.agent?.name ?? '', team: t.agent?.team ?? '' };
-  if (!t.agent) return [phase(t) === 'closed' ? s.closed : s.queued, name];
-  return [left ? s.left : t.agent.team ? s.joinedFrom : s.joined, name];
-}

@@ -69,7 +69,11 @@ export interface Strings {
   answered: string;
 }
 
-const en: Strings = {
+/** Words only a hand-off to a person shows: their English ships in the hand-off's file (handoff.ts). */
+export type HandoffKey = 'queued' | 'joined' | 'joinedFrom' | 'left' | 'closed' | 'number' | 'away' | 'email' | 'emailed' | 'emailedAny' | 'agentTyping' | 'messageTo' | 'said';
+
+// Complete once the hand-off's file has loaded (addEnglish); nothing reads those words before.
+const en = {
   title: 'Support',
   greeting: 'Hi! Ask me anything about our products, orders and policies.',
   replyMinutes: 'The team usually replies in a few minutes',
@@ -92,19 +96,6 @@ const en: Strings = {
   helpful: 'Helpful',
   unhelpful: 'Not helpful',
   thanks: 'Thanks for your feedback.',
-  queued: "You're in the queue. Someone from our team will reply here.",
-  joined: '{name} joined the conversation',
-  joinedFrom: '{name} from {team} joined the conversation',
-  left: '{name} left the conversation. The assistant will answer from here.',
-  closed: 'The request was closed. The assistant will answer from here.',
-  number: 'Ticket #{n}',
-  away: "No one is available right now, so a reply may take a while. Leave your email and we'll write to you.",
-  email: 'Your email',
-  emailed: "We'll email you at {email}.",
-  emailedAny: "We'll email you at the address you gave.",
-  agentTyping: '{name} is typing…',
-  messageTo: 'Message {name}…',
-  said: '{name}: {text}',
   typing: 'Writing an answer…',
   connecting: 'Connecting…',
   reconnecting: 'Connection lost. Reconnecting in {s} s…',
@@ -118,7 +109,12 @@ const en: Strings = {
   full: 'Too many messages are waiting. Please wait for the connection.',
   dismiss: 'Dismiss',
   answered: 'Answer: {text}',
-};
+} as Strings;
+
+/** The hand-off's English words, added when its file loads. */
+export function addEnglish(words: Pick<Strings, HandoffKey>): void {
+  Object.assign(en, words);
+}
 
 
 

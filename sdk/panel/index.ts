@@ -5,17 +5,28 @@
 import { render } from 'lit/html.js';
 import type { MountPanel, PanelApi, PanelHost } from '../element/host';
 import { Chat } from './chat';
+import { handoffView, loadHandoff, needsHandoff } from './handoff-load';
 import { loadLocale, localeReady } from './i18n';
 import { panelCss } from './styles';
 import { panelView, type Actions } from './view';
 import { followViewport } from './viewport';
 import { trapFocus } from './modal';
 
-let sheet: CSSStyleSheet | undefined;
+const sheets = new Map<string, CSSStyleSheet>();
+
+/** One constructed sheet per text, shared by every element on the page; added after the root's own. */
+function adopt(root: ShadowRoot, css: string): void {
+  let sheet = sheets.get(css);
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    sheets.set(css, sheet);
+  }
+  if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+}
 
 export const mount: MountPanel = (host: PanelHost): PanelApi => {
-  if (!sheet) (sheet = new CSSStyleSheet()).replaceSync(panelCss);
-  if (!host.root.adoptedStyleSheets.includes(sheet)) host.root.adoptedStyleSheets = [...host.root.adoptedStyleSheets, sheet];
+  adopt(host.root, panelCss);
   const el = host.container;
   el.setAttribute('aria-labelledby', 'title');
 
@@ -84,6 +95,11 @@ export const mount: MountPanel = (host: PanelHost): PanelApi => {
     // Another language's words are a file of their own: the panel waits for them (one request,
     // once) rather than flash English first.
     if (!localeReady(c.locale)) return void loadLocale(c.locale).then(schedule);
+    // So does the hand-off's view, the first time a conversation has one.
+    const handoff = needsHandoff(chat.conv) ? loadHandoff() : undefined;
+    if (handoff) return void handoff.then(schedule);
+    const ho = handoffView();
+    if (ho) adopt(host.root, ho.css);
     const s = chat.strings;
     if (chat.announce !== lastAnnounce) {
       lastAnnounce = chat.announce;

@@ -18,9 +18,6 @@ svg{width:20px;height:20px;fill:none;stroke:currentColor;stroke-width:2;stroke-l
 .user{align-self:flex-end;background:var(--_accent);color:var(--_on-accent);border-end-end-radius:4px;white-space:pre-wrap}
 .user small{display:block;font-size:.78em;opacity:.85}
 .answer,.agent{align-self:flex-start;background:var(--_surface);border-end-start-radius:4px}
-.who{display:block;font-size:.85em;margin-bottom:4px}
-.av{display:inline-grid;place-items:center;width:22px;height:22px;border-radius:50%;background:var(--_accent);color:var(--_on-accent);font-size:.75em;vertical-align:middle;margin-inline-end:6px}
-.av::before{content:attr(data-i)}
 .intro{text-align:center;padding:var(--_space) 0 calc(var(--_space) * .5)}
 .intro h3{margin:.4em 0 .2em;font-size:1.1em}
 .intro p{margin:0;font-size:.88em;color:var(--_muted)}
@@ -29,17 +26,6 @@ svg{width:20px;height:20px;fill:none;stroke:currentColor;stroke-width:2;stroke-l
 .intro li button{border:1px solid var(--_border);background:var(--_bg);border-radius:999px;padding:6px 12px;font-size:.9em;text-align:start}
 .intro li button:hover{border-color:var(--_accent)}
 .intro li button:focus-visible{outline:2px solid var(--_accent);outline-offset:1px}
-.ticket{align-self:stretch;max-width:none;text-align:center;font-size:.88em;color:var(--_muted);padding-block:2px}
-.ticket[data-phase=queued]{background:var(--_surface);color:var(--_fg);padding-block:10px}
-.ticket small{display:block;color:var(--_muted)}
-.ticket svg{width:16px;height:16px;vertical-align:-3px;margin-inline-end:6px}
-.ticket:focus-visible{outline:2px solid var(--_accent)}
-.mail{display:flex;gap:6px;margin-top:8px}
-.mail input{flex:1;min-width:0;font:inherit;font-size:max(16px,1em);color:var(--_fg);background:var(--_bg);border:1px solid var(--_border);border-radius:8px;padding:6px 8px}
-.mail button{border:0;border-radius:8px;padding:0 14px;background:var(--_accent);color:var(--_on-accent)}
-.mail :disabled{opacity:.6}
-.typing p{margin:0;padding:0 var(--_space) 6px;font-size:.85em;color:var(--_muted)}
-.typing .dots{padding:0;vertical-align:middle;margin-inline-end:4px}
 .msg p,.msg ul,.msg ol,.msg pre,.msg blockquote{margin:.5em 0}
 .msg ul,.msg ol{padding-inline-start:1.3em}
 .msg .h{font-weight:700}

@@ -1,10 +1,12 @@
 import { html, nothing, type TemplateResult } from 'lit/html.js';
 import type { Citation } from '@support-chat/protocol/frames';
-import { keyOf, phase, type AnswerItem, type Item, type TicketItem } from '../client/conversation';
+import { keyOf, type AnswerItem, type Item } from '../client/conversation';
 import { MAX_MESSAGE_CHARS } from '../client/limits';
 import type { PanelConfig } from '../element/host';
-import { ticketLine, type Chat } from './chat';
+import type { Chat } from './chat';
+import { handoffView } from './handoff-load';
 import { fill, type Strings } from './i18n';
+import { svg, I } from './icons';
 import { introView } from './intro-view';
 import { markdown } from './markdown-view';
 import { safeUrl } from './markdown';
@@ -28,18 +30,6 @@ export interface Actions {
   /** The email form of a ticket while nobody is online. */
   contact(e: Event): void;
 }
-
-// Feather-style icons, drawn with strokes (see the `svg` rule).
-const svg = (d: string) => html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d=${d} /></svg>`;
-const I = {
-  close: 'M6 6l12 12M18 6L6 18',
-  // A headset: a person from the support team, not the visitor's account.
-  person: 'M3 18v-6a9 9 0 0 1 18 0v6M21 19a2 2 0 0 1-2 2h-1a2 2 0 0 1-2-2v-3a2 2 0 0 1 2-2h3zM3 19a2 2 0 0 0 2 2h1a2 2 0 0 0 2-2v-3a2 2 0 0 0-2-2H3z',
-  reset: 'M3 12a9 9 0 1 0 3-6.7L3 8M3 3v5h5',
-  send: 'M22 2L11 13M22 2l-7 20-4-9-9-4 20-7z',
-  up: 'M7 22V11M2 13v7a2 2 0 0 0 2 2h13.4a2 2 0 0 0 2-1.7l1.4-9A2 2 0 0 0 18.8 9H14V5a3 3 0 0 0-3-3L7 11',
-  down: 'M17 2v11M22 11V4a2 2 0 0 0-2-2H6.6a2 2 0 0 0-2 1.7l-1.4 9A2 2 0 0 0 5.2 15H10v4a3 3 0 0 0 3 3l4-9',
-};
 
 /**
  * The server numbers sources as it found them and cites only some ([3], [1], [4]); the visitor
@@ -67,16 +57,6 @@ function body(item: AnswerItem): TemplateResult[] {
   return out;
 }
 
-/** `fill` for the view: each value in a <bdi>, so a name or an address in another script keeps its place. */
-const fillBdi = (template: string, values: Record<string, string>) =>
-  template.split(/\{(\w+)\}/).map((x, n) => (n % 2 ? html`<bdi>${values[x]}</bdi>` : x));
-
-/**
- * A person's initial, as their avatar. Drawn from an attribute: no text of its own, so it never
- * sets the direction of the message around it, and it follows the panel's own direction.
- */
-const avatar = (name: string) => html`<span class="av" aria-hidden="true" data-i=${[...name.trim()][0]?.toUpperCase() ?? '?'}></span>`;
-
 // The live region gets a new element for each announcement, so the same words twice are spoken twice.
 export function panelView(chat: Chat, c: PanelConfig, s: Strings, a: Actions, announced: number): TemplateResult {
   const items = chat.conv.items;
@@ -84,17 +64,12 @@ export function panelView(chat: Chat, c: PanelConfig, s: Strings, a: Actions, an
   const who = chat.conv.typist();
   // A person in the conversation: the input is addressed to them.
   const placeholder = live?.agent ? fill(s.messageTo, { name: live.agent.name }) : c.placeholder || s.placeholder;
-  // Where each "… left the conversation" line goes: after the item the ticket was closed after,
-  // or (from the history, which keeps no such place) after that person's last reply.
-  const left = new Map<string, TicketItem>();
+  // The hand-off's parts show once its file is here (index.ts waits for it).
+  const ho = handoffView();
+  const left = ho?.leftLines(items);
   let last = -1;
   items.forEach((t, n) => {
-    if (t.kind !== 'ticket') return;
-    last = n;
-    if (phase(t) !== 'closed' || !t.agent) return;
-    let after = t.after && items.some((i) => keyOf(i) === t.after) ? t.after : keyOf(t);
-    if (after === keyOf(t)) for (let i = n + 1; i < items.length && items[i].kind !== 'ticket'; i++) if (items[i].kind === 'agent') after = keyOf(items[i]);
-    left.set(after, t);
+    if (t.kind === 'ticket') last = n;
   });
   return html`
     <div class="head" part="header">
@@ -108,16 +83,11 @@ export function panelView(chat: Chat, c: PanelConfig, s: Strings, a: Actions, an
       ${items.length ? nothing : introView(chat.conv.intro, s, (q) => chat.send(q))}
       <div class="msg answer" part="message greeting"><p dir=${c.greeting ? 'auto' : nothing}>${c.greeting || s.greeting}</p></div>
       ${items.map((i, n) => {
-        const t = left.get(keyOf(i));
-        return [
-          item(i, chat, s, a, !live && n > last),
-          t ? html`<div class="msg ticket" part="message ticket" data-phase="left"><p>${fillBdi(...ticketLine(t, s, true))}</p></div>` : nothing,
-        ];
+        const t = left?.get(keyOf(i));
+        return [item(i, chat, s, a, !live && n > last), t ? ho!.leftLine(t, s) : nothing];
       })}
     </div>
-    <div class="typing" part="typing" aria-live="polite">${
-      who === undefined ? nothing : html`<p><span class="dots" aria-hidden="true"><i></i><i></i><i></i></span> ${who ? fillBdi(s.agentTyping, { name: who }) : s.typing}</p>`
-    }</div>
+    <div class="typing" part="typing" aria-live="polite">${who === undefined || !ho ? nothing : ho.typingLine(who, s)}</div>
     <div class="sr" aria-live="polite" aria-atomic="true">${announced % 2 ? html`<p>${chat.announce}</p>` : html`<div>${chat.announce}</div>`}</div>
     <form class="form" @submit=${a.submit}>
       <textarea
@@ -165,31 +135,13 @@ function item(i: Item, chat: Chat, s: Strings, a: Actions, offer: boolean): Temp
         i.status === 'pending' ? html`<small>${chat.refused ? s.failed : s.waiting}</small>` : i.status === 'failed' ? html`<small>${s.failed}</small>` : nothing
       }</div>`;
     case 'agent':
-      // A person's reply: their name and initial, no sources, confidence or feedback (those rate the assistant).
-      return html`<div class="msg agent" part="message agent" dir="auto"><b class="who">${avatar(i.name)}<bdi>${i.name}</bdi></b>${markdown(i.text)}</div>`;
+      // Without the hand-off's file (it failed to load), a person's words still show.
+      return handoffView()?.agentMessage(i) ?? html`<div class="msg agent" part="message agent" dir="auto">${i.text}</div>`;
     case 'ticket':
-      return ticket(i, chat, s, a);
+      return handoffView()?.ticket(i, chat, s, a) ?? nothing;
     case 'answer':
       return answer(i, chat, s, a, offer);
   }
-}
-
-/** Where a hand-off stands, where it was opened: waiting (and, nobody online, the email form), who joined, or closed. */
-function ticket(t: TicketItem, chat: Chat, s: Strings, a: Actions): TemplateResult {
-  const p = phase(t);
-  const away = p === 'queued' && t.offline;
-  return html`<div class="msg ticket" part="message ticket" data-phase=${p} tabindex="-1" ?data-live=${p !== 'closed'}>
-    <p>${t.agent ? avatar(t.agent.name) : svg(I.person)}${fillBdi(...ticketLine(t, s))}</p>
-    ${t.number ? html`<small>${fill(s.number, { n: t.number })}</small>` : nothing}
-    ${away && t.contact ? html`<p>${chat.email ? fillBdi(s.emailed, { email: chat.email }) : s.emailedAny}</p>` : nothing}
-    ${away && !t.contact
-      ? html`<p>${s.away}</p>
-          <form class="mail" @submit=${a.contact}>
-            <input type="email" name="email" required maxlength="254" autocomplete="email" dir="auto" aria-label=${s.email} placeholder=${s.email} ?disabled=${chat.emailPending} />
-            <button type="submit" ?disabled=${chat.emailPending}>${s.send}</button>
-          </form>`
-      : nothing}
-  </div>`;
 }
 
 function answer(i: AnswerItem, chat: Chat, s: Strings, a: Actions, offered: boolean): TemplateResult {

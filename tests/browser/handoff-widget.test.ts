@@ -118,9 +118,15 @@ describe('<support-chat> during a hand-off to a person, in Chromium', () => {
     await input.pressSequentially('More');
     expect(sentOf('typing')).toEqual([]);
     await input.fill('');
+    // The hand-off's view is a file of its own: not fetched until a conversation has one.
+    const fetched = () => page.evaluate(() => performance.getEntriesByType('resource').some((r) => r.name.includes('support-chat-handoff')));
+    expect(await fetched()).toBe(false);
 
     await chat(page).locator('.head [part=handoff]').click();
     await card(page).getByText("You're in the queue.", { exact: false }).waitFor();
+    expect(await fetched()).toBe(true);
+    // The live region says it too (its words come with that file).
+    await expect.poll(() => chat(page).locator('.sr').textContent()).toContain("You're in the queue. Someone from our team will reply here.");
     const text = await card(page).textContent();
     expect(text).toContain('Ticket #1042');
     expect(text).not.toContain('t_8c1f0e');
@@ -213,5 +219,22 @@ describe('<support-chat> during a hand-off to a person, in Chromium', () => {
     expect(order).toEqual(['message greeting', 'message user', 'closed', 'message agent', 'left', 'message user']);
     expect(await card(page).textContent()).toContain('Ticket #1042');
     await context?.close();
+  });
+
+  it("when the hand-off's file cannot load, a person's reply still shows, as plain text", async (ctx) => {
+    if (!browser) return ctx.skip();
+    const other = await browser.newContext({ viewport: { width: 900, height: 760 } });
+    await other.route('**/support-chat-handoff.js', (route) => route.abort());
+    const tab = await other.newPage();
+    await tab.goto(origin + '/');
+    await chat(tab).locator('.launcher').click();
+    const reply = chat(tab).locator('[part~=agent]');
+    await reply.waitFor();
+    expect(await reply.textContent()).toBe("Sorry about that! I'll send a replacement today.");
+    // The rest of the panel works on: the visitor can still write.
+    await chat(tab).locator('textarea').fill('Thanks!');
+    await chat(tab).locator('textarea').press('Enter');
+    await expect.poll(() => sentOf('message').some((f) => (f as { text?: string }).text === 'Thanks!')).toBe(true);
+    await other.close();
   });
 });

@@ -7,11 +7,14 @@ import { DIST, ROOT, ensureBuilt } from '../../browser/build';
 /** The script-tag file, in bytes of min+gzip: what every page that embeds the widget pays. */
 const IIFE_BUDGET = 5 * 1024;
 /**
- * Everything a visitor loads once the panel is open (script tag + panel), same measure: the
- * whole widget. 23 KB since the hand-off to a person (queue card, email form, the agent's
- * messages and typing) joined the panel; the script tag itself did not grow.
+ * Everything an English visitor loads once the panel is open (script tag + panel), same measure:
+ * the whole widget. The hand-off to a person (queue card, email form, the agent's messages and
+ * typing) and the site owner's warning are files of their own, fetched when a conversation needs
+ * them: 21,927 bytes open before they moved out, 20,374 after.
  */
-const OPEN_BUDGET = 23 * 1024;
+const OPEN_BUDGET = 20 * 1024;
+/** Another language is one more file, fetched beside the panel the first time it is needed. */
+const LOCALE_BUDGET = 1.5 * 1024;
 
 const gz = (file: string) => gzipSync(readFileSync(join(DIST, file)), { level: 9 }).length;
 const code = (file: string) => readFileSync(join(DIST, file), 'utf8');
@@ -21,11 +24,14 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('the widget bundle', () => {
-  it('keeps the script-tag file within 5 KB min+gzip, and the open widget within budget in every language', () => {
+  it('keeps the script-tag file within 5 KB min+gzip, the open widget within 20 KB, and each language file within 1.5 KB', () => {
     const sizes: Record<string, number> = {
       'support-chat.iife.js': gz('support-chat.iife.js'),
       'support-chat.js': gz('support-chat.js'),
       'support-chat-panel.js': gz('support-chat-panel.js'),
+      // Not in `open`: fetched only when a conversation reaches a person, or the server refuses the page.
+      'support-chat-handoff.js': gz('support-chat-handoff.js'),
+      'support-chat-warning.js': gz('support-chat-warning.js'),
     };
     // An English visitor loads the script tag and the panel; any other, also their language's file.
     const open: Record<string, number> = { en: sizes['support-chat.iife.js'] + sizes['support-chat-panel.js'] };
@@ -37,7 +43,11 @@ describe('the widget bundle', () => {
     writeFileSync(join(ROOT, 'tests/artifacts/bundle-size.json'), JSON.stringify({ ...sizes, open }, null, 2));
     console.log(`min+gzip bytes: ${JSON.stringify(sizes)}; open, by language: ${JSON.stringify(open)}`);
     expect(sizes['support-chat.iife.js']).toBeLessThanOrEqual(IIFE_BUDGET);
-    for (const [lang, bytes] of Object.entries(open)) expect(bytes, lang).toBeLessThanOrEqual(OPEN_BUDGET);
+    expect(open.en).toBeLessThanOrEqual(OPEN_BUDGET);
+    for (const lang of ['es', 'de', 'ar']) expect(sizes[`support-chat-locale-${lang}.js`], lang).toBeLessThanOrEqual(LOCALE_BUDGET);
+    // What loads later stays small too.
+    expect(sizes['support-chat-handoff.js']).toBeLessThanOrEqual(2.5 * 1024);
+    expect(sizes['support-chat-warning.js']).toBeLessThanOrEqual(1024);
   });
 
   it('is minified, with source maps and one bundled .d.ts', () => {

@@ -10,6 +10,8 @@ const { wire } = await import('./fake-wire');
 const { Chat } = await import('../../../sdk/panel/chat');
 const { panelView } = await import('../../../sdk/panel/view');
 const { loadLocale } = await import('../../../sdk/panel/i18n');
+// The hand-off's view is a file of its own; the panel (index.ts) waits for it the way this does.
+await (await import('../../../sdk/panel/handoff-load')).loadHandoff();
 
 function setup(locale = 'en') {
   const emitted: [string, unknown][] = [];
