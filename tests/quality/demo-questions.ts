@@ -90,6 +90,9 @@ export const DEMO_QUESTIONS: GradedQuestion[] = [
   { q: 'كم يستغرق الشحن إلى كندا؟', expect: 'refuse', facts: ['الإنجليزية'], tags: ['ar'] },
   // Out of scope: an honest refusal, no borrowed "Yes", no apology
   { q: 'Do you sell kayaks?', expect: 'refuse', not: ['gift card', /^\s*yes/i, SORRY], facts: [PERSON], tags: ['oos'] },
+  // Worded like an FAQ the shop has ("Do you sell gift cards?", "Where do you ship from?"), about something it never mentions.
+  { q: 'Do you sell gift wrapping?', expect: 'refuse', not: ['gift card', /^\s*yes/i, SORRY], facts: [PERSON], tags: ['oos'] },
+  { q: 'Where can I park my spaceship?', expect: 'refuse', not: ['warehouse', 'Bozeman', SORRY], facts: [PERSON], tags: ['oos'] },
   { q: 'When does Stripe money arrive?', expect: 'refuse', not: [SORRY], facts: [PERSON], tags: ['oos'] },
   { q: "What's the weather in Paris tomorrow?", expect: 'refuse', facts: [PERSON], tags: ['oos'] },
   { q: 'How do I reset my Gmail password?', expect: 'refuse', facts: [PERSON], tags: ['oos'] },

@@ -81,7 +81,7 @@ export function compose(question: string, sources: Source[], o: { sure?: boolean
   if (passages.length === 0) return null;
   // Retrieval that is sure has seen the paraphrase ("Removing my FB account" for "delete my
   // Facebook account"); below that, words the sources never use mean another subject.
-  if (!o.sure && aboutSomethingElse(question, terms, sources)) return null;
+  if (aboutSomethingElse(question, terms, sources, o.sure === true)) return null;
 
   // Retrieval ranked the sources; each later rank must cover the question clearly better to lead.
   // When retrieval is sure, its first source leads.
@@ -124,17 +124,28 @@ const ASKED_ITEM = /\b(?:do|does|did)\s+(?:you|y'?all|your (?:shop|store))\s+(?:
  * "When does Stripe money arrive?" with the shop's refund times, "Do you sell kayaks?" with
  * its gift cards: sources near the question but not about its subject. A name the sources
  * never mention, the item asked for missing from them, or most of the topic words missing,
- * means: not covered.
+ * means: not covered. When retrieval is sure, only plain evidence overrules it: none of the
+ * topic words in the sources ("Where can I park my spaceship?"), or not the thing asked for
+ * ("Do you sell gift wrapping?" beside "Do you sell gift cards?").
  */
-function aboutSomethingElse(question: string, terms: string[], sources: Source[]): boolean {
+function aboutSomethingElse(question: string, terms: string[], sources: Source[], sure: boolean): boolean {
   const known = stemSet(sources.map((s) => `${s.title}\n${s.text}`).join('\n'));
   const topic = terms.filter((t) => !t.startsWith('~'));
   if (topic.length === 0) return false;
-  const unknown = topic.filter((t) => termHit(t, known) === 0);
-  if (unknown.length / topic.length > MAX_UNKNOWN) return true;
+  const missing = (t: string) => termHit(t, known) === 0;
+  const unknown = topic.filter(missing);
+  if (sure ? unknown.length === topic.length : unknown.length / topic.length > MAX_UNKNOWN) return true;
   const item = ASKED_ITEM.exec(question)?.[1];
-  if (item && questionTerms(item).some((t) => !t.startsWith('~') && termHit(t, known) === 0)) return true;
-  return namesIn(question).some((name) => termHit(stem(name), known) === 0);
+  const head = item && headOf(item);
+  if (item && (sure ? head !== undefined && missing(head) : topicTerms(item).some(missing))) return true;
+  return !sure && namesIn(question).some((name) => missing(stem(name)));
+}
+
+const topicTerms = (text: string) => questionTerms(text).filter((t) => !t.startsWith('~'));
+
+/** The thing itself, without what it is for: "gift wrapping for a birthday" → wrap. */
+function headOf(item: string): string | undefined {
+  return topicTerms(item.split(/\s+(?:for|in|to|with|at|on|from|that|which|under|over|near|by|like|when|if)\s+/iu)[0]).at(-1);
 }
 
 /**

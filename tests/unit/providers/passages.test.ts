@@ -49,6 +49,18 @@ describe('composing an answer', () => {
     expect(a.answer({ question: 'Do you sell kayaks?', intent: 'product_question', sources: [GIFT] })).toMatch(/couldn't find.*person/);
   });
 
+  it('overrules sure retrieval only on plain evidence: none of the topic words, or not the thing asked for', () => {
+    const sure = { sure: true };
+    // Near in wording, about something else: the item asked for, or every topic word, is nowhere in the sources.
+    expect(compose('Do you sell gift wrapping?', [GIFT], sure)).toBeNull();
+    expect(compose('Where can I park my spaceship?', [faq(6, 'Where do you ship from?', 'Everything we sell ships from our own warehouse in Bozeman, Montana.')], sure)).toBeNull();
+    // What the item is for does not make it another item; a paraphrase keeping one topic word stands.
+    expect(compose('Do you sell gift cards for birthdays?', [GIFT], sure)).toMatch(/gift cards from \$25/i);
+    expect(compose('Getting rid of old gift cards on my profile', [GIFT], sure)).toMatch(/gift cards from \$25/i);
+    // Without sure retrieval the same paraphrase is refused: most of its topic words are missing.
+    expect(compose('Getting rid of old gift cards on my profile', [GIFT])).toBeNull();
+  });
+
   it('answers each part of a two-part question from the source that answers it, and only then cites two', () => {
     expect(questionParts('How much is shipping to Canada and how long does it take?')).toHaveLength(2);
     const two = compose('How much is shipping to Canada and how long does it take?', [TIME, COST])!;
