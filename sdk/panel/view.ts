@@ -62,8 +62,8 @@ export function panelView(chat: Chat, c: PanelConfig, s: Strings, a: Actions, an
   const items = chat.conv.items;
   const live = chat.conv.live();
   const who = chat.conv.typist();
-  // A person in the conversation: the input is addressed to them.
-  const placeholder = live?.agent ? fill(s.messageTo, { name: live.agent.name }) : c.placeholder || s.placeholder;
+  // A person in the conversation: the input is addressed to them (in words the hand-off's file brings).
+  const placeholder = live?.agent && s.messageTo ? fill(s.messageTo, { name: live.agent.name }) : c.placeholder || s.placeholder;
   // The hand-off's parts show once its file is here (index.ts waits for it).
   const ho = handoffView();
   const left = ho?.leftLines(items);

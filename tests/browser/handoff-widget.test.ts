@@ -231,6 +231,11 @@ describe('<support-chat> during a hand-off to a person, in Chromium', () => {
     const reply = chat(tab).locator('[part~=agent]');
     await reply.waitFor();
     expect(await reply.textContent()).toBe("Sorry about that! I'll send a replacement today.");
+    // A person joins again and writes: shown all the same, without the words that file brings.
+    server.emit({ type: 'handoff', ticket: 't_9d2a1b', number: 1043, status: 'open', agent: { name: 'Alex' } });
+    server.emit({ type: 'agent.message', id: 'am_2', text: 'Back again: the replacement ships today.', agent: { name: 'Alex' } });
+    await chat(tab).getByText('Back again: the replacement ships today.').waitFor();
+    expect(await chat(tab).locator('textarea').getAttribute('placeholder')).toBe('Type your question…');
     // The rest of the panel works on: the visitor can still write.
     await chat(tab).locator('textarea').fill('Thanks!');
     await chat(tab).locator('textarea').press('Enter');
