@@ -10,7 +10,7 @@ const IIFE_BUDGET = 5 * 1024;
  * Everything an English visitor loads once the panel is open (script tag + panel), same measure:
  * the whole widget. The hand-off to a person (queue card, email form, the agent's messages and
  * typing) and the site owner's warning are files of their own, fetched when a conversation needs
- * them: 21,927 bytes open before they moved out, 20,374 after.
+ * them: 21,927 bytes open before they moved out, 20,381 after.
  */
 const OPEN_BUDGET = 20 * 1024;
 /** Another language is one more file, fetched beside the panel the first time it is needed. */
