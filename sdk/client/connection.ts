@@ -12,6 +12,19 @@ export interface LinkHandlers {
   state(state: LinkState, retryAt?: number): void;
 }
 
+/**
+ * `/v1/ws?site=…`, plus the conversation when there is one: a runtime that keeps each
+ * conversation in its own place (a Durable Object) routes the socket by it.
+ */
+export function socketUrl(endpoint: string, site: string, session?: string, key?: string): string {
+  const url = new URL('/v1/ws', endpoint);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.searchParams.set('site', site);
+  if (key) url.searchParams.set('key', key);
+  if (session) url.searchParams.set('session', session);
+  return url.href;
+}
+
 /** A socket silent this long while visible gets a ping; one more such wait and it is replaced. */
 const HEARTBEAT_MS = 25_000;
 const PONG_WAIT_MS = 8_000;

@@ -1,4 +1,4 @@
-import { Link, type LinkState } from '../client/connection';
+import { Link, socketUrl, type LinkState } from '../client/connection';
 import { Conversation, phase, type AnswerItem, type Effect, type TicketItem } from '../client/conversation';
 import { eraseSession, newId, readSession, storageKey, writeSession, type StoredSession } from '../client/storage';
 import { TypingSignal } from '../client/typing';
@@ -9,19 +9,6 @@ import { fill, resolveLocale, type Strings } from './i18n';
 import { plain } from './markdown-view';
 
 export type Notice = { kind: 'limited'; until: number } | { kind: 'error' } | { kind: 'refused' } | { kind: 'full' };
-
-/**
- * `/v1/ws?site=…`, plus the conversation when there is one: a runtime that keeps each
- * conversation in its own place (a Durable Object) routes the socket by it.
- */
-export function socketUrl(endpoint: string, site: string, session?: string, key?: string): string {
-  const url = new URL('/v1/ws', endpoint);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.searchParams.set('site', site);
-  if (key) url.searchParams.set('key', key);
-  if (session) url.searchParams.set('session', session);
-  return url.href;
-}
 
 /**
  * The panel's state and what the visitor can do, between the pure conversation, the socket

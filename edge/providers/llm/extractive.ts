@@ -136,8 +136,7 @@ function aboutSomethingElse(question: string, terms: string[], sources: Source[]
   const unknown = topic.filter(missing);
   if (sure ? unknown.length === topic.length : unknown.length / topic.length > MAX_UNKNOWN) return true;
   const item = ASKED_ITEM.exec(question)?.[1];
-  const head = item && headOf(item);
-  if (item && (sure ? head !== undefined && missing(head) : topicTerms(item).some(missing))) return true;
+  if (item && (sure ? [headOf(item)] : topicTerms(item)).some((t) => t !== undefined && missing(t))) return true;
   return !sure && namesIn(question).some((name) => missing(stem(name)));
 }
 
