@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { relative, resolve } from 'node:path';
 import { CLOSE_RESTARTING, MAX_FRAME_BYTES } from '@support-chat/protocol';
 import { createApp, type AppRuntime } from '../../app';
-import { startTracing } from './tracing';
+import { startTracing } from '../../ops/tracing/otlp';
 import { clientBehindProxies, type AddressOf } from '../../http/client-address';
 import { SDK_FILE, securityHeaders } from '../../http/security-headers';
 import { APP_PAGES } from '../../http/app-pages';

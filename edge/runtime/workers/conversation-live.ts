@@ -4,6 +4,7 @@
  * little after the last work, the chat service with the session log in the object's own
  * storage, and the HTTP twins (POST /v1/chat) of this conversation.
  */
+import { httpInstrumentationMiddleware } from '@hono/otel';
 import { Hono } from 'hono';
 import { ChatService } from '../../conversation/chat';
 import type { Connection } from '../../conversation/connection';
@@ -34,6 +35,8 @@ export interface LiveConversation {
   http: Hono;
   reporter: ErrorReporter;
   log: Logger;
+  /** Sends the spans this object recorded (an answer's trace); nothing without tracing. */
+  flushTraces(): Promise<void>;
 }
 
 export function startConversation(
@@ -53,9 +56,12 @@ export function startConversation(
   const events = new DurableSessionEvents(ctx.storage.sql, () => deps.db, () => sockets.helloed());
   const chat = new ChatService(deps, events, pendingInObject(ctx.storage.sql));
   const http = new Hono();
+  // As in the app: a server span for POST /v1/chat, its answer under it (when tracing is on).
+  http.use('*', httpInstrumentationMiddleware({ captureActiveRequests: false }));
   answerErrors(http, parts.base.log, { reporter, stage: 'do.http' });
   mountChatHttp(http, deps, chat, (c) => c.req.header(ADDRESS_HEADER), name);
   mountTicketActions(http, deps, chat.log, name);
   parts.base.log.info('conversation object started', { session: name, sockets: sockets.count() });
-  return { chat, deps, postgres, http, reporter, log: parts.base.log };
+  const flushTraces = () => parts.tracing?.flush() ?? Promise.resolve();
+  return { chat, deps, postgres, http, reporter, log: parts.base.log, flushTraces };
 }

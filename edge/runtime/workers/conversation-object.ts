@@ -46,7 +46,7 @@ export class ConversationObject {
       return live.postgres.during(async () => {
         const res = await live.http.fetch(request);
         // An SSE answer streams on after the response starts: Postgres stays until it ends.
-        this.ctx.waitUntil(live.postgres.during(() => live.chat.idle(name)));
+        this.ctx.waitUntil(live.postgres.during(() => live.chat.idle(name)).finally(() => live.flushTraces()));
         return res;
       });
     });
@@ -73,6 +73,8 @@ export class ConversationObject {
       // events, so keeping this one open until the answer ends keeps the object in memory.
       if (socket.session) await live.chat.idle(socket.session);
     });
+    // The answer's trace goes out once it has ended, after the visitor has it.
+    this.ctx.waitUntil(live.flushTraces());
   }
 
   async webSocketClose(ws: CfWebSocket, code: number, reason: string): Promise<void> {

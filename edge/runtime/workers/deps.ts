@@ -15,6 +15,7 @@ import { openNeon, type NeonOptions, type OpenedNeon } from '../../stores/db/neo
 import { R2ObjectStore, type R2BucketLike } from '../../stores/objects/r2';
 import { PgVectorStore } from '../../stores/vectors/pgvector';
 import { s3From } from '../../wiring/objects';
+import { startTracing, type Tracing } from '../../ops/tracing/otlp';
 import { baseDeps, type BaseDeps, type Wired } from '../../wiring/deps';
 import { sealingFor } from '../../wiring/sealing';
 import { connectClosing, dbOver, sqlOver } from './connections';
@@ -48,6 +49,8 @@ export interface IsolateParts {
   vectors: Wired['vectors'];
   /** Where the originals of uploaded files go: the R2 binding, else S3_*; unset: nowhere. */
   objects?: ObjectStore;
+  /** Traces by OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set: each event flushes its spans. */
+  tracing: Tracing | null;
 }
 
 function once(fn: () => Promise<void>): () => Promise<void> {
@@ -60,6 +63,8 @@ function once(fn: () => Promise<void>): () => Promise<void> {
 }
 
 let cached: { env: WorkerEnv; parts: IsolateParts } | null = null;
+/** The isolate's tracer provider is global: registered once, whatever env objects come. */
+let tracing: Tracing | null | undefined;
 
 /** Validated config and the connection-free dependencies, once per isolate (and per env). */
 export function isolateParts(env: WorkerEnv): IsolateParts {
@@ -88,8 +93,10 @@ export function isolateParts(env: WorkerEnv): IsolateParts {
   };
   const objects = env.ORIGINALS ? new R2ObjectStore(env.ORIGINALS) : (s3From(config) ?? undefined);
   log.info(`originals: ${objects?.name ?? 'not kept (bind an R2 bucket as ORIGINALS, or set S3_*)'}`);
+  tracing ??= startTracing(config, log);
   const parts: IsolateParts = {
     ...(objects ? { objects } : {}),
+    tracing,
     config,
     postgresUrl: config.POSTGRES_URL,
     neon,

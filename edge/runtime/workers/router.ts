@@ -47,6 +47,7 @@ export async function handleFetch(request: Request, env: WorkerEnv, ctx: Executi
   } finally {
     // Responses the Worker streams itself use no database: the socket and the SSE stream are the object's.
     if (neon) ctx.waitUntil((neon as OpenedNeon).close());
+    if (parts.tracing) ctx.waitUntil(parts.tracing.flush());
   }
 }
 
