@@ -10,7 +10,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Deps } from '../core/deps';
 import { IndexMismatchError, type DocumentListItem, type DocumentRow } from '../core/ports';
 import { BadCursor, pageOf, pageRequest, type PageRequest } from '../core/pagination';
-import { dropOriginals, fileOfSource } from '../ingest/originals';
+import { dropOriginals, fileOfSource, keptOriginals } from '../ingest/originals';
 import { reembedSite } from '../ingest/reembed-site';
 import { forgetAnswers } from '../pipeline/cache';
 import { FileFormatError, type Parser } from '../ingest/types';
@@ -104,8 +104,10 @@ export function mountAdminDocuments(app: Hono, deps: Deps): void {
     await forgetAnswers(deps, siteId);
     const product = doc.kind === 'product' ? await dropProduct(deps, doc) : null;
     // The file's last document gone: its original goes too (a rebuild would bring it back).
-    const file = fileOfSource(doc.source);
-    const left = (await deps.db.documents.list(siteId)).some((d) => fileOfSource(d.source) === file);
+    // A file named with a `#` is told from a row of a file by the originals the store holds.
+    const kept = await keptOriginals(deps.objects, siteId).catch(() => new Set<string>());
+    const file = fileOfSource(doc.source, kept);
+    const left = (await deps.db.documents.list(siteId)).some((d) => fileOfSource(d.source, kept) === file);
     const notDropped = left ? null : await dropOriginals(deps.objects, siteId, [file], deps.log);
     await audit(c, siteId, 'document.deleted', { document: doc.id, source: doc.source, ...(product ? { product } : {}) });
     return c.json({ deleted: { id: doc.id, source: doc.source, ...(product ? { product } : {}) }, ...(notDropped ? { warnings: [notDropped] } : {}) });

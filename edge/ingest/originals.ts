@@ -30,10 +30,26 @@ export async function keepOriginal(
   }
 }
 
-/** The file a document came from: its source, or the part before `#` (a row, a SKU) when it has one. */
-export function fileOfSource(source: string): string {
+/**
+ * The file a document came from: its source, or the part before a `#` (a row, a SKU, a
+ * section). A file's own name may hold `#` too, so when the files are known (`known`: a folder's
+ * files, the originals in the store) the longest known prefix wins; else the first `#` cuts.
+ */
+export function fileOfSource(source: string, known?: ReadonlySet<string>): string {
+  if (known?.has(source)) return source;
+  if (known) {
+    for (let i = source.lastIndexOf('#'); i > 0; i = source.lastIndexOf('#', i - 1)) {
+      if (known.has(source.slice(0, i))) return source.slice(0, i);
+    }
+  }
   const hash = source.indexOf('#');
   return hash >= 0 ? source.slice(0, hash) : source;
+}
+
+/** The sources of a site's kept originals: what `fileOfSource` may match against. */
+export async function keptOriginals(objects: ObjectStore | undefined, siteId: string): Promise<Set<string>> {
+  if (!objects) return new Set();
+  return new Set((await objects.list(originalsPrefix(siteId))).map(sourceOfOriginal));
 }
 
 /**

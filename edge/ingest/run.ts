@@ -15,7 +15,7 @@ import { chunkDocument, DEFAULT_CHUNKING, type ChunkOptions } from './chunk';
 import { IngestConfigError } from './errors';
 import { documentHash } from './hash';
 import { documentsDigest, fileSettings, hashFile, statKey } from './file-memo';
-import { dropOriginals, keepOriginal } from './originals';
+import { dropOriginals, fileOfSource, keepOriginal } from './originals';
 import { parserFor } from './parse';
 import type { IngestSummary, ProgressEvent } from './progress';
 import { FileFormatError } from './types';
@@ -199,11 +199,11 @@ export async function ingest(deps: IngestDeps, opts: IngestOptions): Promise<Ing
     await db.documents.delete(ids);
     summary.documents.removed = gone.length;
     // A product's document goes with its row in the catalogue (source "file#SKU").
-    const skus = gone.filter((d) => d.kind === 'product').map((d) => d.source.slice(fileOf(d.source, found).length + 1));
+    const skus = gone.filter((d) => d.kind === 'product').map((d) => d.source.slice(fileOfSource(d.source, found).length + 1));
     const dropped = skus.filter((sku) => sku && !listedSkus.has(sku));
     if (dropped.length) await db.products.delete(siteId, dropped);
     // A file gone from the folder (pruned): its original goes with its documents.
-    const pruned = gone.map((d) => fileOf(d.source, found)).filter((file) => !found.has(file));
+    const pruned = gone.map((d) => fileOfSource(d.source, found)).filter((file) => !found.has(file));
     const notDropped = await dropOriginals(deps.objects, siteId, pruned, log);
     if (notDropped) summary.warnings.push(notDropped);
   }
@@ -250,7 +250,7 @@ function staleDocuments(
   const out: DocumentRow[] = [];
   for (const doc of stored.values()) {
     if (produced.has(doc.source)) continue;
-    const file = fileOf(doc.source, found);
+    const file = fileOfSource(doc.source, found);
     if (parsedFiles.has(file)) out.push(doc);
     else if (opts.prune && !found.has(file) && isUnder(file, opts.paths, baseDir)) out.push(doc);
   }
@@ -258,20 +258,11 @@ function staleDocuments(
 }
 
 /** The file part of a source ("faq.csv#returns" → "faq.csv"), even when a file name holds '#'. */
-function fileOf(source: string, found: Set<string>): string {
-  if (found.has(source)) return source;
-  for (let i = source.indexOf('#'); i >= 0; i = source.indexOf('#', i + 1)) {
-    if (found.has(source.slice(0, i))) return source.slice(0, i);
-  }
-  const hash = source.indexOf('#');
-  return hash >= 0 ? source.slice(0, hash) : source;
-}
-
 /** The site's stored documents by the file each came from. */
 function storedByFile(stored: Map<string, DocumentRow>, found: Set<string>): Map<string, DocumentRow[]> {
   const out = new Map<string, DocumentRow[]>();
   for (const doc of stored.values()) {
-    const file = fileOf(doc.source, found);
+    const file = fileOfSource(doc.source, found);
     const list = out.get(file);
     if (list) list.push(doc);
     else out.set(file, [doc]);

@@ -113,19 +113,22 @@ describe('originals go with their documents', () => {
         { question: 'Do you wrap gifts?', answer: 'Yes, for $5 an order.' },
         { question: 'Can I add a card?', answer: 'Yes, a handwritten card is free.' },
       ];
-      expect((await call('POST', '/documents', { source: 'gifts-api', faqs })).status).toBe(201);
-      const before = await kept('demo');
-      const original = before.find((k) => k.startsWith('gifts-api'));
-      expect(original, before.join(', ')).toBeDefined();
-      const listed = (await (await call('GET', '/documents?limit=200')).json()) as { items: { id: string; source: string }[] };
-      const mine = listed.items.filter((d) => d.source.startsWith('gifts-api'));
-      expect(mine).toHaveLength(2);
-      expect((await call('DELETE', `/documents/${mine[0]!.id}`)).status).toBe(200);
-      expect(await kept('demo')).toContain(original);
-      const last = await call('DELETE', `/documents/${mine[1]!.id}`);
-      expect(await last.json()).not.toHaveProperty('warnings');
-      expect(await kept('demo')).not.toContain(original);
-      expect((await kept('demo')).length).toBe(before.length - 1);
+      // A name with a '#' of its own: its documents' sources are cut after it, not at its first '#'.
+      for (const source of ['gifts-api', 'gifts#2026']) {
+        expect((await call('POST', '/documents', { source, faqs })).status).toBe(201);
+        const before = await kept('demo');
+        const original = before.find((k) => k.startsWith(source));
+        expect(original, before.join(', ')).toBeDefined();
+        const listed = (await (await call('GET', '/documents?limit=200')).json()) as { items: { id: string; source: string }[] };
+        const mine = listed.items.filter((d) => d.source.startsWith(`${original}#`));
+        expect(mine, listed.items.map((d) => d.source).join(', ')).toHaveLength(2);
+        expect((await call('DELETE', `/documents/${mine[0]!.id}`)).status).toBe(200);
+        expect(await kept('demo')).toContain(original);
+        const last = await call('DELETE', `/documents/${mine[1]!.id}`);
+        expect(await last.json()).not.toHaveProperty('warnings');
+        expect(await kept('demo'), source).not.toContain(original);
+        expect((await kept('demo')).length).toBe(before.length - 1);
+      }
     } finally {
       await server.destroy();
     }
