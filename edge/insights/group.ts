@@ -6,6 +6,7 @@
  * keeps grouping working when the embedder is down.
  */
 import type { Embedder, UnansweredQuestion } from '../core/ports';
+import { cosine } from '../providers/embeddings/local';
 import { isQueryNoise, stemAll, words } from '../text';
 
 export interface QuestionGroup {
@@ -58,17 +59,11 @@ function topicsOf(text: string): Set<string> {
 }
 
 function alike(a: Member, b: Member, minCosine: number, minOverlap: number): boolean {
-  if (a.vector && b.vector && dot(a.vector, b.vector) >= minCosine) return true;
+  if (a.vector && b.vector && cosine(a.vector, b.vector) >= minCosine) return true;
   if (a.topics.size === 0 || b.topics.size === 0) return a.text.toLowerCase() === b.text.toLowerCase();
   let shared = 0;
   for (const t of a.topics) if (b.topics.has(t)) shared++;
   return shared / (a.topics.size + b.topics.size - shared) >= minOverlap;
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
 }
 
 function describe(members: Member[]): QuestionGroup {
