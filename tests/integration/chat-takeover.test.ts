@@ -174,4 +174,43 @@ describe('one conversation served by two processes sharing the stores', () => {
     const rows = await base.db.messages.list(a.peer.session!);
     expect(rows.find((m) => m.role === 'assistant' && m.replyTo === 'g1')?.text).toMatch(/^Let me check.*interrupted/s);
   });
+
+  it('a visitor on the other process who asks the same the moment the answer ends is answered from the cache, however slow the cache write', async () => {
+    // The cause of node-cluster's "expected 5 to be 4": answer.end went out before the answer was
+    // cached, so a second asker on the other process could miss the cache and ask the LLM again.
+    let asked = 0;
+    const llm: Llm = { name: base.llm.name, stream: (req, signal) => (asked++, base.llm.stream(req, signal)) };
+    const slow = new Proxy(base.sessions, {
+      get(target, key, receiver) {
+        if (key !== 'cacheSet') return Reflect.get(target, key, receiver);
+        return async (...args: Parameters<SessionStore['cacheSet']>) => {
+          await new Promise((r) => setTimeout(r, 300));
+          return target.cacheSet(...args);
+        };
+      },
+    });
+    const deps: Deps = { ...base, llm, sessions: slow };
+    const [p1, p2] = [new ChatService(deps), new ChatService(deps)];
+    const a = socket(p1, 'a');
+    const b = socket(p2, 'b');
+    await a.hello();
+    await b.hello();
+    const q = 'Do you ship to Canada?';
+    let second: Promise<void> | null = null;
+    const send = a.peer.conn.send;
+    a.peer.conn.send = (f) => {
+      send(f);
+      // The other visitor asks the instant the first one sees the end.
+      if (f.type === 'answer.end' && !second) second = p2.handle(b.peer, { type: 'message', id: 'c2', text: q });
+    };
+    await p1.handle(a.peer, { type: 'message', id: 'c1', text: q });
+    await p1.idle(a.peer.session!);
+    await until(() => second !== null, 'the first answer to end');
+    await second;
+    await p2.idle(b.peer.session!);
+    await until(() => b.frames.some((f) => f.type === 'answer.end'), 'the second answer');
+    expect(asked).toBe(1);
+    const text = (frames: ServerFrame[]) => frames.filter((f) => f.type === 'answer.delta').map((f) => (f as { text: string }).text).join('');
+    expect(text(b.frames)).toBe(text(a.frames));
+  });
 });
