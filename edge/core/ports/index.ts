@@ -4,7 +4,12 @@
  * clock by itself, so the same pipeline runs in Node, in workerd and in tests.
  */
 export * from './providers';
-export * from './stores';
+export * from './vectors';
+export * from './content';
+export * from './conversations';
+export * from './commerce';
+export * from './admin';
+export * from './db';
 export * from './session-store';
 export * from './ops';
 export * from './objects';

@@ -1,6 +1,7 @@
 /** The providers behind the pipeline: embeddings, reranking, the answering model, intents. */
 import type { IntentName } from '@support-chat/protocol';
-import type { DocKind, OrderRow, ProductRow } from './stores';
+import type { OrderRow, ProductRow } from './commerce';
+import type { DocKind } from './vectors';
 
 export interface Embedder {
   /** Recorded in the index: a query from another model is refused. */
