@@ -45,6 +45,8 @@ export interface SiteRetention {
   days: number;
   before: Date;
   erased: number;
+  /** Settled webhook deliveries as old: their payloads quote visitors too. */
+  deliveries: number;
 }
 
 /**
@@ -60,7 +62,8 @@ export async function expireBySite(
     const days = site.settings?.retentionDays ?? opts.defaultDays;
     if (days === undefined) continue;
     const before = new Date(opts.now - days * DAY_MS);
-    out.push({ site: site.id, days, before, erased: await expireConversations(deps, before, opts.runtimeErase, site.id) });
+    const erased = await expireConversations(deps, before, opts.runtimeErase, site.id);
+    out.push({ site: site.id, days, before, erased, deliveries: await deps.db.webhooks.prune(site.id, before) });
   }
   return out;
 }

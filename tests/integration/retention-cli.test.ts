@@ -24,6 +24,15 @@ beforeAll(async () => {
     await db.audit.add({ siteId: 'shop', actor: 'visitor', action: 'ticket.open', detail: { ticket: `t_${id}`, conversation: id } });
   }
   await pg.query(`update conversations set updated_at = now() - interval '40 days' where id = 's_old'`);
+  // Webhook deliveries quote visitors too: settled ones older than the period go, pending ones stay.
+  const url = 'https://hooks.shop.example/support';
+  const attempt = { attempts: 1, status: 200, error: null, url };
+  for (const [id, fate] of [['wd_old_ok', 'delivered'], ['wd_old_failed', 'failed'], ['wd_old_pending', 'pending'], ['wd_new_ok', 'delivered']] as const) {
+    await db.webhooks.record({ id, siteId: 'shop', event: 'ticket.opened', url, payload: { event: { conversation: 's_new' } }, nextAttemptAt: new Date() });
+    if (fate === 'delivered') await db.webhooks.markDelivered(id, { ...attempt, at: new Date() });
+    if (fate === 'failed') await db.webhooks.markFailed(id, { ...attempt, status: 410 });
+  }
+  await pg.query(`update webhook_deliveries set created_at = now() - interval '40 days' where id like 'wd_old_%'`);
   await db.close();
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,13 +48,14 @@ describe('npm run retention (embedded database)', () => {
     const r = await retention({ DATA_DIR: join(dir, 'db'), RETENTION_DAYS: '30' });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^retention: shop: 1 conversation idle since before \S+ erased \(30 days\)\n$/);
+    expect(r.stdout).toMatch(/^retention: shop: 1 conversation idle since before \S+ erased \(30 days\), 2 settled webhook deliveries deleted\n$/);
     const { pg, db } = await openPglite(join(dir, 'db'));
     try {
       expect(await db.conversations.get('s_old')).toBeNull();
       expect(await db.messages.list('s_old')).toEqual([]);
       expect(await db.tickets.ofConversation('s_old')).toEqual([]);
       expect(await db.conversations.get('s_new')).not.toBeNull();
+      expect((await db.webhooks.list('shop', 10)).map((d) => d.id).sort()).toEqual(['wd_new_ok', 'wd_old_pending']);
       const audit = (await pg.query<{ action: string; detail: { conversation: string } }>(`select action, detail from audit_log order by id`)).rows;
       expect(audit.map((a) => a.detail.conversation)).not.toContain('s_old');
       expect(audit.filter((a) => a.action === 'conversation.expired')).toHaveLength(1);

@@ -52,6 +52,8 @@ export interface Db {
     list(siteId: string, limit: number, after?: { key: string | number; id: string } | null): Promise<WebhookDeliveryRow[]>;
     /** Deletes the deliveries about a conversation (erasure): their payloads quote the visitor. */
     forgetConversation(conversationId: string): Promise<number>;
+    /** Retention: deletes a site's settled deliveries (delivered or failed) made before `before`; pending ones stay. */
+    prune(siteId: string, before: Date): Promise<number>;
   };
   conversations: {
     get(id: string): Promise<ConversationRow | null>;

@@ -47,7 +47,8 @@ async function main(argv: string[]): Promise<number> {
     const done = await expireBySite({ db: stores.db, sessions: sessions.store }, { defaultDays: days, now: clock.now() });
     if (done.length === 0) return fail("no retention period: set RETENTION_DAYS, pass --days N, or give a site its own (npm run site -- set <id> --set retentionDays=N)");
     for (const r of done) {
-      process.stdout.write(`retention: ${r.site}: ${r.erased} conversation${r.erased === 1 ? '' : 's'} idle since before ${r.before.toISOString()} erased (${r.days} days)\n`);
+      const deliveries = r.deliveries ? `, ${r.deliveries} settled webhook deliver${r.deliveries === 1 ? 'y' : 'ies'} deleted` : '';
+      process.stdout.write(`retention: ${r.site}: ${r.erased} conversation${r.erased === 1 ? '' : 's'} idle since before ${r.before.toISOString()} erased (${r.days} days)${deliveries}\n`);
     }
     return 0;
   } finally {

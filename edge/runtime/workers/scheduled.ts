@@ -53,6 +53,7 @@ export async function handleScheduled(controller: ScheduledController, env: Work
     }
     const erased = sites.reduce((n, s) => n + s.erased, 0);
     for (const s of sites) if (s.erased > 0) log.info(`retention: ${plural(s.erased)} of site ${s.site} idle since before ${s.before.toISOString()} erased (${s.days} days)`);
+    for (const s of sites) if (s.deliveries > 0) log.info(`retention: ${s.deliveries} settled webhook deliveries of site ${s.site} from before ${s.before.toISOString()} deleted`);
     if (budget.spent()) {
       log.warn(`retention: ${plural(erased)} erased; this run's budget is spent (RETENTION_PER_RUN ${parts.config.RETENTION_PER_RUN}, ${RUN_BUDGET_MS / 1000} s), the next run goes on`, { cron: controller.cron });
     } else {

@@ -4,7 +4,7 @@
  * case names their email), so with DATA_ENCRYPTION_KEY set it is sealed at rest, kept beside
  * the conversation's id so erasure still finds it.
  */
-import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { Db, WebhookDeliveryRow } from '../../../core/ports';
 import { webhookDeliveries as wd } from '../schema';
 import { PLAIN, type Sealing } from '../sealing';
@@ -111,5 +111,12 @@ export function webhooksRepo(db: Orm, sealing: Sealing = PLAIN): Db['webhooks'] 
       return Promise.all(rows.map(open));
     },
     forgetConversation: (conversationId) => forgetDeliveriesOf(db, conversationId),
+    async prune(siteId, before) {
+      const gone = await db
+        .delete(wd)
+        .where(and(eq(wd.siteId, siteId), inArray(wd.status, ['delivered', 'failed']), lt(wd.createdAt, before)))
+        .returning({ id: wd.id });
+      return gone.length;
+    },
   };
 }
