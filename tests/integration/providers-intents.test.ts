@@ -27,7 +27,8 @@ beforeAll(async () => {
   [serverless, tei] = await Promise.all([
     // The library's requests to huggingface.co and router.huggingface.co arrive at the local server.
     startTestServer({ HF_TOKEN: TOKEN, INTENT_MODEL: 'acme/support-intents', ...labels }, undefined, {
-      providers: { fetch: hf.fetch, policies: { intents: { timeoutMs: 300, retries: 0 } } },
+      // Roomy enough for a loaded machine's first call (it also looks the model up on the Hub).
+      providers: { fetch: hf.fetch, policies: { intents: { timeoutMs: 4_000, retries: 0 } } },
     }),
     startTestServer({ HF_ENDPOINT_URL: `${hf.url}/predict`, INTENT_MODEL: 'acme/support-intents', RAG_CACHE_TTL: '0' }),
   ]);
@@ -63,12 +64,13 @@ describe('intents from a local server speaking the Hugging Face Inference API wi
 
   it('when the model is too slow, the embedded classifier gives the intent and the visitor still gets the answer', async () => {
     hf.reset();
-    hf.queue({ delayMs: 3_000, scores: { LABEL_1: 0.99 } });
+    hf.queue({ delayMs: 30_000, scores: { LABEL_1: 0.99 } });
     const started = Date.now();
     const a = await ask(serverless, 'h2', QUESTION);
     expect(a.start.intent).toBe('policy_question');
     expect(a.end.citations.length).toBeGreaterThan(0);
-    expect(Date.now() - started).toBeLessThan(2_500);
+    // After the intent budget, long before the model's reply would have come.
+    expect(Date.now() - started).toBeLessThan(15_000);
     expect(hf.inferences()).toHaveLength(1);
   });
 
