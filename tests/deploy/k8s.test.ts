@@ -211,16 +211,18 @@ function checkSecrets(d: DeploymentShape, configMap: Resource): void {
   expect(leaked, 'secrets in the ConfigMap').toEqual([]);
 }
 
-describe('deploy/k8s', () => {
-  let all: Loaded[];
-  let deployment: DeploymentShape;
-  let configMap: Resource;
+let all: Loaded[];
+let deployment: DeploymentShape;
+let configMap: Resource;
+/** The manifests as loaded, and the two resources most checks read: each describe starts from a fresh copy. */
+function loadManifests(): void {
+  all = load();
+  deployment = only<DeploymentShape>(all, 'Deployment');
+  configMap = only(all, 'ConfigMap');
+}
 
-  beforeAll(() => {
-    all = load();
-    deployment = only<DeploymentShape>(all, 'Deployment');
-    configMap = only(all, 'ConfigMap');
-  });
+describe('deploy/k8s', () => {
+  beforeAll(loadManifests);
 
   test('the YAML parses, one resource per file', () => {
     expect(yamlFiles).toContain('kustomization.yaml');
@@ -343,15 +345,7 @@ describe('deploy/k8s', () => {
 });
 
 describe('the checks catch mistakes', () => {
-  let all: Loaded[];
-  let deployment: DeploymentShape;
-  let configMap: Resource;
-
-  beforeAll(() => {
-    all = load();
-    deployment = only<DeploymentShape>(all, 'Deployment');
-    configMap = only(all, 'ConfigMap');
-  });
+  beforeAll(loadManifests);
 
   test('the schema rejects a wrong type and a missing required field', () => {
     expect(() => validate(Deployment as unknown as ModelClass, deployment)).not.toThrow();
