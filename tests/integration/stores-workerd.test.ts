@@ -5,7 +5,7 @@
  * that the Worker's deps builder finds Upstash from an https:// REDIS_URL there.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,7 +42,10 @@ describe.skipIf(skip)('store adapters in workerd', () => {
       [
         'name = "stores-workerd-test"',
         `main = ${JSON.stringify(resolve('tests/integration/stores-workerd.worker.ts'))}`,
-        'compatibility_date = "2026-04-01"',
+        // The deployed Worker's date and flags (nodejs_als for the traces' context), so both run alike.
+        ...readFileSync('wrangler.toml', 'utf8')
+          .split('\n')
+          .filter((l) => /^compatibility_(date|flags)\s*=/.test(l)),
         '[vars]',
         `UPSTASH_URL = "${bridge.url}"`,
         `UPSTASH_TOKEN = "${bridge.token}"`,
