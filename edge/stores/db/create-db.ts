@@ -10,7 +10,7 @@ import { agentsRepo } from './repos/agents';
 import { auditRepo } from './repos/audit';
 import { backupRepo } from './repos/backup';
 import { ordersRepo, productsRepo } from './repos/commerce';
-import { chunksRepo, documentsRepo, ingestedFilesRepo } from './repos/content';
+import { chunksRepo, documentsRepo, ingestedFilesRepo, KnownChunks } from './repos/content';
 import { conversationsRepo, messagesRepo } from './repos/conversations';
 import type { Orm } from './repos/orm';
 import { sitesRepo } from './repos/sites';
@@ -27,14 +27,23 @@ export type { Orm } from './repos/orm';
 export type { Sealing } from './sealing';
 
 export interface CreateDbOptions {
-  /** The database is this process's own (PGlite), so full text may be indexed in memory. */
-  inMemoryText?: boolean;
+  /**
+   * The database is this process's own (PGlite): every write to it is this process's, so full
+   * text may be indexed in memory and what only changes here may be remembered.
+   */
+  own?: boolean;
   /** How visitor data is sealed at rest (DATA_ENCRYPTION_KEY); unset, it is stored in the clear. */
   sealing?: Sealing;
 }
 
 export function createDb(db: Orm, close: () => Promise<void>, opts: CreateDbOptions = {}): Db {
-  const text = textSearcher(db, { inMemory: opts.inMemoryText });
+  const text = textSearcher(db, { inMemory: opts.own });
+  const known = new KnownChunks();
+  // What is kept of a site's chunks in memory goes with every write to them.
+  const changed = (siteId?: string) => {
+    text.invalidate(siteId);
+    known.forget();
+  };
   const given = opts.sealing ?? PLAIN;
   // Message text by the site's `encryptMessages` (default on), read as recently as the rest of
   // the site's settings; a site that cannot be read is sealed.
@@ -47,19 +56,19 @@ export function createDb(db: Orm, close: () => Promise<void>, opts: CreateDbOpti
     },
     backup: backupRepo(db),
     insights: insightsRepo(db, sealing),
-    sites: sitesRepo(db),
+    sites: sitesRepo(db, changed),
     conversations: conversationsRepo(db, sealing),
-    messages: messagesRepo(db, sealing),
-    tickets: ticketsRepo(db, sealing),
+    messages: messagesRepo(db, sealing, { own: opts.own }),
+    tickets: ticketsRepo(db, sealing, { own: opts.own }),
     feedback: feedbackRepo(db, sealing),
     webhooks: webhooksRepo(db, given),
     adminTokens: adminTokensRepo(db),
     intents: intentsRepo(db),
     agents: agentsRepo(db),
     audit: auditRepo(db),
-    documents: documentsRepo(db, (siteId) => text.invalidate(siteId)),
+    documents: documentsRepo(db, changed),
     ingestedFiles: ingestedFilesRepo(db),
-    chunks: chunksRepo(db, text),
+    chunks: chunksRepo(db, text, known),
     products: productsRepo(db),
     orders: ordersRepo(db, sealing),
     encryption: sealedColumns(db, sealing),

@@ -59,7 +59,7 @@ async function withDb(pg: PgliteClient, opts: { sealing?: Sealing }): Promise<Db
   try {
     const orm = drizzle({ client: pg as PGlite });
     await migratePglite(orm);
-    return createDb(orm, () => (pg.closed ? Promise.resolve() : pg.close()), { inMemoryText: true, sealing: opts.sealing });
+    return createDb(orm, () => (pg.closed ? Promise.resolve() : pg.close()), { own: true, sealing: opts.sealing });
   } catch (err) {
     await pg.close().catch(() => {});
     throw err;

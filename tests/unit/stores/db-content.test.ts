@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PGlite } from '@electric-sql/pglite';
 import type { ChunkRow, Db, DocKind, DocumentRow, OrderRow } from '../../../edge/core/ports';
 import { openPglite } from '../../../edge/stores/db/pglite';
@@ -53,6 +53,35 @@ describe('documents and chunks', () => {
     expect(got.map((c) => c.id)).toEqual([faqChunks[3].id, faqChunks[0].id]);
     expect(got[0]).toEqual(faqChunks[3]);
     expect(await db.chunks.get([])).toEqual([]);
+  });
+
+  it('get reads a chunk from the database once; a deleted document\'s chunks are not returned from memory', async () => {
+    const [c] = await db.documents.replace(doc('d-k', 'k.md', 'K'), [part(0, 'K', 'kilo original')]);
+    const reads = vi.spyOn(pg, 'query');
+    try {
+      expect((await db.chunks.get([c.id]))[0]).toEqual(c);
+      const first = reads.mock.calls.length;
+      expect(first).toBeGreaterThan(0);
+      expect((await db.chunks.get([c.id, faqChunks[0].id]))).toEqual([c, faqChunks[0]]);
+      // Only the chunk not seen before was read.
+      const asked = reads.mock.calls.slice(first).map(([, params]) => JSON.stringify(params));
+      expect(asked).toHaveLength(1);
+      expect(asked[0]).toContain(faqChunks[0].id);
+      expect(asked[0]).not.toContain(c.id);
+      const again = reads.mock.calls.length;
+      await db.chunks.get([c.id, faqChunks[0].id]);
+      expect(reads.mock.calls.length).toBe(again);
+    } finally {
+      reads.mockRestore();
+    }
+    await db.documents.delete(['d-k']);
+    expect(await db.chunks.get([c.id])).toEqual([]);
+    // So with a whole site deleted.
+    await db.sites.upsert({ id: 'gone', name: 'Gone', allowedOrigins: [] });
+    const [g] = await db.documents.replace(doc('d-g', 'g.md', 'G', 'gone'), [part(0, 'G', 'golf original')]);
+    expect(await db.chunks.get([g.id])).toEqual([g]);
+    await db.sites.delete('gone');
+    expect(await db.chunks.get([g.id])).toEqual([]);
   });
 
   it('replace swaps the chunks of a re-ingested source and keeps the document id', async () => {

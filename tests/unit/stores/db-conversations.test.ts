@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Db } from '../../../edge/core/ports';
 import { openPglite } from '../../../edge/stores/db/pglite';
@@ -76,6 +76,34 @@ describe('messages', () => {
     expect((await db.messages.findByClientId('m1', 'ans-1'))!.id).toBe('a1');
     expect(await db.messages.findByClientId('m1', 'nope')).toBeNull();
     expect(await db.messages.list('nope')).toEqual([]);
+  });
+});
+
+describe('a message looked up by its client id (is it a resend?)', () => {
+  it('reads the conversation\'s ids once; a new id then costs no query, an added or resent one is found', async () => {
+    await db.conversations.create({ id: 'r1', siteId: 'shop' });
+    const add = (id: string, clientId: string, text: string) =>
+      db.messages.add({ id, conversationId: 'r1', role: 'user', clientId, replyTo: null, text, intent: null, citations: [], confidence: null });
+    await add('r1-m1', 'q1', 'first');
+    const reads = vi.spyOn(pg, 'query');
+    try {
+      expect(await db.messages.findByClientId('r1', 'q2')).toBeNull();
+      const once = reads.mock.calls.length;
+      expect(once).toBe(1);
+      expect(await db.messages.findByClientId('r1', 'q3')).toBeNull();
+      expect(reads.mock.calls.length).toBe(once);
+      expect((await db.messages.findByClientId('r1', 'q1'))!.text).toBe('first');
+    } finally {
+      reads.mockRestore();
+    }
+    // Added after the ids were read: found, and kept once when added again.
+    await add('r1-m2', 'q2', 'second');
+    expect((await db.messages.findByClientId('r1', 'q2'))!.text).toBe('second');
+    await add('r1-m2-again', 'q2', 'second, resent');
+    expect((await db.messages.list('r1')).map((m) => m.text)).toEqual(['first', 'second']);
+    // Erased: ids still remembered are looked up, and not found.
+    await db.conversations.delete('r1');
+    expect(await db.messages.findByClientId('r1', 'q1')).toBeNull();
   });
 });
 

@@ -5,7 +5,7 @@
  * that numbered tickets opened before numbering existed.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../../../edge/core/ports';
 import { decodeCursor, pageOf } from '../../../edge/core/pagination';
 import { queueCursor } from '../../../edge/http/agent-api';
@@ -79,6 +79,33 @@ describe('ticket numbers', () => {
     ]);
     await conversation(db, 'acme', 'c3');
     expect((await db.tickets.open({ id: 'new', siteId: 'acme', conversationId: 'c3', reason: null })).number).toBe(1003);
+  });
+});
+
+describe('whether a person holds the conversation', () => {
+  it('"none" is read once and remembered until a ticket opens, also when asked while one opens', async () => {
+    const { db, pg } = await withSites('acme');
+    await conversation(db, 'acme', 'c1');
+    await conversation(db, 'acme', 'c2');
+    const reads = vi.spyOn(pg, 'query');
+    try {
+      expect(await db.tickets.openFor('c1')).toBeNull();
+      const once = reads.mock.calls.length;
+      expect(once).toBeGreaterThan(0);
+      expect(await db.tickets.openFor('c1')).toBeNull();
+      expect(reads.mock.calls.length).toBe(once);
+    } finally {
+      reads.mockRestore();
+    }
+    // Remembered as none, then opened: the next question finds it.
+    await Promise.all([db.tickets.open({ id: 't1', siteId: 'acme', conversationId: 'c1', reason: null }), db.tickets.openFor('c1')]);
+    expect(await db.tickets.openFor('c1')).toMatchObject({ id: 't1' });
+    // Asked just before it opens: that "none" predates the ticket and is not kept.
+    const [before] = await Promise.all([db.tickets.openFor('c2'), db.tickets.open({ id: 't2', siteId: 'acme', conversationId: 'c2', reason: null })]);
+    expect(before).toBeNull();
+    expect(await db.tickets.openFor('c2')).toMatchObject({ id: 't2' });
+    await db.tickets.close('t1', new Date());
+    expect(await db.tickets.openFor('c1')).toBeNull();
   });
 });
 

@@ -240,19 +240,54 @@ export function ingestedFilesRepo(db: Orm): Db['ingestedFiles'] {
   };
 }
 
-export function chunksRepo(db: Orm, text: ReturnType<typeof textSearcher>): Db['chunks'] {
+/** Chunk rows kept in memory: well above a help centre's often-cited set, a few MB at most. */
+const KNOWN_CHUNKS = 4096;
+
+/**
+ * Chunk rows by id, remembered. A chunk is never changed under its id (new content is a new
+ * chunk with a new id), so a remembered row is the stored row for as long as it exists; every
+ * question fetches its candidates, and the same few chunks answer most of them. A deleted
+ * chunk is only asked for by an index that has not caught up yet, and those indexes are this
+ * process's own (the embedded database's memory indexes): `forget` runs on every such write.
+ */
+export class KnownChunks {
+  private rows = new Map<string, ChunkRow>();
+  get(id: string): ChunkRow | undefined {
+    return this.rows.get(id);
+  }
+  add(row: ChunkRow): void {
+    // Dropping the whole map when full is cheaper than LRU book-keeping (as text/memo.ts).
+    if (this.rows.size >= KNOWN_CHUNKS) this.rows = new Map();
+    this.rows.set(row.id, row);
+  }
+  forget(): void {
+    this.rows = new Map();
+  }
+}
+
+export function chunksRepo(db: Orm, text: ReturnType<typeof textSearcher>, known = new KnownChunks()): Db['chunks'] {
   return {
     async get(ids) {
-      if (ids.length === 0) return [];
-      // Every question fetches its candidates: one array parameter and the query written out
-      // (drizzle's IN list and query builder cost more than the look-up itself here).
-      const rows = rowsOf<ChunkRow>(
-        await db.execute(sql`select id, document_id as "documentId", site_id as "siteId", kind, ord, title, url, content, tokens
-          from chunks where id = any(${sql.param(ids)}::text[])`),
-      );
-      // In the order asked: callers pass ids already ranked.
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return ids.flatMap((id) => byId.get(id) ?? []);
+      const found = new Map<string, ChunkRow>();
+      for (const id of ids) {
+        const row = known.get(id);
+        if (row) found.set(id, row);
+      }
+      const missing = ids.filter((id) => !found.has(id));
+      if (missing.length > 0) {
+        // One array parameter and the query written out (drizzle's IN list and query builder
+        // cost more than the look-up itself here).
+        const rows = rowsOf<ChunkRow>(
+          await db.execute(sql`select id, document_id as "documentId", site_id as "siteId", kind, ord, title, url, content, tokens
+            from chunks where id = any(${sql.param(missing)}::text[])`),
+        );
+        for (const row of rows) {
+          found.set(row.id, row);
+          known.add(row);
+        }
+      }
+      // In the order asked: callers pass ids already ranked. A chunk not found is left out.
+      return ids.flatMap((id) => found.get(id) ?? []);
     },
     async ofDocument(documentId) {
       return db.select(chunkColumns).from(chunks).where(eq(chunks.documentId, documentId)).orderBy(asc(chunks.ord));

@@ -97,8 +97,26 @@ export function conversationsRepo(db: Orm, sealing: Sealing = PLAIN): Db['conver
   };
 }
 
-export function messagesRepo(db: Orm, sealing: Sealing = PLAIN): Db['messages'] {
+/** Conversations whose message ids are remembered: far above the conversations live at once. */
+const REMEMBERED_CONVERSATIONS = 5000;
+
+export function messagesRepo(db: Orm, sealing: Sealing = PLAIN, opts: { own?: boolean } = {}): Db['messages'] {
   const { cipher } = sealing;
+  // Every visitor message is looked up by its client id first (a resend is answered once), and
+  // nearly always it is new. On a database this process owns, every message is added through
+  // here: a conversation's ids, read once, are kept current, and a new id costs no query.
+  let clientIds = opts.own ? new Map<string, Set<string>>() : null;
+  const idsOf = async (conversationId: string): Promise<Set<string> | null> => {
+    if (!clientIds) return null;
+    const known = clientIds.get(conversationId);
+    if (known) return known;
+    // Queries run in order on one connection: what this read misses, an add landing after it adds.
+    const rows = await db.select({ clientId: messages.clientId }).from(messages).where(eq(messages.conversationId, conversationId));
+    const ids = new Set(rows.map((r) => r.clientId));
+    if (clientIds.size >= REMEMBERED_CONVERSATIONS) clientIds = new Map();
+    clientIds.set(conversationId, ids);
+    return ids;
+  };
   // A conversation never changes site: remember a few, so the per-site choice costs no query per message.
   const sites = new Map<string, string>();
   const siteOf = async (conversationId: string): Promise<string | null> => {
@@ -146,6 +164,7 @@ export function messagesRepo(db: Orm, sealing: Sealing = PLAIN): Db['messages'] 
           ...(row.createdAt ? { createdAt: row.createdAt } : {}),
         })
         .onConflictDoNothing();
+      clientIds?.get(row.conversationId)?.add(row.clientId);
     },
     async list(conversationId) {
       const rows = await db
@@ -165,6 +184,8 @@ export function messagesRepo(db: Orm, sealing: Sealing = PLAIN): Db['messages'] 
       return Promise.all((rows as StoredMessage[]).reverse().map(opened));
     },
     async findByClientId(conversationId, clientId) {
+      const ids = await idsOf(conversationId);
+      if (ids && !ids.has(clientId)) return null;
       const [row] = await db
         .select(messageColumns)
         .from(messages)

@@ -37,7 +37,8 @@ function given(site: Partial<Omit<Site, 'id'>>) {
   };
 }
 
-export function sitesRepo(db: Orm): Db['sites'] {
+/** `deleted(siteId)` hears of a site deleted with its documents, for what is kept of them in memory. */
+export function sitesRepo(db: Orm, deleted: (siteId: string) => void = () => {}): Db['sites'] {
   return {
     async list() {
       return (await db.select(columns).from(sites).orderBy(asc(sites.id))).map(toSite);
@@ -61,7 +62,7 @@ export function sitesRepo(db: Orm): Db['sites'] {
         // Conversations and agents go by their foreign keys' cascade.
         const gone = await tx.delete(sites).where(eq(sites.id, id)).returning({ id: sites.id });
         return gone.length > 0;
-      });
+      }).finally(() => deleted(id));
     },
     async webhookSecret(id) {
       const [row] = await db.select({ secret: sites.webhookSecret }).from(sites).where(eq(sites.id, id)).limit(1);

@@ -51,8 +51,17 @@ const oneMessage = (role: 'user' | 'assistant', order: 'asc' | 'desc') =>
     where m.conversation_id = ${tickets.conversationId} and m.role = ${role}
     order by m.n ${sql.raw(order)} limit 1)`;
 
-export function ticketsRepo(db: Orm, sealing: Sealing = PLAIN): Db['tickets'] {
+/** Conversations remembered as having no live ticket: far above the conversations live at once. */
+const REMEMBERED_QUIET = 10_000;
+
+export function ticketsRepo(db: Orm, sealing: Sealing = PLAIN, opts: { own?: boolean } = {}): Db['tickets'] {
   const { cipher } = sealing;
+  // Every visitor message asks whether a person holds the conversation; nearly always none does.
+  // On a database this process owns, only `open` below makes a ticket live (assigning or closing
+  // never revives one), so "none" is remembered until the next `open`. `opens` counts them:
+  // a "none" read while one ran may predate its commit, so it is not kept.
+  let quiet = opts.own ? new Set<string>() : null;
+  let opens = 0;
   const opened = async ({ assigneeId, assigneeName, number, ...row }: Stored): Promise<TicketRow> => ({
     ...row,
     number: number ?? 0,
@@ -66,7 +75,17 @@ export function ticketsRepo(db: Orm, sealing: Sealing = PLAIN): Db['tickets'] {
     return row ? opened(row as Stored) : null;
   };
   const get = (id: string) => one(eq(tickets.id, id));
-  const openFor = (conversationId: string) => one(and(eq(tickets.conversationId, conversationId), inArray(tickets.status, [...LIVE])));
+  const liveFor = (conversationId: string) => one(and(eq(tickets.conversationId, conversationId), inArray(tickets.status, [...LIVE])));
+  const openFor = async (conversationId: string): Promise<TicketRow | null> => {
+    if (quiet?.has(conversationId)) return null;
+    const before = opens;
+    const live = await liveFor(conversationId);
+    if (!live && quiet && opens === before) {
+      if (quiet.size >= REMEMBERED_QUIET) quiet = new Set();
+      quiet.add(conversationId);
+    }
+    return live;
+  };
   const peek = async (raw: unknown): Promise<string | null> => {
     const m = raw as { id: string; text: string } | null;
     if (!m) return null;
@@ -86,7 +105,9 @@ export function ticketsRepo(db: Orm, sealing: Sealing = PLAIN): Db['tickets'] {
       return Promise.all(rows.map((r) => opened(r as Stored)));
     },
     async open(row) {
-      const live = await openFor(row.conversationId);
+      opens++;
+      quiet?.delete(row.conversationId);
+      const live = await liveFor(row.conversationId);
       if (live) return live;
       const reason = await sealNullable(cipher, row.reason, aad.ticket(row.id));
       const created = await db.transaction(async (tx) => {
@@ -110,8 +131,10 @@ export function ticketsRepo(db: Orm, sealing: Sealing = PLAIN): Db['tickets'] {
         if (err instanceof Error && err.name === 'TransactionRollbackError') return undefined;
         throw err;
       });
+      opens++;
+      quiet?.delete(row.conversationId);
       if (created) return (await get(row.id))!;
-      const raced = await openFor(row.conversationId);
+      const raced = await liveFor(row.conversationId);
       if (!raced) throw new Error(`ticket ${row.id} already exists`);
       return raced;
     },
