@@ -48,12 +48,14 @@ export async function openEmbeddedStores({
   if (dir !== null) mkdirSync(dir, { recursive: true });
   const release = dir === null ? () => {} : lockDataDir(dir);
   try {
-    const { pg, db } = await openPgliteThread(dir, { sealing });
+    // A document deleted through the Db takes its vectors by cascade: the store hears of it.
+    let vectors: PgVectorStore | undefined;
+    const { pg, db } = await openPgliteThread(dir, { sealing, chunksChanged: () => vectors?.chunksChanged() });
     // PGlite takes a blob for COPY: vectors load in binary. No other process writes to it while
     // this one runs (the lock), so searches can go to an exact index in memory (memory-index.ts).
     const native = nativeTopK();
     if ('error' in native) log?.warn('vector search scans in JS (the native scan did not load; ~25× slower)', { error: native.error });
-    const vectors = new PgVectorStore(pg, {
+    vectors = new PgVectorStore(pg, {
       ...vectorOptions,
       binaryCopy: true,
       memoryIndex: {

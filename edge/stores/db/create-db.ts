@@ -34,6 +34,11 @@ export interface CreateDbOptions {
   own?: boolean;
   /** How visitor data is sealed at rest (DATA_ENCRYPTION_KEY); unset, it is stored in the clear. */
   sealing?: Sealing;
+  /**
+   * Hears of every write to a site's chunks (none named: any site's), for what keeps them in
+   * memory beside this Db: the embedded vector store's kept vectors.
+   */
+  chunksChanged?: (siteId?: string) => void;
 }
 
 export function createDb(db: Orm, close: () => Promise<void>, opts: CreateDbOptions = {}): Db {
@@ -43,6 +48,7 @@ export function createDb(db: Orm, close: () => Promise<void>, opts: CreateDbOpti
   const changed = (siteId?: string) => {
     text.invalidate(siteId);
     known.forget();
+    opts.chunksChanged?.(siteId);
   };
   const given = opts.sealing ?? PLAIN;
   // Message text by the site's `encryptMessages` (default on), read as recently as the rest of

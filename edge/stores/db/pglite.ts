@@ -6,7 +6,7 @@ import { PGlite, types } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { drizzle } from 'drizzle-orm/pglite';
 import type { Db } from '../../core/ports';
-import { createDb, type Sealing } from './create-db';
+import { createDb, type CreateDbOptions } from './create-db';
 import { migratePglite } from './migrate';
 import { PgliteThread, type PgliteClient } from './pglite-thread';
 
@@ -32,7 +32,7 @@ const DRIZZLE_PARSERS = { [types.TIMESTAMP]: AS_TEXT, [types.TIMESTAMPTZ]: AS_TE
 const IN_MEMORY_START = [...PGlite.defaultStartParams, '-c', 'file_extend_method=write_zeros'];
 
 /** Opens (creating if needed) the database in `dataDir`, or an in-memory one when null; `sealing`: see create-db.ts. */
-export async function openPglite(dataDir: string | null, opts: { sealing?: Sealing } = {}): Promise<OpenedPglite> {
+export async function openPglite(dataDir: string | null, opts: PgliteDbOptions = {}): Promise<OpenedPglite> {
   const pg = await PGlite.create({
     ...(dataDir === null ? { startParams: IN_MEMORY_START } : { dataDir }),
     extensions: { vector },
@@ -49,17 +49,19 @@ export async function openPglite(dataDir: string | null, opts: { sealing?: Seali
  * The same database on a worker thread (pglite-thread.ts): the server's embedded default, so
  * the event loop serves sockets while Postgres works. The thread sets drizzle's parsers itself.
  */
-export async function openPgliteThread(dataDir: string | null, opts: { sealing?: Sealing } = {}): Promise<{ pg: PgliteThread; db: Db }> {
+export async function openPgliteThread(dataDir: string | null, opts: PgliteDbOptions = {}): Promise<{ pg: PgliteThread; db: Db }> {
   const pg = await PgliteThread.open(dataDir, IN_MEMORY_START);
   return { pg, db: await withDb(pg, opts) };
 }
 
 /** Migrated and wrapped in the repos; closed again when that fails. */
-async function withDb(pg: PgliteClient, opts: { sealing?: Sealing }): Promise<Db> {
+type PgliteDbOptions = Pick<CreateDbOptions, 'sealing' | 'chunksChanged'>;
+
+async function withDb(pg: PgliteClient, opts: PgliteDbOptions): Promise<Db> {
   try {
     const orm = drizzle({ client: pg as PGlite });
     await migratePglite(orm);
-    return createDb(orm, () => (pg.closed ? Promise.resolve() : pg.close()), { own: true, sealing: opts.sealing });
+    return createDb(orm, () => (pg.closed ? Promise.resolve() : pg.close()), { ...opts, own: true });
   } catch (err) {
     await pg.close().catch(() => {});
     throw err;

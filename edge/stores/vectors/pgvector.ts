@@ -4,6 +4,7 @@
  * pgvector. Rows reference chunks, so replacing or deleting a document drops its vectors too.
  */
 import { IndexMismatchError, type IndexInfo, type VectorHit, type VectorItem, type VectorStore } from '../../core/ports';
+import { cosineDistance, ExactVectors } from './exact-vectors';
 import { MemoryVectorIndex, type Int8TopK } from './memory-index';
 import { copyBinary, quoted, readCopyBinary, textArrayLiteral, toVectorLiteral } from './sql-forms';
 
@@ -77,6 +78,8 @@ export class PgVectorStore implements VectorStore {
   private readonly m: number;
   private readonly binaryCopy: boolean;
   private readonly memory: MemoryVectorIndex | null;
+  /** With the memory index: candidates' stored vectors, for re-scoring without a query. */
+  private readonly exact = new ExactVectors();
 
   constructor(
     private readonly client: SqlClient,
@@ -138,6 +141,7 @@ export class PgVectorStore implements VectorStore {
     this.dims = null;
     this.analyzed = false;
     this.memory?.forget();
+    this.exact.changed();
     await this.ensure(info);
   }
 
@@ -194,6 +198,7 @@ export class PgVectorStore implements VectorStore {
     } else {
       for (let i = 0; i < items.length; i += UPSERT_BATCH) await this.insertBatch(items.slice(i, i + UPSERT_BATCH));
     }
+    this.exact.changed();
     await this.memory?.upserted(items);
   }
 
@@ -264,7 +269,9 @@ export class PgVectorStore implements VectorStore {
   async deleteByDocuments(documentIds: string[]): Promise<void> {
     this.requireEnsured();
     if (documentIds.length === 0) return;
+    this.exact.changed();
     await this.client.query('DELETE FROM chunk_vectors WHERE document_id = ANY($1::text[])', [documentIds]);
+    this.exact.changed();
     await this.memory?.deleted(documentIds);
   }
 
@@ -285,32 +292,60 @@ export class PgVectorStore implements VectorStore {
     return rows.map((r) => ({ chunkId: r.chunk_id, score: 1 - Number(r.distance) }));
   }
 
+  /** The database's chunks changed behind this store (a cascade): kept vectors are not trusted. */
+  chunksChanged(): void {
+    this.exact.changed();
+  }
+
   /** With the memory index, loads the site's vectors now rather than on its first search. */
   async warm(siteId: string): Promise<void> {
     await this.memory?.nearest(siteId, new Float32Array(this.requireEnsured()), 1);
   }
 
   /**
-   * The memory index's candidates, scored by pgvector from the stored rows. Rows deleted behind
-   * the index's back (a site or a document removed by cascade) are not found: when they are
-   * most of the candidates, the site is loaded again and searched once more.
+   * The memory index's candidates, scored as pgvector scores them, from their stored vectors
+   * (read once, then kept: see exact-vectors.ts). Rows deleted behind the index's back (a site
+   * or a document removed by cascade) are not found: when they are most of the candidates, the
+   * site is loaded again and searched once more.
    */
   private async searchMemory(siteId: string, vector: Float32Array, limit: number, retried = false): Promise<VectorHit[]> {
     const memory = this.memory!;
     const candidates = await memory.nearest(siteId, vector, limit + Math.max(limit, RESCORE_EXTRA));
     if (candidates.length === 0) return [];
-    const { rows } = await this.client.query<{ chunk_id: string; distance: number }>(
-      `SELECT chunk_id, embedding <=> $1::vector AS distance FROM chunk_vectors WHERE chunk_id = ANY($2::text[]) AND site_id = $3`,
-      [toVectorLiteral(vector), candidates, siteId],
-    );
-    if (!retried && rows.length < candidates.length / 2 && rows.length < limit) {
+    const found = new Map<string, Float32Array>();
+    for (const id of candidates) {
+      const kept = this.exact.get(id);
+      if (kept) found.set(id, kept);
+    }
+    const missing = candidates.filter((id) => !found.has(id));
+    if (missing.length > 0) {
+      const readAt = this.exact.version;
+      await this.readVectors(siteId, missing, (chunkId, stored) => {
+        found.set(chunkId, stored);
+        this.exact.keep(chunkId, stored, readAt);
+      });
+    }
+    if (!retried && found.size < candidates.length / 2 && found.size < limit) {
       memory.forget(siteId);
+      this.exact.changed();
       return this.searchMemory(siteId, vector, limit, true);
     }
-    return rows
-      .map((r) => ({ chunkId: r.chunk_id, score: 1 - Number(r.distance) }))
+    return [...found]
+      .map(([chunkId, stored]) => ({ chunkId, score: 1 - cosineDistance(vector, stored) }))
       .sort((a, b) => b.score - a.score || (a.chunkId < b.chunkId ? -1 : 1))
       .slice(0, limit);
+  }
+
+  /** Stored vectors of the given chunks of a site, in one binary COPY. */
+  private async readVectors(siteId: string, chunkIds: string[], row: (chunkId: string, vector: Float32Array) => void): Promise<void> {
+    const { blob } = await this.client.query(
+      `COPY (SELECT chunk_id, document_id, embedding FROM chunk_vectors
+         WHERE site_id = ${quoted(siteId)} AND chunk_id = ANY(${textArrayLiteral(chunkIds)}))
+       TO '/dev/blob' WITH (FORMAT binary)`,
+    );
+    if (!blob) throw new Error('the database wrote no COPY output (memoryIndex needs PGlite)');
+    // The reader reuses its vector between rows: each is copied.
+    readCopyBinary(new Uint8Array(await blob.arrayBuffer()), (chunkId, _documentId, stored) => row(chunkId, Float32Array.from(stored)));
   }
 
   /** A site's stored vectors in binary COPY pages by chunk id, for the memory index. */

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ChunkRow, Db, Logger, VectorItem } from '../../../edge/core/ports';
 import { nativeTopK } from '../../../edge/runtime/node/native-topk';
 import { openEmbeddedStores, type EmbeddedStores } from '../../../edge/runtime/node/stores';
@@ -141,6 +141,19 @@ describe('PgVectorStore with the memory index (the embedded default)', () => {
       expect(got.map((h) => h.chunkId)).toEqual(want.map((h) => h.chunkId));
       expect(got.map((h) => h.score.toFixed(6))).toEqual(want.map((h) => h.score.toFixed(6)));
     }
+  });
+
+  it('scores candidates seen before from the vectors it kept: the same hits, bit for bit, and no query', async () => {
+    const q = vectors(1, 7)[0];
+    const first = await stores.vectors.search('m1', q, 10);
+    const reads = vi.spyOn(stores.pg, 'query');
+    try {
+      expect(await stores.vectors.search('m1', q, 10)).toEqual(first);
+      expect(reads).not.toHaveBeenCalled();
+    } finally {
+      reads.mockRestore();
+    }
+    expect(first.map((h) => h.score)).toEqual((await exact(stores, 'm1', q, 10)).map((h) => h.score));
   });
 
   it('follows its own writes: replaced vectors, deleted documents', async () => {
