@@ -247,8 +247,10 @@ const KNOWN_CHUNKS = 4096;
  * Chunk rows by id, remembered. A chunk is never changed under its id (new content is a new
  * chunk with a new id), so a remembered row is the stored row for as long as it exists; every
  * question fetches its candidates, and the same few chunks answer most of them. A deleted
- * chunk is only asked for by an index that has not caught up yet, and those indexes are this
- * process's own (the embedded database's memory indexes): `forget` runs on every such write.
+ * chunk is only asked for by an index that has not caught up yet: the embedded database's
+ * memory indexes (this process's own; `forget` runs on every write to a site's documents), or
+ * Qdrant in the moment between a document's rows going and its points going, when one answer
+ * may still quote what the document said a moment before.
  */
 export class KnownChunks {
   private rows = new Map<string, ChunkRow>();
