@@ -3,7 +3,7 @@ import type { ConversationRow, Db, MessageRow, MessageUsage, SiteStats } from '.
 import { conversations, feedback, messages, tickets } from '../schema';
 import { aad, PLAIN, type Sealing } from '../sealing';
 import { listConversations } from './conversation-list';
-import type { Orm } from './orm';
+import { ONCE, placeholders, type Orm } from './orm';
 import { forgetDeliveriesOf } from './webhooks';
 
 const conversationColumns = {
@@ -56,6 +56,12 @@ export function conversationsRepo(db: Orm, sealing: Sealing = PLAIN): Db['conver
     const [row] = await db.select(conversationColumns).from(conversations).where(eq(conversations.id, id)).limit(1);
     return row ?? null;
   };
+  // Never backwards: writes from overlapping turns may land out of order.
+  const raiseLastSeq = db
+    .update(conversations)
+    .set({ lastSeq: sql`greatest(${conversations.lastSeq}, ${sql.placeholder('seq')}::int)`, updatedAt: sql`now()` })
+    .where(eq(conversations.id, sql.placeholder('id')))
+    .prepare(ONCE);
   return {
     get,
     async create(row) {
@@ -88,14 +94,16 @@ export function conversationsRepo(db: Orm, sealing: Sealing = PLAIN): Db['conver
       await db.delete(conversations).where(eq(conversations.id, id));
     },
     async setLastSeq(id, seq) {
-      // Never backwards: writes from overlapping turns may land out of order.
-      await db
-        .update(conversations)
-        .set({ lastSeq: sql`greatest(${conversations.lastSeq}, ${seq})`, updatedAt: sql`now()` })
-        .where(eq(conversations.id, id));
+      await raiseLastSeq.execute({ id, seq });
     },
   };
 }
+
+/** The columns a message is written with, each bound by name (`createdAt` apart: it has a default). */
+const INSERTED = [
+  'id', 'conversationId', 'role', 'clientId', 'replyTo', 'text', 'intent', 'citations', 'confidence', 'agentId', 'agentName',
+  'llmModel', 'promptTokens', 'completionTokens', 'embeddingTokens', 'costUsd',
+] as const;
 
 /** Conversations whose message ids are remembered: far above the conversations live at once. */
 const REMEMBERED_CONVERSATIONS = 5000;
@@ -135,35 +143,46 @@ export function messagesRepo(db: Orm, sealing: Sealing = PLAIN, opts: { own?: bo
     return siteId === null || (await sealing.sealMessages(siteId)) ? cipher.seal(row.text, aad.message(row.id)) : cipher.keep(row.text);
   };
   const opened = async (row: StoredMessage): Promise<MessageRow> => toMessage({ ...row, text: await cipher.open(row.text, aad.message(row.id)) });
+  // Two inserts and a read of the latest messages run for every answer: built once.
+  const insert = db
+    .insert(messages)
+    .values({
+      ...placeholders(INSERTED),
+      // A restored message keeps its time; a new one takes the database's clock, as every other row.
+      createdAt: sql`coalesce(${sql.placeholder('createdAt')}::timestamptz, now())`,
+    })
+    // Idempotent: a retried message (same conversation, role and client id) is kept once.
+    .onConflictDoNothing()
+    .prepare(ONCE);
+  const latest = db
+    .select(messageColumns)
+    .from(messages)
+    .where(eq(messages.conversationId, sql.placeholder('conversationId')))
+    .orderBy(desc(messages.createdAt), desc(messages.n))
+    .limit(sql.placeholder('limit'))
+    .prepare(ONCE);
   return {
     async add(row) {
-      // Idempotent: a retried message (same conversation, role and client id) is kept once.
-      await db
-        .insert(messages)
-        .values({
-          id: row.id,
-          conversationId: row.conversationId,
-          role: row.role,
-          clientId: row.clientId,
-          replyTo: row.replyTo,
-          text: await stored(row),
-          intent: row.intent,
-          citations: row.citations,
-          confidence: row.confidence,
-          agentId: row.agentId ?? null,
-          agentName: row.agentName ?? null,
-          ...(row.usage
-            ? {
-                llmModel: row.usage.model,
-                promptTokens: row.usage.promptTokens,
-                completionTokens: row.usage.completionTokens,
-                embeddingTokens: row.usage.embeddingTokens,
-                costUsd: row.usage.costUsd,
-              }
-            : {}),
-          ...(row.createdAt ? { createdAt: row.createdAt } : {}),
-        })
-        .onConflictDoNothing();
+      const usage = row.usage ?? null;
+      await insert.execute({
+        id: row.id,
+        conversationId: row.conversationId,
+        role: row.role,
+        clientId: row.clientId,
+        replyTo: row.replyTo,
+        text: await stored(row),
+        intent: row.intent,
+        citations: row.citations,
+        confidence: row.confidence,
+        agentId: row.agentId ?? null,
+        agentName: row.agentName ?? null,
+        llmModel: usage?.model ?? null,
+        promptTokens: usage?.promptTokens ?? null,
+        completionTokens: usage?.completionTokens ?? null,
+        embeddingTokens: usage?.embeddingTokens ?? null,
+        costUsd: usage?.costUsd ?? null,
+        createdAt: row.createdAt?.toISOString() ?? null,
+      } satisfies Record<(typeof INSERTED)[number] | 'createdAt', unknown>);
       clientIds?.get(row.conversationId)?.add(row.clientId);
     },
     async list(conversationId) {
@@ -175,12 +194,7 @@ export function messagesRepo(db: Orm, sealing: Sealing = PLAIN, opts: { own?: bo
       return Promise.all((rows as StoredMessage[]).map(opened));
     },
     async recent(conversationId, limit) {
-      const rows = await db
-        .select(messageColumns)
-        .from(messages)
-        .where(eq(messages.conversationId, conversationId))
-        .orderBy(desc(messages.createdAt), desc(messages.n))
-        .limit(limit);
+      const rows = await latest.execute({ conversationId, limit });
       return Promise.all((rows as StoredMessage[]).reverse().map(opened));
     },
     async findByClientId(conversationId, clientId) {

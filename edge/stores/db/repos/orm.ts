@@ -1,9 +1,21 @@
 import type { PgDatabase } from 'drizzle-orm/pg-core';
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type Placeholder, type SQL } from 'drizzle-orm';
 
 /** Any drizzle Postgres database (PGlite, node-postgres, Neon): the repos use only the query builder. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Orm = PgDatabase<any, any>;
+
+/**
+ * The name for `.prepare()` of a query run on every message: drizzle builds its SQL once, and
+ * the statement stays unnamed on the server, as every other query (a named one would be parsed
+ * once per connection, but poolers in transaction mode and later migrations trip on it).
+ */
+export const ONCE = '';
+
+/** `{ name: sql.placeholder(name) }` for each name: the values of a prepared insert, bound at each run. */
+export function placeholders<K extends string>(names: readonly K[]): Record<K, Placeholder<K>> {
+  return Object.fromEntries(names.map((n) => [n, sql.placeholder(n)])) as Record<K, Placeholder<K>>;
+}
 
 /** Postgres' bind-parameter limit is 65,535: stay far under it for multi-row inserts. */
 export const INSERT_BATCH = 500;
