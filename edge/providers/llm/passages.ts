@@ -93,7 +93,7 @@ function capitalise(s: string): string {
 
 interface Sentence {
   text: string;
-  stems: Set<string>;
+  stems: ReadonlySet<string>;
   words: number;
 }
 

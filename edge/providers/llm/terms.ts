@@ -3,7 +3,7 @@
  * extractive answerer's measure of "this passage speaks to that question".
  */
 import { isQueryNoise, isStopword, stem, words } from '../../text';
-import { editDistance } from '../../text/typos';
+import { memoize } from '../../text/memo';
 
 /** "What happens if…", "how soon…": the frame of a question, not its topic. */
 const FRAME = new Set(['happen', 'happens', 'happened', 'soon']);
@@ -17,11 +17,20 @@ export function questionTerms(question: string): string[] {
 }
 
 /** The stems of a text's words, and the aspects it answers. */
-export function stemSet(text: string): Set<string> {
+export function stemSet(text: string): ReadonlySet<string> {
+  return text.length <= MEMO_TEXT ? knownStems(text) : stemsOf(text);
+}
+
+function stemsOf(text: string): Set<string> {
   const out = new Set<string>(textAspects(text));
   for (const w of words(text)) if (!isStopword(w)) out.add(stem(w));
   return out;
 }
+
+// The same passages come back question after question: their stems were a tenth of the
+// answerer's time. Longer texts (several sources joined) rarely repeat and would crowd the memo.
+const MEMO_TEXT = 2000;
+const knownStems = memoize(4096, stemsOf);
 
 /** Capitalised words inside a sentence ("Stripe", "Denver", "Gmail"): names, lower-cased. */
 export function namesIn(question: string): string[] {
@@ -31,7 +40,7 @@ export function namesIn(question: string): string[] {
 }
 
 /** Share of `terms` found in `stems`; a typo of a word of five letters or more (one edit, or two letters swapped) counts 0.6. */
-export function coverage(terms: string[], stems: Set<string>): number {
+export function coverage(terms: string[], stems: ReadonlySet<string>): number {
   if (terms.length === 0) return 0;
   let hit = 0;
   for (const t of terms) hit += termHit(t, stems);
@@ -39,16 +48,26 @@ export function coverage(terms: string[], stems: Set<string>): number {
 }
 
 /** 1 for the term itself, 0.6 for a typo of it, 0 otherwise; aspect terms match what answers them. */
-export function termHit(t: string, stems: Set<string>): number {
+export function termHit(t: string, stems: ReadonlySet<string>): number {
   if (stems.has(t)) return 1;
   // Short words are a letter apart from other words too often ("late", "later"): typos of longer ones only.
   if (t.length >= 5 && !t.startsWith(ASPECT)) for (const s of stems) if (nearWord(t, s)) return 0.6;
   return 0;
 }
 
-/** One insertion, deletion or substitution, or two neighbouring letters swapped ("retrun"). */
+/**
+ * One insertion, deletion or substitution, or two neighbouring letters swapped ("retrun"):
+ * `editDistance(a, b, 1) <= 1`, in one pass, as it runs against every stem of every passage.
+ */
 export function nearWord(a: string, b: string): boolean {
-  return Math.min(a.length, b.length) >= 3 && editDistance(a, b, 1) <= 1;
+  if (Math.min(a.length, b.length) < 3 || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (i === a.length || i === b.length) return true;
+  if (a.length > b.length) return a.endsWith(b.slice(i));
+  if (b.length > a.length) return b.endsWith(a.slice(i));
+  if (a.slice(i + 1) === b.slice(i + 1)) return true;
+  return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
 }
 
 /**
