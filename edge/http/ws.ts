@@ -59,9 +59,39 @@ export function mountWebSocket(app: Hono, deps: Deps, chat: ChatService, upgrade
 }
 
 function handleOf(ws: WSContext): SocketHandle {
+  const batch = batcherOf(ws.raw);
   return {
-    send: (text) => ws.send(text),
+    send: (text) => {
+      batch?.();
+      ws.send(text);
+    },
     close: (code, reason) => ws.close(code, reason),
     isOpen: () => ws.readyState === 1, // the WebSocket standard's OPEN
+  };
+}
+
+/** The part of Node's `ws` socket a batch needs; absent on other runtimes. */
+interface Corkable {
+  _socket?: { cork(): void; uncork(): void; writable: boolean };
+}
+
+/**
+ * On Node, frames sent in one turn of the event loop go out in one write: an answer's frames
+ * come in bursts (ack; start and first words; last words and end), and each write is a system
+ * call that cost more than building the frame. The socket is corked at the first frame and
+ * uncorked once the turn's I/O is done, so nothing waits longer than that turn.
+ */
+export function batcherOf(raw: unknown): (() => void) | null {
+  const socket = (raw as Corkable | undefined)?._socket;
+  if (!socket || typeof socket.cork !== 'function') return null;
+  let corked = false;
+  return () => {
+    if (corked) return;
+    corked = true;
+    socket.cork();
+    setImmediate(() => {
+      corked = false;
+      socket.uncork();
+    });
   };
 }
