@@ -77,3 +77,21 @@ export function editDistance(a: string, b: string, max: number): number {
   }
   return prev[b.length];
 }
+
+/**
+ * True when one insertion, deletion, substitution or swap of neighbours turns `a` into `b`
+ * (typos: "shiping", "retrun"): `editDistance(a, b, 1) <= 1` in one pass, without its table,
+ * for the answerer and the reranker that try it against every word of every passage.
+ */
+export function withinOneEdit(a: string, b: string): boolean {
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1 || lb < 3) return false;
+  if (la > lb) return withinOneEdit(b, a);
+  let i = 0;
+  while (i < la && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === la) return true; // equal, or b has one extra char at the end
+  // A substitution, or two neighbours swapped ("retrun"/"return"), which typing makes as often.
+  if (la === lb) return a.slice(i + 1) === b.slice(i + 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
+  return a.slice(i) === b.slice(i + 1);
+}

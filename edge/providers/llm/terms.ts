@@ -4,6 +4,7 @@
  */
 import { isQueryNoise, isStopword, stem, words } from '../../text';
 import { memoize } from '../../text/memo';
+import { withinOneEdit } from '../../text/typos';
 
 /** "What happens if…", "how soon…": the frame of a question, not its topic. */
 const FRAME = new Set(['happen', 'happens', 'happened', 'soon']);
@@ -55,19 +56,9 @@ export function termHit(t: string, stems: ReadonlySet<string>): number {
   return 0;
 }
 
-/**
- * One insertion, deletion or substitution, or two neighbouring letters swapped ("retrun"):
- * `editDistance(a, b, 1) <= 1`, in one pass, as it runs against every stem of every passage.
- */
+/** One insertion, deletion or substitution, or two neighbouring letters swapped ("retrun"). */
 export function nearWord(a: string, b: string): boolean {
-  if (Math.min(a.length, b.length) < 3 || Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  if (i === a.length || i === b.length) return true;
-  if (a.length > b.length) return a.endsWith(b.slice(i));
-  if (b.length > a.length) return b.endsWith(a.slice(i));
-  if (a.slice(i + 1) === b.slice(i + 1)) return true;
-  return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  return Math.min(a.length, b.length) >= 3 && withinOneEdit(a, b);
 }
 
 /**

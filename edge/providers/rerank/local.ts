@@ -11,7 +11,7 @@ import type { Reranked, RerankCandidate, Reranker } from '../../core/ports';
 import { embeddingProfile, type VectorBlend } from '../embeddings/profiles';
 import { isQueryNoise, isStopword, stem, words } from '../../text';
 import { QUERY_FRAME_WORDS, STOPWORDS } from '../../text/stopwords';
-import { correct } from '../../text/typos';
+import { correct, withinOneEdit } from '../../text/typos';
 import { memoize } from '../../text/memo';
 
 const K1 = 1.2;
@@ -243,18 +243,4 @@ function nearTerms(t: string, vocab: Map<string, number>): string[] {
   const out: string[] = [];
   for (const u of vocab.keys()) if (withinOneEdit(t, u)) out.push(u);
   return out;
-}
-
-/** True when one insertion, deletion, substitution or swap of neighbours turns `a` into `b` (typos: "shiping", "retrun"). */
-export function withinOneEdit(a: string, b: string): boolean {
-  const la = a.length;
-  const lb = b.length;
-  if (Math.abs(la - lb) > 1 || lb < 3) return false;
-  if (la > lb) return withinOneEdit(b, a);
-  let i = 0;
-  while (i < la && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  if (i === la) return true; // equal, or b has one extra char at the end
-  // A substitution, or two neighbours swapped ("retrun"/"return"), which typing makes as often.
-  if (la === lb) return a.slice(i + 1) === b.slice(i + 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
-  return a.slice(i) === b.slice(i + 1);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RerankCandidate } from '../../../edge/core/ports';
-import { LocalReranker, withinOneEdit } from '../../../edge/providers/rerank/local';
+import { LocalReranker } from '../../../edge/providers/rerank/local';
+import { withinOneEdit } from '../../../edge/text/typos';
 
 const r = new LocalReranker();
 const CANDIDATES: RerankCandidate[] = [
