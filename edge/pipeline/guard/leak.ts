@@ -28,6 +28,8 @@ export function words(text: string): string[] {
 export class LeakGuard {
   /** The prompt's words, space-joined with a space at each end, for run look-ups. */
   private readonly ref: string;
+  /** Each word of the prompt, and each pair of neighbours ("a b"): most runs fail on these, without a search of the prompt. */
+  private readonly pieces = new Set<string>();
   /** Pieces (a word with the space before it) held while their words continue a run of the prompt's. */
   private held: { raw: string; words: string[] }[] = [];
   /** Pieces that may be base64, held until what they decode to is known. */
@@ -44,7 +46,9 @@ export class LeakGuard {
     private readonly refusal: string,
     private readonly runWords = LEAK_WORDS,
   ) {
-    this.ref = ` ${words(secret).join(' ')} `;
+    const all = words(secret);
+    this.ref = ` ${all.join(' ')} `;
+    all.forEach((w, i) => this.pieces.add(w).add(i > 0 ? `${all[i - 1]} ${w}` : w));
   }
 
   push(text: string): string {
@@ -113,7 +117,8 @@ export class LeakGuard {
   }
 
   private inPrompt(run: string[]): boolean {
-    return this.ref.includes(` ${run.join(' ')} `);
+    for (let i = 0; i < run.length; i++) if (!this.pieces.has(i === 0 ? run[0] : `${run[i - 1]} ${run[i]}`)) return false;
+    return run.length > 0 && (run.length <= 2 || this.ref.includes(` ${run.join(' ')} `));
   }
 
   /** Shows the first `n` held pieces (and any word-less pieces after them). */
