@@ -10,7 +10,7 @@ import { agentsRepo } from './repos/agents';
 import { auditRepo } from './repos/audit';
 import { backupRepo } from './repos/backup';
 import { ordersRepo, productsRepo } from './repos/commerce';
-import { chunksRepo, documentsRepo, ingestedFilesRepo, KnownChunks } from './repos/content';
+import { chunksRepo, documentsRepo, ingestedFilesRepo, knownChunks } from './repos/content';
 import { conversationsRepo, messagesRepo } from './repos/conversations';
 import type { Orm } from './repos/orm';
 import { sitesRepo } from './repos/sites';
@@ -43,11 +43,11 @@ export interface CreateDbOptions {
 
 export function createDb(db: Orm, close: () => Promise<void>, opts: CreateDbOptions = {}): Db {
   const text = textSearcher(db, { inMemory: opts.own });
-  const known = new KnownChunks();
+  const known = knownChunks();
   // What is kept of a site's chunks in memory goes with every write to them.
   const changed = (siteId?: string) => {
     text.invalidate(siteId);
-    known.forget();
+    known.clear();
     opts.chunksChanged?.(siteId);
   };
   const given = opts.sealing ?? PLAIN;

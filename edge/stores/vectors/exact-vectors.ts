@@ -4,6 +4,7 @@
  * `cosineDistance` does what its `<=>` does (float32 sums in order, then double), and
  * double-then-float rounding of a float32 sum or product equals float32 arithmetic.
  */
+import { BoundedMap } from '../../core/bounded-map';
 
 /** pgvector's `a <=> b`: 1 − cosine similarity, NaN when either vector is all zeros. */
 export function cosineDistance(a: Float32Array, b: Float32Array): number {
@@ -23,13 +24,12 @@ export function cosineDistance(a: Float32Array, b: Float32Array): number {
 const BUDGET_BYTES = 32 * 2 ** 20;
 
 /**
- * Vectors by chunk id, bounded by bytes; dropped whole when full (cheaper than LRU book-keeping)
- * and on any write to the index. `version` moves with every write: vectors read while one ran
- * may be older than it, and are used for that search but not kept.
+ * Vectors by chunk id, bounded by bytes, and forgotten on any write to the index. `version`
+ * moves with every write: vectors read while one ran may be older than it, and are used for
+ * that search but not kept.
  */
 export class ExactVectors {
-  private vectors = new Map<string, Float32Array>();
-  private bytes = 0;
+  private readonly vectors = new BoundedMap<string, Float32Array>(BUDGET_BYTES, (v) => v.byteLength);
   version = 0;
 
   get(chunkId: string): Float32Array | undefined {
@@ -37,20 +37,12 @@ export class ExactVectors {
   }
 
   keep(chunkId: string, vector: Float32Array, readAt: number): void {
-    if (readAt !== this.version) return;
-    if (this.bytes + vector.byteLength > BUDGET_BYTES) this.clear();
-    this.vectors.set(chunkId, vector);
-    this.bytes += vector.byteLength;
+    if (readAt === this.version) this.vectors.set(chunkId, vector);
   }
 
   /** The index changed: nothing kept may be trusted. */
   changed(): void {
     this.version++;
-    this.clear();
-  }
-
-  private clear(): void {
-    this.vectors = new Map();
-    this.bytes = 0;
+    this.vectors.clear();
   }
 }

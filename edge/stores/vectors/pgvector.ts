@@ -4,9 +4,9 @@
  * pgvector. Rows reference chunks, so replacing or deleting a document drops its vectors too.
  */
 import { IndexMismatchError, type IndexInfo, type VectorHit, type VectorItem, type VectorStore } from '../../core/ports';
-import { cosineDistance, ExactVectors } from './exact-vectors';
-import { MemoryVectorIndex, type Int8TopK } from './memory-index';
-import { copyBinary, quoted, readCopyBinary, textArrayLiteral, toVectorLiteral } from './sql-forms';
+import type { Int8TopK } from './memory-index';
+import { MemorySearch } from './memory-search';
+import { copyBinary, readCopyBinary, textArrayLiteral, toVectorLiteral } from './sql-forms';
 
 export { copyBinary, readCopyBinary, toVectorLiteral };
 
@@ -51,10 +51,6 @@ const UPSERT_BATCH = 500;
 /** Vectors per binary COPY (~1.6 KB each at 384 dimensions). */
 const COPY_BATCH = 5000;
 const MAX_K = 200;
-/** Candidates the memory index gives beyond k, re-scored exactly: int8 may swap near ties. */
-const RESCORE_EXTRA = 20;
-/** Vectors per COPY page when a site is loaded into the memory index (~16 MB at 384 dimensions). */
-const LOAD_PAGE = 10_000;
 /** Rebuild the HNSW graph after the load when at least this many vectors arrive at once… */
 const BULK_MIN = 1000;
 /** …and they are at least this share of what the index already holds. */
@@ -77,9 +73,7 @@ export class PgVectorStore implements VectorStore {
   private readonly efConstruction: number;
   private readonly m: number;
   private readonly binaryCopy: boolean;
-  private readonly memory: MemoryVectorIndex | null;
-  /** With the memory index: candidates' stored vectors, for re-scoring without a query. */
-  private readonly exact = new ExactVectors();
+  private readonly memory: MemorySearch | null;
 
   constructor(
     private readonly client: SqlClient,
@@ -90,9 +84,7 @@ export class PgVectorStore implements VectorStore {
     this.m = intIn(opts.m ?? 16, 2, 100, 'm');
     this.binaryCopy = opts.binaryCopy ?? false;
     if (opts.memoryIndex && !this.binaryCopy) throw new Error('memoryIndex needs binaryCopy (PGlite)');
-    this.memory = opts.memoryIndex
-      ? new MemoryVectorIndex(opts.memoryIndex.topK, (siteId, row) => this.loadSite(siteId, row), opts.memoryIndex.onLoaded)
-      : null;
+    this.memory = opts.memoryIndex ? new MemorySearch(client, opts.memoryIndex.topK, opts.memoryIndex.onLoaded) : null;
   }
 
   async ensure(asked: IndexInfo): Promise<void> {
@@ -141,7 +133,6 @@ export class PgVectorStore implements VectorStore {
     this.dims = null;
     this.analyzed = false;
     this.memory?.forget();
-    this.exact.changed();
     await this.ensure(info);
   }
 
@@ -198,7 +189,6 @@ export class PgVectorStore implements VectorStore {
     } else {
       for (let i = 0; i < items.length; i += UPSERT_BATCH) await this.insertBatch(items.slice(i, i + UPSERT_BATCH));
     }
-    this.exact.changed();
     await this.memory?.upserted(items);
   }
 
@@ -269,9 +259,7 @@ export class PgVectorStore implements VectorStore {
   async deleteByDocuments(documentIds: string[]): Promise<void> {
     this.requireEnsured();
     if (documentIds.length === 0) return;
-    this.exact.changed();
     await this.client.query('DELETE FROM chunk_vectors WHERE document_id = ANY($1::text[])', [documentIds]);
-    this.exact.changed();
     await this.memory?.deleted(documentIds);
   }
 
@@ -280,7 +268,7 @@ export class PgVectorStore implements VectorStore {
     if (vector.length !== dims) throw new Error(`query vector has ${vector.length} dimensions; the index holds ${dims}`);
     const limit = Math.min(Math.max(Math.floor(k), 0), MAX_K);
     if (limit === 0) return [];
-    if (this.memory) return this.searchMemory(siteId, vector, limit);
+    if (this.memory) return this.memory.search(siteId, vector, limit);
     // Relaxed iterative scanning (see prepare) may return rows slightly out of order: re-sort.
     const { rows } = await this.client.query<{ chunk_id: string; distance: number }>(
       `WITH hits AS MATERIALIZED (
@@ -294,78 +282,12 @@ export class PgVectorStore implements VectorStore {
 
   /** The database's chunks changed behind this store (a cascade): kept vectors are not trusted. */
   chunksChanged(): void {
-    this.exact.changed();
+    this.memory?.changed();
   }
 
   /** With the memory index, loads the site's vectors now rather than on its first search. */
   async warm(siteId: string): Promise<void> {
-    await this.memory?.nearest(siteId, new Float32Array(this.requireEnsured()), 1);
-  }
-
-  /**
-   * The memory index's candidates, scored as pgvector scores them, from their stored vectors
-   * (read once, then kept: see exact-vectors.ts). Rows deleted behind the index's back (a site
-   * or a document removed by cascade) are not found: when they are most of the candidates, the
-   * site is loaded again and searched once more.
-   */
-  private async searchMemory(siteId: string, vector: Float32Array, limit: number, retried = false): Promise<VectorHit[]> {
-    const memory = this.memory!;
-    const candidates = await memory.nearest(siteId, vector, limit + Math.max(limit, RESCORE_EXTRA));
-    if (candidates.length === 0) return [];
-    const found = new Map<string, Float32Array>();
-    for (const id of candidates) {
-      const kept = this.exact.get(id);
-      if (kept) found.set(id, kept);
-    }
-    const missing = candidates.filter((id) => !found.has(id));
-    if (missing.length > 0) {
-      const readAt = this.exact.version;
-      await this.readVectors(siteId, missing, (chunkId, stored) => {
-        found.set(chunkId, stored);
-        this.exact.keep(chunkId, stored, readAt);
-      });
-    }
-    if (!retried && found.size < candidates.length / 2 && found.size < limit) {
-      memory.forget(siteId);
-      this.exact.changed();
-      return this.searchMemory(siteId, vector, limit, true);
-    }
-    return [...found]
-      .map(([chunkId, stored]) => ({ chunkId, score: 1 - cosineDistance(vector, stored) }))
-      .sort((a, b) => b.score - a.score || (a.chunkId < b.chunkId ? -1 : 1))
-      .slice(0, limit);
-  }
-
-  /** Stored vectors of the given chunks of a site, in one binary COPY. */
-  private async readVectors(siteId: string, chunkIds: string[], row: (chunkId: string, vector: Float32Array) => void): Promise<void> {
-    const { blob } = await this.client.query(
-      `COPY (SELECT chunk_id, document_id, embedding FROM chunk_vectors
-         WHERE site_id = ${quoted(siteId)} AND chunk_id = ANY(${textArrayLiteral(chunkIds)}))
-       TO '/dev/blob' WITH (FORMAT binary)`,
-    );
-    if (!blob) throw new Error('the database wrote no COPY output (memoryIndex needs PGlite)');
-    // The reader reuses its vector between rows: each is copied.
-    readCopyBinary(new Uint8Array(await blob.arrayBuffer()), (chunkId, _documentId, stored) => row(chunkId, Float32Array.from(stored)));
-  }
-
-  /** A site's stored vectors in binary COPY pages by chunk id, for the memory index. */
-  private async loadSite(siteId: string, row: (chunkId: string, documentId: string, vector: Float32Array) => void): Promise<void> {
-    let after = '';
-    for (;;) {
-      const { blob } = await this.client.query(
-        `COPY (SELECT chunk_id, document_id, embedding FROM chunk_vectors
-           WHERE site_id = ${quoted(siteId)} AND chunk_id > ${quoted(after)} ORDER BY chunk_id LIMIT ${LOAD_PAGE})
-         TO '/dev/blob' WITH (FORMAT binary)`,
-      );
-      if (!blob) throw new Error('the database wrote no COPY output (memoryIndex needs PGlite)');
-      let n = 0;
-      readCopyBinary(new Uint8Array(await blob.arrayBuffer()), (chunkId, documentId, vector) => {
-        row(chunkId, documentId, vector);
-        after = chunkId;
-        n++;
-      });
-      if (n < LOAD_PAGE) return;
-    }
+    await this.memory?.warm(siteId, this.requireEnsured());
   }
 
   /** Number of stored vectors, for status pages and tests. */

@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { ChunkRow, Db, DocKind, DocumentRow } from '../../../core/ports';
+import { BoundedMap } from '../../../core/bounded-map';
 import { chunks, conversations, documents, ingestedFiles, messages } from '../schema';
 import { batches, rowsOf, type Orm } from './orm';
 import { textSearcher } from './text-search';
@@ -248,26 +249,14 @@ const KNOWN_CHUNKS = 4096;
  * chunk with a new id), so a remembered row is the stored row for as long as it exists; every
  * question fetches its candidates, and the same few chunks answer most of them. A deleted
  * chunk is only asked for by an index that has not caught up yet: the embedded database's
- * memory indexes (this process's own; `forget` runs on every write to a site's documents), or
+ * memory indexes (this process's own; forgotten on every write to a site's documents), or
  * Qdrant in the moment between a document's rows going and its points going, when one answer
  * may still quote what the document said a moment before.
  */
-export class KnownChunks {
-  private rows = new Map<string, ChunkRow>();
-  get(id: string): ChunkRow | undefined {
-    return this.rows.get(id);
-  }
-  add(row: ChunkRow): void {
-    // Dropping the whole map when full is cheaper than LRU book-keeping (as text/memo.ts).
-    if (this.rows.size >= KNOWN_CHUNKS) this.rows = new Map();
-    this.rows.set(row.id, row);
-  }
-  forget(): void {
-    this.rows = new Map();
-  }
-}
+export type KnownChunks = BoundedMap<string, ChunkRow>;
+export const knownChunks = (): KnownChunks => new BoundedMap(KNOWN_CHUNKS);
 
-export function chunksRepo(db: Orm, text: ReturnType<typeof textSearcher>, known = new KnownChunks()): Db['chunks'] {
+export function chunksRepo(db: Orm, text: ReturnType<typeof textSearcher>, known = knownChunks()): Db['chunks'] {
   return {
     async get(ids) {
       const found = new Map<string, ChunkRow>();
@@ -285,7 +274,7 @@ export function chunksRepo(db: Orm, text: ReturnType<typeof textSearcher>, known
         );
         for (const row of rows) {
           found.set(row.id, row);
-          known.add(row);
+          known.set(row.id, row);
         }
       }
       // In the order asked: callers pass ids already ranked. A chunk not found is left out.

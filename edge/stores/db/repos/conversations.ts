@@ -3,6 +3,7 @@ import type { ConversationRow, Db, MessageRow, MessageUsage, SiteStats } from '.
 import { conversations, feedback, messages, tickets } from '../schema';
 import { aad, PLAIN, type Sealing } from '../sealing';
 import { listConversations } from './conversation-list';
+import { BoundedMap } from '../../../core/bounded-map';
 import { ONCE, placeholders, type Orm } from './orm';
 import { forgetDeliveriesOf } from './webhooks';
 
@@ -113,7 +114,7 @@ export function messagesRepo(db: Orm, sealing: Sealing = PLAIN, opts: { own?: bo
   // Every visitor message is looked up by its client id first (a resend is answered once), and
   // nearly always it is new. On a database this process owns, every message is added through
   // here: a conversation's ids, read once, are kept current, and a new id costs no query.
-  let clientIds = opts.own ? new Map<string, Set<string>>() : null;
+  const clientIds = opts.own ? new BoundedMap<string, Set<string>>(REMEMBERED_CONVERSATIONS) : null;
   const idsOf = async (conversationId: string): Promise<Set<string> | null> => {
     if (!clientIds) return null;
     const known = clientIds.get(conversationId);
@@ -121,18 +122,16 @@ export function messagesRepo(db: Orm, sealing: Sealing = PLAIN, opts: { own?: bo
     // Queries run in order on one connection: what this read misses, an add landing after it adds.
     const rows = await db.select({ clientId: messages.clientId }).from(messages).where(eq(messages.conversationId, conversationId));
     const ids = new Set(rows.map((r) => r.clientId));
-    if (clientIds.size >= REMEMBERED_CONVERSATIONS) clientIds = new Map();
     clientIds.set(conversationId, ids);
     return ids;
   };
   // A conversation never changes site: remember a few, so the per-site choice costs no query per message.
-  const sites = new Map<string, string>();
+  const sites = new BoundedMap<string, string>(1000);
   const siteOf = async (conversationId: string): Promise<string | null> => {
     const known = sites.get(conversationId);
     if (known !== undefined) return known;
     const [row] = await db.select({ siteId: conversations.siteId }).from(conversations).where(eq(conversations.id, conversationId)).limit(1);
     if (!row) return null;
-    if (sites.size >= 1000) sites.delete(sites.keys().next().value!);
     sites.set(conversationId, row.siteId);
     return row.siteId;
   };

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db, QueuedTicket, TicketRow } from '../../../core/ports';
 import { agents, feedback, messages, ticketNumbers, tickets } from '../schema';
 import { aad, openNullable, PLAIN, sealNullable, type Sealing } from '../sealing';
+import { BoundedMap } from '../../../core/bounded-map';
 import type { Orm } from './orm';
 
 /** The first number a site's tickets get: "#1001" reads as a ticket, "#1" as a typo. */
@@ -60,7 +61,7 @@ export function ticketsRepo(db: Orm, sealing: Sealing = PLAIN, opts: { own?: boo
   // On a database this process owns, only `open` below makes a ticket live (assigning or closing
   // never revives one), so "none" is remembered until the next `open`. `opens` counts them:
   // a "none" read while one ran may predate its commit, so it is not kept.
-  let quiet = opts.own ? new Set<string>() : null;
+  const quiet = opts.own ? new BoundedMap<string, true>(REMEMBERED_QUIET) : null;
   let opens = 0;
   const opened = async ({ assigneeId, assigneeName, number, ...row }: Stored): Promise<TicketRow> => ({
     ...row,
@@ -81,8 +82,7 @@ export function ticketsRepo(db: Orm, sealing: Sealing = PLAIN, opts: { own?: boo
     const before = opens;
     const live = await liveFor(conversationId);
     if (!live && quiet && opens === before) {
-      if (quiet.size >= REMEMBERED_QUIET) quiet = new Set();
-      quiet.add(conversationId);
+      quiet.set(conversationId, true);
     }
     return live;
   };
