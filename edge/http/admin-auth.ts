@@ -23,7 +23,11 @@ export const ADMIN_TOKEN_PREFIX = 'adm_';
 
 const FAILURES_PER_WINDOW = 10;
 const FAILURE_WINDOW_S = 900;
-const callers = new WeakMap<Request, AdminCaller>();
+/**
+ * By the request's context, which lives as long as the request: not by `c.req.raw`, which a body
+ * limit replaces when the body comes without a length (chunked), so the route would not find it.
+ */
+const callers = new WeakMap<Context, AdminCaller>();
 
 const tooMany = (c: Context, wait: number) =>
   c.json({ error: { code: 'rate_limited', message: `too many failed attempts; try again in ${wait} s`, retryAfter: wait } }, 429, { 'Retry-After': String(wait) });
@@ -51,7 +55,7 @@ export function adminAuth(deps: Deps, addressOf: AddressOf): MiddlewareHandler {
       c.header('WWW-Authenticate', 'Bearer realm="admin"');
       return c.json({ error: { code: 'unauthorized', message: 'send Authorization: Bearer <ADMIN_TOKEN or an admin token>' } }, 401);
     }
-    callers.set(c.req.raw, caller);
+    callers.set(c, caller);
     await next();
   };
 }
@@ -66,7 +70,7 @@ export async function callerOf(deps: Deps, given: string, address: string): Prom
 
 /** The caller adminAuth let in (routes under /v1/admin only). */
 export function adminCaller(c: Context): AdminCaller {
-  const caller = callers.get(c.req.raw);
+  const caller = callers.get(c);
   if (!caller) throw new Error('adminCaller outside the admin API');
   return caller;
 }

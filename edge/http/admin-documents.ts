@@ -103,12 +103,7 @@ export function mountAdminDocuments(app: Hono, deps: Deps): void {
     await deps.db.documents.delete([doc.id]);
     await forgetAnswers(deps, siteId);
     const product = doc.kind === 'product' ? await dropProduct(deps, doc) : null;
-    // The file's last document gone: its original goes too (a rebuild would bring it back).
-    // A file named with a `#` is told from a row of a file by the originals the store holds.
-    const kept = await keptOriginals(deps.objects, siteId).catch(() => new Set<string>());
-    const file = fileOfSource(doc.source, kept);
-    const left = (await deps.db.documents.list(siteId)).some((d) => fileOfSource(d.source, kept) === file);
-    const notDropped = left ? null : await dropOriginals(deps.objects, siteId, [file], deps.log);
+    const notDropped = await dropOriginalIfLast(deps, doc);
     await audit(c, siteId, 'document.deleted', { document: doc.id, source: doc.source, ...(product ? { product } : {}) });
     return c.json({ deleted: { id: doc.id, source: doc.source, ...(product ? { product } : {}) }, ...(notDropped ? { warnings: [notDropped] } : {}) });
   });
@@ -168,6 +163,26 @@ async function uploaded(c: Context): Promise<Upload | Refusal> {
     return { source: source.trim(), content: JSON.stringify(rows), parser: (s, text) => parseJson(s, text) };
   }
   return refuse(415, 'unsupported_media_type', 'send multipart/form-data with a "file" field, or application/json rows');
+}
+
+/**
+ * The file's last document gone: its original goes too (a rebuild would bring it back). A file
+ * named with a `#` is told from a row of a file by the originals the store holds: when they
+ * cannot be listed, the file is not known for sure and its original stays. A warning, or null.
+ */
+async function dropOriginalIfLast(deps: Deps, doc: DocumentRow): Promise<string | null> {
+  if (!deps.objects) return null;
+  let kept: Set<string>;
+  try {
+    kept = await keptOriginals(deps.objects, doc.siteId);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    deps.log.warn('originals not listed; the deleted document\'s original is kept', { site: doc.siteId, source: doc.source, store: deps.objects.name, error: why });
+    return `the originals in ${deps.objects.name} could not be listed (${why}): the original of "${doc.source}" was left there; delete it by hand once its file has no documents left`;
+  }
+  const file = fileOfSource(doc.source, kept);
+  const left = (await deps.db.documents.list(doc.siteId)).some((d) => fileOfSource(d.source, kept) === file);
+  return left ? null : dropOriginals(deps.objects, doc.siteId, [file], deps.log);
 }
 
 /** A product's document gone: its catalogue row goes too (source "file#SKU"), so its price is not quoted. */

@@ -110,6 +110,26 @@ describe('documents through the admin API (Node server)', () => {
     expect(await changed.json()).toMatchObject({ unchanged: false, documents: { updated: 1 } });
   });
 
+  it('takes a body sent in chunks, without a length, as curl -T or a streaming client sends it', async () => {
+    const body = JSON.stringify({ source: 'chunked-rows', faqs: [{ question: 'Do you engrave mugs?', answer: 'Yes, up to 20 letters for $8.' }] });
+    const bytes = new TextEncoder().encode(body);
+    const stream = new ReadableStream<Uint8Array>({
+      start(ctrl) {
+        ctrl.enqueue(bytes.subarray(0, 40));
+        ctrl.enqueue(bytes.subarray(40));
+        ctrl.close();
+      },
+    });
+    const res = await fetch(`${base()}/demo/documents`, {
+      method: 'POST',
+      headers: { ...auth(), 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status, await res.clone().text()).toBe(201);
+    expect(await res.json()).toMatchObject({ source: 'chunked-rows', documents: { added: 1 } });
+  });
+
   it('a FAQ file, then the file without one row: that row\'s document goes; JSON rows with a source', async () => {
     expect(await (await upload('demo', 'more-faqs.csv', FAQS)).json()).toMatchObject({ documents: { added: 3 } });
     const fewer = await upload('demo', 'more-faqs.csv', FAQS.split('\n').slice(0, 3).join('\n'));
@@ -224,6 +244,7 @@ describe('documents through the admin API (Node server)', () => {
       const audit = await q<{ actor: string; action: string; detail: Record<string, unknown> }>(`select actor, action, detail from audit_log where action like 'document%' order by id`);
       expect(audit.map((a) => a.action)).toEqual([
         ...Array(3).fill('documents.uploaded'),
+        'documents.uploaded', // sent in chunks
         ...Array(2).fill('documents.uploaded'),
         ...Array(2).fill('documents.uploaded'),
         ...Array(2).fill('documents.uploaded'), // the desk hours, then changed

@@ -135,6 +135,54 @@ describe('originals go with their documents', () => {
   }, 120_000);
 });
 
+describe('an object store that cannot list', () => {
+  it('an admin delete keeps the original it cannot be sure of, logs it, and says so in a warning', async () => {
+    const { createApp } = await import('../../edge/app');
+    const { demoDeps } = await import('../helpers/deps');
+    const built = await demoDeps({ ADMIN_TOKEN: 'admin-token-originals-0123' });
+    const warned: { msg: string; fields: unknown }[] = [];
+    // S3 itself (s3rver), but ListObjects refused, as a key without list permission is.
+    const noList: ObjectStore = {
+      name: 'S3 without list permission',
+      put: (k, b, t) => objects.put(k, b, t),
+      get: (k) => objects.get(k),
+      delete: (k) => objects.delete(k),
+      list: () => Promise.reject(new Error('AccessDenied: ListObjectsV2')),
+    };
+    const log = Object.create(built.deps.log, { warn: { value: (msg: string, fields?: unknown) => warned.push({ msg, fields }) } });
+    const deps = { ...built.deps, objects: noList, log };
+    const { app } = createApp(deps, { clientAddress: () => '127.0.0.1' });
+    try {
+      // Bodies without a length, as a chunked upload sends them: the body limit reads them whole
+      // and hands the route a new request (which once lost the admin caller: a 500).
+      const call = (method: string, path: string, body?: unknown) =>
+        app.request(`/v1/admin/sites/demo${path}`, {
+          method,
+          headers: { authorization: 'Bearer admin-token-originals-0123', 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+      const posted = await call('POST', '/documents', { source: 'wrap#2026', faqs: [{ question: 'Do you wrap gifts?', answer: 'Yes, for $5 an order.' }] });
+      expect(posted.status, await posted.clone().text()).toBe(201);
+      const kept = async () => (await objects.list(originalsPrefix('demo'))).map(sourceOfOriginal);
+      expect(await kept()).toContain('wrap#2026');
+      const listed = (await (await call('GET', '/documents?limit=200')).json()) as { items: { id: string; source: string }[] };
+      const mine = listed.items.filter((d) => d.source.startsWith('wrap#2026#'));
+      expect(mine).toHaveLength(1);
+      const res = await call('DELETE', `/documents/${mine[0]!.id}`);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { deleted: { id: string }; warnings?: string[] };
+      expect(body.deleted.id).toBe(mine[0]!.id);
+      expect(body.warnings).toEqual([expect.stringMatching(/could not be listed \(AccessDenied: ListObjectsV2\): the original of "wrap#2026#.*" was left there/)]);
+      // Cut at its first '#', the file would have been "wrap": nothing of it was touched.
+      expect(await kept()).toContain('wrap#2026');
+      expect(warned).toEqual([expect.objectContaining({ msg: expect.stringMatching(/originals not listed/) })]);
+      await objects.delete(originalKey('demo', 'wrap#2026'));
+    } finally {
+      await built.close();
+    }
+  }, 120_000);
+});
+
 describe('npm run ingest -- --from-originals', () => {
   it('rebuilds a site in an empty data directory from its originals alone: the same documents', async () => {
     const kb = smallKnowledgeBase();
