@@ -28,7 +28,8 @@ const FAILURES_PER_ADDRESS = 20;
 let nobody: Promise<string> | undefined;
 
 const login = z.object({ email: z.string().trim().min(3).max(320), password: z.string().min(1).max(200) });
-const agents = new WeakMap<Request, AgentRow>();
+// By the request's context, as admin-auth.ts keeps its callers: a middleware may replace `c.req.raw`.
+const agents = new WeakMap<Context, AgentRow>();
 
 export function mountAgentAuth(app: Hono, deps: Deps, addressOf: AddressOf = () => undefined): void {
   app.use('/agent/*', sameSiteWrites);
@@ -86,14 +87,14 @@ export function requireAgent(deps: Deps): MiddlewareHandler {
   return async (c, next) => {
     const agent = await agentOf(deps, c);
     if (!agent) return c.json({ error: { code: 'session_expired', message: 'sign in again' } }, 401);
-    agents.set(c.req.raw, agent);
+    agents.set(c, agent);
     notePresence(deps, agent.id);
     await next();
   };
 }
 
 export function signedInAgent(c: Context): AgentRow {
-  const agent = agents.get(c.req.raw);
+  const agent = agents.get(c);
   if (!agent) throw new Error('signedInAgent outside requireAgent');
   return agent;
 }
