@@ -72,7 +72,7 @@ function handleOf(ws: WSContext): SocketHandle {
 
 /** The part of Node's `ws` socket a batch needs; absent on other runtimes. */
 interface Corkable {
-  _socket?: { cork(): void; uncork(): void; writable: boolean };
+  _socket?: { cork(): void; uncork(): void };
 }
 
 /**
