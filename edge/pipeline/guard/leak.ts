@@ -10,6 +10,8 @@
  * the defence against those (and the prompt holds no secret beyond its wording).
  */
 
+import { BoundedMap } from '../../core/bounded-map';
+
 /** Words in a row, the same as the prompt's, that make a leak. */
 export const LEAK_WORDS = 12;
 /** A word held longer than this is judged as it stands. */
@@ -25,11 +27,31 @@ export function words(text: string): string[] {
   return text.normalize('NFKC').replace(INVISIBLE, '').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 }
 
+/** A prompt's words as runs are looked up in them. */
+interface PromptWords {
+  /** The words, space-joined with a space at each end. */
+  ref: string;
+  /** Each word, and each pair of neighbours ("a b"): most runs fail on these, without a search of `ref`. */
+  pieces: Set<string>;
+}
+
+// Every answer guards against the same few prompts: their words are split once, not per answer.
+const prompts = new BoundedMap<string, PromptWords>(16);
+
+function promptWords(secret: string): PromptWords {
+  let known = prompts.get(secret);
+  if (!known) {
+    const all = words(secret);
+    const pieces = new Set<string>();
+    all.forEach((w, i) => pieces.add(w).add(i > 0 ? `${all[i - 1]} ${w}` : w));
+    prompts.set(secret, (known = { ref: ` ${all.join(' ')} `, pieces }));
+  }
+  return known;
+}
+
 export class LeakGuard {
-  /** The prompt's words, space-joined with a space at each end, for run look-ups. */
   private readonly ref: string;
-  /** Each word of the prompt, and each pair of neighbours ("a b"): most runs fail on these, without a search of the prompt. */
-  private readonly pieces = new Set<string>();
+  private readonly pieces: ReadonlySet<string>;
   /** Pieces (a word with the space before it) held while their words continue a run of the prompt's. */
   private held: { raw: string; words: string[] }[] = [];
   /** Pieces that may be base64, held until what they decode to is known. */
@@ -46,9 +68,7 @@ export class LeakGuard {
     private readonly refusal: string,
     private readonly runWords = LEAK_WORDS,
   ) {
-    const all = words(secret);
-    this.ref = ` ${all.join(' ')} `;
-    all.forEach((w, i) => this.pieces.add(w).add(i > 0 ? `${all[i - 1]} ${w}` : w));
+    ({ ref: this.ref, pieces: this.pieces } = promptWords(secret));
   }
 
   push(text: string): string {
