@@ -11,6 +11,7 @@ import { auditRepo } from './repos/audit';
 import { backupRepo } from './repos/backup';
 import { ordersRepo, productsRepo } from './repos/commerce';
 import { chunksRepo, documentsRepo, ingestedFilesRepo, knownChunks } from './repos/content';
+import { ConversationMemory } from './repos/conversation-memory';
 import { conversationsRepo, messagesRepo } from './repos/conversations';
 import type { Orm } from './repos/orm';
 import { sitesRepo } from './repos/sites';
@@ -50,6 +51,8 @@ export function createDb(db: Orm, close: () => Promise<void>, opts: CreateDbOpti
     known.clear();
     opts.chunksChanged?.(siteId);
   };
+  // What a turn reads of its conversation, kept where every write is this process's.
+  const memory = opts.own ? new ConversationMemory() : null;
   const given = opts.sealing ?? PLAIN;
   // Message text by the site's `encryptMessages` (default on), read as recently as the rest of
   // the site's settings; a site that cannot be read is sealed.
@@ -60,11 +63,14 @@ export function createDb(db: Orm, close: () => Promise<void>, opts: CreateDbOpti
     async ping() {
       await db.execute(sql`select 1`);
     },
-    backup: backupRepo(db),
+    backup: backupRepo(db, () => memory?.clear()),
     insights: insightsRepo(db, sealing),
-    sites: sitesRepo(db, changed),
-    conversations: conversationsRepo(db, sealing),
-    messages: messagesRepo(db, sealing, { own: opts.own }),
+    sites: sitesRepo(db, (siteId) => {
+      changed(siteId);
+      memory?.clear();
+    }),
+    conversations: conversationsRepo(db, sealing, memory),
+    messages: messagesRepo(db, sealing, memory),
     tickets: ticketsRepo(db, sealing, { own: opts.own }),
     feedback: feedbackRepo(db, sealing),
     webhooks: webhooksRepo(db, given),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PGlite } from '@electric-sql/pglite';
-import type { Db } from '../../../edge/core/ports';
+import type { Db, MessageRow } from '../../../edge/core/ports';
 import { openPglite } from '../../../edge/stores/db/pglite';
 
 let pg: PGlite;
@@ -104,6 +104,108 @@ describe('a message looked up by its client id (is it a resend?)', () => {
     // Erased: ids still remembered are looked up, and not found.
     await db.conversations.delete('r1');
     expect(await db.messages.findByClientId('r1', 'q1')).toBeNull();
+  });
+});
+
+describe("a conversation's latest messages (what a turn reads)", () => {
+  const add = (conversationId: string, id: string, extra: Partial<MessageRow> = {}) =>
+    db.messages.add({
+      id, conversationId, role: 'user', clientId: `c-${id}`, replyTo: null, text: `text of ${id}`,
+      intent: null, citations: [], confidence: null, ...extra,
+    });
+  // What the database says, read past the memory.
+  const stored = async (conversationId: string, limit: number) => (await db.messages.list(conversationId)).slice(-limit);
+
+  it('are read once, then kept equal to the database through new, resent, older and many messages', async () => {
+    await db.conversations.create({ id: 'k1', siteId: 'shop' });
+    await add('k1', 'k1-0');
+    expect(await db.messages.recent('k1', 16)).toEqual(await stored('k1', 16));
+    const reads = vi.spyOn(pg, 'query');
+    try {
+      for (let i = 1; i <= 40; i++) {
+        await add('k1', `k1-${i}`, i % 2 ? { role: 'assistant', replyTo: `c-k1-${i - 1}`, citations: [{ n: 1, title: 'T', url: 'https://x/t', snippet: 's' }], confidence: 0.5, intent: 'shipping', usage: { model: 'm', promptTokens: 3, completionTokens: 4, embeddingTokens: 0, costUsd: 0.01 } } : {});
+        if (i === 7) await add('k1', 'k1-7-resent', { clientId: 'c-k1-7', role: 'assistant', text: 'resent' });
+        if (i === 20) await add('k1', 'k1-restored', { createdAt: new Date(Date.now() - 1000) });
+      }
+      // Every message was a write, and no read: the turn's history came from memory.
+      expect(reads.mock.calls.every(([text]) => /^insert/i.test(text))).toBe(true);
+      expect(await db.messages.recent('k1', 16)).toHaveLength(16);
+      expect(reads.mock.calls.every(([text]) => /^insert/i.test(text))).toBe(true);
+    } finally {
+      reads.mockRestore();
+    }
+    for (const limit of [1, 5, 16, 32]) expect(await db.messages.recent('k1', limit)).toEqual(await stored('k1', limit));
+    // More than memory keeps: read from the database.
+    expect(await db.messages.recent('k1', 40)).toEqual(await stored('k1', 40));
+    await db.conversations.delete('k1');
+  });
+
+  // The database answers in order, but what runs after each answer may not: hold one back.
+  const holding = (matches: RegExp) => {
+    const real = pg.query.bind(pg);
+    let release!: () => void;
+    let ran!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const held = new Promise<void>((r) => (ran = r));
+    const spy = vi.spyOn(pg, 'query').mockImplementation((async (...args: Parameters<PGlite['query']>) => {
+      const result = await real(...args);
+      if (matches.test(args[0])) {
+        ran();
+        await gate;
+      }
+      return result;
+    }) as PGlite['query']);
+    return {
+      /** The held query ran in the database. */
+      held,
+      release() {
+        spy.mockRestore();
+        release();
+      },
+    };
+  };
+
+  it('a read that a message overtakes is not kept (it lacks the message)', async () => {
+    await db.conversations.create({ id: 'k2', siteId: 'shop' });
+    await add('k2', 'k2-0');
+    const hold = holding(/^select .* from "messages"/i);
+    const read = db.messages.recent('k2', 16);
+    await hold.held;
+    await add('k2', 'k2-1');
+    hold.release();
+    expect((await read).map((m) => m.id)).toEqual(['k2-0']);
+    expect((await db.messages.recent('k2', 16)).map((m) => m.id)).toEqual(['k2-0', 'k2-1']);
+    await db.conversations.delete('k2');
+  });
+
+  it('a message that lands after a read that saw it is kept once', async () => {
+    await db.conversations.create({ id: 'k5', siteId: 'shop' });
+    await add('k5', 'k5-0');
+    const hold = holding(/^insert into "messages"/i);
+    const added = add('k5', 'k5-1');
+    await hold.held;
+    expect((await db.messages.recent('k5', 16)).map((m) => m.id)).toEqual(['k5-0', 'k5-1']);
+    hold.release();
+    await added;
+    expect((await db.messages.recent('k5', 16)).map((m) => m.id)).toEqual(['k5-0', 'k5-1']);
+    await db.conversations.delete('k5');
+  });
+
+  it('are gone with their conversation, their site, and back with a restored backup', async () => {
+    await db.sites.upsert({ id: 'gone', name: 'Gone', allowedOrigins: [] });
+    for (const [c, site] of [['k3', 'shop'], ['k4', 'gone']] as const) {
+      await db.conversations.create({ id: c, siteId: site });
+      await add(c, `${c}-0`);
+      expect(await db.messages.recent(c, 16)).toHaveLength(1);
+    }
+    await db.conversations.delete('k3');
+    expect(await db.messages.recent('k3', 16)).toEqual([]);
+    const dump = await db.backup.dump('gone');
+    await db.sites.delete('gone');
+    expect(await db.messages.recent('k4', 16)).toEqual([]);
+    await db.backup.restore(dump);
+    expect((await db.messages.recent('k4', 16)).map((m) => m.text)).toEqual(['text of k4-0']);
+    await db.sites.delete('gone');
   });
 });
 

@@ -34,7 +34,8 @@ export type BackupRows = Record<BackupTable, Record<string, unknown>[]>;
 /** Columns the database fills itself (generated, serial): left out of a backup's inserts. */
 const SKIPPED = (column: { generated?: unknown; columnType: string }) => Boolean(column.generated) || column.columnType === 'PgBigSerial53';
 
-export function backupRepo(db: Orm) {
+/** `restored()` hears of every restore, for what is kept of conversations in memory. */
+export function backupRepo(db: Orm, restored: () => void = () => {}) {
   return {
     /** Every row the site owns, by table; empty tables for a site that does not exist. */
     async dump(siteId: string): Promise<BackupRows> {
@@ -68,7 +69,7 @@ export function backupRepo(db: Orm) {
           const values = given.map((r) => fromJson(r, cols));
           for (const part of batches(values, 200)) await tx.insert(table).values(part as never);
         }
-      });
+      }).finally(restored);
       return counts;
     },
   };

@@ -4,6 +4,7 @@ import { conversations, feedback, messages, tickets } from '../schema';
 import { aad, PLAIN, type Sealing } from '../sealing';
 import { listConversations } from './conversation-list';
 import { BoundedMap } from '../../../core/bounded-map';
+import { KEPT_LATEST, type ConversationMemory } from './conversation-memory';
 import { ONCE, placeholders, type Orm } from './orm';
 import { forgetDeliveriesOf } from './webhooks';
 
@@ -52,7 +53,7 @@ function toMessage({ llmModel, promptTokens, completionTokens, embeddingTokens, 
   return { ...row, usage };
 }
 
-export function conversationsRepo(db: Orm, sealing: Sealing = PLAIN): Db['conversations'] {
+export function conversationsRepo(db: Orm, sealing: Sealing = PLAIN, memory: ConversationMemory | null = null): Db['conversations'] {
   const get = async (id: string): Promise<ConversationRow | null> => {
     const [row] = await db.select(conversationColumns).from(conversations).where(eq(conversations.id, id)).limit(1);
     return row ?? null;
@@ -92,7 +93,7 @@ export function conversationsRepo(db: Orm, sealing: Sealing = PLAIN): Db['conver
     async delete(id) {
       // Webhook deliveries quote the conversation but hold no foreign key to it: erased with it.
       await forgetDeliveriesOf(db, id);
-      await db.delete(conversations).where(eq(conversations.id, id));
+      await db.delete(conversations).where(eq(conversations.id, id)).finally(() => memory?.forget(id));
     },
     async setLastSeq(id, seq) {
       await raiseLastSeq.execute({ id, seq });
@@ -106,24 +107,21 @@ const INSERTED = [
   'llmModel', 'promptTokens', 'completionTokens', 'embeddingTokens', 'costUsd',
 ] as const;
 
-/** Conversations whose message ids are remembered: far above the conversations live at once. */
-const REMEMBERED_CONVERSATIONS = 5000;
-
-export function messagesRepo(db: Orm, sealing: Sealing = PLAIN, opts: { own?: boolean } = {}): Db['messages'] {
+export function messagesRepo(db: Orm, sealing: Sealing = PLAIN, memory: ConversationMemory | null = null): Db['messages'] {
   const { cipher } = sealing;
   // Every visitor message is looked up by its client id first (a resend is answered once), and
-  // nearly always it is new. On a database this process owns, every message is added through
-  // here: a conversation's ids, read once, are kept current, and a new id costs no query.
-  const clientIds = opts.own ? new BoundedMap<string, Set<string>>(REMEMBERED_CONVERSATIONS) : null;
-  const idsOf = async (conversationId: string): Promise<Set<string> | null> => {
-    if (!clientIds) return null;
-    const known = clientIds.get(conversationId);
-    if (known) return known;
-    // Queries run in order on one connection: what this read misses, an add landing after it adds.
-    const rows = await db.select({ clientId: messages.clientId }).from(messages).where(eq(messages.conversationId, conversationId));
-    const ids = new Set(rows.map((r) => r.clientId));
-    clientIds.set(conversationId, ids);
-    return ids;
+  // nearly always it is new. On a database this process owns (`memory`), a conversation's ids,
+  // read once, are kept current, and a new id costs no query.
+  const idsOf = async (conversationId: string): Promise<ReadonlySet<string> | null> => {
+    if (!memory) return null;
+    return (
+      memory.clientIds(conversationId) ??
+      memory.read(
+        conversationId,
+        async () => new Set((await db.select({ clientId: messages.clientId }).from(messages).where(eq(messages.conversationId, conversationId))).map((r) => r.clientId)),
+        (ids) => memory.keepIds(conversationId, ids),
+      )
+    );
   };
   // A conversation never changes site: remember a few, so the per-site choice costs no query per message.
   const sites = new BoundedMap<string, string>(1000);
@@ -152,6 +150,7 @@ export function messagesRepo(db: Orm, sealing: Sealing = PLAIN, opts: { own?: bo
     })
     // Idempotent: a retried message (same conversation, role and client id) is kept once.
     .onConflictDoNothing()
+    .returning({ n: messages.n, createdAt: messages.createdAt })
     .prepare(ONCE);
   const latest = db
     .select(messageColumns)
@@ -160,10 +159,18 @@ export function messagesRepo(db: Orm, sealing: Sealing = PLAIN, opts: { own?: bo
     .orderBy(desc(messages.createdAt), desc(messages.n))
     .limit(sql.placeholder('limit'))
     .prepare(ONCE);
+  const latestKept = db
+    .select({ ...messageColumns, n: messages.n })
+    .from(messages)
+    .where(eq(messages.conversationId, sql.placeholder('conversationId')))
+    .orderBy(desc(messages.createdAt), desc(messages.n))
+    .limit(KEPT_LATEST)
+    .prepare(ONCE);
   return {
     async add(row) {
       const usage = row.usage ?? null;
-      await insert.execute({
+      memory?.adding(row.conversationId);
+      const [written] = await insert.execute({
         id: row.id,
         conversationId: row.conversationId,
         role: row.role,
@@ -182,7 +189,11 @@ export function messagesRepo(db: Orm, sealing: Sealing = PLAIN, opts: { own?: bo
         costUsd: usage?.costUsd ?? null,
         createdAt: row.createdAt?.toISOString() ?? null,
       } satisfies Record<(typeof INSERTED)[number] | 'createdAt', unknown>);
-      clientIds?.get(row.conversationId)?.add(row.clientId);
+      // Nothing written: a resend of a message the database has (and memory with it).
+      if (written && memory) {
+        const { usage: _, createdAt: __, ...fields } = row;
+        memory.added({ row: { ...fields, agentId: row.agentId ?? null, agentName: row.agentName ?? null, usage, createdAt: written.createdAt }, n: written.n });
+      }
     },
     async list(conversationId) {
       const rows = await db
@@ -193,8 +204,18 @@ export function messagesRepo(db: Orm, sealing: Sealing = PLAIN, opts: { own?: bo
       return Promise.all((rows as StoredMessage[]).map(opened));
     },
     async recent(conversationId, limit) {
-      const rows = await latest.execute({ conversationId, limit });
-      return Promise.all((rows as StoredMessage[]).reverse().map(opened));
+      const kept = memory?.recent(conversationId, limit);
+      if (kept) return kept;
+      if (!memory || limit > KEPT_LATEST) {
+        const rows = await latest.execute({ conversationId, limit });
+        return Promise.all((rows as StoredMessage[]).reverse().map(opened));
+      }
+      const read = await memory.read(
+        conversationId,
+        async () => Promise.all((await latestKept.execute({ conversationId })).reverse().map(async ({ n, ...row }) => ({ row: await opened(row as StoredMessage), n }))),
+        (messages) => memory.keepLatest(conversationId, messages, KEPT_LATEST),
+      );
+      return read.slice(-limit).map((m) => m.row);
     },
     async findByClientId(conversationId, clientId) {
       const ids = await idsOf(conversationId);
