@@ -19,6 +19,16 @@ interface Latest {
   messages: readonly KeptMessage[];
   /** These are all the conversation's messages (it has no older ones). */
   all: boolean;
+  /** What they weigh against KEPT_TEXT. */
+  size: number;
+}
+
+const weight = (m: KeptMessage) => m.row.text.length + 100;
+
+function latestOf(messages: readonly KeptMessage[], all: boolean): Latest {
+  let size = 0;
+  for (const m of messages) size += weight(m);
+  return { messages, all, size };
 }
 
 /**
@@ -29,7 +39,7 @@ interface Latest {
  */
 export class ConversationMemory {
   private readonly ids = new BoundedMap<string, Set<string>>(REMEMBERED_CONVERSATIONS);
-  private readonly latest = new BoundedMap<string, Latest>(KEPT_TEXT, (l) => l.messages.reduce((sum, m) => sum + m.row.text.length + 100, 0));
+  private readonly latest = new BoundedMap<string, Latest>(KEPT_TEXT, (l) => l.size);
   /** Reads in flight per conversation: a message added meanwhile makes what they read stale. */
   private readonly reading = new Map<string, Set<{ stale: boolean }>>();
 
@@ -69,7 +79,7 @@ export class ConversationMemory {
 
   /** `messages` oldest first: the latest `limit` were asked for, so fewer are all there is. */
   keepLatest(conversationId: string, messages: KeptMessage[], limit: number): void {
-    this.latest.set(conversationId, { messages: messages.slice(-KEPT_LATEST), all: messages.length < limit });
+    this.latest.set(conversationId, latestOf(messages.slice(-KEPT_LATEST), messages.length < limit));
   }
 
   /** A message is about to be written: reads already running may miss it. */
@@ -87,8 +97,8 @@ export class ConversationMemory {
     const at = kept.messages.findLastIndex((m) => before(m, message)) + 1;
     if (at === 0 && !kept.all) return; // older than every kept one: outside the window
     const messages = [...kept.messages.slice(0, at), message, ...kept.messages.slice(at)];
-    const trimmed = messages.length > KEPT_LATEST;
-    this.latest.set(conversationId, { messages: trimmed ? messages.slice(-KEPT_LATEST) : messages, all: kept.all && !trimmed });
+    const trimmed = messages.length > KEPT_LATEST ? messages.shift()! : null;
+    this.latest.set(conversationId, { messages, all: kept.all && !trimmed, size: kept.size + weight(message) - (trimmed ? weight(trimmed) : 0) });
   }
 
   /** The conversation was deleted. */
