@@ -9,7 +9,7 @@ import { startPostgres15 } from '../servers/postgres15';
 import { startRedis } from '../../scripts/local/redis';
 import { RespConnection } from '../../scripts/local/resp';
 import { fdLimitProblem, holdIdleSockets, type IdleFigures } from './idle-sockets';
-import { CONVERSATIONS, measureLoad, type LoadFigures } from './load';
+import { CONVERSATIONS, measureLoad, measureOffered, type LoadFigures } from './load';
 import { ms, percentiles, type Row } from './table';
 import { NO_LIMITS } from '../helpers/limits';
 
@@ -36,12 +36,14 @@ export async function benchCluster(): Promise<{ rows: Row[]; notes: string[] }> 
     const a = await measureLoad([embedded.wsUrl()], 'a');
     // The scale target's load: 32 conversations at once on the one embedded process.
     const wide = await measureLoad([embedded.wsUrl()], 'w', WIDE);
+    // The same 32 conversations at a traffic, not as fast as they can: the wait a visitor sees.
+    const [half, offered] = [await measureOffered(embedded.wsUrl(), 'h', WIDE, OFFERED / 2, OFFERED_SECONDS), await measureOffered(embedded.wsUrl(), 'o', WIDE, OFFERED, OFFERED_SECONDS)];
     const b = await measureLoad([first.wsUrl()], 'b');
     const c = await measureLoad([first.wsUrl(), second.wsUrl()], 'c');
     await second.stop();
     const redisKeys = await dbSize(redis.port);
 
-    const rows = [...loadRows(a, b, c), wideRow(a, wide)];
+    const rows = [...loadRows(a, b, c), wideRow(a, wide), offeredRow(half, offered)];
     const fdProblem = fdLimitProblem(IDLE_SOCKETS);
     const notes = [
       `Node in production: each configuration gets ${CONVERSATIONS} conversations at once, each asking one question after another over its own WebSocket; ` +
@@ -85,6 +87,23 @@ async function dbSize(port: number): Promise<number> {
 }
 
 const WIDE = 32;
+/** Messages per second offered to the WIDE conversations (the scale target's traffic), and for how long. */
+const OFFERED = 200;
+const OFFERED_SECONDS = 10;
+
+function offeredRow(half: LoadFigures & { offered: number }, full: LoadFigures & { offered: number }): Row {
+  const text = (f: LoadFigures & { offered: number }) => {
+    const p = percentiles(f.whole);
+    return `${ms(p.p50)} / ${ms(p.p99)} (${f.perSecond.toFixed(1)} answered/s)`;
+  };
+  return {
+    figure: `message → answer.end p50 / p99, ${WIDE} conversations sending ${full.offered} messages/s at random (Poisson), 1 process, embedded`,
+    value: text(full),
+    baseline: text(half),
+    baselineName: `the same at ${half.offered} messages/s`,
+    ratio: percentiles(full.whole).p99 / percentiles(half.whole).p99,
+  };
+}
 
 function wideRow(a: LoadFigures, wide: LoadFigures): Row {
   const p = percentiles(wide.whole);

@@ -20,6 +20,43 @@ export interface LoadFigures {
   whole: number[];
 }
 
+/**
+ * An open load, as visitors make it: `rate` messages per second arriving at random (Poisson)
+ * over `seconds`, dealt in turn to `conversations` sockets, each sent when its time comes
+ * whether or not the conversation's last answer has ended. Closed loops (measureLoad) measure
+ * capacity; this measures the wait a visitor sees at a given traffic.
+ */
+export async function measureOffered(wsUrl: string, label: string, conversations: number, rate: number, seconds: number): Promise<LoadFigures & { offered: number }> {
+  const sockets = await Promise.all(Array.from({ length: conversations }, () => TestSocket.open(wsUrl)));
+  try {
+    await Promise.all(sockets.map((s) => s.hello()));
+    await Promise.all(sockets.map(async (s, n) => {
+      for (let i = 0; i < WARM_UP; i++) await askTimed(s, `${label}w${n}-${i}`, `${QUESTIONS[(i + n) % QUESTIONS.length]} (${label}w${n}-${i})`);
+    }));
+    const first: number[] = [];
+    const whole: number[] = [];
+    const asked: Promise<void>[] = [];
+    const started = performance.now();
+    let at = 0;
+    for (let i = 0; ; i++) {
+      at += -Math.log(1 - Math.random()) / rate;
+      if (at >= seconds) break;
+      const wait = started + at * 1000 - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      const s = sockets[i % conversations];
+      const id = `${label}o${i}`;
+      asked.push(askTimed(s, id, `${QUESTIONS[i % QUESTIONS.length]} (${id})`).then((r) => {
+        first.push(r.first);
+        whole.push(r.whole);
+      }));
+    }
+    await Promise.all(asked);
+    return { perSecond: whole.length / ((performance.now() - started) / 1000), first, whole, offered: rate };
+  } finally {
+    for (const s of sockets) s.close();
+  }
+}
+
 export async function measureLoad(wsUrls: string[], label: string, conversations = CONVERSATIONS): Promise<LoadFigures> {
   const sockets = await Promise.all(Array.from({ length: conversations }, (_, n) => TestSocket.open(wsUrls[n % wsUrls.length])));
   try {
