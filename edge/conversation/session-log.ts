@@ -11,8 +11,11 @@ export interface SessionEvents {
   load(session: string, atLeast?: number): Promise<number>;
   current(session: string): number;
   emit(session: string, event: UnsequencedEvent): Promise<ServerEvent>;
-  /** Persists the last seq so numbering survives a restart. */
-  checkpoint(session: string): Promise<void>;
+  /**
+   * Persists the last seq so numbering survives a restart; `written`: a seq already stored with
+   * the turn's answer (`messages.add`'s `lastSeq`), so nothing is written when it is the last.
+   */
+  checkpoint(session: string, written?: number): Promise<void>;
   /** Events after `after`, or null when the log no longer covers them all. */
   replay(session: string, after: number): Promise<ServerEvent[] | null>;
   /** Resolves once `conn` receives every later event, from whichever process emits it. */
@@ -68,9 +71,9 @@ export class SessionLog implements SessionEvents {
   }
 
   /** Persists the last seq so a restarted server continues the numbering. */
-  async checkpoint(session: string): Promise<void> {
+  async checkpoint(session: string, written?: number): Promise<void> {
     const seq = this.seqs.get(session);
-    if (seq !== undefined) await this.db.conversations.setLastSeq(session, seq);
+    if (seq !== undefined && seq !== written) await this.db.conversations.setLastSeq(session, seq);
   }
 
   async replay(session: string, after: number): Promise<ServerEvent[] | null> {

@@ -89,7 +89,9 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput, stop
     const { citations, confidence, handoff } = closed;
     // Stored and cached before the end is announced: a visitor who sees the end can rate the
     // answer at once, and whoever asks the same next (on any process) gets it from the cache
-    // instead of a second LLM call racing these writes.
+    // instead of a second LLM call racing these writes. The end's seq, if nothing comes between,
+    // is checkpointed with the answer: a turn then writes no checkpoint of its own.
+    const endSeq = log.current(t.session) + 1;
     await deps.db.messages.add({
       id: deps.newId('m'),
       conversationId: t.session,
@@ -101,7 +103,7 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput, stop
       citations,
       confidence,
       usage: closed.usage,
-    });
+    }, { lastSeq: endSeq });
     if (closed.cache) await rememberAnswer(deps, closed.cache.key, closed.cache.answer);
     countAnswer(deps, t.siteId, closed, Boolean(failed), { began, firstAt, stages: prepared?.timings ?? {} });
     // One line per answer: which intent model decided, and where the time went (no message text).
@@ -123,7 +125,7 @@ export async function runTurn(deps: Deps, log: SessionEvents, t: TurnInput, stop
       const priority = prepared?.intent === 'complaint' ? 'high' : 'normal';
       await openTicket(deps, log, { siteId: t.siteId, session: t.session, reason: t.text, priority });
     }
-    await log.checkpoint(t.session);
+    await log.checkpoint(t.session, endSeq);
   }
 }
 

@@ -74,6 +74,24 @@ export function dbContract(label: string, target: () => ContractTarget): void {
       expect(await db.conversations.get('nope')).toBeNull();
     });
 
+    it("messages: an answer raises its conversation's seq checkpoint in the same statement, never lowers it", async () => {
+      await db.conversations.create({ id: 'cs1', siteId: 'shop' });
+      const answer = (id: string, clientId: string): Omit<MessageRow, 'createdAt'> =>
+        ({ id, conversationId: 'cs1', role: 'assistant', clientId, replyTo: null, text: `answer ${id}`, intent: null, citations: [], confidence: 0.5 });
+      await db.messages.add(answer('cs1-a', 'a1'), { lastSeq: 9 });
+      expect((await db.conversations.get('cs1'))!.lastSeq).toBe(9);
+      await db.messages.add(answer('cs1-b', 'a2'), { lastSeq: 4 });
+      expect((await db.conversations.get('cs1'))!.lastSeq).toBe(9);
+      // A resend is kept once, and its checkpoint still counts.
+      await db.messages.add(answer('cs1-a-again', 'a1'), { lastSeq: 12 });
+      expect((await db.conversations.get('cs1'))!.lastSeq).toBe(12);
+      expect((await db.messages.list('cs1')).map((m) => m.id)).toEqual(['cs1-a', 'cs1-b']);
+      // Without one, the checkpoint is left alone.
+      await db.messages.add(answer('cs1-c', 'a3'));
+      expect((await db.conversations.get('cs1'))!.lastSeq).toBe(12);
+      await db.conversations.delete('cs1');
+    });
+
     it('messages: time order, a retried client message kept once, citations and dates round-trip', async () => {
       await db.conversations.create({ id: 'm1', siteId: 'shop' });
       const at = new Date('2026-01-01T10:00:00Z');

@@ -67,7 +67,8 @@ export interface Db {
     list(filter: ConversationFilter): Promise<ConversationSummary[]>;
   };
   messages: {
-    add(row: Omit<MessageRow, 'createdAt'> & { createdAt?: Date }): Promise<void>;
+    /** `lastSeq`: the conversation's seq checkpoint (`conversations.setLastSeq`) raised with the message, in the same statement. */
+    add(row: Omit<MessageRow, 'createdAt'> & { createdAt?: Date }, opts?: { lastSeq?: number }): Promise<void>;
     list(conversationId: string): Promise<MessageRow[]>;
     /** The conversation's last `limit` messages, oldest first: what a turn reads, whatever the conversation's length. */
     recent(conversationId: string, limit: number): Promise<MessageRow[]>;

@@ -63,9 +63,9 @@ export class DurableSessionEvents implements SessionEvents {
     return full;
   }
 
-  async checkpoint(session: string): Promise<void> {
+  async checkpoint(session: string, written?: number): Promise<void> {
     this.flush();
-    if (this.seq !== null) await this.db().conversations.setLastSeq(session, this.seq);
+    if (this.seq !== null && this.seq !== written) await this.db().conversations.setLastSeq(session, this.seq);
   }
 
   async replay(_session: string, after: number): Promise<ServerEvent[] | null> {

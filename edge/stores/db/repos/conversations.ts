@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { ConversationRow, Db, MessageRow, MessageUsage, SiteStats } from '../../../core/ports';
 import { conversations, feedback, messages, tickets } from '../schema';
 import { aad, PLAIN, type Sealing } from '../sealing';
@@ -53,17 +53,20 @@ function toMessage({ llmModel, promptTokens, completionTokens, embeddingTokens, 
   return { ...row, usage };
 }
 
+/** The conversation's seq checkpoint raised to `seq`, never lowered: writes from overlapping turns may land out of order. */
+function raiseLastSeq(db: Orm, id: SQL | Placeholder, seq: SQL | Placeholder) {
+  return db
+    .update(conversations)
+    .set({ lastSeq: sql`greatest(${conversations.lastSeq}, ${seq}::int)`, updatedAt: sql`now()` })
+    .where(eq(conversations.id, id));
+}
+
 export function conversationsRepo(db: Orm, sealing: Sealing = PLAIN, memory: ConversationMemory | null = null): Db['conversations'] {
   const get = async (id: string): Promise<ConversationRow | null> => {
     const [row] = await db.select(conversationColumns).from(conversations).where(eq(conversations.id, id)).limit(1);
     return row ?? null;
   };
-  // Never backwards: writes from overlapping turns may land out of order.
-  const raiseLastSeq = db
-    .update(conversations)
-    .set({ lastSeq: sql`greatest(${conversations.lastSeq}, ${sql.placeholder('seq')}::int)`, updatedAt: sql`now()` })
-    .where(eq(conversations.id, sql.placeholder('id')))
-    .prepare(ONCE);
+  const lastSeq = raiseLastSeq(db, sql.placeholder('id'), sql.placeholder('seq')).prepare(ONCE);
   return {
     get,
     async create(row) {
@@ -96,7 +99,7 @@ export function conversationsRepo(db: Orm, sealing: Sealing = PLAIN, memory: Con
       await db.delete(conversations).where(eq(conversations.id, id)).finally(() => memory?.forget(id));
     },
     async setLastSeq(id, seq) {
-      await raiseLastSeq.execute({ id, seq });
+      await lastSeq.execute({ id, seq });
     },
   };
 }
@@ -141,17 +144,17 @@ export function messagesRepo(db: Orm, sealing: Sealing = PLAIN, memory: Conversa
   };
   const opened = async (row: StoredMessage): Promise<MessageRow> => toMessage({ ...row, text: await cipher.open(row.text, aad.message(row.id)) });
   // Two inserts and a read of the latest messages run for every answer: built once.
-  const insert = db
-    .insert(messages)
-    .values({
-      ...placeholders(INSERTED),
-      // A restored message keeps its time; a new one takes the database's clock, as every other row.
-      createdAt: sql`coalesce(${sql.placeholder('createdAt')}::timestamptz, now())`,
-    })
-    // Idempotent: a retried message (same conversation, role and client id) is kept once.
-    .onConflictDoNothing()
-    .returning({ n: messages.n, createdAt: messages.createdAt })
-    .prepare(ONCE);
+  const row = {
+    ...placeholders(INSERTED),
+    // A restored message keeps its time; a new one takes the database's clock, as every other row.
+    createdAt: sql`coalesce(${sql.placeholder('createdAt')}::timestamptz, now())`,
+  };
+  const written = { n: messages.n, createdAt: messages.createdAt };
+  // Idempotent: a retried message (same conversation, role and client id) is kept once.
+  const insert = db.insert(messages).values(row).onConflictDoNothing().returning(written).prepare(ONCE);
+  // An answer and its conversation's seq checkpoint in one statement: one round trip per turn fewer.
+  const checkpoint = db.$with('checkpoint').as(raiseLastSeq(db, sql.placeholder('conversationId'), sql.placeholder('lastSeq')).returning({ id: conversations.id }));
+  const insertCheckpointed = db.with(checkpoint).insert(messages).values(row).onConflictDoNothing().returning(written).prepare(ONCE);
   const latest = db
     .select(messageColumns)
     .from(messages)
@@ -167,10 +170,10 @@ export function messagesRepo(db: Orm, sealing: Sealing = PLAIN, memory: Conversa
     .limit(KEPT_LATEST)
     .prepare(ONCE);
   return {
-    async add(row) {
+    async add(row, opts = {}) {
       const usage = row.usage ?? null;
       memory?.adding(row.conversationId);
-      const [written] = await insert.execute({
+      const [written] = await (opts.lastSeq === undefined ? insert : insertCheckpointed).execute({
         id: row.id,
         conversationId: row.conversationId,
         role: row.role,
@@ -188,7 +191,8 @@ export function messagesRepo(db: Orm, sealing: Sealing = PLAIN, memory: Conversa
         embeddingTokens: usage?.embeddingTokens ?? null,
         costUsd: usage?.costUsd ?? null,
         createdAt: row.createdAt?.toISOString() ?? null,
-      } satisfies Record<(typeof INSERTED)[number] | 'createdAt', unknown>);
+        lastSeq: opts.lastSeq ?? null,
+      } satisfies Record<(typeof INSERTED)[number] | 'createdAt' | 'lastSeq', unknown>);
       // Nothing written: a resend of a message the database has (and memory with it).
       if (written && memory) {
         const { usage: _, createdAt: __, ...fields } = row;
