@@ -7,6 +7,7 @@
 import type { Source } from '../../core/ports';
 import { PASSAGE_JOIN } from '../../core/sources';
 import { splitSentences } from '../../text';
+import { memoize } from '../../text/memo';
 import { coverage, stemSet } from './terms';
 
 export interface Passage {
@@ -101,7 +102,7 @@ interface Sentence {
  * The run of sentences that covers the question best, the one before it when it leans back on
  * it, and the ones after it that qualify it or go on about the question: within one segment.
  */
-function window(sentences: Sentence[], terms: string[]): { text: string; stems: Set<string> } | null {
+function window(sentences: readonly Sentence[], terms: string[]): { text: string; stems: Set<string> } | null {
   if (sentences.length === 0) return null;
   // The run of up to MAX_SENTENCES that covers most of the question; the shortest, then the first, among equals.
   let start = 0;
@@ -151,8 +152,13 @@ function refersBack(text: string): boolean {
   return /\b(?:it|them|they|this|these|those|then|there|such)\b/iu.test(head);
 }
 
-/** The sentences of a segment that read as prose on their own: no headings, no fragments. */
-function readable(segment: string): Sentence[] {
+/**
+ * The sentences of a segment that read as prose on their own: no headings, no fragments. The
+ * same passages answer question after question: split (Intl.Segmenter) and judged once each.
+ */
+const readable = memoize(4096, (segment: string): readonly Sentence[] => sentencesOf(segment));
+
+function sentencesOf(segment: string): Sentence[] {
   const raw = splitSentences(unwrap(segment));
   const out: Sentence[] = [];
   raw.forEach((r, i) => {
