@@ -8,14 +8,30 @@ import { BoundedMap } from '../../core/bounded-map';
 
 /** pgvector's `a <=> b`: 1 − cosine similarity, NaN when either vector is all zeros. */
 export function cosineDistance(a: Float32Array, b: Float32Array): number {
+  return normedDistance(a, b, squaredNorm(a), squaredNorm(b));
+}
+
+/** A vector's sum of squares as pgvector sums it (float32, in order). */
+export function squaredNorm(v: Float32Array): number {
+  let n = 0;
+  for (let i = 0; i < v.length; i++) n = Math.fround(n + Math.fround(v[i] * v[i]));
+  return n;
+}
+
+// Kept vectors are re-scored question after question: each one's norm is summed once.
+const norms = new WeakMap<Float32Array, number>();
+
+/** `squaredNorm` of a vector that does not change (a kept one), remembered with it. */
+export function keptNorm(v: Float32Array): number {
+  let n = norms.get(v);
+  if (n === undefined) norms.set(v, (n = squaredNorm(v)));
+  return n;
+}
+
+/** `cosineDistance` with both norms given: the same sums, so the same result to the bit. */
+export function normedDistance(a: Float32Array, b: Float32Array, na: number, nb: number): number {
   let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot = Math.fround(dot + Math.fround(a[i] * b[i]));
-    na = Math.fround(na + Math.fround(a[i] * a[i]));
-    nb = Math.fround(nb + Math.fround(b[i] * b[i]));
-  }
+  for (let i = 0; i < a.length; i++) dot = Math.fround(dot + Math.fround(a[i] * b[i]));
   const similarity = Math.min(1, Math.max(-1, dot / Math.sqrt(na * nb)));
   return 1 - similarity;
 }

@@ -4,7 +4,7 @@
  * pgvector scores them, from their stored vectors (kept in memory: exact-vectors.ts).
  */
 import type { VectorHit, VectorItem } from '../../core/ports';
-import { cosineDistance, ExactVectors } from './exact-vectors';
+import { ExactVectors, keptNorm, normedDistance, squaredNorm } from './exact-vectors';
 import { MemoryVectorIndex, type Int8TopK } from './memory-index';
 import type { SqlClient } from './pgvector';
 import { quoted, readCopyBinary, textArrayLiteral } from './sql-forms';
@@ -54,8 +54,9 @@ export class MemorySearch {
       this.exact.changed();
       return this.search(siteId, vector, limit, true);
     }
+    const norm = squaredNorm(vector);
     return [...found]
-      .map(([chunkId, stored]) => ({ chunkId, score: 1 - cosineDistance(vector, stored) }))
+      .map(([chunkId, stored]) => ({ chunkId, score: 1 - normedDistance(vector, stored, norm, keptNorm(stored)) }))
       .sort((a, b) => b.score - a.score || (a.chunkId < b.chunkId ? -1 : 1))
       .slice(0, limit);
   }

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
-import { cosineDistance, ExactVectors } from '../../../edge/stores/vectors/exact-vectors';
+import { cosineDistance, ExactVectors, keptNorm, normedDistance, squaredNorm } from '../../../edge/stores/vectors/exact-vectors';
 import { toVectorLiteral } from '../../../edge/stores/vectors/pgvector';
 
 let pg: PGlite;
@@ -38,6 +38,9 @@ describe('cosineDistance', () => {
       const theirs = rows.map((r) => Number(r.d));
       const ours = pairs.map(([a, b]) => cosineDistance(a, b));
       expect(ours).toEqual(theirs);
+      // With the norms summed once (a query's per search, a kept vector's once): the same.
+      expect(pairs.map(([a, b]) => normedDistance(a, b, squaredNorm(a), keptNorm(b)))).toEqual(theirs);
+      expect(pairs.map(([a, b]) => normedDistance(a, b, squaredNorm(a), keptNorm(b)))).toEqual(theirs);
       // NaN exactly where either vector is all zeros (the appended one, and any the draw made so).
       const zero = (v: Float32Array) => v.every((x) => x === 0);
       expect(ours.map(Number.isNaN)).toEqual(pairs.map(([a, b]) => zero(a) || zero(b)));
