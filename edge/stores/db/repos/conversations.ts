@@ -143,32 +143,28 @@ export function messagesRepo(db: Orm, sealing: Sealing = PLAIN, memory: Conversa
     return siteId === null || (await sealing.sealMessages(siteId)) ? cipher.seal(row.text, aad.message(row.id)) : cipher.keep(row.text);
   };
   const opened = async (row: StoredMessage): Promise<MessageRow> => toMessage({ ...row, text: await cipher.open(row.text, aad.message(row.id)) });
-  // Two inserts and a read of the latest messages run for every answer: built once.
-  const row = {
+  // The inserts and the read of the latest messages that answers run: built once.
+  const values = {
     ...placeholders(INSERTED),
     // A restored message keeps its time; a new one takes the database's clock, as every other row.
     createdAt: sql`coalesce(${sql.placeholder('createdAt')}::timestamptz, now())`,
   };
-  const written = { n: messages.n, createdAt: messages.createdAt };
+  const returned = { n: messages.n, createdAt: messages.createdAt };
   // Idempotent: a retried message (same conversation, role and client id) is kept once.
-  const insert = db.insert(messages).values(row).onConflictDoNothing().returning(written).prepare(ONCE);
+  const insert = db.insert(messages).values(values).onConflictDoNothing().returning(returned).prepare(ONCE);
   // An answer and its conversation's seq checkpoint in one statement: one round trip per turn fewer.
   const checkpoint = db.$with('checkpoint').as(raiseLastSeq(db, sql.placeholder('conversationId'), sql.placeholder('lastSeq')).returning({ id: conversations.id }));
-  const insertCheckpointed = db.with(checkpoint).insert(messages).values(row).onConflictDoNothing().returning(written).prepare(ONCE);
+  const insertCheckpointed = db.with(checkpoint).insert(messages).values(values).onConflictDoNothing().returning(returned).prepare(ONCE);
   const latest = db
-    .select(messageColumns)
+    .select({ ...messageColumns, n: messages.n })
     .from(messages)
     .where(eq(messages.conversationId, sql.placeholder('conversationId')))
     .orderBy(desc(messages.createdAt), desc(messages.n))
     .limit(sql.placeholder('limit'))
     .prepare(ONCE);
-  const latestKept = db
-    .select({ ...messageColumns, n: messages.n })
-    .from(messages)
-    .where(eq(messages.conversationId, sql.placeholder('conversationId')))
-    .orderBy(desc(messages.createdAt), desc(messages.n))
-    .limit(KEPT_LATEST)
-    .prepare(ONCE);
+  /** The conversation's last `limit` messages, oldest first, each with its insertion number. */
+  const latestOf = async (conversationId: string, limit: number) =>
+    Promise.all((await latest.execute({ conversationId, limit })).reverse().map(async ({ n, ...row }) => ({ row: await opened(row as StoredMessage), n })));
   return {
     async add(row, opts = {}) {
       const usage = row.usage ?? null;
@@ -210,15 +206,11 @@ export function messagesRepo(db: Orm, sealing: Sealing = PLAIN, memory: Conversa
     async recent(conversationId, limit) {
       const kept = memory?.recent(conversationId, limit);
       if (kept) return kept;
-      if (!memory || limit > KEPT_LATEST) {
-        const rows = await latest.execute({ conversationId, limit });
-        return Promise.all((rows as StoredMessage[]).reverse().map(opened));
-      }
-      const read = await memory.read(
-        conversationId,
-        async () => Promise.all((await latestKept.execute({ conversationId })).reverse().map(async ({ n, ...row }) => ({ row: await opened(row as StoredMessage), n }))),
-        (messages) => memory.keepLatest(conversationId, messages, KEPT_LATEST),
-      );
+      // Memory keeps KEPT_LATEST: a turn's history is read once at that length, then kept current.
+      const read =
+        !memory || limit > KEPT_LATEST
+          ? await latestOf(conversationId, limit)
+          : await memory.read(conversationId, () => latestOf(conversationId, KEPT_LATEST), (kept) => memory.keepLatest(conversationId, kept, KEPT_LATEST));
       return read.slice(-limit).map((m) => m.row);
     },
     async findByClientId(conversationId, clientId) {
