@@ -6,7 +6,8 @@
 import { IndexMismatchError, type IndexInfo, type VectorHit, type VectorItem, type VectorStore } from '../../core/ports';
 import type { Int8TopK } from './memory-index';
 import { MemorySearch } from './memory-search';
-import { copyBinary, readCopyBinary, textArrayLiteral, toVectorLiteral } from './sql-forms';
+import { copyBinary, readCopyBinary, toVectorLiteral } from './sql-forms';
+import { writeVectorRows } from './vector-rows';
 
 export { copyBinary, readCopyBinary, toVectorLiteral };
 
@@ -47,9 +48,6 @@ export interface PgVectorOptions {
   memoryIndex?: { topK: Int8TopK; onLoaded?: (siteId: string, vectors: number, ms: number) => void };
 }
 
-const UPSERT_BATCH = 500;
-/** Vectors per binary COPY (~1.6 KB each at 384 dimensions). */
-const COPY_BATCH = 5000;
 const MAX_K = 200;
 /** Rebuild the HNSW graph after the load when at least this many vectors arrive at once… */
 const BULK_MIN = 1000;
@@ -184,39 +182,8 @@ export class PgVectorStore implements VectorStore {
   }
 
   private async write(items: VectorItem[]): Promise<void> {
-    if (this.binaryCopy) {
-      for (let i = 0; i < items.length; i += COPY_BATCH) await this.copyBatch(items.slice(i, i + COPY_BATCH));
-    } else {
-      for (let i = 0; i < items.length; i += UPSERT_BATCH) await this.insertBatch(items.slice(i, i + UPSERT_BATCH));
-    }
+    await writeVectorRows(this.client, items, this.binaryCopy);
     await this.memory?.upserted(items);
-  }
-
-  /**
-   * One statement list, so one transaction that nothing else runs inside: the rows' old vectors
-   * go, then the new ones come in binary (an upsert, as insertBatch's ON CONFLICT).
-   */
-  private async copyBatch(batch: VectorItem[]): Promise<void> {
-    await this.client.exec(
-      `DELETE FROM chunk_vectors WHERE chunk_id = ANY(${textArrayLiteral(batch.map((it) => it.chunkId))});
-       COPY chunk_vectors (chunk_id, site_id, document_id, kind, embedding) FROM '/dev/blob' WITH (FORMAT binary)`,
-      { blob: new Blob([copyBinary(batch)]) },
-    );
-  }
-
-  private async insertBatch(batch: VectorItem[]): Promise<void> {
-    const params: unknown[] = [];
-    const tuples = batch.map((it) => {
-      params.push(it.chunkId, it.siteId, it.documentId, it.kind, toVectorLiteral(it.vector));
-      const p = params.length;
-      return `($${p - 4}, $${p - 3}, $${p - 2}, $${p - 1}, $${p}::vector)`;
-    });
-    await this.client.query(
-      `INSERT INTO chunk_vectors (chunk_id, site_id, document_id, kind, embedding) VALUES ${tuples.join(', ')}
-       ON CONFLICT (chunk_id) DO UPDATE SET site_id = excluded.site_id, document_id = excluded.document_id,
-         kind = excluded.kind, embedding = excluded.embedding`,
-      params,
-    );
   }
 
   /**
