@@ -27,12 +27,7 @@ export interface LoadFigures {
  * capacity; this measures the wait a visitor sees at a given traffic.
  */
 export async function measureOffered(wsUrl: string, label: string, conversations: number, rate: number, seconds: number): Promise<LoadFigures & { offered: number }> {
-  const sockets = await Promise.all(Array.from({ length: conversations }, () => TestSocket.open(wsUrl)));
-  try {
-    await Promise.all(sockets.map((s) => s.hello()));
-    await Promise.all(sockets.map(async (s, n) => {
-      for (let i = 0; i < WARM_UP; i++) await askTimed(s, `${label}w${n}-${i}`, `${QUESTIONS[(i + n) % QUESTIONS.length]} (${label}w${n}-${i})`);
-    }));
+  return withConversations([wsUrl], label, conversations, async (sockets) => {
     const first: number[] = [];
     const whole: number[] = [];
     const asked: Promise<void>[] = [];
@@ -52,32 +47,38 @@ export async function measureOffered(wsUrl: string, label: string, conversations
     }
     await Promise.all(asked);
     return { perSecond: whole.length / ((performance.now() - started) / 1000), first, whole, offered: rate };
-  } finally {
-    for (const s of sockets) s.close();
-  }
+  });
 }
 
 export async function measureLoad(wsUrls: string[], label: string, conversations = CONVERSATIONS): Promise<LoadFigures> {
-  const sockets = await Promise.all(Array.from({ length: conversations }, (_, n) => TestSocket.open(wsUrls[n % wsUrls.length])));
-  try {
-    await Promise.all(sockets.map((s) => s.hello()));
-    // A varying suffix keeps every question out of the answer cache, shared or not.
-    const ask = (s: TestSocket, n: number, i: number, tag: string) =>
-      askTimed(s, `${label}${tag}${n}-${i}`, `${QUESTIONS[(i + n) % QUESTIONS.length]} (${label}${tag}${n}-${i})`);
-    await Promise.all(sockets.map(async (s, n) => {
-      for (let i = 0; i < WARM_UP; i++) await ask(s, n, i, 'w');
-    }));
+  return withConversations(wsUrls, label, conversations, async (sockets) => {
     const first: number[] = [];
     const whole: number[] = [];
     const started = performance.now();
     await Promise.all(sockets.map(async (s, n) => {
       for (let i = 0; i < PER_CONVERSATION; i++) {
-        const r = await ask(s, n, i, 'm');
+        const r = await ask(s, label, n, i, 'm');
         first.push(r.first);
         whole.push(r.whole);
       }
     }));
     return { perSecond: whole.length / ((performance.now() - started) / 1000), first, whole };
+  });
+}
+
+// A varying suffix keeps every question out of the answer cache, shared or not.
+const ask = (s: TestSocket, label: string, n: number, i: number, tag: string) =>
+  askTimed(s, `${label}${tag}${n}-${i}`, `${QUESTIONS[(i + n) % QUESTIONS.length]} (${label}${tag}${n}-${i})`);
+
+/** `conversations` sockets dealt round-robin over `wsUrls`, greeted and warmed up, for `measure`; closed after. */
+async function withConversations<T>(wsUrls: string[], label: string, conversations: number, measure: (sockets: TestSocket[]) => Promise<T>): Promise<T> {
+  const sockets = await Promise.all(Array.from({ length: conversations }, (_, n) => TestSocket.open(wsUrls[n % wsUrls.length])));
+  try {
+    await Promise.all(sockets.map((s) => s.hello()));
+    await Promise.all(sockets.map(async (s, n) => {
+      for (let i = 0; i < WARM_UP; i++) await ask(s, label, n, i, 'w');
+    }));
+    return await measure(sockets);
   } finally {
     for (const s of sockets) s.close();
   }
