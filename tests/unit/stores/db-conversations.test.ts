@@ -135,6 +135,7 @@ describe("a conversation's latest messages (what a turn reads)", () => {
       reads.mockRestore();
     }
     for (const limit of [1, 5, 16, 32]) expect(await db.messages.recent('k1', limit)).toEqual(await stored('k1', limit));
+    expect(await db.messages.recent('k1', 0)).toEqual([]);
     // More than memory keeps: read from the database.
     expect(await db.messages.recent('k1', 40)).toEqual(await stored('k1', 40));
     await db.conversations.delete('k1');

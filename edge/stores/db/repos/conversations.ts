@@ -204,6 +204,8 @@ export function messagesRepo(db: Orm, sealing: Sealing = PLAIN, memory: Conversa
       return Promise.all((rows as StoredMessage[]).map(opened));
     },
     async recent(conversationId, limit) {
+      // `slice(-0)` would be every message: none were asked for.
+      if (limit <= 0) return [];
       const kept = memory?.recent(conversationId, limit);
       if (kept) return kept;
       // Memory keeps KEPT_LATEST: a turn's history is read once at that length, then kept current.
