@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, types } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
+import { Statements } from './pglite-statements.mjs';
 
 // drizzle maps dates and intervals itself from text (see pglite.ts): set once, here.
 const asText = (value) => value;
@@ -25,9 +26,11 @@ async function outgoing(result) {
 }
 
 let pg;
+let statements;
 try {
   const { dataDir, startParams } = workerData;
   pg = await PGlite.create({ ...(dataDir === null ? { startParams } : { dataDir }), extensions: { vector }, parsers });
+  statements = new Statements(pg);
   parentPort.postMessage({ ready: true });
 } catch (err) {
   parentPort.postMessage({ ready: false, error: plain(err) });
@@ -43,7 +46,7 @@ parentPort.on('message', async ({ id, op, sql, params, rowMode, blob }) => {
       return;
     }
     const file = blob ? { blob: new Blob([blob]) } : {};
-    const result = op === 'exec' ? await pg.exec(sql, file) : await pg.query(sql, params, { ...(rowMode ? { rowMode } : {}), ...file });
+    const result = op === 'exec' ? await pg.exec(sql, file) : await statements.query(sql, params, { ...(rowMode ? { rowMode } : {}), ...file });
     const [sent, moved] = op === 'exec' ? [result.map(({ blob: _, ...r }) => r), []] : await outgoing(result);
     parentPort.postMessage({ id, result: sent }, moved);
   } catch (err) {
