@@ -5,11 +5,16 @@
 import type { ChunkRow, Source } from '../core/ports';
 import { PASSAGE_JOIN, sourceHeader } from '../core/sources';
 import { countTokens, truncateToTokens } from '../core/tokens';
+import { memoize } from '../text/memo';
 
 /** Tokens reserved per source beyond its header and text: separators, and BPE merges at joins. */
 export const SOURCE_OVERHEAD_TOKENS = 3;
 /** A cut passage shorter than this says too little to be worth a citation. */
 const MIN_PASSAGE_TOKENS = 24;
+/** A passage joined to its source's last one costs the join and a merge at the seam. */
+const JOIN_COST = countTokens(PASSAGE_JOIN) + 1;
+/** Headers (number and title) recur from question to question; they are short, so counted apart from passages. */
+const headerTokens = memoize(2048, countTokens);
 
 interface Draft {
   n: number;
@@ -26,7 +31,6 @@ interface Draft {
 export function buildContext(ranked: { chunk: ChunkRow; score: number }[], maxTokens: number): Source[] {
   const drafts = new Map<string, Draft>();
   const seen = new Set<string>();
-  const joinCost = countTokens(PASSAGE_JOIN) + 1;
   let used = 0;
   for (const { chunk } of inRankOrder(ranked)) {
     const text = chunk.content.trim();
@@ -36,7 +40,7 @@ export function buildContext(ranked: { chunk: ChunkRow; score: number }[], maxTo
 
     const draft = drafts.get(chunk.documentId);
     const n = draft?.n ?? drafts.size + 1;
-    const overhead = draft ? joinCost : countTokens(sourceHeader({ n, title: chunk.title })) + SOURCE_OVERHEAD_TOKENS;
+    const overhead = draft ? JOIN_COST : headerTokens(sourceHeader({ n, title: chunk.title })) + SOURCE_OVERHEAD_TOKENS;
     const room = maxTokens - used - overhead;
     // A passage from another section of an already-cited document says which section it is.
     const titled = draft && chunk.title !== draft.first.title ? `${chunk.title}\n${text}` : text;

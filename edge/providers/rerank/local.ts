@@ -12,7 +12,7 @@ import { embeddingProfile, type VectorBlend } from '../embeddings/profiles';
 import { isQueryNoise, isStopword, stem, words } from '../../text';
 import { QUERY_FRAME_WORDS, STOPWORDS } from '../../text/stopwords';
 import { correct, withinOneEdit } from '../../text/typos';
-import { memoize } from '../../text/memo';
+import { BoundedMap } from '../../core/bounded-map';
 
 const K1 = 1.2;
 const B = 0.75;
@@ -69,7 +69,7 @@ export class LocalReranker implements Reranker {
   }
 
   features(query: string, candidates: RerankCandidate[]): RerankFeatures[] {
-    const docs = candidates.map((c) => analysed(`${c.title}\u0000${c.text}`));
+    const docs = candidates.map((c) => analysed(c.title, c.text));
     const vocab = new Vocabulary(docs);
     const q = queryTerms(query, vocab);
     const cosines = vectorFeature(candidates);
@@ -93,7 +93,7 @@ export class LocalReranker implements Reranker {
     const nearOf = new Map<number, string[]>();
     const near = (i: number) => {
       let found = nearOf.get(i);
-      if (!found) nearOf.set(i, (found = q.terms[i].length >= 5 ? nearTerms(q.terms[i], vocab.df) : []));
+      if (!found) nearOf.set(i, (found = fuzzy(q.terms[i]) ? nearTerms(q.terms[i], vocab.df) : []));
       return found;
     };
 
@@ -207,12 +207,19 @@ function queryTerms(query: string, vocab: Vocabulary): { terms: string[]; bigram
 
 /**
  * A candidate's terms, by its title and text: the same chunks come back question after
- * question, and analysing them was most of a rerank's time. Docs are never mutated.
+ * question, and analysing them was most of a rerank's time. Keyed by the text itself, the
+ * string the index holds, whose hash is computed once; a key joined from title and text was
+ * a new string, hashed in full, for every candidate of every question. Docs are never mutated.
  */
-const analysed = memoize(4096, (key) => {
-  const cut = key.indexOf('\u0000');
-  return analyse(key.slice(0, cut), key.slice(cut + 1));
-});
+const analysedTexts = new BoundedMap<string, { title: string; doc: Doc }>(4096);
+
+function analysed(title: string, text: string): Doc {
+  const hit = analysedTexts.get(text);
+  if (hit && hit.title === title) return hit.doc;
+  const doc = analyse(title, text);
+  analysedTexts.set(text, { title, doc });
+  return doc;
+}
 
 function analyse(titleText: string, body: string): Doc {
   const tf = new Map<string, number>();
@@ -237,6 +244,14 @@ function analyse(titleText: string, body: string): Doc {
 function hasPair(seq: string[], a: string, b: string): boolean {
   for (let i = seq.indexOf(a); i !== -1 && i < seq.length - 1; i = seq.indexOf(a, i + 1)) if (seq[i + 1] === b) return true;
   return false;
+}
+
+/**
+ * Whether a term may be matched with a one-letter typo: a stem of five letters or more
+ * ("take"/"taken" is no typo), and no digit in it, as in spellFix: order 10234 is not 10243.
+ */
+function fuzzy(term: string): boolean {
+  return term.length >= MIN_TYPO_LENGTH && !/\d/.test(term);
 }
 
 function nearTerms(t: string, vocab: Map<string, number>): string[] {

@@ -62,6 +62,30 @@ describe('LocalReranker', () => {
     expect(withinOneEdit('cart', 'cards')).toBe(false);
   });
 
+  it('gives no typo credit to a term with a digit: order 10234 is not order 10243', () => {
+    const orders = [
+      { id: 'a', title: 'Order 10243', text: 'Order 10243 shipped on Monday.' },
+      { id: 'b', title: 'Orders', text: 'Order AB1235 shipped on Monday.' },
+    ];
+    const [near] = r.features('where is order 10234', orders);
+    const [none] = r.features('where is order 99999', orders);
+    expect(near.coverage).toBe(none.coverage);
+    const [, nearCode] = r.features('where is order ab1234', orders);
+    expect(nearCode.coverage).toBeLessThan(1);
+    // The same near miss in letters is a typo, and gets its credit.
+    const [letters] = r.features('where is order shiped', orders);
+    const [unrelated] = r.features('where is order banana', orders);
+    expect(letters.coverage).toBeGreaterThan(unrelated.coverage);
+  });
+
+  it('reads a candidate again when the same text comes under another title', () => {
+    const text = 'Refunds arrive within five business days.';
+    const [titled] = r.features('refund policy', [{ id: 'a', title: 'Refund policy', text }]);
+    const [other] = r.features('refund policy', [{ id: 'a', title: 'Payments', text }]);
+    expect(titled.title).toBeGreaterThan(0);
+    expect(other.title).toBe(0);
+  });
+
   it('reranks 20 candidates of ~80 words into the top n, best first (its speed: npm run bench)', async () => {
     const words = 'order shipping return refund days business customer product size color within item policy delivery package tracking email'.split(' ');
     const many: RerankCandidate[] = Array.from({ length: 20 }, (_, i) => ({
