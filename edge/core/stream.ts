@@ -6,18 +6,20 @@ export async function* textParts(text: string, signal?: AbortSignal, wordsPerPie
 }
 
 /**
- * Yields `text` a few words at a time, as a model would stream it. Stops with the signal's
+ * Yields `text` a few words at a time, the pieces a model would stream. Stops with the signal's
  * reason when aborted, like a fetch-based stream, so callers never mistake a cut answer
  * for a whole one.
+ *
+ * The text is all here already, so nothing waits between pieces: a timer every few pieces
+ * (to let a disconnect be seen mid-answer) cost ~1 ms each, 5 ms of an 8 ms answer, and on
+ * a busy process each one sent the answer to the back of the event loop's queue again.
+ * The visitor sees no difference: answer.delta events gather what comes within 20 ms.
  */
 export async function* streamText(text: string, signal?: AbortSignal, wordsPerPiece = 3): AsyncGenerator<string> {
   const tokens = text.match(/\s*\S+/gu) ?? [];
   for (let i = 0; i < tokens.length; i += wordsPerPiece) {
     if (signal?.aborted) throw signal.reason ?? new DOMException('The answer was aborted', 'AbortError');
     yield tokens.slice(i, i + wordsPerPiece).join('');
-    // Let the event loop run now and then (a timer costs ~1 ms): a disconnect can then
-    // abort mid-answer without slowing the whole answer down.
-    if ((i / wordsPerPiece) % 4 === 3) await new Promise<void>((resolve) => setTimeout(resolve, 0));
   }
 }
 

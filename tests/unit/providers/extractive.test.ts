@@ -128,4 +128,19 @@ describe('ExtractiveAnswerer', () => {
     ).rejects.toThrow();
     expect(none).toEqual([]);
   });
+
+  it('streams a text that is all there without waiting on the event loop between pieces', async () => {
+    // A timer between pieces put the answer back at the end of a busy process's queue each time.
+    let turned = false;
+    const timer = setTimeout(() => (turned = true), 0);
+    const immediate = setImmediate(() => (turned = true));
+    const text = Array.from({ length: 120 }, (_, i) => `word${i}`).join(' ');
+    const pieces: string[] = [];
+    for await (const p of streamText(text)) pieces.push(p);
+    clearTimeout(timer);
+    clearImmediate(immediate);
+    expect(turned).toBe(false);
+    expect(pieces).toHaveLength(40);
+    expect(pieces.join('')).toBe(text);
+  });
 });
