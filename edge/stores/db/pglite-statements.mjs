@@ -1,9 +1,9 @@
 /**
  * PGlite's `query`, in fewer calls into Postgres. PGlite's own sends parse, describe, bind,
  * describe, execute and sync as six calls, and parses and plans the SQL every time: 0.66 ms for
- * a message insert here, 0.29 ms for `select 1`. This sends them as one call and keeps a
- * statement seen twice prepared under a name, as pg drivers' named statements do, so its next
- * run is bind + execute: 0.35 ms and 0.16 ms. Values are serialised by the parameter types
+ * a message insert here, 0.29 ms for `select 1`. This sends them in two calls (parse and
+ * describe, then the rest) and keeps a statement seen twice prepared under a name, as pg
+ * drivers' named statements do, so its next run is one call, bind + execute: 0.35 ms and 0.16 ms. Values are serialised by the parameter types
  * Postgres reports and rows parsed by the same parsers, so results are PGlite's own.
  */
 import { parse, protocol } from '@electric-sql/pglite';
