@@ -5,6 +5,7 @@
  * passes without touching a counter.
  */
 import type { Deps } from '../core/deps';
+import type { RateCheck } from '../core/ports';
 import type { Peer } from './connection';
 
 /** Thrown where a limit refuses; the transport answers `rate_limited` with `retryAfter`. */
@@ -22,22 +23,20 @@ export class RateLimited extends Error {
 export async function countMessage(deps: Pick<Deps, 'sessions' | 'settings' | 'metrics'>, peer: Peer, session: string): Promise<void> {
   const { sessions, settings } = deps;
   const limits = settings.limits;
-  // Narrowest first, one at a time: a message one limit refuses is not counted by the wider
-  // ones, so one address's refused flood never spends its whole site's allowance.
-  const checks: [string, number, number][] = [[`msg:${session}`, settings.rateLimitPerMinute, 60]];
+  // Narrowest first, in one round trip: a message one limit refuses is not counted by the
+  // wider ones, so one address's refused flood never spends its whole site's allowance.
+  const checks: RateCheck[] = [{ key: `msg:${session}`, limit: settings.rateLimitPerMinute, windowSeconds: 60 }];
   if (limits) {
-    if (peer.address) checks.push([`msg-addr:${peer.address}`, limits.perAddressPerMinute, 60]);
+    if (peer.address) checks.push({ key: `msg-addr:${peer.address}`, limit: limits.perAddressPerMinute, windowSeconds: 60 });
     // Per second too: a burst the minute allows would otherwise hold the process for seconds
     // (on the embedded stores, everyone's queries wait their turn behind its writes).
-    checks.push([`msg-site-s:${peer.siteId}`, limits.perSitePerSecond, 1]);
-    checks.push([`msg-site:${peer.siteId}`, limits.perSitePerMinute, 60]);
+    checks.push({ key: `msg-site-s:${peer.siteId}`, limit: limits.perSitePerSecond, windowSeconds: 1 });
+    checks.push({ key: `msg-site:${peer.siteId}`, limit: limits.perSitePerMinute, windowSeconds: 60 });
   }
-  for (const [key, limit, seconds] of checks) {
-    const wait = await sessions.rateLimit(key, limit, seconds);
-    if (wait > 0) {
-      deps.metrics?.inc('support_chat_rate_limited_total', { what: 'messages' });
-      throw new RateLimited(wait, 'messages');
-    }
+  const wait = await sessions.rateLimits(checks);
+  if (wait > 0) {
+    deps.metrics?.inc('support_chat_rate_limited_total', { what: 'messages' });
+    throw new RateLimited(wait, 'messages');
   }
 }
 

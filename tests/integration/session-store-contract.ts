@@ -235,6 +235,31 @@ export function sessionStoreContract(name: string, make: ContractFactory, opts: 
       expect(await b.rateLimit('edge', 3, 60)).toBeGreaterThan(0);
     });
 
+    it('checks several limits in order in one call: each counts the hit until one refuses, and neither that one nor those after count it', async () => {
+      const { a, b, clock } = await open();
+      clock.t = 60_000 * 3000_000; // the start of a 60 s window
+      const checks = (who: string) => [
+        { key: `narrow:${who}`, limit: 2, windowSeconds: 60 },
+        { key: 'wide', limit: 3, windowSeconds: 60 },
+        { key: 'widest', limit: 100, windowSeconds: 1 },
+      ];
+      expect(await a.rateLimits([])).toBe(0);
+      expect(await a.rateLimits(checks('x'))).toBe(0);
+      expect(await b.rateLimits(checks('x'))).toBe(0);
+      // narrow:x is full: its own wait (the single check agrees), and wide is not spent by it.
+      const wait = await a.rateLimits(checks('x'));
+      expect(wait).toBe(90);
+      expect(await b.rateLimit('narrow:x', 2, 60)).toBe(wait);
+      expect(await a.rateLimits(checks('y'))).toBe(0);
+      // wide is full now (x, x, y): narrow:z counted this one, widest did not.
+      expect(await b.rateLimits(checks('z'))).toBe(await a.rateLimit('wide', 3, 60));
+      expect(await a.rateLimit('narrow:z', 2, 60)).toBe(0);
+      expect(await a.rateLimit('narrow:z', 2, 60)).toBeGreaterThan(0);
+      // widest counted x, x, y: three hits, so a fourth fits under 4 and a fifth does not.
+      expect(await b.rateLimit('widest', 4, 1)).toBe(0);
+      expect(await b.rateLimit('widest', 4, 1)).toBeGreaterThan(0);
+    });
+
     it('forgets a session: its event log and every counter or lease named after it, and nothing else', async () => {
       const { a, b } = await open();
       await a.appendEvent('s_gone', { n: 1 }, 0);

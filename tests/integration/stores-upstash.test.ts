@@ -87,6 +87,10 @@ describe.skipIf(skip)('UpstashSessionStore → Upstash REST bridge → redis-ser
     await store.rateLimit('warm', 3, 60); // the script is loaded once
     const trips = await requestsDuring(async () => expect(await store.rateLimit('ip', 3, 60)).toBe(0));
     expect(trips).toEqual([{ path: '/pipeline', commands: 1 }]);
+    // A message's four limits (conversation, address, site per second and per minute) too.
+    const four = [60, 60, 1, 60].map((windowSeconds, i) => ({ key: `k${i}`, limit: 3, windowSeconds }));
+    const more = await requestsDuring(async () => expect(await store.rateLimits(four)).toBe(0));
+    expect(more).toEqual([{ path: '/pipeline', commands: 1 }]);
   });
 
   it('shares its layout with the node-redis store: either reads, numbers and hears what the other wrote', async () => {

@@ -9,6 +9,13 @@ export interface NumberedEvent {
   event: unknown;
 }
 
+/** One sliding-window limit (core/rate-limit.ts): at most `limit` hits per `windowSeconds` on `key`. */
+export interface RateCheck {
+  key: string;
+  limit: number;
+  windowSeconds: number;
+}
+
 /** The channel on which `appendEvent` publishes a session's events, as `NumberedEvent`s. */
 export const sessionChannel = (session: string): string => `session:${session}`;
 
@@ -43,6 +50,11 @@ export interface SessionStore {
   cacheSet<T>(key: string, value: T, ttlSeconds: number): Promise<void>;
   /** Sliding-window limit (core/rate-limit.ts): seconds to wait, or 0 when allowed; a refused call is not counted. */
   rateLimit(key: string, limit: number, windowSeconds: number): Promise<number>;
+  /**
+   * Several limits on one hit, in order and in one round trip: each counts it until one refuses
+   * (that one and those after do not). Seconds to wait at the refusing limit, or 0.
+   */
+  rateLimits(checks: readonly RateCheck[]): Promise<number>;
   /** To every subscriber of the channel in every process sharing the store. */
   publish(channel: string, message: unknown): Promise<void>;
   /** Resolves once subscribed: nothing published after it resolves is missed. */

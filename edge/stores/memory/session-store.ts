@@ -7,7 +7,7 @@
  * session, a floor above the last starts afresh, subscribers get the same `{seq, event}` text.
  */
 import { fits, secondsToWait, windowAt } from '../../core/rate-limit';
-import { sessionChannel, type Clock, type Logger, type NumberedEvent, type SessionStore } from '../../core/ports';
+import { sessionChannel, type Clock, type Logger, type NumberedEvent, type RateCheck, type SessionStore } from '../../core/ports';
 import { LocalChannels } from '../local-channels';
 import { positive, toJson, wholeNumber } from '../redis/scripts';
 
@@ -152,13 +152,19 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async rateLimit(key: string, limit: number, windowSeconds: number): Promise<number> {
+    return this.rateLimits([{ key, limit, windowSeconds }]);
+  }
+
+  async rateLimits(checks: readonly RateCheck[]): Promise<number> {
     const now = this.clock.now();
-    const windowMs = windowSeconds * 1000;
-    const { window, elapsedMs } = windowAt(now, windowMs);
-    const counts = { prev: this.windows.get(`${key}:${window - 1}`, now)?.value ?? 0, curr: this.windows.get(`${key}:${window}`, now)?.value ?? 0 };
-    if (!fits(counts, limit, elapsedMs, windowMs)) return secondsToWait(counts, limit, elapsedMs, windowMs);
-    // Kept while it can still weigh in: through the next window.
-    this.windows.set(`${key}:${window}`, { value: counts.curr + 1, expiresAt: (window + 2) * windowMs });
+    for (const { key, limit, windowSeconds } of checks) {
+      const windowMs = windowSeconds * 1000;
+      const { window, elapsedMs } = windowAt(now, windowMs);
+      const counts = { prev: this.windows.get(`${key}:${window - 1}`, now)?.value ?? 0, curr: this.windows.get(`${key}:${window}`, now)?.value ?? 0 };
+      if (!fits(counts, limit, elapsedMs, windowMs)) return secondsToWait(counts, limit, elapsedMs, windowMs);
+      // Kept while it can still weigh in: through the next window.
+      this.windows.set(`${key}:${window}`, { value: counts.curr + 1, expiresAt: (window + 2) * windowMs });
+    }
     return 0;
   }
 

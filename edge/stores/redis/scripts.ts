@@ -13,6 +13,8 @@
  * (which would turn `[]` into `{}` and round big numbers), and the very same text is published,
  * so what a subscriber receives is byte for byte what a resume replays.
  */
+import type { RateCheck } from '../../core/ports';
+import { secondsToWait, windowAt } from '../../core/rate-limit';
 
 export const sessionKeys = (prefix: string) => ({
   events: (session: string) => `${prefix}ev:${session}`,
@@ -71,21 +73,42 @@ return 0
 `;
 
 /**
- * KEYS: this window's counter, the previous window's. ARGV: limit, window ms, ms into this
- * window. The sliding-window estimate of edge/core/rate-limit.ts; one more hit is counted only
- * when it fits. Returns {1 or 0, previous count, current count before this hit}.
+ * KEYS: per limit, its counter for this window and for the previous one. ARGV: per limit, the
+ * limit, window ms, ms into this window. The sliding-window estimate of edge/core/rate-limit.ts,
+ * limit after limit: a hit is counted by each until one it does not fit, which (with those
+ * after it) does not count it. Returns {0} when all counted it, else {which (from 1), that
+ * limit's previous count, its current count}.
  */
-export const SLIDING_WINDOW = `
-local limit = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local elapsed = tonumber(ARGV[3])
-local curr = tonumber(redis.call('GET', KEYS[1]) or '0')
-local prev = tonumber(redis.call('GET', KEYS[2]) or '0')
-if prev * ((window - elapsed) / window) + curr + 1 > limit then return {0, prev, curr} end
-redis.call('INCR', KEYS[1])
-redis.call('PEXPIRE', KEYS[1], window * 2)
-return {1, prev, curr}
+export const SLIDING_WINDOWS = `
+for i = 0, #KEYS / 2 - 1 do
+  local limit = tonumber(ARGV[i * 3 + 1])
+  local window = tonumber(ARGV[i * 3 + 2])
+  local elapsed = tonumber(ARGV[i * 3 + 3])
+  local curr = tonumber(redis.call('GET', KEYS[i * 2 + 1]) or '0')
+  local prev = tonumber(redis.call('GET', KEYS[i * 2 + 2]) or '0')
+  if prev * ((window - elapsed) / window) + curr + 1 > limit then return {i + 1, prev, curr} end
+  redis.call('INCR', KEYS[i * 2 + 1])
+  redis.call('PEXPIRE', KEYS[i * 2 + 1], window * 2)
+end
+return {0}
 `;
+
+/** SLIDING_WINDOWS' keys and arguments for `checks` at `now`, and how to read its reply as seconds to wait. */
+export function slidingWindows(keys: ReturnType<typeof sessionKeys>, checks: readonly RateCheck[], now: number) {
+  const windows = checks.map((c) => {
+    const windowMs = seconds(c.windowSeconds) * 1000;
+    return { limit: c.limit, windowMs, ...windowAt(now, windowMs), key: c.key };
+  });
+  return {
+    keys: windows.flatMap((w) => [keys.rate(w.key, w.window), keys.rate(w.key, w.window - 1)]),
+    args: windows.flatMap((w) => [String(w.limit), String(w.windowMs), String(w.elapsedMs)]),
+    waitOf(reply: unknown): number {
+      const [which, prev, curr] = (reply as unknown[]).map(Number);
+      const w = windows[which - 1];
+      return w ? secondsToWait({ prev, curr }, w.limit, w.elapsedMs, w.windowMs) : 0;
+    },
+  };
+}
 
 /** A SCAN pattern for every key under `prefix` that names `session` (limits, leases, its log). */
 export function keysNaming(prefix: string, session: string): string {

@@ -11,7 +11,7 @@
  * else's, so there is exactly one path, whichever process published.
  */
 import { createHash } from 'node:crypto';
-import { sessionChannel, type Clock, type Logger, type NumberedEvent, type SessionStore } from '../../core/ports';
+import { sessionChannel, type Clock, type Logger, type RateCheck, type NumberedEvent, type SessionStore } from '../../core/ports';
 import { LocalChannels, subscribeRemote } from '../local-channels';
 import { errorText, RedisConnections, type RedisClient, type RedisConnectionOptions } from './connection';
 import {
@@ -23,12 +23,12 @@ import {
   seqOfEntry,
   keysNaming,
   sessionKeys,
-  SLIDING_WINDOW,
+  SLIDING_WINDOWS,
+  slidingWindows,
   toJson,
   UNLEASE,
   wholeNumber,
 } from './scripts';
-import { secondsToWait, windowAt } from '../../core/rate-limit';
 
 export interface RedisSessionStoreOptions extends RedisConnectionOptions {
   /** Places the rate-limit windows; default `Date.now`. Expiry is Redis' own clock. */
@@ -43,7 +43,7 @@ export interface RedisSessionStoreOptions extends RedisConnectionOptions {
 }
 
 const sha1 = (script: string) => createHash('sha1').update(script).digest('hex');
-const SCRIPTS = { APPEND_EVENT, EVENTS_AFTER, LEASE, UNLEASE, SLIDING_WINDOW };
+const SCRIPTS = { APPEND_EVENT, EVENTS_AFTER, LEASE, UNLEASE, SLIDING_WINDOWS };
 type ScriptName = keyof typeof SCRIPTS;
 const SHAS = Object.fromEntries(Object.entries(SCRIPTS).map(([k, v]) => [k, sha1(v)])) as Record<ScriptName, string>;
 
@@ -116,13 +116,15 @@ export class RedisSessionStore implements SessionStore {
     await this.run((c) => c.set(this.keys.cache(key), `{"v":${toJson(value)}}`, { EX: seconds(ttlSeconds) }));
   }
 
+  rateLimit(key: string, limit: number, windowSeconds: number): Promise<number> {
+    return this.rateLimits([{ key, limit, windowSeconds }]);
+  }
+
   /** The windows follow the injected clock, so tests can move them; the keys expire in Redis time. */
-  async rateLimit(key: string, limit: number, windowSeconds: number): Promise<number> {
-    const windowMs = seconds(windowSeconds) * 1000;
-    const { window, elapsedMs } = windowAt(this.clock.now(), windowMs);
-    const keys = [this.keys.rate(key, window), this.keys.rate(key, window - 1)];
-    const [ok, prev, curr] = (await this.script('SLIDING_WINDOW', keys, [String(limit), String(windowMs), String(elapsedMs)])) as number[];
-    return Number(ok) === 1 ? 0 : secondsToWait({ prev: Number(prev), curr: Number(curr) }, limit, elapsedMs, windowMs);
+  async rateLimits(checks: readonly RateCheck[]): Promise<number> {
+    if (checks.length === 0) return 0;
+    const call = slidingWindows(this.keys, checks, this.clock.now());
+    return call.waitOf(await this.script('SLIDING_WINDOWS', call.keys, call.args));
   }
 
   async publish(channel: string, message: unknown): Promise<void> {

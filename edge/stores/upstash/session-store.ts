@@ -14,7 +14,7 @@
  * conversation's Durable Object fans its events out itself and never subscribes.
  */
 import type { Redis } from '@upstash/redis';
-import { sessionChannel, type Clock, type Logger, type NumberedEvent, type SessionStore } from '../../core/ports';
+import { sessionChannel, type Clock, type Logger, type NumberedEvent, type RateCheck, type SessionStore } from '../../core/ports';
 import { LocalChannels, subscribeRemote } from '../local-channels';
 import {
   APPEND_EVENT,
@@ -25,12 +25,12 @@ import {
   seqOfEntry,
   keysNaming,
   sessionKeys,
-  SLIDING_WINDOW,
+  SLIDING_WINDOWS,
+  slidingWindows,
   toJson,
   UNLEASE,
   wholeNumber,
 } from '../redis/scripts';
-import { secondsToWait, windowAt } from '../../core/rate-limit';
 
 /** The commands used; structurally the same for `@upstash/redis` and `@upstash/redis/cloudflare`. */
 export type UpstashRedis = Pick<Redis, 'get' | 'set' | 'del' | 'scan' | 'lindex' | 'multi' | 'publish' | 'ping' | 'createScript' | 'subscribe'>;
@@ -75,7 +75,7 @@ export class UpstashSessionStore implements SessionStore {
     after: Script<unknown[] | null>;
     lease: Script<number>;
     unlease: Script<number>;
-    window: Script<number[]>;
+    windows: Script<number[]>;
   };
 
   constructor(opts: UpstashSessionStoreOptions) {
@@ -91,7 +91,7 @@ export class UpstashSessionStore implements SessionStore {
     // The client keeps this setting to itself (a protected field); its default is to parse.
     this.parsed = (opts.redis as unknown as { opts?: { automaticDeserialization?: boolean } }).opts?.automaticDeserialization !== false;
     const script = <T>(text: string): Script<T> => this.redis.createScript<T>(text);
-    this.scripts = { append: script(APPEND_EVENT), after: script(EVENTS_AFTER), lease: script(LEASE), unlease: script(UNLEASE), window: script(SLIDING_WINDOW) };
+    this.scripts = { append: script(APPEND_EVENT), after: script(EVENTS_AFTER), lease: script(LEASE), unlease: script(UNLEASE), windows: script(SLIDING_WINDOWS) };
   }
 
   async appendEvent(session: string, event: unknown, floor: number): Promise<number> {
@@ -129,17 +129,19 @@ export class UpstashSessionStore implements SessionStore {
     await this.redis.set(this.keys.cache(key), `{"v":${toJson(value)}}`, { ex: seconds(ttlSeconds) });
   }
 
+  rateLimit(key: string, limit: number, windowSeconds: number): Promise<number> {
+    return this.rateLimits([{ key, limit, windowSeconds }]);
+  }
+
   /**
    * The same sliding window and script as the node-redis store. `@upstash/ratelimit` computes
    * the same estimate, but fixes limit and window per instance and reads `Date.now()`; here
    * both come per call and the windows follow the injected clock, as in the other stores.
    */
-  async rateLimit(key: string, limit: number, windowSeconds: number): Promise<number> {
-    const windowMs = seconds(windowSeconds) * 1000;
-    const { window, elapsedMs } = windowAt(this.clock.now(), windowMs);
-    const keys = [this.keys.rate(key, window), this.keys.rate(key, window - 1)];
-    const [ok, prev, curr] = await this.scripts.window.exec(keys, [String(limit), String(windowMs), String(elapsedMs)]);
-    return Number(ok) === 1 ? 0 : secondsToWait({ prev: Number(prev), curr: Number(curr) }, limit, elapsedMs, windowMs);
+  async rateLimits(checks: readonly RateCheck[]): Promise<number> {
+    if (checks.length === 0) return 0;
+    const call = slidingWindows(this.keys, checks, this.clock.now());
+    return call.waitOf(await this.scripts.windows.exec(call.keys, call.args));
   }
 
   async publish(channel: string, message: unknown): Promise<void> {
