@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, OrderRow, ProductRow } from '../../../core/ports';
 import { orders, products } from '../schema';
 import { aad, PLAIN, type Sealing } from '../sealing';
-import { anyTermsQuery, batches, likeLiteral, type Orm } from './orm';
+import { anyTermsQuery, batches, likeLiteral, ONCE, type Orm } from './orm';
 
 const productColumns = {
   siteId: products.siteId,
@@ -34,6 +34,13 @@ const MAX_PRODUCT_HITS = 50;
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
 export function productsRepo(db: Orm): Db['products'] {
+  // An answer that names a SKU looks it up: built once.
+  const bySku = db
+    .select(productColumns)
+    .from(products)
+    .where(and(eq(products.siteId, sql.placeholder('siteId')), eq(products.sku, sql.placeholder('sku'))))
+    .limit(1)
+    .prepare(ONCE);
   return {
     async upsert(rows) {
       for (const batch of batches(rows)) {
@@ -60,11 +67,7 @@ export function productsRepo(db: Orm): Db['products'] {
       }
     },
     async get(siteId, sku) {
-      const [row] = await db
-        .select(productColumns)
-        .from(products)
-        .where(and(eq(products.siteId, siteId), eq(products.sku, sku)))
-        .limit(1);
+      const [row] = await bySku.execute({ siteId, sku });
       return row ?? null;
     },
     async search(siteId, query, limit) {

@@ -3,7 +3,7 @@ import type { Db, QueuedTicket, TicketRow } from '../../../core/ports';
 import { agents, feedback, messages, ticketNumbers, tickets } from '../schema';
 import { aad, openNullable, PLAIN, sealNullable, type Sealing } from '../sealing';
 import { BoundedMap } from '../../../core/bounded-map';
-import type { Orm } from './orm';
+import { ONCE, type Orm } from './orm';
 
 /** The first number a site's tickets get: "#1001" reads as a ticket, "#1" as a typo. */
 const FIRST_NUMBER = 1001;
@@ -76,7 +76,16 @@ export function ticketsRepo(db: Orm, sealing: Sealing = PLAIN, opts: { own?: boo
     return row ? opened(row as Stored) : null;
   };
   const get = (id: string) => one(eq(tickets.id, id));
-  const liveFor = (conversationId: string) => one(and(eq(tickets.conversationId, conversationId), inArray(tickets.status, [...LIVE])));
+  // Asked for every visitor message: built once.
+  const liveOf = select()
+    .where(and(eq(tickets.conversationId, sql.placeholder('conversationId')), inArray(tickets.status, [...LIVE])))
+    .orderBy(desc(tickets.createdAt))
+    .limit(1)
+    .prepare(ONCE);
+  const liveFor = async (conversationId: string) => {
+    const [row] = await liveOf.execute({ conversationId });
+    return row ? opened(row as Stored) : null;
+  };
   const openFor = async (conversationId: string): Promise<TicketRow | null> => {
     if (quiet?.has(conversationId)) return null;
     const before = opens;
