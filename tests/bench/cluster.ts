@@ -11,6 +11,7 @@ import { RespConnection } from '../../scripts/local/resp';
 import { fdLimitProblem, holdIdleSockets, type IdleFigures } from './idle-sockets';
 import { CONVERSATIONS, measureLoad, measureOffered, type LoadFigures } from './load';
 import { ms, percentiles, type Row } from './table';
+import { cpuDuring, type CpuFigures } from './cpu';
 import { NO_LIMITS } from '../helpers/limits';
 
 const IDLE_SOCKETS = Number(process.env.BENCH_IDLE_SOCKETS ?? 10_000);
@@ -33,17 +34,17 @@ export async function benchCluster(): Promise<{ rows: Row[]; notes: string[] }> 
     // The second joins once the first has created the stores and loaded the demo, as in a rolling deploy.
     const second = await start(shared);
 
-    const a = await measureLoad([embedded.wsUrl()], 'a');
+    const { result: a, cpu: aCpu } = await cpuDuring([embedded.pid], () => measureLoad([embedded.wsUrl()], 'a'));
     // The scale target's load: 32 conversations at once on the one embedded process.
     const wide = await measureLoad([embedded.wsUrl()], 'w', WIDE);
     // The same 32 conversations at a traffic, not as fast as they can: the wait a visitor sees.
     const [half, offered] = [await measureOffered(embedded.wsUrl(), 'h', WIDE, OFFERED / 2, OFFERED_SECONDS), await measureOffered(embedded.wsUrl(), 'o', WIDE, OFFERED, OFFERED_SECONDS)];
-    const b = await measureLoad([first.wsUrl()], 'b');
-    const c = await measureLoad([first.wsUrl(), second.wsUrl()], 'c');
+    const { result: b, cpu: bCpu } = await cpuDuring([first.pid], () => measureLoad([first.wsUrl()], 'b'));
+    const { result: c, cpu: cCpu } = await cpuDuring([first.pid, second.pid], () => measureLoad([first.wsUrl(), second.wsUrl()], 'c'));
     await second.stop();
     const redisKeys = await dbSize(redis.port);
 
-    const rows = [...loadRows(a, b, c), wideRow(a, wide), offeredRow(half, offered)];
+    const rows = [...loadRows(a, b, c), ...cpuRows({ a, aCpu, b, bCpu, c, cCpu }), wideRow(a, wide), offeredRow(half, offered)];
     const fdProblem = fdLimitProblem(IDLE_SOCKETS);
     const notes = [
       `Node in production: each configuration gets ${CONVERSATIONS} conversations at once, each asking one question after another over its own WebSocket; ` +
@@ -153,6 +154,37 @@ function loadRows(a: LoadFigures, b: LoadFigures, c: LoadFigures): Row[] {
     }
   }
   return rows;
+}
+
+type Measured = LoadFigures & { answers: number };
+
+/**
+ * What each answer cost the server processes, and how busy the whole machine was: two processes
+ * can add only what the machine has left beside one (its stores, the load and the kernel share
+ * the cores), so the second row says the most they could have given here.
+ */
+function cpuRows(m: { a: Measured; aCpu: CpuFigures | null; b: Measured; bCpu: CpuFigures | null; c: Measured; cCpu: CpuFigures | null }): Row[] {
+  const { a, aCpu, b, bCpu, c, cCpu } = m;
+  if (!aCpu || !bCpu || !cCpu) return [];
+  const perAnswer = (f: Measured, cpu: CpuFigures) => cpu.processMs.reduce((x, y) => x + y, 0) / f.answers;
+  const busy = (cpu: CpuFigures) => `${cpu.busyCores.toFixed(2)} of ${cpu.cores} cores`;
+  const ceiling = Math.min(2, bCpu.cores / bCpu.busyCores);
+  return [
+    {
+      figure: 'server CPU per answer, 8 conversations: 1 process, Redis + PostgreSQL; 2 processes (both together)',
+      value: `${ms(perAnswer(b, bCpu))}; ${ms(perAnswer(c, cCpu))}`,
+      baseline: ms(perAnswer(a, aCpu)),
+      baselineName: '1 process, embedded (its main thread and its database thread)',
+      ratio: perAnswer(b, bCpu) / perAnswer(a, aCpu),
+    },
+    {
+      figure: 'messages per second, 2 processes over 1, Redis + PostgreSQL (the whole machine busy, every process and the kernel: with 1; with 2)',
+      value: `${(c.perSecond / b.perSecond).toFixed(2)}× (${busy(bCpu)}; ${busy(cCpu)})`,
+      baseline: `${ceiling.toFixed(2)}×`,
+      baselineName: 'the most 2 processes could give over 1 on this machine: cores ÷ cores busy with 1',
+      ratio: c.perSecond / b.perSecond / ceiling,
+    },
+  ];
 }
 
 function idleRow(setup: string, f: IdleFigures, notes: string[]): Row {

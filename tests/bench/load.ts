@@ -50,7 +50,8 @@ export async function measureOffered(wsUrl: string, label: string, conversations
   });
 }
 
-export async function measureLoad(wsUrls: string[], label: string, conversations = CONVERSATIONS): Promise<LoadFigures> {
+/** `answers`: every answer of the run, the warm-up's included (what the processes' CPU time covers). */
+export async function measureLoad(wsUrls: string[], label: string, conversations = CONVERSATIONS): Promise<LoadFigures & { answers: number }> {
   return withConversations(wsUrls, label, conversations, async (sockets) => {
     const first: number[] = [];
     const whole: number[] = [];
@@ -62,7 +63,7 @@ export async function measureLoad(wsUrls: string[], label: string, conversations
         whole.push(r.whole);
       }
     }));
-    return { perSecond: whole.length / ((performance.now() - started) / 1000), first, whole };
+    return { perSecond: whole.length / ((performance.now() - started) / 1000), first, whole, answers: conversations * (PER_CONVERSATION + WARM_UP) };
   });
 }
 
