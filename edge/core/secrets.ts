@@ -4,6 +4,7 @@
  * stored, so a read of the database does not hand out conversations either. Web Crypto, so the
  * same code runs on Node and in workerd.
  */
+import { sha256Hex } from './sha256';
 
 /** 256 random bits, URL-safe. */
 export function newSecret(): string {
@@ -13,10 +14,7 @@ export function newSecret(): string {
   return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-export async function hashSecret(secret: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
+export const hashSecret = (secret: string): Promise<string> => sha256Hex(secret);
 
 /** Whether `secret` is the one `hash` was made from; a missing secret or hash never is. */
 export async function secretMatches(secret: string | undefined, hash: string | null): Promise<boolean> {

@@ -3,6 +3,7 @@
  * content, plus everything else that shapes its vectors (chunker settings, embedding model).
  * SHA-256 through Web Crypto, which Node and workerd both provide.
  */
+import { sha256Hex } from '../core/sha256';
 import type { ParsedDocument } from './types';
 
 /** Bump when the chunker's algorithm changes, so every document is rebuilt once. */
@@ -24,6 +25,5 @@ export async function documentHash(doc: ParsedDocument, settings: HashSettings):
     doc.url,
     doc.sections.map((s) => [s.headings.map((h) => h.normalize('NFC')), s.text.normalize('NFC')]),
   ]);
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(payload));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+  return sha256Hex(payload);
 }

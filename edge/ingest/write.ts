@@ -3,6 +3,7 @@
  * documents (a cloud embedder is paid per call as much as per text), then stored a round at a
  * time: documents and chunks in one transaction, vectors in one upsert.
  */
+import { documentIdFor } from '../core/content-ids';
 import type { Db, Embedder, VectorItem, VectorStore } from '../core/ports';
 import type { Chunk } from './chunk';
 import type { ParsedDocument } from './types';
@@ -145,10 +146,11 @@ async function storeGroup(deps: { db: Db; vectors: VectorStore }, siteId: string
   const stored: string[] = [];
   try {
     // One transaction: the round's documents are all stored, or none is.
+    const ids = await Promise.all(group.map((p) => p.previousId ?? documentIdFor(siteId, p.doc.source)));
     const saved = await deps.db.documents.replaceMany(
-      group.map((p) => ({
+      group.map((p, i) => ({
         doc: {
-          id: p.previousId ?? `doc_${crypto.randomUUID().replaceAll('-', '')}`,
+          id: ids[i],
           siteId,
           source: p.doc.source,
           kind: p.doc.kind,

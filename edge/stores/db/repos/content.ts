@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { ChunkRow, Db, DocKind, DocumentRow } from '../../../core/ports';
 import { BoundedMap } from '../../../core/bounded-map';
+import { chunkIdsFor } from '../../../core/content-ids';
 import { chunks, conversations, documents, ingestedFiles, messages } from '../schema';
 import { batches, rowsOf, type Orm } from './orm';
 import { textSearcher } from './text-search';
@@ -40,9 +41,9 @@ function column<T>(rows: T[], value: (row: T) => string | number | null) {
   return sql.param(rows.map(value));
 }
 
-function newChunk(documentId: string, siteId: string, c: Omit<ChunkRow, 'id' | 'documentId' | 'siteId'>): ChunkRow {
+function newChunk(id: string, documentId: string, siteId: string, c: Omit<ChunkRow, 'id' | 'documentId' | 'siteId'>): ChunkRow {
   return {
-    id: `ch_${crypto.randomUUID().replaceAll('-', '')}`,
+    id,
     documentId,
     siteId,
     kind: c.kind,
@@ -107,7 +108,8 @@ export function documentsRepo(db: Orm, changed: (siteId?: string) => void = () =
           const ids = run.map((e) => saved.get(siteSource(e.doc.siteId, e.doc.source))!);
           // Old chunks go, and with them (by cascade) whatever vectors pointed at them.
           await tx.execute(sql`delete from ${chunks} where document_id = any(${sql.param(ids)}::text[])`);
-          const written = run.map((e, i) => e.chunks.map((c) => newChunk(ids[i], e.doc.siteId, c)));
+          const chunkIds = await Promise.all(run.map((e, i) => chunkIdsFor(ids[i], e.doc.hash, e.chunks)));
+          const written = run.map((e, i) => e.chunks.map((c) => newChunk(chunkIds[i](c.ord), ids[i], e.doc.siteId, c)));
           for (const batch of batches(written.flat(), CHUNK_INSERT_BATCH)) {
             await tx.execute(sql`insert into ${chunks} (id, document_id, site_id, kind, ord, title, url, content, tokens)
               select * from unnest(${column(batch, (c) => c.id)}::text[], ${column(batch, (c) => c.documentId)}::text[],
