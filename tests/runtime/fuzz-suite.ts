@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_FRAME_BYTES, type ServerFrame } from '@support-chat/protocol';
 import { TestSocket } from '../helpers/ws-client';
-import { socketUrl, type ConversationTarget } from './conversation-suite';
+import { socketUrl, type ConversationTarget } from './target';
 
 /** Close codes a fuzzed socket may end with: a frame over the limit (1009). */
 const ALLOWED_CLOSES = new Set([1009]);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { TestSocket } from '../helpers/ws-client';
-import { conversationSuite, socketUrl } from './conversation-suite';
+import { conversationSuite } from './conversation-suite';
+import { socketUrl } from './target';
 import { pendingSuite } from './pending-suite';
 import { fuzzSuite } from './fuzz-suite';
 

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TestSocket } from '../helpers/ws-client';
-import { socketUrl, type ConversationTarget } from './conversation-suite';
+import { socketUrl, type ConversationTarget } from './target';
 
 export function pendingSuite(runtime: string, target: () => ConversationTarget): void {
   const ws = (session?: string) => socketUrl(target(), session ? { session } : {});

