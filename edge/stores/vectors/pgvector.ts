@@ -8,6 +8,7 @@ import type { Int8TopK } from './memory-index';
 import { MemorySearch } from './memory-search';
 import { copyBinary, readCopyBinary, toVectorLiteral } from './sql-forms';
 import { writeVectorRows } from './vector-rows';
+import { HnswUpkeep } from './hnsw-upkeep';
 
 export { copyBinary, readCopyBinary, toVectorLiteral };
 
@@ -53,34 +54,29 @@ const MAX_K = 200;
 const BULK_MIN = 1000;
 /** …and they are at least this share of what the index already holds. */
 const BULK_SHARE = 0.25;
-const ANALYZE_MIN_CHANGES = 500;
-/** Upper bound on the memory an embedded HNSW build may take (wasm32 addresses 4 GB at most). */
-const BUILD_MEMORY_MAX_MB = 1536;
 
 export class PgVectorStore implements VectorStore {
   readonly name = 'pgvector';
   private dims: number | null = null;
-  /** Writes since the planner statistics were refreshed, and the row count then. */
-  private changed = 0;
-  private analyzedRows = 0;
   /** Bulk loads under way (see bulkLoad): their upserts leave the HNSW graph and statistics to its end. */
   private loads = 0;
-  /** Whether this object refreshed the statistics yet. */
-  private analyzed = false;
   private readonly efSearch: number;
-  private readonly efConstruction: number;
-  private readonly m: number;
   private readonly binaryCopy: boolean;
   private readonly memory: MemorySearch | null;
+  /** The HNSW graph's DDL and builds, and the planner's statistics. */
+  private readonly upkeep: HnswUpkeep;
 
   constructor(
     private readonly client: SqlClient,
     opts: PgVectorOptions = {},
   ) {
     this.efSearch = intIn(opts.efSearch ?? 100, 1, 1000, 'efSearch');
-    this.efConstruction = intIn(opts.efConstruction ?? 64, 4, 1000, 'efConstruction');
-    this.m = intIn(opts.m ?? 16, 2, 100, 'm');
     this.binaryCopy = opts.binaryCopy ?? false;
+    this.upkeep = new HnswUpkeep(client, {
+      m: intIn(opts.m ?? 16, 2, 100, 'm'),
+      efConstruction: intIn(opts.efConstruction ?? 64, 4, 1000, 'efConstruction'),
+      ownDatabase: this.binaryCopy,
+    });
     if (opts.memoryIndex && !this.binaryCopy) throw new Error('memoryIndex needs binaryCopy (PGlite)');
     this.memory = opts.memoryIndex ? new MemorySearch(client, opts.memoryIndex.topK, opts.memoryIndex.onLoaded) : null;
   }
@@ -107,13 +103,10 @@ export class PgVectorStore implements VectorStore {
         embedding vector(${asked.dimensions}) NOT NULL
       );
       CREATE INDEX IF NOT EXISTS chunk_vectors_document_idx ON chunk_vectors (document_id);
-      ${this.memory ? 'DROP INDEX IF EXISTS chunk_vectors_hnsw_idx' : this.hnswDdl()};
+      ${this.memory ? 'DROP INDEX IF EXISTS chunk_vectors_hnsw_idx' : this.upkeep.ddl()};
     `);
     this.dims = asked.dimensions;
-    // Statistics once per object (another process may have written since its last ANALYZE), then
-    // as its own writes make them stale: an ingest calls ensure() on every run.
-    if (this.analyzed) await this.analyzeIfStale();
-    else await this.analyze();
+    await this.upkeep.refreshStatistics();
   }
 
   async info(): Promise<IndexInfo | null> {
@@ -129,7 +122,7 @@ export class PgVectorStore implements VectorStore {
     await this.prepare();
     await this.client.exec('DROP TABLE IF EXISTS chunk_vectors; DELETE FROM vector_index_info;');
     this.dims = null;
-    this.analyzed = false;
+    this.upkeep.forget();
     this.memory?.forget();
     await this.ensure(info);
   }
@@ -151,7 +144,7 @@ export class PgVectorStore implements VectorStore {
     // On its own, an upsert is a load of its own size.
     if (this.loads === 0) return this.bulkLoad(items.length, () => this.upsert(items));
     await this.write(items);
-    this.changed += items.length;
+    this.upkeep.wrote(items.length);
   }
 
   /**
@@ -167,7 +160,7 @@ export class PgVectorStore implements VectorStore {
         return await load();
       } finally {
         this.loads--;
-        if (this.loads === 0) await this.analyzeIfStale();
+        if (this.loads === 0) await this.upkeep.analyzeIfStale();
       }
     }
     this.loads++;
@@ -176,51 +169,14 @@ export class PgVectorStore implements VectorStore {
       return await load();
     } finally {
       this.loads--;
-      await this.buildIndex();
-      await this.analyze();
+      await this.upkeep.build(await this.count(), this.requireEnsured());
+      await this.upkeep.analyze();
     }
   }
 
   private async write(items: VectorItem[]): Promise<void> {
     await writeVectorRows(this.client, items, this.binaryCopy);
     await this.memory?.upserted(items);
-  }
-
-  /**
-   * Without statistics the planner guesses a site filter keeps 0.5% of rows and scans the table
-   * instead of the HNSW index (8 ms instead of 1-2 ms at 10k); PGlite runs no autovacuum, so
-   * refresh them here after enough writes (~35 ms at 10k rows).
-   */
-  private async analyzeIfStale(): Promise<void> {
-    if (this.changed < Math.max(ANALYZE_MIN_CHANGES, this.analyzedRows * 0.1)) return;
-    await this.analyze();
-  }
-
-  private async analyze(): Promise<void> {
-    await this.client.exec('ANALYZE chunk_vectors');
-    // ANALYZE's own row count: exact at these sizes, and no scan of the table.
-    const { rows } = await this.client.query<{ n: number }>(
-      `SELECT greatest(reltuples, 0)::float8 AS n FROM pg_class WHERE oid = 'chunk_vectors'::regclass`,
-    );
-    this.analyzedRows = Number(rows[0]?.n ?? 0);
-    this.changed = 0;
-    this.analyzed = true;
-  }
-
-  /**
-   * The HNSW graph over every stored vector. In PGlite the build gets the memory the graph needs
-   * (~2.5 KB a vector at 384 dimensions): past maintenance_work_mem (64 MB) pgvector goes on
-   * building on disk (60k × 384: 231 s instead of 68 s). A server's own setting is left as it is.
-   */
-  private async buildIndex(): Promise<void> {
-    if (!this.binaryCopy) {
-      await this.client.exec(this.hnswDdl());
-      return;
-    }
-    const rows = await this.count();
-    const perVector = this.requireEnsured() * 4 + this.m * 2 * 24 + 256;
-    const mb = Math.min(BUILD_MEMORY_MAX_MB, Math.max(64, Math.ceil((rows * perVector * 1.25) / 2 ** 20)));
-    await this.client.exec(`SET LOCAL maintenance_work_mem = '${mb}MB'; ${this.hnswDdl()}`);
   }
 
   async deleteByDocuments(documentIds: string[]): Promise<void> {
@@ -267,12 +223,6 @@ export class PgVectorStore implements VectorStore {
       siteId === undefined ? [] : [siteId],
     );
     return Number(rows[0].n);
-  }
-
-  /** Idempotent, so an interrupted bulk load heals on the next ensure(). */
-  private hnswDdl(): string {
-    return `CREATE INDEX IF NOT EXISTS chunk_vectors_hnsw_idx ON chunk_vectors
-      USING hnsw (embedding vector_cosine_ops) WITH (m = ${this.m}, ef_construction = ${this.efConstruction})`;
   }
 
   private prepared = false;
