@@ -36,18 +36,18 @@ export class HnswUpkeep {
   }
 
   /**
-   * The HNSW graph over every stored vector (`rows` of `dims`). In PGlite the build gets the
-   * memory the graph needs (~2.5 KB a vector at 384 dimensions): past maintenance_work_mem
-   * (64 MB) pgvector goes on building on disk (60k × 384: 231 s instead of 68 s). A server's
-   * own setting is left as it is.
+   * The HNSW graph over every stored vector (`dims` each; `rows` counts them, asked only where
+   * it matters). In PGlite the build gets the memory the graph needs (~2.5 KB a vector at 384
+   * dimensions): past maintenance_work_mem (64 MB) pgvector goes on building on disk (60k × 384:
+   * 231 s instead of 68 s). A server's own setting is left as it is.
    */
-  async build(rows: number, dims: number): Promise<void> {
+  async build(dims: number, rows: () => Promise<number>): Promise<void> {
     if (!this.settings.ownDatabase) {
       await this.client.exec(this.ddl());
       return;
     }
     const perVector = dims * 4 + this.settings.m * 2 * 24 + 256;
-    const mb = Math.min(BUILD_MEMORY_MAX_MB, Math.max(64, Math.ceil((rows * perVector * 1.25) / 2 ** 20)));
+    const mb = Math.min(BUILD_MEMORY_MAX_MB, Math.max(64, Math.ceil(((await rows()) * perVector * 1.25) / 2 ** 20)));
     await this.client.exec(`SET LOCAL maintenance_work_mem = '${mb}MB'; ${this.ddl()}`);
   }
 

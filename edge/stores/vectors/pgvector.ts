@@ -169,7 +169,7 @@ export class PgVectorStore implements VectorStore {
       return await load();
     } finally {
       this.loads--;
-      await this.upkeep.build(await this.count(), this.requireEnsured());
+      await this.upkeep.build(this.requireEnsured(), () => this.count());
       await this.upkeep.analyze();
     }
   }
