@@ -14,8 +14,10 @@ detector.setLanguageSubset(['en', 'es', 'de', 'fr', 'it', 'pt', 'nl', 'ar', 'pl'
 /** Below this many letters a guess from the text alone is a coin toss. */
 const MIN_LETTERS = 12;
 
-function detect(text: string): string {
-  return detector.detect(text).language;
+/** The language of the text, and whether ELD calls its guess reliable. */
+function detect(text: string): { language: string; reliable: boolean } {
+  const result = detector.detect(text);
+  return { language: result.language, reliable: result.language !== '' && result.isReliable() };
 }
 
 export interface LanguageHints {
@@ -30,17 +32,21 @@ export function detectLanguage(text: string, hints: LanguageHints = {}): string 
   const letters = text.replace(/[^\p{L}]/gu, '').length;
   // Arabic script is unambiguous even in one word.
   if (/\p{Script=Arabic}/u.test(text)) return 'ar';
-  const guess = letters > 0 ? detect(lettersOnly(text)) : '';
-  if (guess && letters >= MIN_LETTERS) return guess;
+  // A string of nouns has no grammar to go by: ELD read "cheapest sleeping bag" as Danish, but
+  // not reliably, and an unreliable guess must not turn the reply's own sentences into Danish.
+  const guess = letters > 0 ? detect(lettersOnly(text)) : null;
+  if (guess?.reliable && letters >= MIN_LETTERS) return guess.language;
   for (const e of hints.earlier ?? []) {
     if (e.replace(/[^\p{L}]/gu, '').length < MIN_LETTERS) continue;
     if (/\p{Script=Arabic}/u.test(e)) return 'ar';
     const before = detect(lettersOnly(e));
-    if (before) return before;
+    if (before.reliable) return before.language;
   }
   const fromLocale = baseLanguage(hints.locale);
   if (fromLocale) return fromLocale;
-  return guess || 'en';
+  // A word or two ("gracias") is the best there is; a longer text ELD cannot call is most likely
+  // English nouns, which it reads worst.
+  return (guess?.reliable || letters < MIN_LETTERS) && guess?.language ? guess.language : 'en';
 }
 
 /** The language most of a few passages of help content are in, or null when it cannot tell. */
@@ -64,7 +70,7 @@ export function contentLanguage(texts: string[]): string | null {
 const passageLanguage = memoize(4096, (text): string | null => {
   // Prices, tables and codes are no language, and tip the guess toward odd ones ("| $6.95 |" reads as Hindi).
   const sample = lettersOnly(text).slice(0, 600);
-  return sample.length < 40 ? null : detect(sample);
+  return sample.length < 40 ? null : detect(sample).language || null;
 });
 
 function lettersOnly(text: string): string {

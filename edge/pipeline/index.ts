@@ -1,6 +1,6 @@
 /**
  * The pipeline up to the answer stream, stage by stage in the order they run:
- *   preprocess → intent → route (greeting, person, order: answered directly) → answer cache →
+ *   preprocess → intent → route (greeting, person, order, a price order: answered directly) → answer cache →
  *   spell → retrieve → rerank → context (with live product facts) → confidence → answerer.
  * What happens as the answer streams and when it ends is `closing.ts` (with the output guard
  * of `guard/`, which keeps links to the sources and `linkHosts`).
@@ -18,6 +18,7 @@ import { answererFor } from './budget';
 import { buildContext } from './context';
 import { liveTools, withLiveFacts } from './live-data';
 import { answerOrder } from './orders';
+import { answerPriceRanking } from './price-ranking';
 import { preprocess } from './preprocess';
 import { QueryVector } from './query-vector';
 import type { PreparedAnswer } from './prepared';
@@ -96,6 +97,14 @@ async function prepare(deps: Deps, q: Question, signal?: AbortSignal): Promise<P
   }
 
   const complaint = routed.route === 'complaint';
+  if (!complaint) {
+    start = deps.clock.now();
+    const priced = await answerPriceRanking(deps, q.siteId, text, language, signal);
+    if (priced) {
+      t('products', start);
+      return { ...base, ...priced, handoff: false, wantsPerson: false };
+    }
+  }
   const generation = await answerGeneration(deps, q.siteId);
   const cacheKey = answerCacheKey({ siteId: q.siteId, generation, model: deps.embedder.model, intent, language, normalized });
   const cached = await cachedAnswer(deps, cacheKey);

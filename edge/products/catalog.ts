@@ -18,12 +18,12 @@ export async function withLiveProductFacts(db: Db, siteId: string, sources: Sour
   );
 }
 
-function priceLine(p: ProductRow): string {
+export function priceLine(p: ProductRow): string {
   const amount = new Intl.NumberFormat('en-US', { style: 'currency', currency: p.currency }).format(p.priceCents / 100);
   return `Price: the ${p.name} costs ${amount}.`;
 }
 
-function availabilityLine(p: ProductRow): string {
+export function availabilityLine(p: ProductRow): string {
   return p.stock > 0
     ? `Availability: the ${p.name} is in stock (${p.stock} left).`
     : `Availability: the ${p.name} is out of stock at the moment.`;

@@ -18,6 +18,14 @@ describe("the visitor's language", () => {
     expect(detectLanguage('ok')).toBe('en');
   });
 
+  it('does not take a string of English nouns for another language when ELD cannot call it', () => {
+    // ELD's guesses here were Danish, Swedish and Swedish, each flagged unreliable.
+    for (const t of ['cheapest sleeping bag', 'cheapest rain jacket', 'cheapest 2 person tent']) expect(detectLanguage(t), t).toBe('en');
+    expect(detectLanguage('cheapest sleeping bag', { locale: 'de-AT' })).toBe('de');
+    expect(detectLanguage('cheapest sleeping bag', { earlier: ['Wo ist meine Bestellung, bitte?'] })).toBe('de');
+    expect(detectLanguage('Hvor er min ordre?')).toBe('da');
+  });
+
   it('tells the language of help content by a majority of passages, and says nothing on too little', () => {
     const en = ['When your order leaves the warehouse we email you the carrier and tracking number.', 'Refunds go back to the original payment method within five business days of the parcel arriving.', '| Standard | US | $6.95, free on orders of $75 or more | 3–5 business days |'];
     expect(contentLanguage(en)).toBe('en');
