@@ -60,12 +60,15 @@ export const DEMO_QUESTIONS: GradedQuestion[] = [
   { q: 'Is my water filter covered by the warranty if it froze?', expect: 'answer', source: ['/help/warranty'], facts: [/fro(zen|ze)/i], not: [/^\s*yes/i], tags: ['qualifier'] },
   { q: 'How long does a warranty repair take?', expect: 'answer', source: ['/help/warranty'], facts: ['2–3 weeks'], tags: ['docs'] },
   { q: 'How do I wash my down sleeping bag?', expect: 'answer', source: ['/help/care'], facts: ['tennis balls'], tags: [] },
+  { q: 'My rain jacket leaks, what can I do?', expect: 'answer', source: ['/help/care', 'gear care guide'], facts: [/tumble dry/i, 'Re-Proof'], tags: ['docs'] },
   // Shop, products, payments
   { q: 'What payment methods do you accept?', expect: 'answer', source: ['/help/payments'], facts: ['PayPal'], tags: [] },
   { q: 'Do gift cards expire?', expect: 'answer', source: ['/help/payments'], facts: ['never expire'], tags: [] },
   { q: 'Where is your store?', expect: 'answer', source: ['/help/contact'], facts: ['Mendenhall'], tags: [] },
   { q: 'Which sleeping bag should I take to the mountains in autumn?', expect: 'answer', source: ['/help/products', 'Kestrel'], facts: ['Kestrel'], tags: [] },
   { q: 'Is the Switchback 1 Tent in stock?', expect: 'answer', source: ['Switchback 1'], facts: [/out of stock/i], tags: ['product'] },
+  { q: "What's the cheapest tent?", expect: 'answer', source: ['Switchback 1'], facts: ['$279.00', /out of stock/i, 'Switchback 2', 'Basin 3'], tags: ['product'] },
+  { q: 'Which pack is the most expensive?', expect: 'answer', source: ['Ridgeline 60'], facts: ['$259.00'], not: [/Switchback/], tags: ['product'] },
   // Contact inside a real question: an answer, not a ticket
   { q: 'How can I contact customer support?', expect: 'answer', source: ['/help/contact'], facts: ['555-0142'], tags: ['contact'] },
   { q: "What's your phone number?", expect: 'answer', source: ['/help/contact'], facts: ['555-0142'], tags: ['contact'] },

@@ -8,7 +8,7 @@
 import type { AnswerPart, AnswerRequest, Llm, Source } from '../../core/ports';
 import { streamText, textParts } from '../../core/stream';
 import { languageName, phrase } from '../../language';
-import { bestPassage, type Passage } from './passages';
+import { asksRemedy, bestPassage, type Passage } from './passages';
 import { questionParts } from './question-parts';
 import { stem } from '../../text';
 import { coverage, namesIn, questionTerms, stemSet, termHit } from './terms';
@@ -77,7 +77,8 @@ export function compose(question: string, sources: Source[], o: { sure?: boolean
   if (sources.length === 0) return null;
   const terms = questionTerms(question);
   const ranked = [...sources].sort((a, b) => a.n - b.n);
-  const passages = ranked.map((s) => bestPassage(s, terms)).filter((p): p is Passage => p !== null);
+  const remedy = asksRemedy(question);
+  const passages = ranked.map((s) => bestPassage(s, terms, { remedy })).filter((p): p is Passage => p !== null);
   if (passages.length === 0) return null;
   // Retrieval that is sure has seen the paraphrase ("Removing my FB account" for "delete my
   // Facebook account"); below that, words the sources never use mean another subject.
@@ -101,7 +102,7 @@ export function compose(question: string, sources: Source[], o: { sure?: boolean
       if (partTerms.length === 0 || (have >= PART_UNCOVERED && !missesAspect)) continue;
       const other = ranked
         .filter((s) => !chosen.some((c) => c.passage.source.n === s.n))
-        .map((s) => bestPassage(s, partTerms))
+        .map((s) => bestPassage(s, partTerms, { remedy: asksRemedy(part) }))
         .filter((p): p is Passage => p !== null && p.match >= PART_COVERED && (p.match - have >= PART_GAIN || (missesAspect && hasAspects(p, partTerms))))
         .sort((a, b) => b.match - a.match || a.source.n - b.source.n)[0];
       if (other) chosen.push({ passage: other, asked: part });

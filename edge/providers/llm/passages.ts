@@ -23,6 +23,10 @@ const MAX_SENTENCES = 4;
 const MAX_WORDS = 80;
 /** Sentences that lean on the one before: taking one alone would drop what it refers to. */
 const LEANS_BACK = /^(?:it|this|that|these|those|they|then|also|but|however|otherwise|so|there|such|both|either|each)\b/iu;
+/** "My jacket leaks, what can I do?": the remedy, which follows the diagnosis the question matches. */
+const ASKS_REMEDY = /\b(?:what (?:can|should|do) (?:i|we) do|how (?:do|can|should) (?:i|we) (?:fix|repair|stop|solve|mend)|how to (?:fix|repair|stop|solve|mend)|what now)\b/iu;
+/** A sentence that refers back anywhere in it ("Tumble dry … to revive it."). */
+const MENTIONS_BACK = /\b(?:it|them|that|this|these|those)\b/iu;
 /** Sentences that qualify the one before ("Only…", "Unless…"): they stay with it. */
 const QUALIFIES = /^(?:but|however|only|unless|except|as long as|if|when|once|depending|otherwise|note|please note|this|that|it|they)\b/iu;
 
@@ -40,8 +44,13 @@ export function faqParts(source: Source): { question: string; answer: string } |
   return { question: title, answer: text };
 }
 
+/** Whether a question asks what to do about something, so a passage goes on to the remedy. */
+export function asksRemedy(question: string): boolean {
+  return ASKS_REMEDY.test(question);
+}
+
 /** The best passage of `source` for `terms`, or null when it has no readable sentence. */
-export function bestPassage(source: Source, terms: string[]): Passage | null {
+export function bestPassage(source: Source, terms: string[], o: { remedy?: boolean } = {}): Passage | null {
   const faq = faqParts(source);
   if (faq) {
     // The whole answer, every sentence of it: a short "Yes." or a qualifier is part of it.
@@ -57,7 +66,7 @@ export function bestPassage(source: Source, terms: string[]): Passage | null {
     const [first, ...rest] = segment.split('\n');
     const titled = rest.length > 0 && (first.includes(' › ') || isHeading(first.trim()));
     const titleStems = stemSet(titled ? first : source.title);
-    const picked = window(readable(titled ? rest.join('\n') : segment), terms);
+    const picked = window(readable(titled ? rest.join('\n') : segment), terms, o.remedy === true);
     if (!picked) continue;
     const stems = new Set([...picked.stems, ...titleStems]);
     const match = 0.7 * coverage(terms, picked.stems) + 0.3 * coverage(terms, stems);
@@ -100,9 +109,10 @@ interface Sentence {
 
 /**
  * The run of sentences that covers the question best, the one before it when it leans back on
- * it, and the ones after it that qualify it or go on about the question: within one segment.
+ * it, and the ones after it that qualify it or go on about the question (for a question asking
+ * for a remedy, any that refer back to it): within one segment.
  */
-function window(sentences: readonly Sentence[], terms: string[]): { text: string; stems: Set<string> } | null {
+function window(sentences: readonly Sentence[], terms: string[], remedy: boolean): { text: string; stems: Set<string> } | null {
   if (sentences.length === 0) return null;
   // The run of up to MAX_SENTENCES that covers most of the question; the shortest, then the first, among equals.
   let start = 0;
@@ -134,7 +144,7 @@ function window(sentences: readonly Sentence[], terms: string[]): { text: string
   // On: what qualifies it, or goes on about the question ("Your bank then takes…").
   while (end < sentences.length && end - start < MAX_SENTENCES) {
     const next = sentences[end];
-    if (!covers(next) && !QUALIFIES.test(next.text) && !refersBack(next.text)) break;
+    if (!covers(next) && !QUALIFIES.test(next.text) && !refersBack(next.text) && !(remedy && MENTIONS_BACK.test(next.text))) break;
     if (wordCount + next.words > MAX_WORDS) break;
     wordCount += next.words;
     end += 1;

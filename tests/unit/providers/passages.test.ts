@@ -18,6 +18,12 @@ const REFUNDS = doc(
   'to the address in the portal, and keep the receipt until the refund arrives.\nRefunds go back to the original payment method. We process them within 5 business days of\nthe parcel arriving at our warehouse. Your bank then takes another 3–10 business days to show\nthe money on your statement.\n\n## Exchanges\nExchanges are free',
 );
 
+const JACKETS = doc(
+  6,
+  'Gear care guide › Rain jackets',
+  'Dirt and body oils block the breathable membrane. Wash your jacket when it looks dirty or starts to feel clammy inside: close all zips and skip fabric softener.\n\nWhen water stops beading on the outside, the water repellent finish has worn off. Tumble dry on medium heat for 20 minutes to revive it. If that no longer helps, wash the jacket with a wash-in repellent.\n\nStore it on a hanger.',
+);
+
 describe('the passage that answers', () => {
   it('is an FAQ answer whole, qualifiers included', () => {
     const p = bestPassage(RETURNS, questionTerms('Can I return a tent I pitched in my garden?'));
@@ -31,6 +37,14 @@ describe('the passage that answers', () => {
     expect(p.text).not.toContain('\n');
     expect(p.text).not.toContain('Exchanges are free');
     expect(unwrap('one\ntwo\n\nthree\n- four')).toBe('one two\n\nthree\n- four');
+  });
+
+  it('goes on to the remedy when the question asks what to do, and stops at the diagnosis when it does not', () => {
+    const remedy = compose('My jacket leaks, what can I do?', [JACKETS])!;
+    expect(remedy).toContain('the water repellent finish has worn off. Tumble dry on medium heat for 20 minutes to revive it. If that no longer helps, wash the jacket with a wash-in repellent [6].');
+    expect(remedy).not.toContain('hanger');
+    const why = compose('Why does my jacket leak?', [JACKETS])!;
+    expect(why).not.toContain('Tumble dry');
   });
 });
 
