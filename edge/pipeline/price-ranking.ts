@@ -4,6 +4,7 @@
  * not by their price. Questions it cannot answer exactly go on to retrieval as before.
  */
 import type { Deps } from '../core/deps';
+import type { ProductRow } from '../core/ports';
 import { textParts } from '../core/stream';
 import { describePriceRanking, ofKind, priceQuestion } from '../products/price-ranking';
 import type { OrderReply } from './orders';
@@ -14,11 +15,26 @@ const SEARCHED = 50;
 export async function answerPriceRanking(deps: Pick<Deps, 'db'>, siteId: string, text: string, language: string, signal?: AbortSignal): Promise<OrderReply | null> {
   const asked = priceQuestion(text);
   if (!asked) return null;
-  const found = await deps.db.products.search(siteId, asked.words.join(' '), SEARCHED);
-  // With a full page the cheapest may be among those not returned: no claim is better than a wrong one.
-  if (found.length >= SEARCHED) return null;
-  const products = ofKind(asked, found);
+  const search = async (query: string) => {
+    const rows = await deps.db.products.search(siteId, query, SEARCHED);
+    // With a full page the cheapest may be among those not returned: no claim is better than a wrong one.
+    return rows.length >= SEARCHED ? null : rows;
+  };
+  const found = await search(asked.words.join(' '));
+  if (!found) return null;
+  let products = ofKind(asked, found);
+  if (!products) {
+    // "backpack" when the catalogue names them "Pack" and "Daypack": their names share the word's end.
+    const tails = [...new Set(asked.kind.filter((k) => k.length > 4).map((k) => k.slice(-4)))];
+    const more = await Promise.all(tails.map(search));
+    if (more.some((rows) => rows === null)) return null;
+    products = ofKind(asked, unique([...found, ...more.flat()] as ProductRow[]));
+  }
   if (!products) return null;
   const { text: answer, sources } = describePriceRanking(asked.order, products, language);
   return { sources, confidence: 0.9, text: textParts(answer, signal) };
+}
+
+function unique(rows: ProductRow[]): ProductRow[] {
+  return [...new Map(rows.map((p) => [p.sku, p])).values()];
 }

@@ -41,6 +41,11 @@ describe('price-order questions on the demo shop', () => {
     }
   });
 
+  it('"backpack" finds the packs the catalogue calls Pack and Daypack', async () => {
+    const reply = await say('What is your most expensive backpack?');
+    expect(reply.text).toBe('The Ridgeline 60 Pack costs the most, at $259.00 [1]. Next: Ridgeline 45 Pack, $219.00 [2]; Scramble 20 Daypack, $89.00 [3].');
+  });
+
   it('a question about the cheapest one\'s features, or one product of its kind, is answered from the content as before', async () => {
     const features = await say('Is the cheapest tent waterproof?');
     expect(features.text).not.toMatch(/costs the least/u);
