@@ -1,7 +1,8 @@
 /**
  * The pipeline up to the answer stream, stage by stage in the order they run:
- *   preprocess → intent → route (greeting, person, order, a price order: answered directly) → answer cache →
- *   spell → retrieve → rerank → context (with live product facts) → confidence → answerer.
+ *   preprocess → intent → route (greeting, person, order, a price order: answered directly) →
+ *   follow-up (searched with the questions before it) → answer cache → spell → retrieve → rerank →
+ *   context (with live product facts) → confidence → answerer.
  * What happens as the answer streams and when it ends is `closing.ts` (with the output guard
  * of `guard/`, which keeps links to the sources and `linkHosts`).
  */
@@ -17,6 +18,7 @@ import { confidence as scoreConfidence, LOW_CONFIDENCE } from './confidence';
 import { answererFor } from './budget';
 import { buildContext } from './context';
 import { liveTools, withLiveFacts } from './live-data';
+import { followUpOf } from './follow-up';
 import { answerOrder } from './orders';
 import { answerPriceRanking } from './price-ranking';
 import { preprocess } from './preprocess';
@@ -105,9 +107,12 @@ async function prepare(deps: Deps, q: Question, signal?: AbortSignal): Promise<P
       return { ...base, ...priced, handoff: false, wantsPerson: false };
     }
   }
+  // A follow-up ("how much is it?") is searched with the questions it follows, and its answer
+  // depends on them: never served from the cache nor kept in it.
+  const followUp = followUpOf(text, earlier);
   const generation = await answerGeneration(deps, q.siteId);
   const cacheKey = answerCacheKey({ siteId: q.siteId, generation, model: deps.embedder.model, intent, language, normalized });
-  const cached = await cachedAnswer(deps, cacheKey);
+  const cached = followUp === null ? await cachedAnswer(deps, cacheKey) : null;
   if (cached) {
     timings.cache = 0;
     return { ...base, ...cached, intent, wantsPerson: false, text: textParts(cached.text, signal) };
@@ -116,7 +121,8 @@ async function prepare(deps: Deps, q: Question, signal?: AbortSignal): Promise<P
   start = deps.clock.now();
   // Search for what the visitor meant: misspelt words corrected to the site's own (a store that
   // cannot say only costs the correction).
-  const meant = await deps.db.chunks.spell(q.siteId, text).catch(() => text);
+  const searched = followUp?.search ?? text;
+  const meant = await deps.db.chunks.spell(q.siteId, searched).catch(() => searched);
   const report: RetrieveReport = {};
   const candidates = await inSpan('pipeline.retrieve', {}, () => retrieve(deps, q.siteId, meant, deps.settings.topK, report, asked));
   t('retrieve', start);
@@ -145,13 +151,13 @@ async function prepare(deps: Deps, q: Question, signal?: AbortSignal): Promise<P
     ...base,
     ...embeddingBilled(report.embedding, meant === text ? undefined : intentEmbedding),
     // Live stock and prices must not be served from the cache, nor an answer found without the vector side.
-    cacheKey: deps.settings.cacheTtlSeconds > 0 && !usable.some((s) => s.kind === 'product') && !report.vectorSkipped ? cacheKey : null,
+    cacheKey: deps.settings.cacheTtlSeconds > 0 && followUp === null && !usable.some((s) => s.kind === 'product') && !report.vectorSkipped ? cacheKey : null,
     sources: usable,
     confidence: conf,
     // A complaint is offered a person at once; anything else when the answer is unsure.
     handoff: complaint || conf < LOW_CONFIDENCE || contentLang !== undefined,
     wantsPerson: false,
-    text: llm.stream({ ...ask, sources: usable, confidence: conf, ...(contentLang ? { contentLanguage: contentLang } : {}), tools: liveTools(deps, { ...q, said: [text, ...earlier], language }) }, signal),
+    text: llm.stream({ ...ask, sources: usable, confidence: conf, ...(contentLang ? { contentLanguage: contentLang } : {}), ...(followUp ? { subject: followUp.subject } : {}), tools: liveTools(deps, { ...q, said: [text, ...earlier], language }) }, signal),
   };
 }
 

@@ -69,6 +69,10 @@ export const DEMO_QUESTIONS: GradedQuestion[] = [
   { q: 'Is the Switchback 1 Tent in stock?', expect: 'answer', source: ['Switchback 1'], facts: [/out of stock/i], tags: ['product'] },
   { q: "What's the cheapest tent?", expect: 'answer', source: ['Switchback 1'], facts: ['$279.00', /out of stock/i, 'Switchback 2', 'Basin 3'], tags: ['product'] },
   { q: 'Which pack is the most expensive?', expect: 'answer', source: ['Ridgeline 60'], facts: ['$259.00'], not: [/Switchback/], tags: ['product'] },
+  // Follow-ups: the subject is in the questions before
+  { q: 'how much is it?', before: ['Tell me about the Basin 3 Tent'], expect: 'answer', source: ['Basin 3'], facts: ['$429.00'], tags: ['follow-up'] },
+  { q: 'and how much?', before: ['Do you ship to Canada?', 'how long does it take?'], expect: 'answer', source: ['/help/shipping'], facts: ['$19.95'], not: [/business days/], tags: ['follow-up'] },
+  { q: 'what about gift cards?', before: ['Can I return a tent I used?'], expect: 'answer', source: ['/help/returns'], facts: [/gift cards cannot be returned/i], tags: ['follow-up'] },
   // Contact inside a real question: an answer, not a ticket
   { q: 'How can I contact customer support?', expect: 'answer', source: ['/help/contact'], facts: ['555-0142'], tags: ['contact'] },
   { q: "What's your phone number?", expect: 'answer', source: ['/help/contact'], facts: ['555-0142'], tags: ['contact'] },

@@ -46,6 +46,8 @@ export interface AnswerRequest {
   confidence?: number;
   /** The language of the site's help content, when it differs from the visitor's. */
   contentLanguage?: string;
+  /** For a follow-up ("how much is it?"), what it is about: the topic words of the visitor's questions before it. */
+  subject?: string;
   /** Live data the model may look up while answering; what it finds is cited like a source. */
   tools?: AnswerTools;
 }

@@ -59,7 +59,7 @@ export class ExtractiveAnswerer implements Llm {
       case 'human':
         return phrase('connecting', lang);
     }
-    const body = compose(req.question, req.sources, { sure: (req.confidence ?? 0) >= SURE });
+    const body = compose(req.question, req.sources, { sure: (req.confidence ?? 0) >= SURE, ...(req.subject ? { subject: req.subject } : {}) });
     const foreign = req.contentLanguage && lang && req.contentLanguage !== lang;
     if (foreign) {
       const note = phrase('otherLanguage', lang, { content: languageName(req.contentLanguage!, lang), visitor: languageName(lang, lang) });
@@ -72,10 +72,15 @@ export class ExtractiveAnswerer implements Llm {
   }
 }
 
-/** The answer from the sources, each passage cited, or null when no source has a readable one. */
-export function compose(question: string, sources: Source[], o: { sure?: boolean } = {}): string | null {
+/**
+ * The answer from the sources, each passage cited, or null when no source has a readable one.
+ * A follow-up's `subject` adds its topic words (not its aspects: "how long" before "and how
+ * much?" does not ask for a time now).
+ */
+export function compose(question: string, sources: Source[], o: { sure?: boolean; subject?: string } = {}): string | null {
   if (sources.length === 0) return null;
-  const terms = questionTerms(question);
+  const own = questionTerms(question);
+  const terms = o.subject ? [...new Set([...own, ...questionTerms(o.subject).filter((t) => !t.startsWith('~'))])] : own;
   const ranked = [...sources].sort((a, b) => a.n - b.n);
   const remedy = asksRemedy(question);
   const passages = ranked.map((s) => bestPassage(s, terms, { remedy })).filter((p): p is Passage => p !== null);
@@ -86,9 +91,12 @@ export function compose(question: string, sources: Source[], o: { sure?: boolean
 
   // Retrieval ranked the sources; each later rank must cover the question clearly better to lead.
   // When retrieval is sure, its first source leads.
-  const primary = o.sure
+  const leading = o.sure
     ? passages[0]
     : passages.reduce((best, p, i) => (p.match * (1 - RANK_STEP * i) > best.match * (1 - RANK_STEP * passages.indexOf(best)) ? p : best));
+  // "And how much?" asks for nothing but its aspect: the subject's words found the sources, and
+  // the first of them that has a price (or a time) answers it.
+  const primary = o.subject && !hasAspects(leading, own) ? (passages.find((p) => hasAspects(p, own)) ?? leading) : leading;
   const chosen: { passage: Passage; asked: string }[] = [{ passage: primary, asked: question }];
 
   const parts = questionParts(question);

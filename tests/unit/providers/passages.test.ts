@@ -39,6 +39,14 @@ describe('the passage that answers', () => {
     expect(unwrap('one\ntwo\n\nthree\n- four')).toBe('one two\n\nthree\n- four');
   });
 
+  it("answers a follow-up's own aspect from the sources its subject found: \"and how much?\" after shipping times", () => {
+    const time = { ...TIME, n: 1 };
+    const cost = { ...COST, n: 2 };
+    expect(compose('and how much?', [time, cost], { sure: true, subject: 'ship canada' })).toContain('Shipping to Canada is a flat $19.95 [2].');
+    // Alone, retrieval's sure first source leads, as before.
+    expect(compose('shipping to canada', [time, cost], { sure: true })).toContain('[1]');
+  });
+
   it('goes on to the remedy when the question asks what to do, and stops at the diagnosis when it does not', () => {
     const remedy = compose('My jacket leaks, what can I do?', [JACKETS])!;
     expect(remedy).toContain('the water repellent finish has worn off. Tumble dry on medium heat for 20 minutes to revive it. If that no longer helps, wash the jacket with a wash-in repellent [6].');
