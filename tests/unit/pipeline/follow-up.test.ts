@@ -3,7 +3,13 @@ import { followUpOf, isFollowUp } from '../../../edge/pipeline/follow-up';
 
 describe('follow-ups (pipeline/follow-up)', () => {
   it('are short messages that refer back or ask with no topic of their own', () => {
-    for (const t of ['how much is it?', 'is it in stock?', 'and how much?', 'What about Canada?', 'Can I return it?', 'Do you have it in blue?', 'how much?']) expect(isFollowUp(t), t).toBe(true);
+    for (const t of ['how much is it?', 'is it in stock?', 'and how much?', 'What about Canada?', 'Can I return it?', 'Do you have it in blue?', 'how much?', 'how often should I do it', 'and how long']) {
+      expect(isFollowUp(t), t).toBe(true);
+    }
+  });
+
+  it('are not acknowledgements, or remarks that ask nothing', () => {
+    for (const t of ['ok', 'okay', 'got it', 'cool', 'I like it', 'and?', 'why?', 'great, thanks']) expect(isFollowUp(t), t).toBe(false);
   });
 
   it('are not questions that say what they are about', () => {
