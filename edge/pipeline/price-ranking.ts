@@ -31,7 +31,7 @@ export async function answerPriceRanking(deps: Pick<Deps, 'db'>, siteId: string,
     products = ofKind(asked, unique([...found, ...more.flat()] as ProductRow[]));
   }
   if (!products) return null;
-  const { text: answer, sources } = describePriceRanking(asked.order, products, language);
+  const { text: answer, sources } = describePriceRanking(asked, products, language);
   return { sources, confidence: 0.9, text: textParts(answer, signal) };
 }
 

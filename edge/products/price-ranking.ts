@@ -21,9 +21,12 @@ export interface PriceQuestion {
   kind: string[];
   /** …and as written, to search the catalogue with. */
   words: string[];
+  /** "…in stock?": only what can be bought today. */
+  inStock: boolean;
 }
 
 const LEAST = /\b(?:cheapest|least (?:expensive|costly)|lowest[- ]priced?|most (?:affordable|inexpensive)|m[aá]s (?:barat|econ[oó]mic)[oa]s?|g[uü]nstigste[nrs]?|billigste[nrs]?|preiswerteste[nrs]?)\b|أرخص/iu;
+const IN_STOCK = /\b(?:in stock|available|en stock|disponibles?|auf lager|vorrätig|lieferbar)\b|متوفر/iu;
 const MOST = /\b(?:most (?:expensive|costly)|priciest|highest[- ]priced?|m[aá]s car[oa]s?|teuerste[nrs]?)\b|أغلى/iu;
 
 /** Words that ask without naming what is asked about ("what is the cheapest tent you sell?"). */
@@ -41,8 +44,9 @@ export function priceQuestion(text: string): PriceQuestion | null {
   const hit = least ?? most;
   if (!hit) return null;
   const rest = text.slice(0, hit.index) + ' ' + text.slice(hit.index + hit[0].length);
-  const named = words(rest).filter((w) => !isStopword(w) && !ASKING.has(stem(w)));
-  return named.length > 0 ? { order: least ? 'least' : 'most', kind: named.map(stem), words: named } : null;
+  const inStock = IN_STOCK.exec(rest);
+  const named = words(inStock ? rest.replace(inStock[0], ' ') : rest).filter((w) => !isStopword(w) && !ASKING.has(stem(w)));
+  return named.length > 0 ? { order: least ? 'least' : 'most', kind: named.map(stem), words: named, inStock: inStock !== null } : null;
 }
 
 /**
@@ -58,8 +62,16 @@ export function ofKind(q: PriceQuestion, products: ProductRow[]): ProductRow[] |
   return matched;
 }
 
-/** The answer: the cheapest (or dearest) first, ties together, then the rest in order, each cited. */
-export function describePriceRanking(order: PriceOrder, products: ProductRow[], lang: string): { text: string; sources: Source[] } {
+/**
+ * The answer: the cheapest (or dearest) first, ties together, then the rest in order, each cited.
+ * Asked for what is in stock, it ranks those alone and says so, when two or more are; with fewer
+ * it ranks them all, each marked out of stock where it is.
+ */
+export function describePriceRanking(asked: Pick<PriceQuestion, 'order' | 'inStock'>, all: ProductRow[], lang: string): { text: string; sources: Source[] } {
+  const order = asked.order;
+  const stocked = all.filter((p) => p.stock > 0);
+  const inStock = asked.inStock && stocked.length >= 2;
+  const products = inStock ? stocked : all;
   const sign = order === 'least' ? 1 : -1;
   const sorted = [...products].sort((a, b) => sign * (a.priceCents - b.priceCents) || a.name.localeCompare(b.name));
   const sources = sorted.map((p, i) => productSource(p, i + 1));
@@ -67,7 +79,8 @@ export function describePriceRanking(order: PriceOrder, products: ProductRow[], 
   const top = sorted.filter((p) => p.priceCents === sorted[0].priceCents);
   const parts: string[] = [];
   if (top.length === 1) {
-    parts.push(phrase(order === 'least' ? 'priceLeast' : 'priceMost', lang, { name: top[0].name, price: price(top[0]), n: '1' }));
+    const key = inStock ? (order === 'least' ? 'priceLeastInStock' : 'priceMostInStock') : order === 'least' ? 'priceLeast' : 'priceMost';
+    parts.push(phrase(key, lang, { name: top[0].name, price: price(top[0]), n: '1' }));
     if (top[0].stock <= 0) parts.push(phrase('priceOutOfStock', lang));
   } else {
     const names = list(top.map((p, i) => `${p.name} [${i + 1}]`), lang);

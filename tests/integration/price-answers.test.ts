@@ -41,6 +41,11 @@ describe('price-order questions on the demo shop', () => {
     }
   });
 
+  it('"…in stock?" ranks what can be bought today, and says so', async () => {
+    const reply = await say("What's the cheapest tent in stock?");
+    expect(reply.text).toBe('Of what is in stock, the Switchback 2 Tent costs the least, at $349.00 [1]. Next: Basin 3 Tent, $429.00 [2].');
+  });
+
   it('"backpack" finds the packs the catalogue calls Pack and Daypack', async () => {
     const reply = await say('What is your most expensive backpack?');
     expect(reply.text).toBe('The Ridgeline 60 Pack costs the most, at $259.00 [1]. Next: Ridgeline 45 Pack, $219.00 [2]; Scramble 20 Daypack, $89.00 [3].');

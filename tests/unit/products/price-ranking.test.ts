@@ -53,7 +53,7 @@ describe('price ranking: the answer', () => {
   const tents = CATALOGUE.slice(0, 3);
 
   it('names the cheapest first with its price, says when it is out of stock, then the rest in order, each cited', () => {
-    const { text, sources } = describePriceRanking('least', tents, 'en');
+    const { text, sources } = describePriceRanking({ order: 'least', inStock: false }, tents, 'en');
     expect(text).toBe('The Switchback 1 Tent costs the least, at $279.00 [1]. It is out of stock at the moment. Next: Switchback 2 Tent, $349.00 [2]; Basin 3 Tent, $429.00 [3].');
     expect(sources.map((s) => [s.n, s.title, s.kind, s.url])).toEqual([
       [1, 'Switchback 1 Tent', 'product', '/products/TNT-1'],
@@ -66,17 +66,26 @@ describe('price ranking: the answer', () => {
   });
 
   it('the dearest first for "most", marking the others out of stock where they are', () => {
-    const { text } = describePriceRanking('most', tents, 'en');
+    const { text } = describePriceRanking({ order: 'most', inStock: false }, tents, 'en');
     expect(text).toBe('The Basin 3 Tent costs the most, at $429.00 [1]. Next: Switchback 2 Tent, $349.00 [2]; Switchback 1 Tent, $279.00, out of stock [3].');
   });
 
+  it('asked for what is in stock, ranks those alone and says so; with fewer than two in stock, ranks all', () => {
+    expect(priceQuestion('What is the cheapest tent in stock?')).toMatchObject({ order: 'least', kind: ['tent'], inStock: true });
+    const { text, sources } = describePriceRanking({ order: 'least', inStock: true }, tents, 'en');
+    expect(text).toBe('Of what is in stock, the Switchback 2 Tent costs the least, at $349.00 [1]. Next: Basin 3 Tent, $429.00 [2].');
+    expect(sources.map((s) => s.title)).toEqual(['Switchback 2 Tent', 'Basin 3 Tent']);
+    const oneLeft = [tents[0], tents[1], { ...tents[2], stock: 0 }];
+    expect(describePriceRanking({ order: 'least', inStock: true }, oneLeft, 'en').text).toMatch(/^The Switchback 1 Tent costs the least, at \$279\.00 \[1\]\. It is out of stock at the moment\./u);
+  });
+
   it('names products of the same price together', () => {
-    const { text } = describePriceRanking('least', CATALOGUE.slice(5, 7), 'en');
+    const { text } = describePriceRanking({ order: 'least', inStock: false }, CATALOGUE.slice(5, 7), 'en');
     expect(text).toBe("Cloudburst Rain Jacket (Men's) [1] and Cloudburst Rain Jacket (Women's) [2] cost the least, at $189.00 each.");
   });
 
   it("writes in the visitor's language, prices as that language writes them", () => {
-    expect(describePriceRanking('least', tents, 'es').text).toMatch(/^El producto más barato es Switchback 1 Tent, a 279,00\sUS\$ \[1\]\. Ahora mismo está agotado\./u);
-    expect(describePriceRanking('most', tents, 'de').text).toMatch(/^Am teuersten ist Basin 3 Tent mit 429,00\s\$ \[1\]\./u);
+    expect(describePriceRanking({ order: 'least', inStock: false }, tents, 'es').text).toMatch(/^El producto más barato es Switchback 1 Tent, a 279,00\sUS\$ \[1\]\. Ahora mismo está agotado\./u);
+    expect(describePriceRanking({ order: 'most', inStock: false }, tents, 'de').text).toMatch(/^Am teuersten ist Basin 3 Tent mit 429,00\s\$ \[1\]\./u);
   });
 });
