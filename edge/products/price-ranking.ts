@@ -15,6 +15,9 @@ import { availabilityLine, priceLine } from './catalog';
 
 export type PriceOrder = 'least' | 'most';
 
+/** Products an answer names: the cheapest (or dearest) and the next after it. */
+const LISTED = 5;
+
 export interface PriceQuestion {
   order: PriceOrder;
   /** The kind of product asked for, as stems ("tent"; "sleep", "bag"). */
@@ -63,7 +66,8 @@ export function ofKind(q: PriceQuestion, products: ProductRow[]): ProductRow[] |
 }
 
 /**
- * The answer: the cheapest (or dearest) first, ties together, then the rest in order, each cited.
+ * The answer: the cheapest (or dearest) first, ties together, then the next ones in order (five
+ * named in all), each cited.
  * Asked for what is in stock, it ranks those alone and says so, when two or more are; with fewer
  * it ranks them all, each marked out of stock where it is.
  */
@@ -73,7 +77,8 @@ export function describePriceRanking(asked: Pick<PriceQuestion, 'order' | 'inSto
   const inStock = asked.inStock && stocked.length >= 2;
   const products = inStock ? stocked : all;
   const sign = order === 'least' ? 1 : -1;
-  const sorted = [...products].sort((a, b) => sign * (a.priceCents - b.priceCents) || a.name.localeCompare(b.name));
+  // The first few answer the question; forty more would bury it (and its sources) in a list.
+  const sorted = [...products].sort((a, b) => sign * (a.priceCents - b.priceCents) || a.name.localeCompare(b.name)).slice(0, LISTED);
   const sources = sorted.map((p, i) => productSource(p, i + 1));
   const price = (p: ProductRow) => formatPrice(p, lang);
   const top = sorted.filter((p) => p.priceCents === sorted[0].priceCents);

@@ -79,6 +79,13 @@ describe('price ranking: the answer', () => {
     expect(describePriceRanking({ order: 'least', inStock: true }, oneLeft, 'en').text).toMatch(/^The Switchback 1 Tent costs the least, at \$279\.00 \[1\]\. It is out of stock at the moment\./u);
   });
 
+  it('names five at most, and cites only those', () => {
+    const many = Array.from({ length: 12 }, (_, i) => product(`T-${i}`, `Model ${String.fromCharCode(65 + i)} Tent`, 100 + i * 10));
+    const { text, sources } = describePriceRanking({ order: 'least', inStock: false }, many, 'en');
+    expect(sources.map((s) => s.title)).toEqual(['Model A Tent', 'Model B Tent', 'Model C Tent', 'Model D Tent', 'Model E Tent']);
+    expect(text).toBe('The Model A Tent costs the least, at $100.00 [1]. Next: Model B Tent, $110.00 [2]; Model C Tent, $120.00 [3]; Model D Tent, $130.00 [4]; Model E Tent, $140.00 [5].');
+  });
+
   it('names products of the same price together', () => {
     const { text } = describePriceRanking({ order: 'least', inStock: false }, CATALOGUE.slice(5, 7), 'en');
     expect(text).toBe("Cloudburst Rain Jacket (Men's) [1] and Cloudburst Rain Jacket (Women's) [2] cost the least, at $189.00 each.");
