@@ -26,9 +26,12 @@ export async function answerPriceRanking(deps: Pick<Deps, 'db'>, siteId: string,
   if (!products) {
     // "backpack" when the catalogue names them "Pack" and "Daypack": their names share the word's end.
     const tails = [...new Set(asked.kind.filter((k) => k.length > 4).map((k) => k.slice(-4)))];
-    const more = await Promise.all(tails.map(search));
-    if (more.some((rows) => rows === null)) return null;
-    products = ofKind(asked, unique([...found, ...more.flat()] as ProductRow[]));
+    const more: ProductRow[] = [];
+    for (const rows of await Promise.all(tails.map(search))) {
+      if (!rows) return null;
+      more.push(...rows);
+    }
+    products = ofKind(asked, unique([...found, ...more]));
   }
   if (!products) return null;
   const { text: answer, sources } = describePriceRanking(asked, products, language);

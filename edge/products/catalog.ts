@@ -1,4 +1,5 @@
 import type { Db, ProductRow, Source } from '../core/ports';
+import { formatMoney } from './money';
 
 const SKU_LINE = /^SKU: (\S+)$/m;
 
@@ -19,8 +20,7 @@ export async function withLiveProductFacts(db: Db, siteId: string, sources: Sour
 }
 
 export function priceLine(p: ProductRow): string {
-  const amount = new Intl.NumberFormat('en-US', { style: 'currency', currency: p.currency }).format(p.priceCents / 100);
-  return `Price: the ${p.name} costs ${amount}.`;
+  return `Price: the ${p.name} costs ${formatMoney(p.priceCents, p.currency)}.`;
 }
 
 export function availabilityLine(p: ProductRow): string {

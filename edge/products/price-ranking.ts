@@ -12,6 +12,7 @@ import type { ProductRow, Source } from '../core/ports';
 import { phrase } from '../language';
 import { isStopword, stem, words } from '../text';
 import { availabilityLine, priceLine } from './catalog';
+import { formatMoney } from './money';
 
 export type PriceOrder = 'least' | 'most';
 
@@ -80,7 +81,7 @@ export function describePriceRanking(asked: Pick<PriceQuestion, 'order' | 'inSto
   // The first few answer the question; forty more would bury it (and its sources) in a list.
   const sorted = [...products].sort((a, b) => sign * (a.priceCents - b.priceCents) || a.name.localeCompare(b.name)).slice(0, LISTED);
   const sources = sorted.map((p, i) => productSource(p, i + 1));
-  const price = (p: ProductRow) => formatPrice(p, lang);
+  const price = (p: ProductRow) => formatMoney(p.priceCents, p.currency, lang);
   const top = sorted.filter((p) => p.priceCents === sorted[0].priceCents);
   const parts: string[] = [];
   if (top.length === 1) {
@@ -115,14 +116,6 @@ function sameNoun(a: string, b: string): boolean {
   let n = 0;
   while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
   return n >= 4;
-}
-
-function formatPrice(p: ProductRow, lang: string): string {
-  try {
-    return new Intl.NumberFormat(lang, { style: 'currency', currency: p.currency }).format(p.priceCents / 100);
-  } catch {
-    return `${(p.priceCents / 100).toFixed(2)} ${p.currency}`;
-  }
 }
 
 function list(items: string[], lang: string): string {

@@ -53,5 +53,15 @@ describe('follow-up questions on the demo shop', () => {
     const gifts = await say('and how much?', ['Do you sell gift cards?']);
     expect(gifts.text).not.toContain('$19.95');
     expect(gifts.citations[0]?.title).toMatch(/gift card/i);
+    // The same words as a first message (English by the locale, as the follow-up was by the
+    // questions before it): nothing a follow-up answered was kept for them.
+    const res = await app.request('/v1/chat', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ site: 'demo', id: 'alone-1', text: 'and how much?', locale: 'en-US' }),
+    });
+    expect(res.status).toBe(200);
+    const alone = (await res.json()) as { answer: { text: string } };
+    expect(alone.answer.text).not.toMatch(/\$19\.95|\$25 to \$500/u);
   });
 });

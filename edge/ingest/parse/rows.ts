@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import type { OrderInput, ParsedDocument, ProductInput } from '../types';
-import { formatPrice, slugify, toCents } from './util';
+import { formatMoney } from '../../products/money';
+import { slugify, toCents } from './util';
 
 const text = z
   .string({ error: (iss) => (iss.input === undefined ? 'is required' : 'must be text') })
@@ -102,7 +103,7 @@ export function productDocument(file: string, p: ProductInput): ParsedDocument {
   const lines = [
     p.name,
     p.description,
-    `Price: ${formatPrice(p.priceCents, p.currency)} (${p.currency})`,
+    `Price: ${formatMoney(p.priceCents, p.currency)} (${p.currency})`,
     `Availability: ${p.stock > 0 ? 'in stock' : 'out of stock'}`,
     `SKU: ${p.sku}`,
   ];

@@ -69,14 +69,6 @@ export function toCents(value: string | number): number | null {
   return whole * 100 + frac;
 }
 
-export function formatPrice(cents: number, currency: string): string {
-  try {
-    return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100);
-  } catch {
-    return `${(cents / 100).toFixed(2)} ${currency}`;
-  }
-}
-
 export interface FrontMatter {
   data: Record<string, string>;
   body: string;

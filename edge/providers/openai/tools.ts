@@ -5,6 +5,7 @@
  */
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
 import type { AnswerTools, OrderRow, ProductRow, Source } from '../../core/ports';
+import { formatMoney } from '../../products/money';
 
 export const TOOL_DEFINITIONS: ChatCompletionFunctionTool[] = [
   {
@@ -78,21 +79,13 @@ export async function runTool(name: string, rawArgs: string, tools: AnswerTools,
   }
 }
 
-function money(cents: number, currency: string): string {
-  try {
-    return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100);
-  } catch {
-    return `${(cents / 100).toFixed(2)} ${currency}`;
-  }
-}
-
 export function productSource(p: ProductRow, n: number): Source {
   const stock = p.stock > 0 ? `In stock (${p.stock} left).` : 'Out of stock at the moment.';
   return {
     n,
     title: p.name,
     ...(p.url ? { url: p.url } : {}),
-    text: `${p.name} (SKU ${p.sku}) costs ${money(p.priceCents, p.currency)}. ${stock}${p.description ? ` ${p.description}` : ''}`,
+    text: `${p.name} (SKU ${p.sku}) costs ${formatMoney(p.priceCents, p.currency)}. ${stock}${p.description ? ` ${p.description}` : ''}`,
     kind: 'product',
   };
 }
@@ -103,7 +96,7 @@ export function orderSource(o: OrderRow, n: number): Source {
   return {
     n,
     title: `Order ${o.number}`,
-    text: `Order ${o.number} (${items}, total ${money(o.totalCents, o.currency)}) is ${o.status}, last updated ${o.updatedAt.toISOString().slice(0, 10)}.${shipping}`,
+    text: `Order ${o.number} (${items}, total ${formatMoney(o.totalCents, o.currency)}) is ${o.status}, last updated ${o.updatedAt.toISOString().slice(0, 10)}.${shipping}`,
     kind: 'doc',
   };
 }
